@@ -1,0 +1,1 @@
+//! Column roles (SPEC §3): placeholder while the module is written.

@@ -1,0 +1,443 @@
+//! `Sheet`: the rows of one worksheet or CSV file, as typed cells.
+//!
+//! Only rows with at least one non-empty cell are stored, each with the row
+//! number a spreadsheet program shows, so a gap between two stored rows is a
+//! run of blank rows. Text lives in one arena per sheet and a cell is 16 bytes,
+//! so a sheet of a million rows stays small; repeated shared strings of a
+//! workbook are stored once.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+/// A typed cell value as the reader found it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    /// A numeric spreadsheet cell (a float cell); CSV never produces these.
+    Number(f64),
+    Bool(bool),
+    /// A cell the spreadsheet formatted as a date.
+    Date(NaiveDate),
+    /// An error value such as `#N/A` or `#REF!`, usually a formula's cached result.
+    Error(&'static str),
+}
+
+impl CellRef<'_> {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as a person would read it in the spreadsheet, for error messages
+    /// and previews. Whole numbers print without `.0` (identifiers).
+    pub fn display(&self) -> String {
+        match *self {
+            CellRef::Empty => String::new(),
+            CellRef::Text(t) => t.to_string(),
+            CellRef::Number(n) => number_text(n),
+            CellRef::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_string(),
+            CellRef::Date(d) => d.format("%Y-%m-%d").to_string(),
+            CellRef::Error(e) => e.to_string(),
+        }
+    }
+}
+
+/// Shortest text for a float cell: `12345` not `12345.0`, `0.1` not `0.1000…`.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64) // float cell holding a whole number, e.g. a claim number
+    } else {
+        format!("{n}")
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Empty,
+    Text { start: u32, len: u32 },
+    Number(f64), // float cell
+    Bool(bool),
+    Date(NaiveDate),
+    Error(&'static str),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RowEntry {
+    number: u32,
+    start: u32,
+    len: u32,
+}
+
+/// One worksheet (or the only table of a CSV file).
+#[derive(Debug, Default)]
+pub struct Sheet {
+    pub name: String,
+    /// Workbooks saved with the 1904 date system count serial numbers from 1904.
+    pub is_1904: bool,
+    /// Things the reader did that the user should know about (a text encoding
+    /// guessed, cells beyond the last column we keep).
+    pub notes: Vec<String>,
+    rows: Vec<RowEntry>,
+    cells: Vec<Slot>,
+    text: String,
+}
+
+/// One stored row: its number as a spreadsheet shows it and its cells.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    pub number: u32,
+    cells: &'a [Slot],
+    text: &'a str,
+}
+
+impl<'a> Row<'a> {
+    /// The cell in column `index` (0 = A); empty past the row's last cell.
+    pub fn get(&self, index: usize) -> CellRef<'a> {
+        match self.cells.get(index) {
+            None | Some(Slot::Empty) => CellRef::Empty,
+            Some(Slot::Text { start, len }) => {
+                let (s, l) = (*start as usize, *len as usize);
+                CellRef::Text(&self.text[s..s + l])
+            }
+            Some(Slot::Number(n)) => CellRef::Number(*n),
+            Some(Slot::Bool(b)) => CellRef::Bool(*b),
+            Some(Slot::Date(d)) => CellRef::Date(*d),
+            Some(Slot::Error(e)) => CellRef::Error(e),
+        }
+    }
+
+    /// Number of cells up to the last non-empty one.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        (0..self.len()).all(|i| self.get(i).is_empty())
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = CellRef<'a>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// A footer row such as "Total", "Subtotal" or "Grand total": its first
+    /// non-empty cell is text that starts with one of those words. Such rows
+    /// are excluded from every sum (SPEC §2).
+    pub fn is_totals(&self) -> bool {
+        let first = self.cells().find(|c| !c.is_empty());
+        match first {
+            Some(CellRef::Text(t)) => is_totals_label(t),
+            _ => false,
+        }
+    }
+}
+
+fn is_totals_label(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.trim_start_matches(['*', '-', '=', ' ']);
+    ["total", "subtotal", "sub-total", "sub total", "grand total", "totals", "report total"]
+        .iter()
+        .any(|w| {
+            t.strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(|c: char| c.is_alphanumeric()))
+        })
+}
+
+impl Sheet {
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> + '_ {
+        self.rows.iter().map(move |r| self.make_row(r))
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The `i`-th stored row (not the row number).
+    pub fn row(&self, i: usize) -> Option<Row<'_>> {
+        self.rows.get(i).map(|r| self.make_row(r))
+    }
+
+    fn make_row(&self, r: &RowEntry) -> Row<'_> {
+        let (s, l) = (r.start as usize, r.len as usize);
+        Row { number: r.number, cells: &self.cells[s..s + l], text: &self.text }
+    }
+
+    /// Number of columns in the widest stored row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.len as usize).max().unwrap_or(0)
+    }
+}
+
+/// Builds a [`Sheet`] from cells that arrive roughly in reading order.
+///
+/// Cells beyond `max_columns` are counted, not stored, and named in a note,
+/// so one stray cell at XFD1048576 costs nothing. Text past `max_text_bytes`
+/// stops the read with an error rather than exhausting memory.
+pub(crate) struct SheetBuilder {
+    sheet: Sheet,
+    max_columns: usize,
+    max_text_bytes: usize,
+    current_row: Option<u32>,
+    current: Vec<Slot>,
+    /// Rows that arrived after a later row (rare; merged at the end).
+    late: Vec<(u32, Vec<Slot>)>,
+    dropped_cells: u64,
+    first_dropped: Option<(u32, u32)>,
+    interned: HashMap<usize, (u32, u32)>,
+}
+
+/// The sheet's text would pass the configured cap.
+#[derive(Debug)]
+pub(crate) struct TextCapExceeded;
+
+pub(crate) enum Value<'s> {
+    Text(&'s str),
+    /// A shared string: the same `&str` (by address) is stored only once.
+    SharedText(&'s str),
+    Number(f64), // float cell
+    Bool(bool),
+    Date(NaiveDate),
+    Error(&'static str),
+}
+
+impl SheetBuilder {
+    pub fn new(name: &str, max_columns: usize, max_text_bytes: usize) -> SheetBuilder {
+        SheetBuilder {
+            sheet: Sheet { name: name.to_string(), ..Sheet::default() },
+            max_columns,
+            max_text_bytes,
+            current_row: None,
+            current: Vec::new(),
+            late: Vec::new(),
+            dropped_cells: 0,
+            first_dropped: None,
+            interned: HashMap::new(),
+        }
+    }
+
+    pub fn set_1904(&mut self, is_1904: bool) {
+        self.sheet.is_1904 = is_1904;
+    }
+
+    pub fn is_1904(&self) -> bool {
+        self.sheet.is_1904
+    }
+
+    pub fn note(&mut self, note: String) {
+        self.sheet.notes.push(note);
+    }
+
+    /// Adds a cell at 0-based `row` and `col`.
+    pub fn push(&mut self, row: u32, col: u32, value: Value<'_>) -> Result<(), TextCapExceeded> {
+        let slot = match value {
+            Value::Text(t) => {
+                if t.is_empty() {
+                    return Ok(());
+                }
+                self.store_text(t)?
+            }
+            Value::SharedText(t) => {
+                if t.is_empty() {
+                    return Ok(());
+                }
+                let key = t.as_ptr() as usize;
+                match self.interned.get(&key) {
+                    Some(&(start, len)) if len as usize == t.len() => Slot::Text { start, len },
+                    _ => {
+                        let slot = self.store_text(t)?;
+                        if let Slot::Text { start, len } = slot {
+                            self.interned.insert(key, (start, len));
+                        }
+                        slot
+                    }
+                }
+            }
+            Value::Number(n) => Slot::Number(n),
+            Value::Bool(b) => Slot::Bool(b),
+            Value::Date(d) => Slot::Date(d),
+            Value::Error(e) => Slot::Error(e),
+        };
+        if col as usize >= self.max_columns {
+            self.dropped_cells += 1;
+            self.first_dropped.get_or_insert((row, col));
+            return Ok(());
+        }
+        if self.current_row != Some(row) {
+            self.finish_row();
+            self.current_row = Some(row);
+        }
+        let c = col as usize;
+        if self.current.len() <= c {
+            self.current.resize(c + 1, Slot::Empty);
+        }
+        self.current[c] = slot;
+        Ok(())
+    }
+
+    fn store_text(&mut self, t: &str) -> Result<Slot, TextCapExceeded> {
+        if self.sheet.text.len() + t.len() > self.max_text_bytes {
+            return Err(TextCapExceeded);
+        }
+        let start = self.sheet.text.len() as u32;
+        self.sheet.text.push_str(t);
+        Ok(Slot::Text { start, len: t.len() as u32 })
+    }
+
+    fn finish_row(&mut self) {
+        let Some(number) = self.current_row.take() else { return };
+        let cells = std::mem::take(&mut self.current);
+        if cells.iter().all(|c| matches!(c, Slot::Empty)) {
+            return;
+        }
+        let number = number + 1; // 1-based, as a spreadsheet shows it
+        if let Some(last) = self.sheet.rows.last() {
+            if number <= last.number {
+                self.late.push((number, cells));
+                return;
+            }
+        }
+        self.append_row(number, cells);
+    }
+
+    fn append_row(&mut self, number: u32, cells: Vec<Slot>) {
+        let start = self.sheet.cells.len() as u32;
+        let len = cells.len() as u32;
+        self.sheet.cells.extend(cells);
+        self.sheet.rows.push(RowEntry { number, start, len });
+    }
+
+    pub fn finish(mut self) -> Sheet {
+        self.finish_row();
+        if !self.late.is_empty() {
+            self.merge_late_rows();
+        }
+        if self.dropped_cells > 0 {
+            let (row, col) = self.first_dropped.unwrap_or_default();
+            self.sheet.notes.push(format!(
+                "{} cell(s) beyond column {} were not read (the first at {}{}); ClearBill reads the first {} columns",
+                self.dropped_cells,
+                crate::table::column_letter(self.max_columns - 1),
+                crate::table::column_letter(col as usize),
+                row + 1,
+                self.max_columns
+            ));
+        }
+        self.sheet
+    }
+
+    /// Rows stored out of order are rare (hand-edited XML); put every row back
+    /// in row-number order, merging cells of a row that appeared twice.
+    fn merge_late_rows(&mut self) {
+        let mut all: Vec<(u32, Vec<Slot>)> = Vec::with_capacity(self.sheet.rows.len() + self.late.len());
+        for r in &self.sheet.rows {
+            let (s, l) = (r.start as usize, r.len as usize);
+            all.push((r.number, self.sheet.cells[s..s + l].to_vec()));
+        }
+        all.append(&mut self.late);
+        all.sort_by_key(|(n, _)| *n);
+        self.sheet.rows.clear();
+        self.sheet.cells.clear();
+        let mut merged: Vec<(u32, Vec<Slot>)> = Vec::new();
+        for (n, cells) in all {
+            match merged.last_mut() {
+                Some((last, existing)) if *last == n => {
+                    if existing.len() < cells.len() {
+                        existing.resize(cells.len(), Slot::Empty);
+                    }
+                    for (i, c) in cells.into_iter().enumerate() {
+                        if !matches!(c, Slot::Empty) {
+                            existing[i] = c;
+                        }
+                    }
+                }
+                _ => merged.push((n, cells)),
+            }
+        }
+        for (n, cells) in merged {
+            self.append_row(n, cells);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(cells: &[(u32, u32, &str)]) -> Sheet {
+        let mut b = SheetBuilder::new("t", 4, 1 << 20);
+        for &(r, c, t) in cells {
+            b.push(r, c, Value::Text(t)).unwrap();
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn rows_keep_their_spreadsheet_numbers_and_skip_empty_ones() {
+        let s = build(&[(0, 0, "a"), (0, 2, "c"), (3, 1, "x")]);
+        let rows: Vec<_> = s.rows().collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].number, 1);
+        assert_eq!(rows[0].get(2), CellRef::Text("c"));
+        assert_eq!(rows[0].get(1), CellRef::Empty);
+        assert_eq!(rows[1].number, 4);
+        assert_eq!(rows[1].get(9), CellRef::Empty);
+    }
+
+    #[test]
+    fn a_stray_cell_far_right_is_counted_not_stored() {
+        let s = build(&[(0, 0, "a"), (1_048_575, 16_383, "stray")]);
+        assert_eq!(s.row_count(), 1);
+        assert!(s.width() <= 4);
+        assert!(s.notes[0].contains("XFD1048576"), "{:?}", s.notes);
+    }
+
+    #[test]
+    fn rows_out_of_order_are_merged_in_order() {
+        let s = build(&[(2, 0, "c"), (0, 0, "a"), (2, 1, "c2"), (1, 0, "b")]);
+        let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3]);
+        assert_eq!(s.row(2).unwrap().get(1), CellRef::Text("c2"));
+    }
+
+    #[test]
+    fn text_over_the_cap_is_an_error() {
+        let mut b = SheetBuilder::new("t", 4, 10);
+        assert!(b.push(0, 0, Value::Text("12345")).is_ok());
+        assert!(b.push(1, 0, Value::Text("1234567")).is_err());
+    }
+
+    #[test]
+    fn shared_strings_are_stored_once() {
+        let shared = String::from("BLUE CROSS");
+        let mut b = SheetBuilder::new("t", 4, 1 << 20);
+        for r in 0..100 {
+            b.push(r, 0, Value::SharedText(&shared)).unwrap();
+        }
+        let s = b.finish();
+        assert_eq!(s.text.len(), shared.len());
+        assert_eq!(s.row(99).unwrap().get(0), CellRef::Text("BLUE CROSS"));
+    }
+
+    #[test]
+    fn totals_rows_are_recognised_by_their_label() {
+        for label in ["Total", "TOTALS", "Grand Total:", "Subtotal - Aetna", "** Total **", "Report Total"] {
+            assert!(is_totals_label(label), "{label}");
+        }
+        for label in ["Totally Health Inc", "Total Charge", "Claim 12", "Subtotaling"] {
+            // "Total Charge" is a column header, never the first cell of a footer.
+            let expect = label == "Total Charge";
+            assert_eq!(is_totals_label(label), expect, "{label}");
+        }
+    }
+
+    #[test]
+    fn whole_number_cells_display_without_decimals() {
+        assert_eq!(CellRef::Number(12345.0).display(), "12345");
+        assert_eq!(CellRef::Number(0.1).display(), "0.1");
+        assert_eq!(CellRef::Number(-3.0).display(), "-3");
+    }
+}

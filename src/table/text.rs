@@ -1,0 +1,251 @@
+//! Delimited text: CSV, TSV and their semicolon and pipe cousins.
+//!
+//! Bytes are decoded first (UTF-8 with or without a BOM, UTF-16 with a BOM,
+//! otherwise Windows-1252, which is what US practice systems write), then the
+//! delimiter is sniffed from the first lines, then the `csv` crate splits
+//! records. Row numbers count records the way a spreadsheet program shows
+//! them after opening the file, so blank lines keep their rows.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+use super::sheet::{Sheet, SheetBuilder, Value};
+use super::{Limits, TableError};
+
+/// Text decoded to UTF-8, and a note when the encoding was not plain UTF-8.
+pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        if encoding == UTF_16LE || encoding == UTF_16BE {
+            let (text, _) = encoding.decode_without_bom_handling(body);
+            let name = if encoding == UTF_16LE { "UTF-16 LE" } else { "UTF-16 BE" };
+            return (text, Some(format!("read as {name} text")));
+        }
+        // UTF-8 with a BOM: the BOM never reaches a header.
+        return match std::str::from_utf8(body) {
+            Ok(s) => (Cow::Borrowed(s), None),
+            Err(_) => (WINDOWS_1252.decode_without_bom_handling(body).0, Some(cp1252_note())),
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (Cow::Borrowed(s), None),
+        Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0, Some(cp1252_note())),
+    }
+}
+
+fn cp1252_note() -> String {
+    "the file is not UTF-8, so it was read as Windows-1252 (the usual encoding of US Windows programs)".into()
+}
+
+/// The delimiter that splits the first lines most consistently: comma,
+/// semicolon, tab or pipe. Quoted text is ignored while counting.
+pub(crate) fn sniff_delimiter(text: &str, prefer_tab: bool) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let lines = first_lines(text, 30);
+    let mut best = (if prefer_tab { b'\t' } else { b',' }, 0usize, 0usize);
+    for &delim in &CANDIDATES {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, delim)).collect();
+        // The most common non-zero count, and how many lines have it.
+        let mut freq: Vec<(usize, usize)> = Vec::new();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            match freq.iter_mut().find(|(n, _)| *n == c) {
+                Some((_, f)) => *f += 1,
+                None => freq.push((c, 1)),
+            }
+        }
+        let Some(&(fields, lines_agreeing)) = freq.iter().max_by_key(|(n, f)| (*f, *n)) else { continue };
+        // Prefer the delimiter on which more lines agree, then the one giving more fields.
+        if (lines_agreeing, fields) > (best.1, best.2) || (prefer_tab && delim == b'\t' && lines_agreeing >= best.1) {
+            best = (delim, lines_agreeing, fields);
+        }
+    }
+    best.0
+}
+
+fn first_lines(text: &str, n: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut in_quotes = false;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => {
+                if i > start {
+                    lines.push(&text[start..i]);
+                }
+                start = i + 1;
+                if lines.len() >= n {
+                    return lines;
+                }
+            }
+            _ => {}
+        }
+        if i > 256 * 1024 {
+            break; // enough to decide; don't scan a giant single line
+        }
+    }
+    if start < text.len() && lines.len() < n {
+        let end = text.len().min(start + 256 * 1024);
+        let end = (start..=end).rev().find(|&e| text.is_char_boundary(e)).unwrap_or(start);
+        lines.push(&text[start..end]);
+    }
+    lines
+}
+
+fn count_outside_quotes(line: &str, delim: u8) -> usize {
+    let mut in_quotes = false;
+    let mut n = 0;
+    for &b in line.as_bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Reads delimited text into a sheet.
+pub(crate) fn read(bytes: &[u8], name: &str, prefer_tab: bool, limits: &Limits) -> Result<(Sheet, u8), TableError> {
+    let (text, encoding_note) = decode(bytes);
+    let nul_count = text.bytes().filter(|&b| b == 0).count();
+    let text: Cow<str> = if nul_count > 0 { Cow::Owned(text.replace('\0', "")) } else { text };
+    let delimiter = sniff_delimiter(&text, prefer_tab);
+
+    let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
+    if let Some(note) = encoding_note {
+        builder.note(note);
+    }
+    if nul_count > 0 {
+        builder.note(format!("{nul_count} NUL byte(s) in the file were removed"));
+    }
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut row: u32 = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                // The csv crate skips blank lines; a spreadsheet shows them as rows.
+                // A record's position is where the previous one ended, so the
+                // line breaks it starts with are the previous terminator plus blanks.
+                let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+                let breaks = leading_line_breaks(&text.as_bytes()[start.min(text.len())..]);
+                row += if start == 0 { breaks } else { breaks.saturating_sub(1) };
+                for (col, field) in record.iter().enumerate() {
+                    let value = field.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
+                    let col = u32::try_from(col).unwrap_or(u32::MAX);
+                    builder
+                        .push(row, col, Value::Text(value))
+                        .map_err(|_| TableError::TooMuchText { limit: limits.max_text_bytes })?;
+                }
+                row += 1;
+            }
+            Err(e) => {
+                // Only I/O can fail here: the text is already valid UTF-8.
+                return Err(TableError::Corrupt { format: "CSV", detail: e.to_string() });
+            }
+        }
+    }
+    Ok((builder.finish(), delimiter))
+}
+
+/// Line breaks at the start of `bytes` (`\r\n`, `\n` or a lone `\r`, each one break).
+fn leading_line_breaks(bytes: &[u8]) -> u32 {
+    let mut breaks = 0u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => {}
+            _ => break,
+        }
+        breaks += 1;
+        i += 1;
+    }
+    breaks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::CellRef;
+
+    fn sheet(bytes: &[u8]) -> Sheet {
+        read(bytes, "t", false, &Limits::default()).unwrap().0
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n", false), b',');
+        assert_eq!(sniff_delimiter("a;b;c\n1,5;2;3\n", false), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n", false), b'\t');
+        assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n", false), b'|');
+        assert_eq!(sniff_delimiter("\"Smith, J\";b\n\"Doe, A\";c\n", false), b';');
+        assert_eq!(sniff_delimiter("single\ncolumn\n", false), b',');
+    }
+
+    #[test]
+    fn bom_does_not_leak_into_the_header() {
+        let s = sheet(b"\xEF\xBB\xBFClaim,Paid\n1,2\n");
+        assert_eq!(s.row(0).unwrap().get(0), CellRef::Text("Claim"));
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_and_noted() {
+        let s = sheet(b"Patient,Paid\nJos\xE9 Mu\xF1oz,$1,2\n");
+        assert_eq!(s.row(1).unwrap().get(0), CellRef::Text("José Muñoz"));
+        assert!(s.notes[0].contains("Windows-1252"));
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Claim\tPaid\r\n7\t1.00\r\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let s = read(&bytes, "t", true, &Limits::default()).unwrap();
+        assert_eq!(s.1, b'\t');
+        assert_eq!(s.0.row(1).unwrap().get(1), CellRef::Text("1.00"));
+    }
+
+    #[test]
+    fn blank_lines_keep_spreadsheet_row_numbers() {
+        let s = sheet(b"a,b\r\n\r\n1,2\r\n\n\n3,4\n");
+        let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 6]);
+    }
+
+    #[test]
+    fn quoted_newlines_stay_in_one_row() {
+        let s = sheet(b"a,b\n\"two\nlines\",x\n3,4\n");
+        let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3]);
+        assert_eq!(s.row(1).unwrap().get(0), CellRef::Text("two\nlines"));
+    }
+
+    #[test]
+    fn nul_bytes_are_removed_and_noted() {
+        let s = sheet(b"a,b\n1\x00,2\n");
+        assert_eq!(s.row(1).unwrap().get(0), CellRef::Text("1"));
+        assert!(s.notes.iter().any(|n| n.contains("NUL")));
+    }
+
+    #[test]
+    fn lone_cr_line_endings_split_rows() {
+        let s = sheet(b"a,b\r1,2\r3,4");
+        let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3]);
+    }
+}

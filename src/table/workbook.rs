@@ -1,0 +1,247 @@
+//! Spreadsheet workbooks through calamine: xlsx, xlsm, xlsb, xls and ods.
+//!
+//! xlsx and xlsb are read with calamine's streaming cell readers, so memory
+//! follows the cells that exist, not the sheet's declared dimensions. xls and
+//! ods only offer a dense range; their format limits (65,536 × 256 for xls,
+//! calamine's row cap for ods) bound that. Before calamine inflates anything,
+//! [`check_zip_parts`] refuses packages whose parts would inflate past the cap.
+
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
+
+use super::dates;
+use super::sheet::{Sheet, SheetBuilder, Value};
+use super::{Format, Limits, TableError};
+
+type Src<'a> = Cursor<&'a [u8]>;
+
+pub(crate) enum Book<'a> {
+    Xlsx(Box<Xlsx<Src<'a>>>),
+    Xlsb(Box<Xlsb<Src<'a>>>),
+    Xls(Box<Xls<Src<'a>>>),
+    Ods(Box<Ods<Src<'a>>>),
+}
+
+impl<'a> Book<'a> {
+    pub fn open(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
+        let cursor = Cursor::new(bytes);
+        let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
+        Ok(match format {
+            Format::Xlsx | Format::Xlsm => Book::Xlsx(Box::new(Xlsx::new(cursor).map_err(|e| match e {
+                calamine::XlsxError::Password => TableError::PasswordProtected,
+                e => corrupt(e.to_string()),
+            })?)),
+            Format::Xlsb => Book::Xlsb(Box::new(Xlsb::new(cursor).map_err(|e| match e {
+                calamine::XlsbError::Password => TableError::PasswordProtected,
+                e => corrupt(e.to_string()),
+            })?)),
+            Format::Xls => Book::Xls(Box::new(Xls::new(cursor).map_err(|e| match e {
+                calamine::XlsError::Password => TableError::PasswordProtected,
+                e => corrupt(e.to_string()),
+            })?)),
+            Format::Ods => Book::Ods(Box::new(Ods::new(cursor).map_err(|e| match e {
+                calamine::OdsError::Password => TableError::PasswordProtected,
+                e => corrupt(e.to_string()),
+            })?)),
+            Format::Csv | Format::Tsv => unreachable!("text formats are not workbooks"),
+        })
+    }
+
+    /// Worksheets in workbook order; chart, dialog and macro sheets hold no table.
+    pub fn sheet_names(&self) -> Vec<String> {
+        let meta = match self {
+            Book::Xlsx(b) => b.sheets_metadata(),
+            Book::Xlsb(b) => b.sheets_metadata(),
+            Book::Xls(b) => b.sheets_metadata(),
+            Book::Ods(b) => b.sheets_metadata(),
+        };
+        meta.iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect()
+    }
+
+    pub fn read(&mut self, name: &str, format: Format, limits: &Limits) -> Result<Sheet, TableError> {
+        let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
+        let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
+        let too_much = |_| TableError::TooMuchText { limit: limits.max_text_bytes };
+        match self {
+            Book::Xlsx(book) => {
+                builder.set_1904(book.has_1904_epoch());
+                let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
+                    let (row, col) = cell.get_position();
+                    push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
+                }
+            }
+            Book::Xlsb(book) => {
+                builder.set_1904(book.has_1904_epoch());
+                let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
+                    let (row, col) = cell.get_position();
+                    push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
+                }
+            }
+            Book::Xls(book) => {
+                builder.set_1904(book.has_1904_epoch());
+                read_range(book.as_mut(), name, &mut builder, format).map_err(|e| match e {
+                    RangeError::Corrupt(d) => corrupt(d),
+                    RangeError::Text => TableError::TooMuchText { limit: limits.max_text_bytes },
+                })?;
+            }
+            Book::Ods(book) => {
+                read_range(book.as_mut(), name, &mut builder, format).map_err(|e| match e {
+                    RangeError::Corrupt(d) => corrupt(d),
+                    RangeError::Text => TableError::TooMuchText { limit: limits.max_text_bytes },
+                })?;
+            }
+        }
+        Ok(builder.finish())
+    }
+}
+
+enum RangeError {
+    Corrupt(String),
+    Text,
+}
+
+fn read_range<RS: Read + Seek, R: Reader<RS>>(
+    book: &mut R,
+    name: &str,
+    builder: &mut SheetBuilder,
+    _format: Format,
+) -> Result<(), RangeError>
+where
+    R::Error: std::fmt::Display,
+{
+    let range = book.worksheet_range(name).map_err(|e| RangeError::Corrupt(e.to_string()))?;
+    for (row, col, value) in range.used_cells() {
+        let (r, c) = (row as u32, col as u32);
+        let (r, c) = match range.start() {
+            Some((r0, c0)) => (r0 + r, c0 + c),
+            None => (r, c),
+        };
+        push_data(builder, r, c, value).map_err(|_| RangeError::Text)?;
+    }
+    Ok(())
+}
+
+fn push_ref(
+    builder: &mut SheetBuilder,
+    row: u32,
+    col: u32,
+    value: &DataRef<'_>,
+) -> Result<(), super::sheet::TextCapExceeded> {
+    match value {
+        DataRef::Empty => Ok(()),
+        DataRef::SharedString(s) => builder.push(row, col, Value::SharedText(s)),
+        DataRef::String(s) => builder.push(row, col, Value::Text(s)),
+        DataRef::Int(i) => builder.push(row, col, Value::Number(*i as f64)), // float cell from an int record
+        DataRef::Float(f) => builder.push(row, col, Value::Number(*f)),
+        DataRef::Bool(b) => builder.push(row, col, Value::Bool(*b)),
+        DataRef::DateTime(dt) => push_datetime(builder, row, col, dt),
+        DataRef::DateTimeIso(s) => push_iso(builder, row, col, s),
+        DataRef::DurationIso(s) => builder.push(row, col, Value::Text(s)),
+        DataRef::Error(e) => builder.push(row, col, Value::Error(error_text(e))),
+    }
+}
+
+fn push_data(builder: &mut SheetBuilder, row: u32, col: u32, value: &Data) -> Result<(), super::sheet::TextCapExceeded> {
+    match value {
+        Data::Empty => Ok(()),
+        Data::String(s) => builder.push(row, col, Value::Text(s)),
+        Data::Int(i) => builder.push(row, col, Value::Number(*i as f64)), // float cell from an int record
+        Data::Float(f) => builder.push(row, col, Value::Number(*f)),
+        Data::Bool(b) => builder.push(row, col, Value::Bool(*b)),
+        Data::DateTime(dt) => push_datetime(builder, row, col, dt),
+        Data::DateTimeIso(s) => push_iso(builder, row, col, s),
+        Data::DurationIso(s) => builder.push(row, col, Value::Text(s)),
+        Data::Error(e) => builder.push(row, col, Value::Error(error_text(e))),
+    }
+}
+
+/// A date-formatted cell becomes a calendar date. A duration, or a time of day
+/// with no date part, stays a number: it is not a date of service.
+fn push_datetime(
+    builder: &mut SheetBuilder,
+    row: u32,
+    col: u32,
+    dt: &calamine::ExcelDateTime,
+) -> Result<(), super::sheet::TextCapExceeded> {
+    let serial = dt.as_f64();
+    let is_1904 = builder.is_1904();
+    if dt.is_duration() || (serial < 1.0 && !is_1904) {
+        return builder.push(row, col, Value::Number(serial));
+    }
+    match dates::from_serial(serial, is_1904) {
+        Ok(d) => builder.push(row, col, Value::Date(d)),
+        Err(_) => builder.push(row, col, Value::Number(serial)),
+    }
+}
+
+/// ODS stores dates as ISO text (`2026-03-15` or `2026-03-15T10:30:00`).
+fn push_iso(builder: &mut SheetBuilder, row: u32, col: u32, s: &str) -> Result<(), super::sheet::TextCapExceeded> {
+    match dates::parse_text(s) {
+        Ok(Some(dates::TextDate::Exact(d))) => builder.push(row, col, Value::Date(d)),
+        _ => builder.push(row, col, Value::Text(s)),
+    }
+}
+
+fn error_text(e: &calamine::CellErrorType) -> &'static str {
+    use calamine::CellErrorType::*;
+    match e {
+        Div0 => "#DIV/0!",
+        NA => "#N/A",
+        Name => "#NAME?",
+        Null => "#NULL!",
+        Num => "#NUM!",
+        Ref => "#REF!",
+        Value => "#VALUE!",
+        GettingData => "#GETTING_DATA",
+    }
+}
+
+/// Refuses zip packages whose parts would inflate past the cap, before any
+/// part is inflated. The zip reader itself stops a part that inflates past its
+/// declared size, so the declared sizes are binding.
+pub(crate) fn check_zip_parts(bytes: &[u8], limits: &Limits) -> Result<(), TableError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| TableError::Corrupt { format: "zip package", detail: e.to_string() })?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_data(i)
+            .map_err(|e| TableError::Corrupt { format: "zip package", detail: e.to_string() })?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > limits.max_part_bytes {
+            return Err(TableError::ZipBomb { part: name, inflated: size, limit: limits.max_part_bytes });
+        }
+        let packed = entry.compressed_size().max(1);
+        if size > limits.ratio_check_from_bytes && size / packed > limits.max_compression_ratio {
+            return Err(TableError::ZipBomb {
+                part: name,
+                inflated: size,
+                limit: packed.saturating_mul(limits.max_compression_ratio),
+            });
+        }
+    }
+    if total > limits.max_inflated_bytes {
+        return Err(TableError::ZipBomb {
+            part: "the whole package".into(),
+            inflated: total,
+            limit: limits.max_inflated_bytes,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_values_read_as_their_spreadsheet_text() {
+        assert_eq!(error_text(&calamine::CellErrorType::NA), "#N/A");
+        assert_eq!(error_text(&calamine::CellErrorType::Ref), "#REF!");
+    }
+}
