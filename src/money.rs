@@ -118,8 +118,7 @@ impl Money {
         if !value.is_finite() || value.abs() > MAX_ABS_DOLLARS as f64 {
             return Err(MoneyError::TooLarge(value.to_string()));
         }
-        let exact =
-            Decimal::from_f64(value).ok_or_else(|| MoneyError::NotAnAmount(value.to_string()))?;
+        let exact = Decimal::from_f64(value).ok_or_else(|| MoneyError::NotAnAmount(value.to_string()))?;
         Ok(ReadAmount::from_exact(exact))
     }
 

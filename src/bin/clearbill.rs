@@ -90,21 +90,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect {
-            file,
-            sheet,
-            format,
-        } => run_inspect(&file, sheet.as_deref(), format),
-        Command::Reconcile {
-            charges,
-            payments,
-            fees,
-            as_of,
-            tolerance,
-            map,
-            format,
-            out,
-        } => run_reconcile(
+        Command::Inspect { file, sheet, format } => run_inspect(&file, sheet.as_deref(), format),
+        Command::Reconcile { charges, payments, fees, as_of, tolerance, map, format, out } => run_reconcile(
             &charges,
             &payments,
             fees.as_deref(),
@@ -114,18 +101,10 @@ fn main() -> ExitCode {
             format,
             out,
         ),
-        Command::Estimate {
-            plan,
-            services,
-            format,
-        } => run_estimate(&plan, &services, format),
-        Command::Plan {
-            amount,
-            months,
-            start,
-            discount,
-            format,
-        } => run_plan(&amount, months, &start, discount.as_deref(), format),
+        Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
+        Command::Plan { amount, months, start, discount, format } => {
+            run_plan(&amount, months, &start, discount.as_deref(), format)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -143,9 +122,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> CliResult {

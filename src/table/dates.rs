@@ -73,7 +73,11 @@ pub fn from_serial(serial: f64, is_1904: bool) -> Result<NaiveDate, DateError> {
 pub enum TextDate {
     Exact(NaiveDate),
     /// `a/b/year` where both `a` and `b` could be the month.
-    Ambiguous { a: u32, b: u32, year: i32 },
+    Ambiguous {
+        a: u32,
+        b: u32,
+        year: i32,
+    },
 }
 
 /// Parses the date forms exports write: ISO `2026-03-15` (with or without a
@@ -111,7 +115,9 @@ pub fn parse_text(text: &str) -> Result<Option<TextDate>, DateError> {
         // 15-Mar-2026
         if is_digits(a) && a.len() <= 2 {
             if let (Some(month), Some(year)) = (month_from_name(b), full_year(y)) {
-                return ymd(year as i64, month as i64, num(a)?).map(|d| Some(TextDate::Exact(d))).ok_or_else(no_day);
+                return ymd(year as i64, month as i64, num(a)?)
+                    .map(|d| Some(TextDate::Exact(d)))
+                    .ok_or_else(no_day);
             }
         }
     }
@@ -120,10 +126,14 @@ pub fn parse_text(text: &str) -> Result<Option<TextDate>, DateError> {
     if words.len() == 3 {
         let year = full_year(words[2]).filter(|_| words[2].len() == 4);
         if let (Some(month), true, Some(year)) = (month_from_name(words[0]), is_digits(words[1]), year) {
-            return ymd(year as i64, month as i64, num(words[1])?).map(|d| Some(TextDate::Exact(d))).ok_or_else(no_day);
+            return ymd(year as i64, month as i64, num(words[1])?)
+                .map(|d| Some(TextDate::Exact(d)))
+                .ok_or_else(no_day);
         }
         if let (true, Some(month), Some(year)) = (is_digits(words[0]), month_from_name(words[1]), year) {
-            return ymd(year as i64, month as i64, num(words[0])?).map(|d| Some(TextDate::Exact(d))).ok_or_else(no_day);
+            return ymd(year as i64, month as i64, num(words[0])?)
+                .map(|d| Some(TextDate::Exact(d)))
+                .ok_or_else(no_day);
         }
     }
     Err(err())
@@ -227,8 +237,18 @@ fn full_year(s: &str) -> Option<i32> {
 
 fn month_from_name(s: &str) -> Option<u32> {
     const NAMES: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let s = s.trim_end_matches('.').to_ascii_lowercase();
     if s.len() < 3 {
@@ -314,7 +334,9 @@ mod tests {
 
     #[test]
     fn rejects_non_dates_and_impossible_days() {
-        for text in ["soon", "2026-13-01", "02/30/2026", "31/31/2026", "Foo 12, 2026", "12345", "1/2", "2026-02-29"] {
+        for text in
+            ["soon", "2026-13-01", "02/30/2026", "31/31/2026", "Foo 12, 2026", "12345", "1/2", "2026-02-29"]
+        {
             assert!(parse_text(text).is_err(), "{text:?} should be rejected");
         }
         assert_eq!(parse_text("  ").unwrap(), None);

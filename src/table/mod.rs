@@ -92,7 +92,9 @@ impl Default for Limits {
 pub enum TableError {
     #[error("the file is empty")]
     Empty,
-    #[error("the file is {size} bytes, over the {limit}-byte limit; split it or export a shorter date range")]
+    #[error(
+        "the file is {size} bytes, over the {limit}-byte limit; split it or export a shorter date range"
+    )]
     TooLarge { size: u64, limit: u64 },
     #[error("this is {what}, not a spreadsheet; export the data as xlsx or csv")]
     NotASpreadsheet { what: &'static str },
@@ -188,12 +190,12 @@ impl<'a> Workbook<'a> {
     pub fn read(&mut self, name: Option<&str>) -> Result<Sheet, TableError> {
         let name = match name {
             None => self.sheets[0].clone(),
-            Some(n) => {
-                self.sheets.iter().find(|s| s.as_str() == n).cloned().ok_or_else(|| TableError::NoSuchSheet {
+            Some(n) => self.sheets.iter().find(|s| s.as_str() == n).cloned().ok_or_else(|| {
+                TableError::NoSuchSheet {
                     name: n.to_string(),
                     available: self.sheets.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
-                })?
-            }
+                }
+            })?,
         };
         match &mut self.source {
             Source::Book(book) => book.read(&name, self.format, &self.limits),
@@ -235,7 +237,11 @@ fn sniff(bytes: &[u8]) -> Result<Kind, TableError> {
     if starts(b"%PDF") {
         return not("a PDF document");
     }
-    if starts(b"\x89PNG") || starts(&[0xFF, 0xD8, 0xFF]) || starts(b"GIF8") || starts(b"BM") && bytes.len() > 14 && bytes[6..10] == [0, 0, 0, 0] {
+    if starts(b"\x89PNG")
+        || starts(&[0xFF, 0xD8, 0xFF])
+        || starts(b"GIF8")
+        || starts(b"BM") && bytes.len() > 14 && bytes[6..10] == [0, 0, 0, 0]
+    {
         return not("an image");
     }
     if starts(&[0x1F, 0x8B]) || starts(b"7z\xBC\xAF") || starts(b"Rar!") {
@@ -259,7 +265,9 @@ fn sniff(bytes: &[u8]) -> Result<Kind, TableError> {
     // Mostly control bytes means binary data, not text. A few NULs in a CSV are tolerated.
     let control = head_text
         .chars()
-        .filter(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1A' | '\0')) || c == '\u{FFFD}')
+        .filter(|&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1A' | '\0')) || c == '\u{FFFD}'
+        })
         .count();
     let nul = head.iter().filter(|&&b| b == 0).count();
     if control * 10 > head_text.chars().count() || nul * 4 > head.len() {
@@ -277,7 +285,8 @@ fn contains_utf16(bytes: &[u8], name: &str) -> bool {
 fn zip_format(bytes: &[u8]) -> Result<Format, TableError> {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| TableError::Corrupt { format: "zip package", detail: e.to_string() })?;
-    let names: Vec<String> = archive.file_names().filter_map(|n| n.ok()).map(|n| n.to_ascii_lowercase()).collect();
+    let names: Vec<String> =
+        archive.file_names().filter_map(|n| n.ok()).map(|n| n.to_ascii_lowercase()).collect();
     let has = |n: &str| names.iter().any(|x| x == n);
     if has("xl/workbook.bin") {
         return Ok(Format::Xlsb);

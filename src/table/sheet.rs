@@ -139,12 +139,10 @@ impl<'a> Row<'a> {
 fn is_totals_label(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
     let t = t.trim_start_matches(['*', '-', '=', ' ']);
-    ["total", "subtotal", "sub-total", "sub total", "grand total", "totals", "report total"]
-        .iter()
-        .any(|w| {
-            t.strip_prefix(w)
-                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(|c: char| c.is_alphanumeric()))
-        })
+    ["total", "subtotal", "sub-total", "sub total", "grand total", "totals", "report total"].iter().any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || !rest.starts_with(|c: char| c.is_alphanumeric()))
+    })
 }
 
 impl Sheet {

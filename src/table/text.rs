@@ -56,7 +56,9 @@ pub(crate) fn sniff_delimiter(text: &str, prefer_tab: bool) -> u8 {
         }
         let Some(&(fields, lines_agreeing)) = freq.iter().max_by_key(|(n, f)| (*f, *n)) else { continue };
         // Prefer the delimiter on which more lines agree, then the one giving more fields.
-        if (lines_agreeing, fields) > (best.1, best.2) || (prefer_tab && delim == b'\t' && lines_agreeing >= best.1) {
+        if (lines_agreeing, fields) > (best.1, best.2)
+            || (prefer_tab && delim == b'\t' && lines_agreeing >= best.1)
+        {
             best = (delim, lines_agreeing, fields);
         }
     }
@@ -108,7 +110,12 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
 }
 
 /// Reads delimited text into a sheet.
-pub(crate) fn read(bytes: &[u8], name: &str, prefer_tab: bool, limits: &Limits) -> Result<(Sheet, u8), TableError> {
+pub(crate) fn read(
+    bytes: &[u8],
+    name: &str,
+    prefer_tab: bool,
+    limits: &Limits,
+) -> Result<(Sheet, u8), TableError> {
     let (text, encoding_note) = decode(bytes);
     let nul_count = text.bytes().filter(|&b| b == 0).count();
     let text: Cow<str> = if nul_count > 0 { Cow::Owned(text.replace('\0', "")) } else { text };

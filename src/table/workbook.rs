@@ -144,7 +144,12 @@ fn push_ref(
     }
 }
 
-fn push_data(builder: &mut SheetBuilder, row: u32, col: u32, value: &Data) -> Result<(), super::sheet::TextCapExceeded> {
+fn push_data(
+    builder: &mut SheetBuilder,
+    row: u32,
+    col: u32,
+    value: &Data,
+) -> Result<(), super::sheet::TextCapExceeded> {
     match value {
         Data::Empty => Ok(()),
         Data::String(s) => builder.push(row, col, Value::Text(s)),
@@ -178,7 +183,12 @@ fn push_datetime(
 }
 
 /// ODS stores dates as ISO text (`2026-03-15` or `2026-03-15T10:30:00`).
-fn push_iso(builder: &mut SheetBuilder, row: u32, col: u32, s: &str) -> Result<(), super::sheet::TextCapExceeded> {
+fn push_iso(
+    builder: &mut SheetBuilder,
+    row: u32,
+    col: u32,
+    s: &str,
+) -> Result<(), super::sheet::TextCapExceeded> {
     match dates::parse_text(s) {
         Ok(Some(dates::TextDate::Exact(d))) => builder.push(row, col, Value::Date(d)),
         _ => builder.push(row, col, Value::Text(s)),

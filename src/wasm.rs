@@ -1,0 +1,1 @@
+//! The WebAssembly binding (placeholder until the page work lands).
