@@ -1,16 +1,180 @@
-//! What `clearbill inspect` shows (placeholder until columns.rs lands).
+//! What a file looks like to ClearBill before reconciling (SPEC §7 `inspect`).
+//!
+//! The CLI's `clearbill inspect` and the page's mapping step show the same
+//! [`Inspection`]: the format, the sheets, the header row, each column with its
+//! detected role and confidence, the number of data rows, and a preview of
+//! the first rows as they will be read, with unreadable cells marked.
 
 use serde::Serialize;
 
-#[derive(Serialize)]
-pub struct Inspection {}
+use crate::columns::{Column, MappingOverride, LOW_CONFIDENCE};
+use crate::records::{self, read_cell, InputError};
+use crate::table::{Format, Limits};
 
-impl Inspection {
-    pub fn to_text(&self) -> String {
-        String::new()
-    }
+/// Rows shown in the preview.
+pub const PREVIEW_ROWS: usize = 5;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inspection {
+    pub file: String,
+    pub format: Format,
+    pub sheets: Vec<String>,
+    pub sheet: String,
+    pub header_row: u32,
+    pub columns: Vec<Column>,
+    /// Data rows below the header (blank and footer rows not counted).
+    pub rows: usize,
+    pub blank_rows: usize,
+    pub totals_rows: Vec<u32>,
+    pub preview: Vec<PreviewRow>,
+    pub notes: Vec<String>,
+    /// A key for remembering this file's mapping (see `columns::header_signature`).
+    pub signature: String,
 }
 
-pub fn inspect(_bytes: &[u8], _name: &str, _sheet: Option<&str>) -> Result<Inspection, String> {
-    Err("inspect is being written".into())
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviewRow {
+    pub row: u32,
+    pub cells: Vec<PreviewCell>,
+}
+
+/// One cell: as written, as read for its column's role, or why it cannot be read.
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviewCell {
+    pub text: String,
+    pub value: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Inspects a file with the detected mapping.
+pub fn inspect(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Inspection, InputError> {
+    inspect_with(bytes, file_name, sheet, None, &Limits::default())
+}
+
+/// Inspects a file, applying mapping overrides first (the page's dropdowns).
+pub fn inspect_with(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+) -> Result<Inspection, InputError> {
+    let table = records::load(bytes, file_name, sheet, overrides, limits)?;
+    let columns = table.columns();
+    let ctx = records::ReadContext::new(
+        &table.sheet,
+        table.layout.header_row,
+        &table.mapping,
+        &table.layout.columns,
+    );
+
+    let mut rows = 0;
+    let mut blank_rows = 0;
+    let mut totals_rows = Vec::new();
+    let mut preview = Vec::new();
+    let mut previous = table.layout.header_row;
+    for row in table.sheet.rows().filter(|r| r.number > table.layout.header_row && !r.is_empty()) {
+        blank_rows += (row.number - previous - 1) as usize;
+        previous = row.number;
+        if row.is_totals() {
+            totals_rows.push(row.number);
+            continue;
+        }
+        rows += 1;
+        if preview.len() < PREVIEW_ROWS {
+            let cells = columns
+                .iter()
+                .map(|c| {
+                    let cell = row.get(c.index);
+                    let (value, error) = match c.role {
+                        None => (None, None),
+                        Some(role) => match read_cell(role, cell, table.sheet.is_1904, ctx.order_of(c.index))
+                        {
+                            Ok(v) => (v.map(|v| v.shown()), None),
+                            Err(e) => (None, Some(e)),
+                        },
+                    };
+                    PreviewCell { text: cell.display(), value, error }
+                })
+                .collect();
+            preview.push(PreviewRow { row: row.number, cells });
+        }
+    }
+    Ok(Inspection {
+        file: file_name.to_string(),
+        format: table.format,
+        sheets: table.sheets.clone(),
+        sheet: table.sheet.name.clone(),
+        header_row: table.layout.header_row,
+        signature: crate::columns::header_signature(&columns),
+        columns,
+        rows,
+        blank_rows,
+        totals_rows,
+        preview,
+        notes: table.sheet.notes.clone(),
+    })
+}
+
+impl Inspection {
+    /// The human-readable form `clearbill inspect` prints.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("File:       {}\n", self.file));
+        out.push_str(&format!("Format:     {}\n", self.format.label()));
+        out.push_str(&format!("Sheets:     {}\n", self.sheets.join(", ")));
+        out.push_str(&format!("Sheet:      {}\n", self.sheet));
+        out.push_str(&format!("Header row: {}\n", self.header_row));
+        out.push_str(&format!(
+            "Data rows:  {} ({} blank, {} footer total row(s) skipped)\n\n",
+            self.rows,
+            self.blank_rows,
+            self.totals_rows.len()
+        ));
+        let header_w = self.columns.iter().map(|c| c.header.chars().count()).max().unwrap_or(6).clamp(6, 40);
+        out.push_str(&format!(
+            "{:<4} {:<hw$}  {:<24} {}\n",
+            "Col",
+            "Header",
+            "Role",
+            "Confidence",
+            hw = header_w
+        ));
+        for c in &self.columns {
+            let role = c.role.map(|r| r.key()).unwrap_or("-");
+            let conf = if c.role.is_some() {
+                let flag = if c.confidence < LOW_CONFIDENCE { "  (check this)" } else { "" };
+                format!("{}%{flag}", c.confidence)
+            } else {
+                String::new()
+            };
+            let header: String = c.header.chars().take(40).collect();
+            out.push_str(&format!("{:<4} {:<hw$}  {:<24} {}\n", c.letter, header, role, conf, hw = header_w));
+        }
+        if !self.preview.is_empty() {
+            out.push_str("\nPreview (as read):\n");
+            for r in &self.preview {
+                let cells: Vec<String> = r
+                    .cells
+                    .iter()
+                    .zip(&self.columns)
+                    .filter(|(_, c)| c.role.is_some())
+                    .map(|(cell, c)| {
+                        let shown = match (&cell.value, &cell.error) {
+                            (_, Some(e)) => format!("!! {e}"),
+                            (Some(v), None) => v.clone(),
+                            (None, None) => "·".into(),
+                        };
+                        format!("{}={}", c.letter, shown)
+                    })
+                    .collect();
+                out.push_str(&format!("  row {:>5}: {}\n", r.row, cells.join("  ")));
+            }
+        }
+        for n in &self.notes {
+            out.push_str(&format!("\nNote: {n}\n"));
+        }
+        out
+    }
 }

@@ -17,11 +17,15 @@
 //! | [`money`] | §1 | `Money` and `Rate`: parse, round, format |
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
+//! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
+//! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 
+pub mod carc;
 pub mod columns;
 pub mod inspect;
 pub mod money;
+pub mod records;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]

@@ -141,11 +141,8 @@ pub(crate) fn read(
             Ok(false) => break,
             Ok(true) => {
                 // The csv crate skips blank lines; a spreadsheet shows them as rows.
-                // A record's position is where the previous one ended, so the
-                // line breaks it starts with are the previous terminator plus blanks.
                 let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
-                let breaks = leading_line_breaks(&text.as_bytes()[start.min(text.len())..]);
-                row += if start == 0 { breaks } else { breaks.saturating_sub(1) };
+                row += blank_lines_before(text.as_bytes(), start);
                 for (col, field) in record.iter().enumerate() {
                     let value = field.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
                     let col = u32::try_from(col).unwrap_or(u32::MAX);
@@ -164,24 +161,35 @@ pub(crate) fn read(
     Ok((builder.finish(), delimiter))
 }
 
-/// Line breaks at the start of `bytes` (`\r\n`, `\n` or a lone `\r`, each one break).
-fn leading_line_breaks(bytes: &[u8]) -> u32 {
+/// Blank lines between the previous record and the one whose parse began at
+/// `start`. The csv crate begins a record's position wherever the previous
+/// record stopped: after its terminator, before it, or between the `\r` and
+/// `\n` of a CRLF; the line breaks left before the first field are blanks.
+fn blank_lines_before(bytes: &[u8], start: usize) -> u32 {
+    let is_break = |b: u8| b == b'\n' || b == b'\r';
+    let mut i = start.min(bytes.len());
+    let mut previous_terminator_pending = false;
+    if i > 0 {
+        let before = bytes[i - 1];
+        if before == b'\r' && bytes.get(i) == Some(&b'\n') {
+            i += 1; // the rest of the previous record's CRLF
+        } else if !is_break(before) {
+            previous_terminator_pending = true;
+        }
+    }
     let mut breaks = 0u32;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b'\n' => {}
-            _ => break,
+    while i < bytes.len() && is_break(bytes[i]) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
         }
         breaks += 1;
         i += 1;
     }
-    breaks
+    if previous_terminator_pending {
+        breaks.saturating_sub(1)
+    } else {
+        breaks
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +240,17 @@ mod tests {
         let s = sheet(b"a,b\r\n\r\n1,2\r\n\n\n3,4\n");
         let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
         assert_eq!(numbers, vec![1, 3, 6]);
+    }
+
+    #[test]
+    fn blank_lines_count_with_every_line_ending() {
+        for text in ["a\n\nb\nc\n\n\nd", "a\r\n\r\nb\r\nc\r\n\r\n\r\nd\r\n", "a\r\rb\rc\r\r\rd"] {
+            let s = sheet(text.as_bytes());
+            let numbers: Vec<u32> = s.rows().map(|r| r.number).collect();
+            assert_eq!(numbers, vec![1, 3, 4, 7], "{text:?}");
+        }
+        let s = sheet(b"\n\na,b\n");
+        assert_eq!(s.row(0).unwrap().number, 3, "leading blank lines count too");
     }
 
     #[test]

@@ -1,0 +1,884 @@
+//! Sheet + Mapping → typed rows: charges, payments and fee-schedule entries.
+//!
+//! [`load`] takes a file's bytes to a [`Table`]: the sheet, its header row
+//! and the final column mapping (detected, then the user's overrides). The
+//! `read_*` functions then turn each data row into a [`ChargeRow`],
+//! [`PaymentRow`] or [`FeeRow`]. A row whose required value cannot be read
+//! goes to the rejected list with its file, row, column letter, the cell as
+//! written and why (SPEC §4 "Every row is accounted for"); it is never
+//! dropped silently and never stops the rest of the file.
+//!
+//! Cell rules (SPEC §1–§3) live in [`read_cell`]: money through
+//! [`Money`], dates per column with one day/month order, identifiers
+//! normalised for matching, reason codes as lists.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::carc::{self, ReasonCode};
+use crate::columns::{self, Column, Layout, Mapping, MappingOverride, Role, ValueKind};
+use crate::money::{Money, ReadAmount};
+use crate::table::dates::{self, ColumnOrder, DayMonthOrder, TextDate};
+use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
+
+/// Which input a row came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Charges,
+    Payments,
+    Fees,
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::Charges => "charges",
+            FileKind::Payments => "payments",
+            FileKind::Fees => "fees",
+        })
+    }
+}
+
+/// A row that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    pub file: FileKind,
+    pub row: u32,
+    /// Column letter of the offending cell (`null` when no single cell is to blame).
+    pub column: Option<String>,
+    /// The cell as written.
+    pub value: String,
+    pub reason: String,
+}
+
+/// An identifier as written, and its matching key: trimmed, inner spaces
+/// collapsed, case-folded, and without leading zeros when it is all digits,
+/// because spreadsheets drop them (SPEC §2, §4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id {
+    pub shown: String,
+    pub key: String,
+}
+
+impl Id {
+    pub fn new(text: &str) -> Option<Id> {
+        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if shown.is_empty() {
+            return None;
+        }
+        let key = if shown.bytes().all(|b| b.is_ascii_digit()) {
+            let t = shown.trim_start_matches('0');
+            if t.is_empty() {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
+        } else {
+            shown.to_lowercase()
+        };
+        Some(Id { shown, key })
+    }
+
+    /// Procedure codes and modifiers compare upper-cased; `99213 ` = `99213`.
+    pub fn code(text: &str) -> Option<Id> {
+        let mut id = Id::new(text)?;
+        id.shown = id.shown.to_uppercase();
+        id.key = id.shown.replace(' ', "");
+        Some(id)
+    }
+
+    /// Modifier lists compare as sets written one way: `25, 59` = `25 59` = `25/59`.
+    pub fn modifiers(text: &str) -> Option<Id> {
+        let parts: Vec<String> = text
+            .split([',', ' ', '/', ';', ':', '-'])
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_uppercase())
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let shown = parts.join(",");
+        let mut sorted = parts;
+        sorted.sort();
+        Some(Id { shown, key: sorted.join(",") })
+    }
+
+    /// Patient names match whatever the order: `Lee, Ann` = `ANN LEE`.
+    pub fn name(text: &str) -> Option<Id> {
+        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut words: Vec<String> = shown
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        words.sort();
+        Some(Id { shown, key: words.join(" ") })
+    }
+}
+
+/// What identifies the service a row is about. Each field is optional; which
+/// ones matter depends on the match level chosen for the pair of files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub claim: Option<Id>,
+    pub line: Option<Id>,
+    pub patient_id: Option<Id>,
+    pub patient_name: Option<Id>,
+    pub service_date: Option<NaiveDate>,
+    pub code: Option<Id>,
+    pub modifier: Option<Id>,
+}
+
+impl Keys {
+    /// The patient as shown: the name when there is one, else the ID.
+    pub fn patient_shown(&self) -> Option<String> {
+        self.patient_name.as_ref().or(self.patient_id.as_ref()).map(|i| i.shown.clone())
+    }
+}
+
+/// What came back from the payer for a row: amounts and reason codes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Remit {
+    pub paid: Money,
+    pub contractual: Money,
+    /// Patient responsibility: its own column, or deductible + coinsurance +
+    /// copay when only those are mapped (SPEC §3).
+    pub patient_responsibility: Money,
+    pub deductible: Option<Money>,
+    pub coinsurance: Option<Money>,
+    pub copay: Option<Money>,
+    pub other_adjustment: Money,
+    pub patient_paid: Money,
+    pub reason_codes: Vec<ReasonCode>,
+    /// Whether any of paid, contractual, patient responsibility or other
+    /// adjustment was written at all (a written zero counts).
+    pub any_amount: bool,
+}
+
+impl Remit {
+    /// Remittance information is present: an amount written, or a reason code.
+    pub fn exists(&self) -> bool {
+        self.any_amount || !self.reason_codes.is_empty()
+    }
+}
+
+/// One row of the charges file (or of the single billed+paid table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargeRow {
+    pub row: u32,
+    pub keys: Keys,
+    pub payer: Option<String>,
+    pub billed: Money,
+    pub allowed: Option<Money>,
+    pub billed_date: Option<NaiveDate>,
+    /// What came back, in single mode (all zero in matched mode).
+    pub remit: Remit,
+}
+
+/// One row of a remittance (payments) file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub row: u32,
+    pub keys: Keys,
+    pub payer: Option<String>,
+    pub billed: Option<Money>,
+    pub allowed: Option<Money>,
+    pub remit: Remit,
+    pub payment_date: Option<NaiveDate>,
+    pub check_number: Option<String>,
+}
+
+/// One fee-schedule entry: the amount expected for a code (from one payer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeeRow {
+    pub row: u32,
+    pub code: Id,
+    pub payer: Option<Id>,
+    pub allowed: Money,
+}
+
+/// The rows read from one file, and what happened to the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Records<T> {
+    pub file: FileKind,
+    pub rows: Vec<T>,
+    pub rejected: Vec<Rejected>,
+    /// Blank rows between the header and the last data row.
+    pub blank: usize,
+    /// Row numbers of footer rows ("Total", "Subtotal"), left out of every sum.
+    pub totals_rows: Vec<u32>,
+    /// Things the user should know: an encoding guessed, a date order assumed,
+    /// amounts rounded to the cent.
+    pub notes: Vec<String>,
+}
+
+/// A file read and mapped, ready for the `read_*` functions.
+#[derive(Debug)]
+pub struct Table {
+    pub file_name: String,
+    pub format: table::Format,
+    pub sheets: Vec<String>,
+    pub sheet: Sheet,
+    pub layout: Layout,
+    pub mapping: Mapping,
+}
+
+/// A file that cannot be used at all. The message names the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("{file}: {source}")]
+    Table { file: String, source: TableError },
+    #[error("{file}: no header row in the first {rows} rows of sheet \"{sheet}\"; expected column names such as {expected}")]
+    NoHeader { file: String, sheet: String, rows: u32, expected: String },
+    #[error("{file}: {source}")]
+    Mapping { file: String, source: columns::MappingError },
+    #[error(
+        "{file}: no column is mapped to {needed}; map one (for example with --map) so the rows can be read"
+    )]
+    Unmapped { file: String, needed: String },
+}
+
+/// Reads a file, finds its header row and maps its columns.
+pub fn load(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+) -> Result<Table, InputError> {
+    let table_err = |source| InputError::Table { file: file_name.to_string(), source };
+    let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
+    let sheets = workbook.sheet_names().to_vec();
+    let sheet = match sheet {
+        Some(name) => workbook.read(Some(name)).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets).map_err(table_err)?,
+    };
+    let layout = columns::detect(&sheet).ok_or_else(|| InputError::NoHeader {
+        file: file_name.to_string(),
+        sheet: sheet.name.clone(),
+        rows: columns::HEADER_SEARCH_ROWS,
+        expected: "Claim #, Patient, DOS, CPT, Charges, Paid".into(),
+    })?;
+    let mut mapping = Mapping::from_layout(&layout);
+    if let Some(o) = overrides {
+        mapping
+            .apply(o, &layout.columns)
+            .map_err(|source| InputError::Mapping { file: file_name.to_string(), source })?;
+    }
+    Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
+}
+
+/// The default sheet is the first one with a recognisable header (SPEC §2).
+fn first_sheet_with_header(
+    workbook: &mut table::Workbook<'_>,
+    names: &[String],
+) -> Result<Sheet, TableError> {
+    let mut first = None;
+    for name in names {
+        let sheet = workbook.read(Some(name))?;
+        if columns::detect(&sheet).is_some() {
+            return Ok(sheet);
+        }
+        first.get_or_insert(sheet);
+    }
+    first.ok_or(TableError::NoSheets)
+}
+
+impl Table {
+    /// The columns with the final mapping's roles.
+    pub fn columns(&self) -> Vec<Column> {
+        self.mapping.describe(&self.layout.columns)
+    }
+
+    fn require(&self, roles: &[Role]) -> Result<(), InputError> {
+        match roles.iter().find(|r| !self.mapping.has(**r)) {
+            Some(r) => {
+                Err(InputError::Unmapped { file: self.file_name.clone(), needed: r.label().to_string() })
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn context(&self) -> ReadContext<'_> {
+        ReadContext::new(&self.sheet, self.layout.header_row, &self.mapping, &self.layout.columns)
+    }
+}
+
+/// How to read the cells of one table: the date order of each date column
+/// and the date system of the workbook.
+pub struct ReadContext<'a> {
+    sheet: &'a Sheet,
+    header_row: u32,
+    mapping: &'a Mapping,
+    headers: &'a [Column],
+    orders: BTreeMap<usize, ColumnOrder>,
+}
+
+impl<'a> ReadContext<'a> {
+    pub fn new(
+        sheet: &'a Sheet,
+        header_row: u32,
+        mapping: &'a Mapping,
+        headers: &'a [Column],
+    ) -> ReadContext<'a> {
+        let mut orders = BTreeMap::new();
+        for (role, col) in mapping.roles() {
+            if role.kind() == ValueKind::Date {
+                let texts = sheet.rows().filter(|r| r.number > header_row).filter_map(|r| match r.get(col) {
+                    CellRef::Text(t) => Some(t),
+                    _ => None,
+                });
+                orders.insert(col, dates::column_order(texts));
+            }
+        }
+        ReadContext { sheet, header_row, mapping, headers, orders }
+    }
+
+    /// The day/month order chosen for a date column.
+    pub fn order_of(&self, col: usize) -> DayMonthOrder {
+        self.orders.get(&col).map(|o| o.order).unwrap_or_default()
+    }
+
+    fn header(&self, col: usize) -> String {
+        self.headers.get(col).map(|c| c.header.clone()).unwrap_or_default()
+    }
+
+    /// Notes on date columns whose order was assumed or contradictory.
+    fn date_notes(&self, file: FileKind) -> Vec<String> {
+        let mut notes = Vec::new();
+        for (col, o) in &self.orders {
+            let which = format!("{file} column {} (\"{}\")", column_letter(*col), self.header(*col));
+            if o.assumed {
+                notes.push(format!(
+                    "{which}: dates such as 04/05 could be read either way; read as month/day (US) because no date in the column says otherwise"
+                ));
+            }
+            if o.conflicting {
+                let order = match o.order {
+                    DayMonthOrder::MonthFirst => "month/day",
+                    DayMonthOrder::DayFirst => "day/month",
+                };
+                notes.push(format!(
+                    "{which}: some dates are month/day and others day/month; ambiguous ones were read as {order}, the more common"
+                ));
+            }
+        }
+        notes
+    }
+}
+
+/// A value read from a cell for a role.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Id(Id),
+    Text(String),
+    Date(NaiveDate),
+    Money(ReadAmount),
+    Count(String),
+    Reasons(Vec<ReasonCode>),
+}
+
+impl Value {
+    /// The parsed value as the contracts show it (money with two decimals, ISO dates).
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Id(i) => i.shown.clone(),
+            Value::Text(t) | Value::Count(t) => t.clone(),
+            Value::Date(d) => dates::iso(*d),
+            Value::Money(m) => m.money.to_string(),
+            Value::Reasons(r) => r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+/// Reads one cell as the given role. `Ok(None)` is an empty cell; an error
+/// is a reason a billing specialist can act on (the cell is quoted by the caller).
+pub fn read_cell(
+    role: Role,
+    cell: CellRef<'_>,
+    is_1904: bool,
+    order: DayMonthOrder,
+) -> Result<Option<Value>, String> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    if let CellRef::Error(e) = cell {
+        return Err(format!("the cell holds the spreadsheet error {e} instead of a value"));
+    }
+    match role.kind() {
+        ValueKind::Money => match cell {
+            CellRef::Number(n) => {
+                Money::from_float_cell(n).map(|m| Some(Value::Money(m))).map_err(|e| e.to_string())
+            }
+            CellRef::Text(t) => match Money::parse(t) {
+                Ok(m) => Ok(m.map(Value::Money)),
+                Err(e) => Err(e.to_string()),
+            },
+            CellRef::Date(_) => Err("a date is not an amount".into()),
+            CellRef::Bool(_) => Err("TRUE/FALSE is not an amount".into()),
+            CellRef::Empty | CellRef::Error(_) => Ok(None),
+        },
+        ValueKind::Date => match cell {
+            CellRef::Date(d) => Ok(Some(Value::Date(d))),
+            CellRef::Number(n) => {
+                dates::from_serial(n, is_1904).map(|d| Some(Value::Date(d))).map_err(|e| e.to_string())
+            }
+            CellRef::Text(t) => match dates::parse_text(t) {
+                Ok(Some(td)) => Ok(Some(Value::Date(td.resolve(order)))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            },
+            CellRef::Bool(_) => Err("TRUE/FALSE is not a date".into()),
+            CellRef::Empty | CellRef::Error(_) => Ok(None),
+        },
+        ValueKind::ReasonList => {
+            let text = cell.display();
+            carc::parse_list(&text)
+                .map(|r| (!r.is_empty()).then_some(Value::Reasons(r)))
+                .map_err(|e| e.to_string())
+        }
+        ValueKind::Id => {
+            let text = id_text(cell);
+            let id = match role {
+                Role::Code => Id::code(&text),
+                Role::Modifier => Id::modifiers(&text),
+                _ => Id::new(&text),
+            };
+            Ok(id.map(Value::Id))
+        }
+        ValueKind::Text => {
+            let text = cell.display();
+            let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            Ok((!t.is_empty()).then_some(Value::Text(t)))
+        }
+        ValueKind::Count => {
+            let text = cell.display();
+            Ok((!text.trim().is_empty()).then(|| Value::Count(text.trim().to_string())))
+        }
+    }
+}
+
+/// Identifiers in numeric cells print without `.0`; a date-formatted ID (Excel
+/// auto-formatting "3-15" as a date) prints as ISO so it is at least stable.
+fn id_text(cell: CellRef<'_>) -> String {
+    match cell {
+        CellRef::Number(n) => number_text(n),
+        other => other.display(),
+    }
+}
+
+/// Reads the cells of one row, collecting the first unreadable one.
+struct RowReader<'r, 'a> {
+    ctx: &'r ReadContext<'a>,
+    row: Row<'r>,
+    file: FileKind,
+    rounded: Vec<String>,
+}
+
+impl<'r, 'a> RowReader<'r, 'a> {
+    fn reject(&self, col: Option<usize>, reason: impl Into<String>) -> Rejected {
+        Rejected {
+            file: self.file,
+            row: self.row.number,
+            column: col.map(column_letter),
+            value: col.map(|c| self.row.get(c).display()).unwrap_or_default(),
+            reason: reason.into(),
+        }
+    }
+
+    fn value(&mut self, role: Role) -> Result<Option<Value>, Rejected> {
+        let Some(col) = self.ctx.mapping.column(role) else { return Ok(None) };
+        self.value_at(role, col)
+    }
+
+    fn value_at(&mut self, role: Role, col: usize) -> Result<Option<Value>, Rejected> {
+        let cell = self.row.get(col);
+        match read_cell(role, cell, self.ctx.sheet.is_1904, self.ctx.order_of(col)) {
+            Ok(v) => {
+                if let Some(Value::Money(ReadAmount { money, rounded_from: Some(exact) })) = &v {
+                    self.rounded.push(format!(
+                        "{} row {}, column {}: {exact} was rounded to {money}",
+                        self.file,
+                        self.row.number,
+                        column_letter(col)
+                    ));
+                }
+                Ok(v)
+            }
+            Err(reason) => {
+                Err(self
+                    .reject(Some(col), format!("{} (\"{}\"): {reason}", role.label(), self.ctx.header(col))))
+            }
+        }
+    }
+
+    fn money(&mut self, role: Role) -> Result<Option<Money>, Rejected> {
+        Ok(match self.value(role)? {
+            Some(Value::Money(m)) => Some(m.money),
+            _ => None,
+        })
+    }
+
+    fn id(&mut self, role: Role) -> Result<Option<Id>, Rejected> {
+        Ok(match self.value(role)? {
+            Some(Value::Id(i)) => Some(i),
+            _ => None,
+        })
+    }
+
+    fn text(&mut self, role: Role) -> Result<Option<String>, Rejected> {
+        Ok(match self.value(role)? {
+            Some(Value::Text(t)) | Some(Value::Count(t)) => Some(t),
+            Some(Value::Id(i)) => Some(i.shown),
+            _ => None,
+        })
+    }
+
+    fn date(&mut self, role: Role) -> Result<Option<NaiveDate>, Rejected> {
+        Ok(match self.value(role)? {
+            Some(Value::Date(d)) => Some(d),
+            _ => None,
+        })
+    }
+
+    fn keys(&mut self) -> Result<Keys, Rejected> {
+        let patient_name = match self.text(Role::PatientName)? {
+            Some(n) => Id::name(&n),
+            None => {
+                let first = self.text(Role::PatientFirstName)?;
+                let last = self.text(Role::PatientLastName)?;
+                let joined = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                Id::name(&joined)
+            }
+        };
+        Ok(Keys {
+            claim: self.id(Role::ClaimId)?,
+            line: self.id(Role::Line)?,
+            patient_id: self.id(Role::PatientId)?,
+            patient_name,
+            service_date: self.date(Role::ServiceDate)?,
+            code: self.id(Role::Code)?,
+            modifier: self.id(Role::Modifier)?,
+        })
+    }
+
+    fn remit(&mut self) -> Result<Remit, Rejected> {
+        let paid = self.money(Role::Paid)?;
+        let contractual = self.money(Role::Contractual)?;
+        let pr = self.money(Role::PatientResponsibility)?;
+        let deductible = self.money(Role::Deductible)?;
+        let coinsurance = self.money(Role::Coinsurance)?;
+        let copay = self.money(Role::Copay)?;
+        let other = self.money(Role::OtherAdjustment)?;
+        let patient_paid = self.money(Role::PatientPaid)?;
+        let mut reason_codes = Vec::new();
+        for &col in self.ctx.mapping.columns(Role::ReasonCodes) {
+            if let Some(Value::Reasons(r)) = self.value_at(Role::ReasonCodes, col)? {
+                reason_codes.extend(r);
+            }
+        }
+        // SPEC §3: without a patient responsibility value, it is the sum of its parts.
+        let parts = [deductible, coinsurance, copay];
+        let pr_from_parts =
+            parts.iter().any(Option::is_some).then(|| parts.iter().flatten().copied().sum::<Money>());
+        let patient_responsibility = pr.or(pr_from_parts);
+        Ok(Remit {
+            any_amount: paid.is_some()
+                || contractual.is_some()
+                || patient_responsibility.is_some()
+                || other.is_some(),
+            paid: paid.unwrap_or_default(),
+            contractual: contractual.unwrap_or_default(),
+            patient_responsibility: patient_responsibility.unwrap_or_default(),
+            deductible,
+            coinsurance,
+            copay,
+            other_adjustment: other.unwrap_or_default(),
+            patient_paid: patient_paid.unwrap_or_default(),
+            reason_codes,
+        })
+    }
+}
+
+/// Walks the data rows below the header: counts blank rows, sets footer rows
+/// aside, and hands every other row to `read`.
+fn read_rows<T>(
+    ctx: &ReadContext<'_>,
+    file: FileKind,
+    mut read: impl FnMut(&mut RowReader<'_, '_>) -> Result<T, Rejected>,
+) -> Records<T> {
+    let mut records = Records {
+        file,
+        rows: Vec::new(),
+        rejected: Vec::new(),
+        blank: 0,
+        totals_rows: Vec::new(),
+        notes: ctx.sheet.notes.clone(),
+    };
+    let mut rounded = Vec::new();
+    let mut previous = ctx.header_row;
+    for row in ctx.sheet.rows().filter(|r| r.number > ctx.header_row) {
+        if row.is_empty() {
+            continue;
+        }
+        // Rows a spreadsheet shows as empty between two data rows.
+        records.blank += (row.number - previous - 1) as usize;
+        previous = row.number;
+        if row.is_totals() {
+            records.totals_rows.push(row.number);
+            continue;
+        }
+        let mut reader = RowReader { ctx, row, file, rounded: Vec::new() };
+        let result = read(&mut reader);
+        rounded.append(&mut reader.rounded);
+        match result {
+            Ok(r) => records.rows.push(r),
+            Err(rejected) => records.rejected.push(rejected),
+        }
+    }
+    if !records.totals_rows.is_empty() {
+        let list: Vec<String> = records.totals_rows.iter().map(u32::to_string).collect();
+        records.notes.push(format!(
+            "{file}: footer total row(s) {} were skipped and left out of every sum",
+            list.join(", ")
+        ));
+    }
+    records.notes.extend(ctx.date_notes(file));
+    records.notes.extend(summarise(rounded, "more amounts were rounded to the cent"));
+    records
+}
+
+/// At most a screenful of per-row notes, then a count.
+fn summarise(mut notes: Vec<String>, rest: &str) -> Vec<String> {
+    const SHOWN: usize = 20;
+    if notes.len() > SHOWN {
+        let more = notes.len() - SHOWN;
+        notes.truncate(SHOWN);
+        notes.push(format!("… and {more} {rest}"));
+    }
+    notes
+}
+
+/// Reads the charges file. In single mode each row also carries what came
+/// back (paid, adjustments, reason codes).
+pub fn read_charges(table: &Table, single: bool) -> Result<Records<ChargeRow>, InputError> {
+    table.require(&[Role::Billed])?;
+    let ctx = table.context();
+    let billed_col = table.mapping.column(Role::Billed);
+    Ok(read_rows(&ctx, FileKind::Charges, |r| {
+        let keys = r.keys()?;
+        let billed = r.money(Role::Billed)?.ok_or_else(|| r.reject(billed_col, "no billed amount"))?;
+        let remit = if single { r.remit()? } else { Remit::default() };
+        Ok(ChargeRow {
+            row: r.row.number,
+            keys,
+            payer: r.text(Role::Payer)?,
+            billed,
+            allowed: r.money(Role::Allowed)?,
+            billed_date: r.date(Role::BilledDate)?,
+            remit,
+        })
+    }))
+}
+
+/// Reads a remittance file. A row needs a paid amount, an adjustment or a
+/// reason code; a denial written with blank amounts and a reason code is a
+/// remittance that paid nothing.
+pub fn read_payments(table: &Table) -> Result<Records<PaymentRow>, InputError> {
+    if ![
+        Role::Paid,
+        Role::Contractual,
+        Role::PatientResponsibility,
+        Role::Deductible,
+        Role::Coinsurance,
+        Role::Copay,
+    ]
+    .iter()
+    .any(|r| table.mapping.has(*r))
+    {
+        table.require(&[Role::Paid])?;
+    }
+    let ctx = table.context();
+    let paid_col = table.mapping.column(Role::Paid);
+    Ok(read_rows(&ctx, FileKind::Payments, |r| {
+        let keys = r.keys()?;
+        let remit = r.remit()?;
+        if !remit.exists() {
+            return Err(r.reject(paid_col, "no paid amount, adjustment or reason code"));
+        }
+        Ok(PaymentRow {
+            row: r.row.number,
+            keys,
+            payer: r.text(Role::Payer)?,
+            billed: r.money(Role::Billed)?,
+            allowed: r.money(Role::Allowed)?,
+            remit,
+            payment_date: r.date(Role::PaymentDate)?,
+            check_number: r.id(Role::CheckNumber)?.map(|i| i.shown),
+        })
+    }))
+}
+
+/// Reads a fee schedule: code, optional payer, and the expected allowed
+/// amount (the `allowed` role, or `billed` when the schedule calls it "Fee").
+pub fn read_fees(table: &Table) -> Result<Records<FeeRow>, InputError> {
+    table.require(&[Role::Code])?;
+    let amount_role = if table.mapping.has(Role::Allowed) { Role::Allowed } else { Role::Billed };
+    table.require(&[amount_role])?;
+    let ctx = table.context();
+    let (code_col, amount_col) = (table.mapping.column(Role::Code), table.mapping.column(amount_role));
+    Ok(read_rows(&ctx, FileKind::Fees, |r| {
+        let code = r.id(Role::Code)?.ok_or_else(|| r.reject(code_col, "no procedure code"))?;
+        let allowed = r.money(amount_role)?.ok_or_else(|| r.reject(amount_col, "no expected amount"))?;
+        let payer = r.text(Role::Payer)?.and_then(|p| Id::new(&p));
+        Ok(FeeRow { row: r.row.number, code, payer, allowed })
+    }))
+}
+
+/// Reads a date the way a date column would, for callers outside a table.
+pub fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
+    match dates::parse_text(text) {
+        Ok(Some(TextDate::Exact(d))) => Ok(Some(d)),
+        Ok(Some(td)) => Ok(Some(td.resolve(DayMonthOrder::MonthFirst))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(csv: &str) -> Table {
+        load(csv.as_bytes(), "test.csv", None, None, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn ids_match_without_leading_zeros_case_or_spaces() {
+        assert_eq!(Id::new("000123").unwrap().key, "123");
+        assert_eq!(Id::new("000123").unwrap().shown, "000123");
+        assert_eq!(Id::new("0000").unwrap().key, "0");
+        assert_eq!(Id::new(" AB  12 ").unwrap().key, "ab 12");
+        assert_eq!(Id::new("ab 12").unwrap().key, Id::new("AB 12").unwrap().key);
+        assert_eq!(Id::new("A0012").unwrap().key, "a0012", "only all-digit IDs lose zeros");
+        assert_eq!(Id::code(" 99213 ").unwrap().key, "99213");
+        assert_eq!(Id::code("g0439").unwrap().shown, "G0439");
+        assert_eq!(Id::modifiers("59, 25").unwrap().key, Id::modifiers("25/59").unwrap().key);
+        assert_eq!(Id::name("Lee, Ann").unwrap().key, Id::name("ANN  LEE").unwrap().key);
+        assert_eq!(Id::new("   "), None);
+    }
+
+    #[test]
+    fn charge_rows_read_money_dates_and_ids() {
+        let t = table(
+            "Claim #,Line,Patient,DOS,CPT,Mod,Charges,Primary Insurance\n\
+             000123,1,\"Lee, Ann\",03/15/2026,99213,25,\"$1,234.50\",Aetna\n\
+             124,1,Bo Park,3/16/26, 36415 ,,(12.00),Medicare\n",
+        );
+        let recs = read_charges(&t, false).unwrap();
+        assert!(recs.rejected.is_empty(), "{:?}", recs.rejected);
+        let r = &recs.rows[0];
+        assert_eq!(r.row, 2);
+        assert_eq!(r.keys.claim.as_ref().unwrap().key, "123");
+        assert_eq!(r.billed.to_string(), "1234.50");
+        assert_eq!(r.keys.service_date, NaiveDate::from_ymd_opt(2026, 3, 15));
+        assert_eq!(r.payer.as_deref(), Some("Aetna"));
+        assert_eq!(recs.rows[1].billed.to_string(), "-12.00");
+        assert_eq!(recs.rows[1].keys.code.as_ref().unwrap().key, "36415");
+    }
+
+    #[test]
+    fn an_unreadable_required_cell_rejects_only_its_row_and_quotes_it() {
+        let t = table("Claim #,Charges\n1,$10.00\n2,see note\n3,\n4,$30.00\n");
+        let recs = read_charges(&t, false).unwrap();
+        assert_eq!(recs.rows.len(), 2);
+        assert_eq!(recs.rejected.len(), 2);
+        let bad = &recs.rejected[0];
+        assert_eq!(
+            (bad.file, bad.row, bad.column.as_deref(), bad.value.as_str()),
+            (FileKind::Charges, 3, Some("B"), "see note")
+        );
+        assert!(bad.reason.contains("\"see note\" is not an amount"), "{}", bad.reason);
+        assert!(bad.reason.contains("Charges"), "names the header: {}", bad.reason);
+        assert_eq!(recs.rejected[1].reason, "no billed amount");
+    }
+
+    #[test]
+    fn blank_and_totals_rows_are_counted_not_read() {
+        let t = table("Report\n\nClaim #,Charges\n1,10\n\n\n2,20\nTotal,30\n");
+        let recs = read_charges(&t, false).unwrap();
+        assert_eq!(recs.rows.len(), 2);
+        assert_eq!(recs.blank, 2);
+        assert_eq!(recs.totals_rows, vec![8]);
+        assert!(recs.notes.iter().any(|n| n.contains("8") && n.contains("left out of every sum")));
+    }
+
+    #[test]
+    fn patient_responsibility_is_the_sum_of_its_parts_when_not_given() {
+        let t = table("Claim,Paid,Deductible,Coinsurance,Copay\n1,80,10,5.50,\n2,0,,,\n");
+        let recs = read_payments(&t).unwrap();
+        assert_eq!(recs.rows[0].remit.patient_responsibility.to_string(), "15.50");
+        assert_eq!(recs.rows[1].remit.patient_responsibility, Money::ZERO);
+        assert!(recs.rows[1].remit.exists(), "a written zero is remittance");
+    }
+
+    #[test]
+    fn payment_rows_need_an_amount_or_a_reason() {
+        let t = table("Claim,Paid,Adj Reason\n1,,\n2,,CO-16\n3,,oops\n");
+        let recs = read_payments(&t).unwrap();
+        assert_eq!(recs.rows.len(), 1);
+        assert_eq!(recs.rows[0].remit.reason_codes[0].to_string(), "CO-16");
+        assert_eq!(recs.rejected[0].reason, "no paid amount, adjustment or reason code");
+        assert_eq!(recs.rejected[1].column.as_deref(), Some("C"));
+    }
+
+    #[test]
+    fn first_and_last_names_are_joined() {
+        let t = table("Claim #,First Name,Last Name,Charges\n1,Ann,Lee,5\n");
+        let r = &read_charges(&t, false).unwrap().rows[0];
+        assert_eq!(r.keys.patient_name.as_ref().unwrap().shown, "Ann Lee");
+    }
+
+    #[test]
+    fn day_first_columns_are_read_day_first_and_assumptions_noted() {
+        let t = table("Claim,DOS,Charges\n1,04/05/2026,1\n2,13/05/2026,1\n");
+        let recs = read_charges(&t, false).unwrap();
+        assert_eq!(recs.rows[0].keys.service_date, NaiveDate::from_ymd_opt(2026, 5, 4));
+        let t = table("Claim,DOS,Charges\n1,04/05/2026,1\n");
+        let recs = read_charges(&t, false).unwrap();
+        assert_eq!(recs.rows[0].keys.service_date, NaiveDate::from_ymd_opt(2026, 4, 5));
+        assert!(recs.notes.iter().any(|n| n.contains("month/day (US)")), "{:?}", recs.notes);
+    }
+
+    #[test]
+    fn rounding_on_input_is_noted_with_its_row() {
+        let t = table("Claim,Charges\n1,10.005\n");
+        let recs = read_charges(&t, false).unwrap();
+        assert_eq!(recs.rows[0].billed.to_string(), "10.01");
+        assert!(
+            recs.notes.iter().any(|n| n == "charges row 2, column B: 10.005 was rounded to 10.01"),
+            "{:?}",
+            recs.notes
+        );
+    }
+
+    #[test]
+    fn missing_required_columns_are_a_file_error_that_names_the_role() {
+        let t = table("Claim #,Patient\n1,Ann\n");
+        let err = read_charges(&t, false).unwrap_err().to_string();
+        assert!(err.contains("billed amount"), "{err}");
+    }
+
+    #[test]
+    fn no_header_is_a_clear_error() {
+        let err = load(b"milk,eggs\nbread,jam\n", "list.csv", None, None, &Limits::default()).unwrap_err();
+        assert!(err.to_string().starts_with("list.csv: no header row in the first 30 rows"), "{err}");
+    }
+}
