@@ -19,12 +19,16 @@
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
+//! | [`reconcile`] | §4 | matching, statuses, at stake, aging, KPIs, worklist: the report |
+//! | [`export`] | §6 | report → CSV and xlsx, safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 
 pub mod carc;
 pub mod columns;
+pub mod export;
 pub mod inspect;
 pub mod money;
+pub mod reconcile;
 pub mod records;
 pub mod table;
 

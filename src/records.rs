@@ -15,7 +15,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use std::str::FromStr;
+
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::carc::{self, ReasonCode};
@@ -178,6 +181,8 @@ pub struct ChargeRow {
     pub billed: Money,
     pub allowed: Option<Money>,
     pub billed_date: Option<NaiveDate>,
+    /// Units of service; the fee schedule's amount is per unit. 1 when blank.
+    pub units: Decimal,
     /// What came back, in single mode (all zero in matched mode).
     pub remit: Remit,
 }
@@ -548,6 +553,22 @@ impl<'r, 'a> RowReader<'r, 'a> {
         })
     }
 
+    /// Units as a positive number; blank means one. "3", "3.0" and a numeric
+    /// cell all work; anything else rejects the row, since it changes what is expected.
+    fn units(&mut self) -> Result<Decimal, Rejected> {
+        let Some(col) = self.ctx.mapping.column(Role::Units) else { return Ok(Decimal::ONE) };
+        match self.text(Role::Units)? {
+            None => Ok(Decimal::ONE),
+            Some(t) => match Decimal::from_str(t.trim()) {
+                Ok(u) if u > Decimal::ZERO && u <= Decimal::from(10_000) => Ok(u.normalize()),
+                _ => Err(self.reject(
+                    Some(col),
+                    format!("units (\"{}\"): \"{t}\" is not a number of units", self.ctx.header(col)),
+                )),
+            },
+        }
+    }
+
     fn keys(&mut self) -> Result<Keys, Rejected> {
         let patient_name = match self.text(Role::PatientName)? {
             Some(n) => Id::name(&n),
@@ -683,6 +704,7 @@ pub fn read_charges(table: &Table, single: bool) -> Result<Records<ChargeRow>, I
             billed,
             allowed: r.money(Role::Allowed)?,
             billed_date: r.date(Role::BilledDate)?,
+            units: r.units()?,
             remit,
         })
     }))

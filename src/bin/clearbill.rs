@@ -145,18 +145,93 @@ fn run_inspect(path: &Path, sheet: Option<&str>, format: Output) -> CliResult {
     }
 }
 
+/// Today's date (UTC), the default as-of date for aging.
+fn today() -> chrono::NaiveDate {
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    chrono::NaiveDate::default() + chrono::Duration::days((secs / 86_400) as i64)
+}
+
+/// `--map FILE.json`: `{"charges": {"billed": "F"}, "payments": {...}, "fees": {...}}`.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MapFile {
+    charges: Option<clearbill::columns::MappingOverride>,
+    payments: Option<clearbill::columns::MappingOverride>,
+    fees: Option<clearbill::columns::MappingOverride>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
-    _charges: &Path,
-    _payments: &[PathBuf],
-    _fees: Option<&Path>,
-    _as_of: Option<String>,
-    _tolerance: &str,
-    _map: Option<&Path>,
-    _format: Output,
-    _out: Option<PathBuf>,
+    charges: &Path,
+    payments: &[PathBuf],
+    fees: Option<&Path>,
+    as_of: Option<String>,
+    tolerance: &str,
+    map: Option<&Path>,
+    format: Output,
+    out: Option<PathBuf>,
 ) -> CliResult {
-    Err("reconcile is not available in this build yet".into())
+    use clearbill::reconcile::{reconcile_files, FileInput, Options};
+
+    let as_of = match as_of {
+        Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| format!("--as-of \"{text}\" is not a date in the form YYYY-MM-DD"))?,
+        None => today(),
+    };
+    let tolerance: clearbill::Money = tolerance.parse().map_err(|e| format!("--tolerance: {e}"))?;
+    if tolerance.is_negative() {
+        return Err("--tolerance cannot be negative".into());
+    }
+    let map: MapFile = match map {
+        Some(p) => serde_json::from_slice(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
+        None => MapFile::default(),
+    };
+
+    let charge_bytes = read_file(charges)?;
+    let charge_name = file_name(charges);
+    let payment_files: Vec<(Vec<u8>, String)> =
+        payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
+    let fee_file = fees.map(|f| Ok::<_, String>((read_file(f)?, file_name(f)))).transpose()?;
+
+    let charge_input =
+        FileInput { bytes: &charge_bytes, name: &charge_name, sheet: None, mapping: map.charges.as_ref() };
+    let payment_inputs: Vec<FileInput<'_>> = payment_files
+        .iter()
+        .map(|(b, n)| FileInput { bytes: b, name: n, sheet: None, mapping: map.payments.as_ref() })
+        .collect();
+    let fee_input = fee_file.as_ref().map(|(b, n)| FileInput {
+        bytes: b,
+        name: n,
+        sheet: None,
+        mapping: map.fees.as_ref(),
+    });
+    let options = Options { as_of, tolerance };
+    let report =
+        reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
+            .map_err(|e| e.to_string())?;
+
+    match format {
+        Output::Json | Output::Text => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            write_output(out.as_deref(), format!("{text}\n").as_bytes())
+        }
+        Output::Csv => write_output(out.as_deref(), clearbill::export::lines_csv(&report).as_bytes()),
+        Output::Xlsx => {
+            let out = out.ok_or("--format xlsx needs --out FILE.xlsx")?;
+            let bytes = clearbill::export::report_xlsx(&report).map_err(|e| e.to_string())?;
+            write_output(Some(&out), &bytes)
+        }
+    }
+}
+
+/// Writes to `--out` when given, else to stdout.
+fn write_output(out: Option<&Path>, bytes: &[u8]) -> CliResult {
+    use std::io::Write;
+    match out {
+        Some(p) => std::fs::write(p, bytes).map_err(|e| format!("{}: {e}", p.display())),
+        None => std::io::stdout().write_all(bytes).map_err(|e| e.to_string()),
+    }
 }
 
 fn run_estimate(_plan: &Path, _services: &Path, _format: Output) -> CliResult {

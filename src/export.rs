@@ -1,0 +1,359 @@
+//! Report → CSV and xlsx downloads, safe to open in a spreadsheet program (SPEC §6).
+//!
+//! Each exported table is described once, as a list of [`Col`]umns that turn
+//! a report item into an [`Out`] value; the CSV and xlsx writers only differ
+//! in how they write an `Out`. Text that a spreadsheet would run as a formula
+//! (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with
+//! `'` in CSV; xlsx writes every text as a string cell, never a formula.
+//! Money goes to xlsx as numbers with a currency format, so the sums work.
+
+use std::borrow::Cow;
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::money::{Money, Rate};
+use crate::reconcile::summary::StatusTotal;
+use crate::reconcile::{Line, Report, Status, UnmatchedPayment, WorkItem};
+use crate::records::Rejected;
+use crate::table::dates::iso;
+
+/// A value in an exported cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Out {
+    Text(String),
+    Money(Money),
+    Rate(Rate),
+    Int(i64),
+    Empty,
+}
+
+impl Out {
+    fn text(s: impl Into<String>) -> Out {
+        Out::Text(s.into())
+    }
+    fn opt_text(s: &Option<String>) -> Out {
+        s.as_ref().map(|s| Out::Text(s.clone())).unwrap_or(Out::Empty)
+    }
+    fn opt_money(m: Option<Money>) -> Out {
+        m.map(Out::Money).unwrap_or(Out::Empty)
+    }
+    fn opt_int(i: Option<i64>) -> Out {
+        i.map(Out::Int).unwrap_or(Out::Empty)
+    }
+    fn list<T: ToString>(items: &[T]) -> Out {
+        Out::Text(items.iter().map(T::to_string).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// A column of an exported table.
+pub struct Col<T> {
+    pub header: &'static str,
+    pub value: fn(&T) -> Out,
+    /// Column width in characters for xlsx.
+    pub width: f64,
+}
+
+const fn col<T>(header: &'static str, width: f64, value: fn(&T) -> Out) -> Col<T> {
+    Col { header, value, width }
+}
+
+pub fn line_columns() -> Vec<Col<Line>> {
+    vec![
+        col("Claim ID", 12.0, |l| Out::opt_text(&l.claim_id)),
+        col("Line", 6.0, |l| Out::opt_text(&l.line)),
+        col("Patient", 20.0, |l| Out::opt_text(&l.patient)),
+        col("Service Date", 12.0, |l| l.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
+        col("Code", 10.0, |l| Out::opt_text(&l.code)),
+        col("Payer", 18.0, |l| Out::opt_text(&l.payer)),
+        col("Billed", 12.0, |l| Out::Money(l.billed)),
+        col("Allowed", 12.0, |l| Out::opt_money(l.allowed)),
+        col("Expected", 12.0, |l| Out::opt_money(l.expected)),
+        col("Insurance Paid", 14.0, |l| Out::Money(l.insurance_paid)),
+        col("Contractual Adj", 14.0, |l| Out::Money(l.contractual_adjustment)),
+        col("Patient Resp", 12.0, |l| Out::Money(l.patient_responsibility)),
+        col("Other Adj", 12.0, |l| Out::Money(l.other_adjustment)),
+        col("Balance", 12.0, |l| Out::Money(l.balance)),
+        col("At Stake", 12.0, |l| Out::Money(l.at_stake)),
+        col("Status", 10.0, |l| Out::text(l.status.key())),
+        col("Age (days)", 10.0, |l| Out::opt_int(l.age_days)),
+        col("Aging Bucket", 10.0, |l| l.aging_bucket.map(|b| Out::text(b.label())).unwrap_or(Out::Empty)),
+        col("Reason Codes", 16.0, |l| Out::list(&l.reason_codes)),
+        col("Charge Rows", 12.0, |l| Out::list(&l.charge_rows)),
+        col("Payment Rows", 12.0, |l| Out::list(&l.payment_rows)),
+    ]
+}
+
+pub fn worklist_columns() -> Vec<Col<WorkItem>> {
+    vec![
+        col("Kind", 14.0, |w| {
+            Out::text(
+                serde_json::to_value(w.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+            )
+        }),
+        col("Claim ID", 12.0, |w| Out::opt_text(&w.claim_id)),
+        col("Patient", 20.0, |w| Out::opt_text(&w.patient)),
+        col("Payer", 18.0, |w| Out::opt_text(&w.payer)),
+        col("Amount", 12.0, |w| Out::Money(w.amount)),
+        col("Age (days)", 10.0, |w| Out::opt_int(w.age_days)),
+        col("Reasons", 24.0, |w| {
+            Out::text(
+                w.reasons.iter().map(|r| format!("{} {}", r.code, r.meaning)).collect::<Vec<_>>().join("; "),
+            )
+        }),
+        col("Action", 60.0, |w| Out::text(w.action.clone())),
+    ]
+}
+
+pub fn unmatched_columns() -> Vec<Col<UnmatchedPayment>> {
+    vec![
+        col("Row", 6.0, |u| Out::Int(u.row.into())),
+        col("Claim ID", 12.0, |u| Out::opt_text(&u.claim_id)),
+        col("Patient", 20.0, |u| Out::opt_text(&u.patient)),
+        col("Service Date", 12.0, |u| u.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
+        col("Code", 10.0, |u| Out::opt_text(&u.code)),
+        col("Paid", 12.0, |u| Out::Money(u.paid)),
+        col("Payer", 18.0, |u| Out::opt_text(&u.payer)),
+        col("Check #", 12.0, |u| Out::opt_text(&u.check_number)),
+        col("Reason Codes", 16.0, |u| Out::list(&u.reason_codes)),
+        col("Why unmatched", 50.0, |u| Out::text(u.note.clone())),
+    ]
+}
+
+pub fn rejected_columns() -> Vec<Col<Rejected>> {
+    vec![
+        col("File", 10.0, |r| Out::text(r.file.to_string())),
+        col("Row", 6.0, |r| Out::Int(r.row.into())),
+        col("Column", 8.0, |r| Out::opt_text(&r.column)),
+        col("Value", 20.0, |r| Out::text(r.value.clone())),
+        col("Reason", 60.0, |r| Out::text(r.reason.clone())),
+    ]
+}
+
+/// Text a spreadsheet would treat as a formula gets a leading `'` (CSV injection).
+pub fn csv_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// One table as CSV: a header row, then one row per item.
+pub fn table_csv<T>(items: &[T], columns: &[Col<T>]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = w.write_record(columns.iter().map(|c| c.header));
+    for item in items {
+        let row: Vec<String> = columns
+            .iter()
+            .map(|c| match (c.value)(item) {
+                Out::Text(t) => csv_safe(&t).into_owned(),
+                Out::Money(m) => m.to_string(),
+                Out::Rate(r) => r.to_string(),
+                Out::Int(i) => i.to_string(),
+                Out::Empty => String::new(),
+            })
+            .collect();
+        let _ = w.write_record(&row);
+    }
+    // Writing to a Vec cannot fail, and every field is valid UTF-8.
+    w.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
+}
+
+/// The lines of the report as CSV (what `--format csv` prints).
+pub fn lines_csv(report: &Report) -> String {
+    table_csv(&report.lines, &line_columns())
+}
+
+struct Styles {
+    header: Format,
+    money: Format,
+    rate: Format,
+    title: Format,
+}
+
+fn styles() -> Styles {
+    Styles {
+        header: Format::new()
+            .set_bold()
+            .set_background_color("#E8EEF5")
+            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
+        money: Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00"),
+        rate: Format::new().set_num_format("0.00%"),
+        title: Format::new().set_bold().set_font_size(14),
+    }
+}
+
+fn write_out(ws: &mut Worksheet, row: u32, col: u16, value: Out, s: &Styles) -> Result<(), XlsxError> {
+    match value {
+        // write_string never makes a formula, whatever the text starts with.
+        Out::Text(t) => ws.write_string(row, col, t).map(|_| ()),
+        Out::Money(m) => ws.write_with_format(row, col, m.as_decimal(), &s.money).map(|_| ()),
+        Out::Rate(r) => ws.write_with_format(row, col, r.as_decimal(), &s.rate).map(|_| ()),
+        Out::Int(i) => ws.write_number(row, col, i as f64).map(|_| ()), // a row number or an age in days
+        Out::Empty => Ok(()),
+    }
+}
+
+fn write_table<T>(
+    wb: &mut Workbook,
+    name: &str,
+    items: &[T],
+    columns: &[Col<T>],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    for (c, column) in columns.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string_with_format(0, c, column.header, &s.header)?;
+        ws.set_column_width(c, column.width)?;
+    }
+    for (r, item) in items.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, column) in columns.iter().enumerate() {
+            write_out(ws, r, c as u16, (column.value)(item), s)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let last_col = columns.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, items.len() as u32, last_col)?;
+    Ok(())
+}
+
+fn write_summary(wb: &mut Workbook, report: &Report, s: &Styles) -> Result<(), XlsxError> {
+    let sum = &report.summary;
+    let ws = wb.add_worksheet();
+    ws.set_name("Summary")?;
+    ws.set_column_width(0, 28.0)?;
+    ws.set_column_width(1, 16.0)?;
+    ws.set_column_width(2, 16.0)?;
+    ws.set_column_width(3, 16.0)?;
+    let mut r = 0u32;
+    ws.write_string_with_format(r, 0, "ClearBill reconciliation", &s.title)?;
+    r += 2;
+    let mode =
+        serde_json::to_value(sum.mode).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let matched = serde_json::to_value(sum.matched_by)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    for (k, v) in [("As of", sum.as_of.clone()), ("Mode", mode), ("Matched by", matched)] {
+        ws.write_string(r, 0, k)?;
+        ws.write_string(r, 1, v)?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "Totals", &s.header)?;
+    r += 1;
+    let t = &sum.totals;
+    for (k, m) in [
+        ("Billed", t.billed),
+        ("Insurance paid", t.insurance_paid),
+        ("Contractual adjustment", t.contractual_adjustment),
+        ("Patient responsibility", t.patient_responsibility),
+        ("Other adjustment", t.other_adjustment),
+        ("Balance", t.balance),
+        ("Unmatched payments", t.unmatched_paid),
+        ("Patient paid", t.patient_paid),
+    ] {
+        ws.write_string(r, 0, k)?;
+        write_out(ws, r, 1, Out::Money(m), s)?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "KPIs", &s.header)?;
+    r += 1;
+    let k = &sum.kpis;
+    for (label, rate) in [
+        ("Gross collection rate", k.gross_collection_rate),
+        ("Net collection rate", k.net_collection_rate),
+        ("Denial rate (amount)", k.denial_rate_by_amount),
+        ("Denial rate (count)", k.denial_rate_by_count),
+    ] {
+        ws.write_string(r, 0, label)?;
+        write_out(ws, r, 1, rate.map(Out::Rate).unwrap_or(Out::text("n/a")), s)?;
+        r += 1;
+    }
+    ws.write_string(r, 0, "Days in A/R")?;
+    let days = serde_json::to_value(k.days_in_ar)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or("n/a".into());
+    ws.write_string(r, 1, days)?;
+    r += 2;
+    for (c, h) in ["Status", "Lines", "Billed", "At stake"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
+    }
+    r += 1;
+    for status in Status::ALL {
+        let StatusTotal { count, billed, at_stake } = sum.by_status.get(status);
+        ws.write_string(r, 0, status.key())?;
+        write_out(ws, r, 1, Out::Int(*count as i64), s)?;
+        write_out(ws, r, 2, Out::Money(*billed), s)?;
+        write_out(ws, r, 3, Out::Money(*at_stake), s)?;
+        r += 1;
+    }
+    r += 1;
+    for (c, h) in ["Aging (days)", "Lines", "Amount"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
+    }
+    r += 1;
+    for a in &sum.aging {
+        ws.write_string(r, 0, a.bucket.label())?;
+        write_out(ws, r, 1, Out::Int(a.count as i64), s)?;
+        write_out(ws, r, 2, Out::Money(a.amount), s)?;
+        r += 1;
+    }
+    r += 1;
+    for (c, h) in ["Reason code", "Count", "Amount", "Meaning"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
+    }
+    r += 1;
+    for rc in &sum.reason_codes {
+        ws.write_string(r, 0, &rc.code)?;
+        write_out(ws, r, 1, Out::Int(rc.count as i64), s)?;
+        write_out(ws, r, 2, Out::Money(rc.amount), s)?;
+        ws.write_string(r, 3, &rc.meaning)?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "Notes", &s.header)?;
+    r += 1;
+    for n in &sum.notes {
+        ws.write_string(r, 0, n)?;
+        r += 1;
+    }
+    Ok(())
+}
+
+/// The whole report as an xlsx workbook: Summary, Lines, Worklist,
+/// Unmatched payments and Rejected rows.
+pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let s = styles();
+    let mut wb = Workbook::new();
+    write_summary(&mut wb, report, &s)?;
+    write_table(&mut wb, "Lines", &report.lines, &line_columns(), &s)?;
+    write_table(&mut wb, "Worklist", &report.worklist, &worklist_columns(), &s)?;
+    write_table(&mut wb, "Unmatched payments", &report.unmatched_payments, &unmatched_columns(), &s)?;
+    write_table(&mut wb, "Rejected rows", &report.rejected, &rejected_columns(), &s)?;
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starters_are_defused_in_csv() {
+        for payload in
+            ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3", "\tx", "\rx"]
+        {
+            assert_eq!(csv_safe(payload), format!("'{payload}"), "{payload:?}");
+        }
+        assert_eq!(csv_safe("Ann Lee"), "Ann Lee");
+        assert_eq!(csv_safe("O'Brien"), "O'Brien");
+    }
+}

@@ -1,0 +1,353 @@
+//! Which charge a payment belongs to (SPEC §4 "Matching").
+//!
+//! The [`MatchLevel`] is the most specific key that both files can supply,
+//! chosen from the roles mapped in each. A [`MatchKey`] is built from a row's
+//! normalised [`Keys`](crate::records::Keys). When a payment's key finds no
+//! charge, [`Explainer`] says which coarser key would have matched, so the
+//! billing specialist knows what to look at ("claim 123 exists, but not code
+//! 99214").
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde::Serialize;
+
+use crate::columns::Role;
+use crate::records::{Id, Keys};
+use crate::table::dates::iso;
+
+/// The key hierarchy of SPEC §4, most specific first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchLevel {
+    /// 1. claim_id + line
+    ClaimLine,
+    /// 2. claim_id + code, with the modifier and the service date when both files have them
+    ClaimCode { modifier: bool, date: bool },
+    /// 3. claim_id alone: the reconciliation is per claim
+    Claim,
+    /// 4. patient (ID, or normalised name) + service date + code
+    PatientDateCode { by_id: bool },
+    /// Nothing in common: every payment is unmatched.
+    None,
+}
+
+/// The `matchedBy` of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum MatchedBy {
+    #[serde(rename = "claim+line")]
+    ClaimLine,
+    #[serde(rename = "claim+code")]
+    ClaimCode,
+    #[serde(rename = "claim")]
+    Claim,
+    #[serde(rename = "patient+date+code")]
+    PatientDateCode,
+    #[serde(rename = "none")]
+    None,
+}
+
+impl MatchLevel {
+    /// The most specific level both sides support. `a` and `b` are the roles
+    /// mapped in the two tables (the same set for grouping one table).
+    pub fn choose(a: &BTreeSet<Role>, b: &BTreeSet<Role>) -> MatchLevel {
+        let both = |r: Role| a.contains(&r) && b.contains(&r);
+        let has_name = |s: &BTreeSet<Role>| {
+            s.contains(&Role::PatientName)
+                || s.contains(&Role::PatientFirstName)
+                || s.contains(&Role::PatientLastName)
+        };
+        if both(Role::ClaimId) {
+            if both(Role::Line) {
+                MatchLevel::ClaimLine
+            } else if both(Role::Code) {
+                MatchLevel::ClaimCode { modifier: both(Role::Modifier), date: both(Role::ServiceDate) }
+            } else {
+                MatchLevel::Claim
+            }
+        } else if both(Role::ServiceDate) && both(Role::Code) {
+            if both(Role::PatientId) {
+                MatchLevel::PatientDateCode { by_id: true }
+            } else if has_name(a) && has_name(b) {
+                MatchLevel::PatientDateCode { by_id: false }
+            } else {
+                MatchLevel::None
+            }
+        } else {
+            MatchLevel::None
+        }
+    }
+
+    pub fn matched_by(self) -> MatchedBy {
+        match self {
+            MatchLevel::ClaimLine => MatchedBy::ClaimLine,
+            MatchLevel::ClaimCode { .. } => MatchedBy::ClaimCode,
+            MatchLevel::Claim => MatchedBy::Claim,
+            MatchLevel::PatientDateCode { .. } => MatchedBy::PatientDateCode,
+            MatchLevel::None => MatchedBy::None,
+        }
+    }
+
+    /// A sentence for the report's notes.
+    pub fn describe(self) -> String {
+        match self {
+            MatchLevel::ClaimLine => "payments were matched to charges by claim number and line number".into(),
+            MatchLevel::ClaimCode { modifier, date } => {
+                let mut s = "payments were matched to charges by claim number and procedure code".to_string();
+                if modifier {
+                    s.push_str(", modifier");
+                }
+                if date {
+                    s.push_str(", date of service");
+                }
+                s
+            }
+            MatchLevel::Claim => {
+                "payments were matched to charges by claim number only, so each line of the report is a whole claim".into()
+            }
+            MatchLevel::PatientDateCode { by_id: true } => {
+                "there are no claim numbers in common, so payments were matched by patient ID, date of service and procedure code".into()
+            }
+            MatchLevel::PatientDateCode { by_id: false } => {
+                "there are no claim numbers in common, so payments were matched by patient name, date of service and procedure code".into()
+            }
+            MatchLevel::None => {
+                "the two files share no columns to match on (claim number, or patient + date of service + code), so no payment could be matched".into()
+            }
+        }
+    }
+}
+
+/// A normalised key; rows with equal keys belong to the same line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MatchKey(String);
+
+/// The part of the key a row lacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MissingKey(pub Role);
+
+const SEP: char = '\u{1f}';
+
+fn join(parts: &[&str]) -> MatchKey {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push(SEP);
+        }
+        s.push_str(p);
+    }
+    MatchKey(s)
+}
+
+fn need(id: &Option<Id>, role: Role) -> Result<&str, MissingKey> {
+    id.as_ref().map(|i| i.key.as_str()).ok_or(MissingKey(role))
+}
+
+impl MatchLevel {
+    /// The row's key at this level, or the role it is missing.
+    pub fn key(self, k: &Keys) -> Result<MatchKey, MissingKey> {
+        match self {
+            MatchLevel::ClaimLine => Ok(join(&[need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?])),
+            MatchLevel::ClaimCode { modifier, date } => {
+                let claim = need(&k.claim, Role::ClaimId)?;
+                let code = need(&k.code, Role::Code)?;
+                // A missing modifier is a modifier of "none", not a missing key.
+                let m = if modifier { k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or("") } else { "" };
+                let d = if date {
+                    iso(k.service_date.ok_or(MissingKey(Role::ServiceDate))?)
+                } else {
+                    String::new()
+                };
+                Ok(join(&[claim, code, m, &d]))
+            }
+            MatchLevel::Claim => Ok(join(&[need(&k.claim, Role::ClaimId)?])),
+            MatchLevel::PatientDateCode { by_id } => {
+                let patient = if by_id {
+                    need(&k.patient_id, Role::PatientId)?
+                } else {
+                    need(&k.patient_name, Role::PatientName)?
+                };
+                let date = iso(k.service_date.ok_or(MissingKey(Role::ServiceDate))?);
+                Ok(join(&[patient, &date, need(&k.code, Role::Code)?]))
+            }
+            MatchLevel::None => Err(MissingKey(Role::ClaimId)),
+        }
+    }
+}
+
+/// Coarser keys of every charge, to explain why a payment matched nothing.
+pub struct Explainer {
+    level: MatchLevel,
+    claims: HashSet<String>,
+    claim_codes: HashSet<(String, String)>,
+    claim_code_modifiers: HashSet<(String, String, String)>,
+    patients: HashSet<String>,
+    patient_dates: HashSet<(String, String)>,
+}
+
+impl Explainer {
+    pub fn new<'a>(level: MatchLevel, charges: impl Iterator<Item = &'a Keys>) -> Explainer {
+        let mut e = Explainer {
+            level,
+            claims: HashSet::new(),
+            claim_codes: HashSet::new(),
+            claim_code_modifiers: HashSet::new(),
+            patients: HashSet::new(),
+            patient_dates: HashSet::new(),
+        };
+        for k in charges {
+            let claim = k.claim.as_ref().map(|i| i.key.clone());
+            let code = k.code.as_ref().map(|i| i.key.clone());
+            if let Some(c) = &claim {
+                e.claims.insert(c.clone());
+                if let Some(code) = &code {
+                    e.claim_codes.insert((c.clone(), code.clone()));
+                    let m = k.modifier.as_ref().map(|m| m.key.clone()).unwrap_or_default();
+                    e.claim_code_modifiers.insert((c.clone(), code.clone(), m));
+                }
+            }
+            if let Some(p) = e.patient_key(k) {
+                e.patients.insert(p.clone());
+                if let Some(d) = k.service_date {
+                    e.patient_dates.insert((p, iso(d)));
+                }
+            }
+        }
+        e
+    }
+
+    fn patient_key(&self, k: &Keys) -> Option<String> {
+        match self.level {
+            MatchLevel::PatientDateCode { by_id: true } => k.patient_id.as_ref().map(|i| i.key.clone()),
+            _ => k.patient_name.as_ref().map(|i| i.key.clone()),
+        }
+    }
+
+    /// Why a payment row with these keys matched no charge.
+    pub fn explain(&self, k: &Keys) -> String {
+        if let Err(MissingKey(role)) = self.level.key(k) {
+            if self.level == MatchLevel::None {
+                return "the files share no columns to match on".into();
+            }
+            return format!("this row has no {} to match on", role.label());
+        }
+        let shown = |id: &Option<Id>| id.as_ref().map(|i| i.shown.clone()).unwrap_or_default();
+        let key = |id: &Option<Id>| id.as_ref().map(|i| i.key.clone()).unwrap_or_default();
+        let (claim, code) = (key(&k.claim), key(&k.code));
+        match self.level {
+            MatchLevel::ClaimLine | MatchLevel::ClaimCode { .. } | MatchLevel::Claim
+                if !self.claims.contains(&claim) =>
+            {
+                format!("no charge has claim {}", shown(&k.claim))
+            }
+            MatchLevel::ClaimLine => {
+                format!("claim {} exists, but not line {}", shown(&k.claim), shown(&k.line))
+            }
+            MatchLevel::ClaimCode { modifier, date } => {
+                if !self.claim_codes.contains(&(claim.clone(), code.clone())) {
+                    return format!("claim {} exists, but not code {}", shown(&k.claim), shown(&k.code));
+                }
+                let m = k.modifier.as_ref().map(|m| m.key.clone()).unwrap_or_default();
+                if modifier && !self.claim_code_modifiers.contains(&(claim, code, m)) {
+                    let which = match &k.modifier {
+                        Some(m) => format!("with modifier {}", m.shown),
+                        None => "without a modifier".into(),
+                    };
+                    return format!("claim {} has code {}, but not {which}", shown(&k.claim), shown(&k.code));
+                }
+                if date {
+                    let d = k.service_date.map(iso).unwrap_or_default();
+                    return format!("claim {} has code {}, but not on {d}", shown(&k.claim), shown(&k.code));
+                }
+                format!("claim {} has code {}, but it did not match", shown(&k.claim), shown(&k.code))
+            }
+            MatchLevel::Claim => format!("no charge has claim {}", shown(&k.claim)),
+            MatchLevel::PatientDateCode { .. } => {
+                let p = self.patient_key(k).unwrap_or_default();
+                let who = k.patient_shown().unwrap_or_default();
+                let d = k.service_date.map(iso).unwrap_or_default();
+                if !self.patients.contains(&p) {
+                    format!("no charge for patient {who}")
+                } else if !self.patient_dates.contains(&(p, d.clone())) {
+                    format!("patient {who} has charges, but none on {d}")
+                } else {
+                    format!("patient {who} has charges on {d}, but not code {}", shown(&k.code))
+                }
+            }
+            MatchLevel::None => "the files share no columns to match on".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn roles(list: &[Role]) -> BTreeSet<Role> {
+        list.iter().copied().collect()
+    }
+
+    fn keys(claim: Option<&str>, line: Option<&str>, code: Option<&str>) -> Keys {
+        Keys {
+            claim: claim.and_then(Id::new),
+            line: line.and_then(Id::new),
+            code: code.and_then(Id::code),
+            ..Keys::default()
+        }
+    }
+
+    #[test]
+    fn each_key_level_is_chosen_from_roles_in_both_files() {
+        use Role::*;
+        let full = roles(&[ClaimId, Line, Code, Modifier, ServiceDate, PatientId]);
+        assert_eq!(MatchLevel::choose(&full, &full), MatchLevel::ClaimLine);
+        let no_line = roles(&[ClaimId, Code, ServiceDate]);
+        assert_eq!(
+            MatchLevel::choose(&full, &no_line),
+            MatchLevel::ClaimCode { modifier: false, date: true },
+            "modifier only when both have it"
+        );
+        assert_eq!(MatchLevel::choose(&full, &roles(&[ClaimId, Paid])), MatchLevel::Claim);
+        let patient = roles(&[PatientId, ServiceDate, Code]);
+        assert_eq!(MatchLevel::choose(&full, &patient), MatchLevel::PatientDateCode { by_id: true });
+        let named = roles(&[PatientFirstName, PatientLastName, ServiceDate, Code]);
+        let named2 = roles(&[PatientName, ServiceDate, Code]);
+        assert_eq!(MatchLevel::choose(&named, &named2), MatchLevel::PatientDateCode { by_id: false });
+        assert_eq!(MatchLevel::choose(&full, &roles(&[Paid])), MatchLevel::None);
+    }
+
+    #[test]
+    fn leading_zeros_do_not_break_match() {
+        let level = MatchLevel::ClaimLine;
+        assert_eq!(
+            level.key(&keys(Some("000123"), Some("01"), None)),
+            level.key(&keys(Some("123"), Some("1"), None))
+        );
+    }
+
+    #[test]
+    fn a_missing_modifier_is_its_own_value_but_a_missing_date_is_a_missing_key() {
+        let level = MatchLevel::ClaimCode { modifier: true, date: true };
+        let mut k = keys(Some("5"), None, Some("99213"));
+        assert_eq!(level.key(&k), Err(MissingKey(Role::ServiceDate)));
+        k.service_date = NaiveDate::from_ymd_opt(2026, 3, 15);
+        let no_mod = level.key(&k).unwrap();
+        k.modifier = Id::modifiers("25");
+        assert_ne!(level.key(&k).unwrap(), no_mod);
+    }
+
+    #[test]
+    fn unmatched_payments_say_which_coarser_key_exists() {
+        let level = MatchLevel::ClaimCode { modifier: false, date: false };
+        let charges = [keys(Some("123"), None, Some("99213"))];
+        let e = Explainer::new(level, charges.iter());
+        assert_eq!(
+            e.explain(&keys(Some("123"), None, Some("99214"))),
+            "claim 123 exists, but not code 99214"
+        );
+        assert_eq!(e.explain(&keys(Some("999"), None, Some("99213"))), "no charge has claim 999");
+        assert_eq!(e.explain(&keys(None, None, Some("99213"))), "this row has no claim number to match on");
+
+        let e = Explainer::new(MatchLevel::ClaimLine, charges.iter());
+        assert_eq!(e.explain(&keys(Some("0123"), Some("4"), None)), "claim 0123 exists, but not line 4");
+    }
+}

@@ -1,0 +1,380 @@
+//! Reconciliation: which charges were paid, and what to chase (SPEC §4).
+//!
+//! Inputs are the rows of [`crate::records`]: charges, and either payments
+//! ("matched" mode) or nothing more ("single" mode, where each charge row
+//! carries what came back). The flow:
+//!
+//! 1. [`matching`] picks the most specific key both files support and groups
+//!    charge rows with equal keys into one line; each payment row joins the
+//!    line with its key or becomes an unmatched payment with a reason.
+//! 2. [`line`] sums each line's figures; [`status`] classifies it in SPEC
+//!    order and computes the amount at stake; [`aging`] buckets open lines;
+//!    [`fees`] supplies the expected amount.
+//! 3. [`summary`] totals the report; [`worklist`] lists what to follow up.
+//!
+//! Every accepted row lands in exactly one place (a line, a matched payment,
+//! an unmatched payment); every other row is blank, a skipped total or
+//! rejected. Money is conserved: see [`Report::check_conservation`].
+
+pub mod aging;
+pub mod fees;
+pub mod line;
+pub mod matching;
+pub mod status;
+pub mod summary;
+pub mod worklist;
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::carc::ReasonCode;
+use crate::columns::{Mapping, MappingOverride, Role};
+use crate::money::Money;
+use crate::records::{self, ChargeRow, FeeRow, FileKind, InputError, PaymentRow, Records, Rejected, Remit};
+use crate::table::dates::{days_between, iso};
+use crate::table::Limits;
+
+pub use line::Line;
+pub use matching::{MatchLevel, MatchedBy};
+pub use status::Status;
+pub use worklist::WorkItem;
+
+use fees::FeeSchedule;
+use line::{Group, LineContext};
+use matching::{Explainer, MatchKey, MissingKey};
+use status::Tolerance;
+use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
+
+/// Settings of one reconciliation.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date ages are counted to.
+    pub as_of: NaiveDate,
+    /// Amounts within this much count as equal (default 0.00).
+    pub tolerance: Money,
+}
+
+/// The rows to reconcile. Without payments, the charges are read in single mode.
+#[derive(Debug)]
+pub struct Inputs {
+    pub charges: Records<ChargeRow>,
+    /// The charges file's mapping: which key roles it has, and where.
+    pub charge_mapping: Mapping,
+    pub payments: Option<Payments>,
+    pub fees: Option<Records<FeeRow>>,
+}
+
+/// One or more remittance files, and the roles every one of them has.
+#[derive(Debug)]
+pub struct Payments {
+    pub records: Vec<Records<PaymentRow>>,
+    pub roles: BTreeSet<Role>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Matched,
+    Single,
+}
+
+/// A payment row whose key matched no charge (SPEC §7 `unmatchedPayments`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnmatchedPayment {
+    pub row: u32,
+    pub claim_id: Option<String>,
+    pub patient: Option<String>,
+    #[serde(serialize_with = "line::iso_date")]
+    pub service_date: Option<NaiveDate>,
+    pub code: Option<String>,
+    pub paid: Money,
+    /// Why it matched nothing, e.g. "claim 123 exists, but not code 99214".
+    pub note: String,
+    pub payer: Option<String>,
+    pub check_number: Option<String>,
+    pub reason_codes: Vec<ReasonCode>,
+    /// Days from the payment date (or date of service) to the as-of date.
+    pub age_days: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    /// Accepted charge rows.
+    pub charges: usize,
+    /// Accepted payment rows, matched or not.
+    pub payments: usize,
+    pub blank: usize,
+    /// Footer total rows.
+    pub skipped: usize,
+    pub rejected: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub mode: Mode,
+    pub as_of: String,
+    pub matched_by: MatchedBy,
+    pub rows: RowCounts,
+    pub notes: Vec<String>,
+    pub totals: Totals,
+    pub by_status: ByStatus,
+    pub aging: Vec<AgingRow>,
+    pub kpis: Kpis,
+    pub reason_codes: Vec<ReasonTotal>,
+}
+
+/// The whole answer (SPEC §7 "Report JSON").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub summary: Summary,
+    pub lines: Vec<Line>,
+    pub unmatched_payments: Vec<UnmatchedPayment>,
+    pub rejected: Vec<Rejected>,
+    pub worklist: Vec<WorkItem>,
+}
+
+/// One input file as the user gave it.
+#[derive(Clone, Copy, Debug)]
+pub struct FileInput<'a> {
+    pub bytes: &'a [u8],
+    pub name: &'a str,
+    pub sheet: Option<&'a str>,
+    pub mapping: Option<&'a MappingOverride>,
+}
+
+/// Reads the files and reconciles them: the front door for the CLI and the page.
+pub fn reconcile_files(
+    charges: &FileInput<'_>,
+    payments: &[FileInput<'_>],
+    fees: Option<&FileInput<'_>>,
+    options: &Options,
+    limits: &Limits,
+) -> Result<Report, InputError> {
+    let single = payments.is_empty();
+    let load = |f: &FileInput<'_>| records::load(f.bytes, f.name, f.sheet, f.mapping, limits);
+    let charge_table = load(charges)?;
+    let charge_records = records::read_charges(&charge_table, single)?;
+    let payments = if single {
+        None
+    } else {
+        let mut all = Vec::new();
+        let mut roles: Option<BTreeSet<Role>> = None;
+        for p in payments {
+            let table = load(p)?;
+            let mapped: BTreeSet<Role> = table.mapping.roles().map(|(r, _)| r).collect();
+            roles = Some(match roles {
+                None => mapped,
+                Some(r) => r.intersection(&mapped).copied().collect(),
+            });
+            all.push(records::read_payments(&table)?);
+        }
+        Some(Payments { records: all, roles: roles.unwrap_or_default() })
+    };
+    let fees = match fees {
+        Some(f) => Some(records::read_fees(&load(f)?)?),
+        None => None,
+    };
+    let inputs = Inputs { charges: charge_records, charge_mapping: charge_table.mapping, payments, fees };
+    Ok(reconcile(inputs, options))
+}
+
+/// Reconciles rows that are already read.
+pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
+    let Inputs { charges, charge_mapping, payments, fees } = inputs;
+    let single = payments.is_none();
+    let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
+    let level = match &payments {
+        None => MatchLevel::choose(&charge_roles, &charge_roles),
+        Some(p) => MatchLevel::choose(&charge_roles, &p.roles),
+    };
+
+    let mut notes: Vec<String> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
+    let mut counts = RowCounts::default();
+    absorb(&charges, &mut counts, &mut notes, &mut rejected);
+    let payment_records: Vec<Records<PaymentRow>> = payments.map(|p| p.records).unwrap_or_default();
+    for p in &payment_records {
+        absorb(p, &mut counts, &mut notes, &mut rejected);
+    }
+    if let Some(f) = &fees {
+        absorb(f, &mut counts, &mut notes, &mut rejected);
+    }
+    notes.insert(
+        0,
+        if single {
+            "single mode: each row of the charges file carries what was billed and what came back".to_string()
+        } else {
+            level.describe()
+        },
+    );
+
+    // 1. Group charge rows into lines, in the order of their first row.
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut index: HashMap<MatchKey, usize> = HashMap::new();
+    for row in &charges.rows {
+        match level.key(&row.keys) {
+            Ok(key) => {
+                let i = *index.entry(key).or_insert_with(|| {
+                    groups.push(Group::default());
+                    groups.len() - 1
+                });
+                groups[i].charges.push(row);
+            }
+            // Without a key, a row cannot be matched: in matched mode that
+            // makes it unusable; in single mode (or when nothing can match) it
+            // is simply a line of its own.
+            Err(MissingKey(role)) if !single && level != MatchLevel::None => rejected.push(Rejected {
+                file: FileKind::Charges,
+                row: row.row,
+                column: charge_mapping.column(role).map(crate::table::column_letter),
+                value: String::new(),
+                reason: format!("no {} to match on", role.label()),
+            }),
+            Err(_) => groups.push(Group { charges: vec![row], payments: Vec::new() }),
+        }
+    }
+
+    // 2. Attach each payment row to its line, or explain why it has none.
+    let explainer = Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c| &c.keys)));
+    let mut unmatched: Vec<UnmatchedPayment> = Vec::new();
+    for p in payment_records.iter().flat_map(|r| r.rows.iter()) {
+        counts.payments += 1;
+        match level.key(&p.keys).ok().and_then(|k| index.get(&k)) {
+            Some(&i) => groups[i].payments.push(p),
+            None => unmatched.push(unmatched_payment(p, explainer.explain(&p.keys), options.as_of)),
+        }
+    }
+
+    // 3. Figures per line.
+    let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
+    if let Some(s) = &schedule {
+        for (first, again) in &s.conflicts {
+            notes.push(format!("fees rows {first} and {again} give different amounts for the same code and payer; row {first} was used"));
+        }
+    }
+    let ctx = LineContext {
+        as_of: options.as_of,
+        tolerance: Tolerance(options.tolerance),
+        fees: schedule.as_ref(),
+        single,
+    };
+    let lines: Vec<Line> = groups.into_iter().map(|g| g.into_line(&ctx)).collect();
+    counts.charges = lines.iter().map(|l| l.charge_rows.len()).sum();
+    counts.rejected = rejected.len();
+
+    notes.extend(date_notes(&lines, options.as_of));
+    let totals = Totals::of(&lines, &unmatched);
+    let remits: Vec<&Remit> = if single {
+        charges.rows.iter().map(|c| &c.remit).collect()
+    } else {
+        payment_records.iter().flat_map(|r| r.rows.iter().map(|p| &p.remit)).collect()
+    };
+    let summary = Summary {
+        mode: if single { Mode::Single } else { Mode::Matched },
+        as_of: iso(options.as_of),
+        matched_by: if single { MatchedBy::None } else { level.matched_by() },
+        rows: counts,
+        notes,
+        by_status: ByStatus::of(&lines),
+        aging: summary::aging(&lines),
+        kpis: Kpis::of(&lines, &totals),
+        reason_codes: summary::reason_totals(remits.into_iter()),
+        totals,
+    };
+    let worklist = worklist::build(&lines, &unmatched);
+    Report { summary, lines, unmatched_payments: unmatched, rejected, worklist }
+}
+
+/// Takes a file's blank and footer counts, notes and rejected rows into the report.
+fn absorb<T>(r: &Records<T>, counts: &mut RowCounts, notes: &mut Vec<String>, rejected: &mut Vec<Rejected>) {
+    counts.blank += r.blank;
+    counts.skipped += r.totals_rows.len();
+    notes.extend(r.notes.iter().cloned());
+    rejected.extend(r.rejected.iter().cloned());
+}
+
+fn unmatched_payment(p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {
+    UnmatchedPayment {
+        row: p.row,
+        claim_id: p.keys.claim.as_ref().map(|i| i.shown.clone()),
+        patient: p.keys.patient_shown(),
+        service_date: p.keys.service_date,
+        code: p.keys.code.as_ref().map(|i| i.shown.clone()),
+        paid: p.remit.paid,
+        note,
+        payer: p.payer.clone(),
+        check_number: p.check_number.clone(),
+        reason_codes: p.remit.reason_codes.clone(),
+        age_days: p.payment_date.or(p.keys.service_date).map(|d| days_between(d, as_of)),
+    }
+}
+
+/// Open lines that cannot be aged, and lines dated after the as-of date.
+fn date_notes(lines: &[Line], as_of: NaiveDate) -> Vec<String> {
+    let mut notes = Vec::new();
+    let undated = lines.iter().filter(|l| l.status.is_aged() && l.age_days.is_none()).count();
+    if undated > 0 {
+        notes.push(format!(
+            "{undated} open line(s) have no bill date or date of service, so they are not in the aging"
+        ));
+    }
+    let future = lines.iter().filter(|l| l.age_days.is_some_and(|d| d < 0)).count();
+    if future > 0 {
+        notes.push(format!(
+            "{future} line(s) are dated after the as-of date {}; they count as 0-30 days old",
+            iso(as_of)
+        ));
+    }
+    notes
+}
+
+/// A broken conservation law (SPEC §4), for tests and for a last check before
+/// a report is shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConservationError(pub String);
+
+impl Report {
+    /// Checks the three equations of SPEC §4 against the rows that went in.
+    pub fn check_conservation(
+        &self,
+        accepted_charges: Money,
+        accepted_paid: Money,
+    ) -> Result<(), ConservationError> {
+        let billed: Money = self.lines.iter().map(|l| l.billed).sum();
+        if billed != accepted_charges {
+            return Err(ConservationError(format!(
+                "lines bill {billed}, accepted charge rows {accepted_charges}"
+            )));
+        }
+        let paid: Money = self.lines.iter().map(|l| l.insurance_paid).sum::<Money>()
+            + self.unmatched_payments.iter().map(|u| u.paid).sum::<Money>();
+        if paid != accepted_paid {
+            return Err(ConservationError(format!(
+                "lines and unmatched payments hold {paid} paid, accepted payment rows {accepted_paid}"
+            )));
+        }
+        for (i, l) in self.lines.iter().enumerate() {
+            let parts = l.insurance_paid
+                + l.contractual_adjustment
+                + l.patient_responsibility
+                + l.other_adjustment
+                + l.balance;
+            if l.billed != parts {
+                return Err(ConservationError(format!(
+                    "line {i}: billed {} but parts add to {parts}",
+                    l.billed
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

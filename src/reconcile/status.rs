@@ -1,0 +1,241 @@
+//! A line's status and the amount at stake (SPEC §4 "Per line").
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::money::Money;
+
+/// The outcome of a line. The order of the variants is the order of SPEC §4's
+/// table; [`classify`] checks them top to bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Unpaid,
+    Denied,
+    Overpaid,
+    Underpaid,
+    Partial,
+    Paid,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] =
+        [Status::Paid, Status::Partial, Status::Underpaid, Status::Overpaid, Status::Denied, Status::Unpaid];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Unpaid => "unpaid",
+            Status::Denied => "denied",
+            Status::Overpaid => "overpaid",
+            Status::Underpaid => "underpaid",
+            Status::Partial => "partial",
+            Status::Paid => "paid",
+        }
+    }
+
+    /// Lines whose open money is aged (SPEC §4 "Age").
+    pub fn is_aged(self) -> bool {
+        matches!(self, Status::Unpaid | Status::Denied | Status::Underpaid | Status::Partial)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The sums a status is decided from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// B
+    pub billed: Money,
+    /// P
+    pub paid: Money,
+    /// CA
+    pub contractual: Money,
+    /// PR
+    pub patient_responsibility: Money,
+    /// OA
+    pub other_adjustment: Money,
+    /// E: the fee-schedule amount, else the allowed amount, when known.
+    pub expected: Option<Money>,
+    /// Whether any remittance exists for the line.
+    pub has_remittance: bool,
+}
+
+impl Figures {
+    /// balance = B − P − CA − PR − OA
+    pub fn balance(&self) -> Money {
+        self.billed - self.paid - self.contractual - self.patient_responsibility - self.other_adjustment
+    }
+
+    /// P + PR: what the payer and the patient together are to pay.
+    fn collected(&self) -> Money {
+        self.paid + self.patient_responsibility
+    }
+}
+
+/// Comparisons where amounts within the tolerance count as equal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tolerance(pub Money);
+
+impl Tolerance {
+    fn is_zero(self, a: Money) -> bool {
+        a.abs() <= self.0
+    }
+    fn less(self, a: Money, b: Money) -> bool {
+        a < b - self.0
+    }
+    fn greater(self, a: Money, b: Money) -> bool {
+        a > b + self.0
+    }
+}
+
+/// The first status of SPEC §4's table whose condition holds.
+pub fn classify(f: &Figures, t: Tolerance) -> Status {
+    let balance = f.balance();
+    if !f.has_remittance {
+        Status::Unpaid
+    } else if t.is_zero(f.paid) && t.is_zero(f.patient_responsibility) {
+        Status::Denied
+    } else if t.less(balance, Money::ZERO) || f.expected.is_some_and(|e| t.greater(f.collected(), e)) {
+        Status::Overpaid
+    } else if f.expected.is_some_and(|e| t.less(f.collected(), e)) {
+        Status::Underpaid
+    } else if t.greater(balance, Money::ZERO) {
+        Status::Partial
+    } else {
+        Status::Paid
+    }
+}
+
+/// What a person can still recover or must return (SPEC §4 "At stake").
+pub fn at_stake(status: Status, f: &Figures) -> Money {
+    let balance = f.balance();
+    match status {
+        Status::Unpaid | Status::Denied => f.billed,
+        Status::Underpaid => f.expected.map(|e| e - f.collected()).unwrap_or(balance),
+        Status::Partial => balance,
+        Status::Overpaid => {
+            let refund = -balance;
+            match f.expected {
+                Some(e) => refund.max(f.collected() - e),
+                None => refund,
+            }
+        }
+        Status::Paid => Money::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(cents: i64) -> Money {
+        Money::from_cents(cents)
+    }
+
+    fn figures(billed: i64, paid: i64, ca: i64, pr: i64, oa: i64, expected: Option<i64>) -> Figures {
+        Figures {
+            billed: m(billed),
+            paid: m(paid),
+            contractual: m(ca),
+            patient_responsibility: m(pr),
+            other_adjustment: m(oa),
+            expected: expected.map(m),
+            has_remittance: true,
+        }
+    }
+
+    const EXACT: Tolerance = Tolerance(Money::ZERO);
+
+    #[test]
+    fn unpaid_means_no_remittance_at_all() {
+        let f = Figures { billed: m(10000), ..Figures::default() };
+        assert_eq!(classify(&f, EXACT), Status::Unpaid);
+        assert_eq!(at_stake(Status::Unpaid, &f), m(10000));
+    }
+
+    #[test]
+    fn denied_needs_zero_paid_and_zero_patient_share() {
+        let f = figures(10000, 0, 10000, 0, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Denied);
+        assert_eq!(at_stake(Status::Denied, &f), m(10000), "a denial puts the whole billed amount at stake");
+        let with_pr = figures(10000, 0, 8000, 2000, 0, None);
+        assert_ne!(classify(&with_pr, EXACT), Status::Denied, "the patient owes part of it: not a denial");
+    }
+
+    #[test]
+    fn denied_comes_before_overpaid() {
+        // Zero paid but adjustments larger than billed: the denial wins by precedence.
+        let f = figures(10000, 0, 12000, 0, 0, None);
+        assert!(f.balance().is_negative());
+        assert_eq!(classify(&f, EXACT), Status::Denied);
+    }
+
+    #[test]
+    fn overpaid_by_balance_or_by_expected() {
+        let f = figures(10000, 11000, 0, 0, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Overpaid);
+        assert_eq!(at_stake(Status::Overpaid, &f), m(1000));
+        // Balance zero, but paid + PR above the fee schedule.
+        let f = figures(10000, 9000, 0, 1000, 0, Some(8000));
+        assert_eq!(classify(&f, EXACT), Status::Overpaid);
+        assert_eq!(at_stake(Status::Overpaid, &f), m(2000), "max(-balance, P + PR - E)");
+    }
+
+    #[test]
+    fn overpaid_comes_before_underpaid_and_partial() {
+        // Negative balance and P + PR below E: overpaid first.
+        let f = figures(10000, 5000, 6000, 0, 0, Some(7000));
+        assert_eq!(classify(&f, EXACT), Status::Overpaid);
+    }
+
+    #[test]
+    fn underpaid_against_expected_comes_before_partial() {
+        let f = figures(10000, 6000, 2000, 1000, 0, Some(8000));
+        assert_eq!(f.balance(), m(1000));
+        assert_eq!(classify(&f, EXACT), Status::Underpaid);
+        assert_eq!(at_stake(Status::Underpaid, &f), m(1000), "E - (P + PR)");
+    }
+
+    #[test]
+    fn partial_when_a_balance_remains() {
+        let f = figures(10000, 5000, 2000, 1000, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Partial);
+        assert_eq!(at_stake(Status::Partial, &f), m(2000));
+    }
+
+    #[test]
+    fn paid_when_everything_is_accounted_for() {
+        let f = figures(10000, 7000, 2000, 1000, 0, Some(8000));
+        assert_eq!(classify(&f, EXACT), Status::Paid);
+        assert_eq!(at_stake(Status::Paid, &f), Money::ZERO);
+    }
+
+    #[test]
+    fn tolerance_widens_every_comparison() {
+        let t = Tolerance(m(100));
+        // One dollar left over: partial exactly, paid within a $1 tolerance.
+        let f = figures(10000, 7900, 2000, 0, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Partial);
+        assert_eq!(classify(&f, t), Status::Paid);
+        // One dollar over.
+        let f = figures(10000, 8100, 2000, 0, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Overpaid);
+        assert_eq!(classify(&f, t), Status::Paid);
+        // One dollar under the fee schedule.
+        let f = figures(10000, 7900, 2100, 0, 0, Some(8000));
+        assert_eq!(classify(&f, EXACT), Status::Underpaid);
+        assert_eq!(classify(&f, t), Status::Paid);
+        // A one-cent payment is a denial within a $1 tolerance.
+        let f = figures(10000, 1, 9999, 0, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Paid);
+        assert_eq!(classify(&f, t), Status::Denied);
+        // Just outside the tolerance still counts.
+        let f = figures(10000, 7899, 2000, 0, 0, None);
+        assert_eq!(classify(&f, t), Status::Partial);
+    }
+}
