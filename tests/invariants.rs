@@ -1,0 +1,207 @@
+//! Property tests of the reconciliation invariants (SPEC §4 "Every row is
+//! accounted for"): money is conserved, every row lands in exactly one place,
+//! and the order of payment rows does not change the answer.
+
+use chrono::NaiveDate;
+use clearbill::carc::parse_list;
+use clearbill::columns::{Mapping, Role};
+use clearbill::money::Money;
+use clearbill::reconcile::{reconcile, Inputs, Options, Payments, Report};
+use clearbill::records::{ChargeRow, FileKind, Id, Keys, PaymentRow, Records, Remit};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn records<T>(file: FileKind, rows: Vec<T>) -> Records<T> {
+    Records { file, rows, rejected: vec![], blank: 0, totals_rows: vec![], notes: vec![] }
+}
+
+fn keys(claim: Option<u8>, line: u8, code: u8, day: u8) -> Keys {
+    Keys {
+        claim: claim.and_then(|c| Id::new(&format!("{:0>w$}", c, w = (c % 3) as usize + 1))),
+        line: Id::new(&line.to_string()),
+        patient_id: Id::new(&format!("P{}", claim.unwrap_or(0) % 5)),
+        patient_name: None,
+        service_date: NaiveDate::from_ymd_opt(2026, 1 + (day % 12) as u32, 1 + (day % 28) as u32),
+        code: Id::code(["99213", "99214", "36415", "80053"][code as usize % 4]),
+        modifier: None,
+    }
+}
+
+prop_compose! {
+    fn money()(cents in -50_000i64..500_000) -> Money { Money::from_cents(cents) }
+}
+
+prop_compose! {
+    fn charge()(claim in proptest::option::weighted(0.95, 0u8..20), line in 1u8..4, code in 0u8..4, day in 0u8..200,
+                billed in money(), units in 1u32..3) -> (Option<u8>, u8, u8, u8, Money, u32) {
+        (claim, line, code, day, billed, units)
+    }
+}
+
+prop_compose! {
+    fn payment()(claim in proptest::option::weighted(0.9, 0u8..25), line in 1u8..4, code in 0u8..4, day in 0u8..200,
+                 paid in money(), ca in money(), pr in money(), oa in money(),
+                 codes in prop::sample::select(vec!["", "CO-45", "CO-45; PR-2", "PR-1", "CO-16", "OA-23", "45,16"]))
+        -> (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str) {
+        (claim, line, code, day, paid, ca, pr, oa, codes)
+    }
+}
+
+type ChargeSpec = (Option<u8>, u8, u8, u8, Money, u32);
+type PaymentSpec = (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str);
+
+fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role]) -> Inputs {
+    let charge_rows: Vec<ChargeRow> = charges
+        .iter()
+        .enumerate()
+        .map(|(i, &(claim, line, code, day, billed, units))| ChargeRow {
+            row: i as u32 + 2,
+            keys: keys(claim, line, code, day),
+            payer: Some(["Aetna", "Medicare"][i % 2].into()),
+            billed,
+            allowed: None,
+            billed_date: None,
+            units: Decimal::from(units),
+            remit: Remit::default(),
+        })
+        .collect();
+    let mut mapping = Mapping::default();
+    for (i, r) in roles.iter().enumerate() {
+        mapping.set(*r, Some(i));
+    }
+    let payments = payments.map(|ps| {
+        let rows = ps
+            .iter()
+            .enumerate()
+            .map(|(i, &(claim, line, code, day, paid, ca, pr, oa, codes))| PaymentRow {
+                row: i as u32 + 2,
+                keys: keys(claim, line, code, day),
+                payer: None,
+                billed: None,
+                allowed: None,
+                remit: Remit {
+                    paid,
+                    contractual: ca,
+                    patient_responsibility: pr,
+                    other_adjustment: oa,
+                    reason_codes: parse_list(codes).unwrap(),
+                    any_amount: true,
+                    ..Remit::default()
+                },
+                payment_date: None,
+                check_number: None,
+            })
+            .collect();
+        Payments { records: vec![records(FileKind::Payments, rows)], roles: roles.iter().copied().collect() }
+    });
+    Inputs { charges: records(FileKind::Charges, charge_rows), charge_mapping: mapping, payments, fees: None }
+}
+
+fn options() -> Options {
+    Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO }
+}
+
+/// The three equations and the row accounting, against the rows that went in.
+fn check(report: &Report, charges: &[ChargeSpec], payments: &[PaymentSpec]) -> Result<(), TestCaseError> {
+    let rejected: Vec<u32> =
+        report.rejected.iter().filter(|r| r.file == FileKind::Charges).map(|r| r.row).collect();
+    let accepted_billed: Money = charges
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !rejected.contains(&(*i as u32 + 2)))
+        .map(|(_, c)| c.4)
+        .sum();
+    let paid: Money = payments.iter().map(|p| p.4).sum();
+    report.check_conservation(accepted_billed, paid).map_err(|e| TestCaseError::fail(e.to_string()))?;
+
+    // Every charge row is in exactly one line or rejected.
+    let mut seen: Vec<u32> = report.lines.iter().flat_map(|l| l.charge_rows.clone()).collect();
+    seen.extend(&rejected);
+    seen.sort();
+    let expected: Vec<u32> = (0..charges.len() as u32).map(|i| i + 2).collect();
+    prop_assert_eq!(seen, expected);
+    // Every payment row is matched to exactly one line or unmatched.
+    let mut seen: Vec<u32> = report.lines.iter().flat_map(|l| l.payment_rows.clone()).collect();
+    seen.extend(report.unmatched_payments.iter().map(|u| u.row));
+    seen.sort();
+    let expected: Vec<u32> = (0..payments.len() as u32).map(|i| i + 2).collect();
+    prop_assert_eq!(seen, expected);
+    prop_assert_eq!(report.summary.rows.charges + report.summary.rows.rejected, charges.len());
+    prop_assert_eq!(report.summary.rows.payments, payments.len());
+    // Summary totals are sums of the lines.
+    let by_status: usize =
+        clearbill::reconcile::Status::ALL.iter().map(|s| report.summary.by_status.get(*s).count).sum();
+    prop_assert_eq!(by_status, report.lines.len());
+    Ok(())
+}
+
+const LEVELS: [&[Role]; 4] = [
+    &[Role::ClaimId, Role::Line, Role::Code, Role::ServiceDate],
+    &[Role::ClaimId, Role::Code, Role::ServiceDate],
+    &[Role::ClaimId],
+    &[Role::PatientId, Role::ServiceDate, Role::Code],
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved_and_every_row_lands_once(
+        charges in prop::collection::vec(charge(), 0..40),
+        payments in prop::collection::vec(payment(), 0..60),
+        level in 0usize..4,
+    ) {
+        let report = reconcile(build(&charges, Some(&payments), LEVELS[level]), &options());
+        check(&report, &charges, &payments)?;
+    }
+
+    #[test]
+    fn the_order_of_payment_rows_does_not_matter(
+        charges in prop::collection::vec(charge(), 1..30),
+        payments in prop::collection::vec(payment(), 1..40),
+        level in 0usize..4,
+        seed in any::<u64>(),
+    ) {
+        let a = reconcile(build(&charges, Some(&payments), LEVELS[level]), &options());
+        // A deterministic shuffle; payment rows keep their own row numbers.
+        let mut order: Vec<usize> = (0..payments.len()).collect();
+        let mut s = seed;
+        for i in (1..order.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let mut inputs = build(&charges, Some(&payments), LEVELS[level]);
+        if let Some(p) = inputs.payments.as_mut() {
+            let rows = std::mem::take(&mut p.records[0].rows);
+            let mut shuffled: Vec<PaymentRow> = order.iter().map(|&i| rows[i].clone()).collect();
+            std::mem::swap(&mut p.records[0].rows, &mut shuffled);
+        }
+        let b = reconcile(inputs, &options());
+        prop_assert_eq!(&a.summary.totals, &b.summary.totals);
+        prop_assert_eq!(&a.summary.by_status, &b.summary.by_status);
+        prop_assert_eq!(a.lines.len(), b.lines.len());
+        for (la, lb) in a.lines.iter().zip(&b.lines) {
+            prop_assert_eq!(la.status, lb.status);
+            prop_assert_eq!(la.balance, lb.balance);
+            prop_assert_eq!(la.at_stake, lb.at_stake);
+            let (mut ra, mut rb) = (la.payment_rows.clone(), lb.payment_rows.clone());
+            ra.sort();
+            rb.sort();
+            prop_assert_eq!(ra, rb);
+        }
+        let mut ua: Vec<u32> = a.unmatched_payments.iter().map(|u| u.row).collect();
+        let mut ub: Vec<u32> = b.unmatched_payments.iter().map(|u| u.row).collect();
+        ua.sort();
+        ub.sort();
+        prop_assert_eq!(ua, ub);
+        prop_assert_eq!(a.worklist.len(), b.worklist.len());
+    }
+
+    #[test]
+    fn single_mode_conserves_money(charges in prop::collection::vec(charge(), 0..40), level in 0usize..4) {
+        let report = reconcile(build(&charges, None, LEVELS[level]), &options());
+        let billed: Money = charges.iter().map(|c| c.4).sum();
+        report.check_conservation(billed, Money::ZERO).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(report.summary.rows.charges, charges.len());
+    }
+}
