@@ -20,6 +20,7 @@ pub mod aging;
 pub mod fees;
 pub mod line;
 pub mod matching;
+pub mod query;
 pub mod status;
 pub mod summary;
 pub mod worklist;
