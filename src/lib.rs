@@ -18,8 +18,10 @@
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
+//! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 
 pub mod columns;
+pub mod estimate;
 pub mod inspect;
 pub mod money;
 pub mod table;
