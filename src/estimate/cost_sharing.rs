@@ -170,6 +170,8 @@ pub(crate) struct Sharing {
     pub rate: Rate,
     /// The deductible left before this service.
     pub deductible_left: Money,
+    /// The tier has no deductible at all (as opposed to one already met).
+    pub no_deductible: bool,
     /// What coinsurance was taken of: the allowed amount less copay and deductible.
     pub coinsurance_base: Money,
     /// The out-of-pocket maximum left before this service (`None`: no limit).
@@ -218,6 +220,7 @@ impl Sharing {
             copay_terms: None,
             rate: Rate::ZERO,
             deductible_left: Money::ZERO,
+            no_deductible: false,
             coinsurance_base: Money::ZERO,
             out_of_pocket_left: None,
             capped_by: Money::ZERO,
@@ -259,6 +262,7 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
     };
     line.rate = tier.coinsurance;
     line.deductible_left = limits.deductible_left();
+    line.no_deductible = tier.deductible.is_zero();
     line.out_of_pocket_left = limits.out_of_pocket.remaining();
 
     if line.out_of_pocket_left == Some(Money::ZERO) {
@@ -282,7 +286,8 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
     }
 
     // 8. Out of network: the balance bill, billed − allowed, outside every limit;
-    //    0 when the service is protected.
+    //    0 when the service is protected, and never below 0 (billed under the
+    //    allowed amount leaves nothing to balance-bill).
     if route == Route::OutOfNetwork {
         line.balance_bill = (service.billed - service.allowed).max(Money::ZERO);
     }

@@ -116,17 +116,22 @@ fn shared(line: &Sharing, tier: &str) -> String {
     let after_copay = line.allowed - if copay_first { parts.copay } else { Money::ZERO };
     let deductible_met_before = line.deductible_left.is_zero();
     let coinsurance_applies = terms.is_none_or(|c| c.coinsurance);
+    let deductible_state = if line.no_deductible {
+        format!("there is no {tier}deductible")
+    } else {
+        format!("your {tier}deductible is already met")
+    };
     if deductible_met_before {
         if clauses.is_empty() && coinsurance_applies && !line.rate.as_decimal().is_zero() && terms.is_none() {
             // The common case gets one plain sentence.
-            return format!(
-                "Your {tier}deductible is already met, so you pay {} of the {} allowed: {}.",
+            return sentence(&[format!(
+                "{deductible_state}, so you pay {} of the {} allowed: {}",
                 line.rate.percent_text(),
                 dollars(line.allowed),
                 dollars(parts.coinsurance)
-            );
+            )]);
         }
-        clauses.push(format!("your {tier}deductible is already met"));
+        clauses.push(deductible_state);
     } else if parts.deductible == after_copay {
         let what = if copay_first { "the remaining" } else { "all" };
         clauses.push(format!(
@@ -316,6 +321,12 @@ mod tests {
             ["Your out-of-network deductible had $1,000.00 left, so you pay all $600.00 toward it. The provider is \
               out of network and may also bill you the $900.00 difference between the billed $1,500.00 and the \
               allowed $600.00; that does not count toward any limit."]
+        );
+        let no_deductible =
+            Plan { in_network: tier("0", "0", None, "0"), out_of_network: None, family: None };
+        assert_eq!(
+            explained(&no_deductible, &[priced(Category::Lab, "50", "50")]),
+            ["There is no deductible, so you pay 20% of the $50.00 allowed: $10.00."]
         );
         let hmo = Plan { out_of_network: None, ..plan };
         assert!(explained(&hmo, &[oon])[0].starts_with("Your plan has no out-of-network benefits"));

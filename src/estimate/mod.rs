@@ -48,7 +48,10 @@ use cost_sharing::{share_cost, Accumulator, Ledger, Priced, Route, Sharing};
 pub use explain::dollars;
 pub use payment_plan::{payment_plan, Installment, PaymentPlan, PaymentPlanError, PaymentPlanRequest};
 pub use plan::{Category, Copay, Family, Plan, PlanError, Tier};
-pub use service::{read_services, Network, RowProblem, Service, ServiceList, ServicesError};
+pub use service::{
+    read_services, services_from_json, services_from_value, Network, RowProblem, Service, ServiceList,
+    ServicesError,
+};
 
 /// Choices the caller can make about an estimate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

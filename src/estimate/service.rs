@@ -67,11 +67,12 @@ impl<'de> Deserialize<'de> for Network {
     }
 }
 
-/// Reads a yes/no cell: `yes`, `y`, `true`, `1`, `x` and `no`, `n`, `false`, `0`.
+/// Reads a yes/no cell: `yes`, `y`, `true`, `1`, `x`, `covered` and `no`, `n`,
+/// `false`, `0`, `not covered`.
 pub fn parse_flag(text: &str) -> Option<bool> {
     match normalise(text).as_str() {
-        "yes" | "y" | "true" | "1" | "x" => Some(true),
-        "no" | "n" | "false" | "0" => Some(false),
+        "yes" | "y" | "true" | "1" | "x" | "covered" => Some(true),
+        "no" | "n" | "false" | "0" | "not covered" => Some(false),
         _ => None,
     }
 }
@@ -279,6 +280,16 @@ pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, Se
     Ok(ServiceList { services, notes: Vec::new() })
 }
 
+/// Reads services already parsed to a JSON value (the wasm API).
+pub fn services_from_value(value: serde_json::Value) -> Result<ServiceList, ServicesError> {
+    let result: Result<Vec<Service>, _> = serde_path_to_error::deserialize(value);
+    let services = result.map_err(|e| ServicesError::Json {
+        file: "services".into(),
+        message: format!("{}: {}", describe_json_path(e.path()), e.inner()),
+    })?;
+    Ok(ServiceList { services, notes: Vec::new() })
+}
+
 /// `[2].billed` → `service 3, field billed`.
 fn describe_json_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
@@ -435,7 +446,7 @@ pub fn services_from_sheet(sheet: &Sheet, file_name: &str) -> Result<ServiceList
         if row.is_empty() {
             continue;
         }
-        if row.is_totals() {
+        if is_totals_row(&row, &header) {
             totals_rows.push(row.number);
             continue;
         }
@@ -457,6 +468,13 @@ pub fn services_from_sheet(sheet: &Sheet, file_name: &str) -> Result<ServiceList
         return Err(ServicesError::Empty { file: file() });
     }
     Ok(list)
+}
+
+/// A footer such as "Total" (SPEC §2), but not a service whose name starts with
+/// the word, like "Total knee replacement": a service row has a code or a category.
+fn is_totals_row(row: &Row<'_>, header: &Header) -> bool {
+    let filled = |field: Field| header.column(field).is_some_and(|(col, _)| !row.get(col).is_empty());
+    row.is_totals() && !filled(Field::Code) && !filled(Field::Category)
 }
 
 /// Reads the cells of one data row, collecting every problem rather than
@@ -678,6 +696,28 @@ mod tests {
                 "services.csv: row 4 looked like a total and was left out of the estimate",
             ]
         );
+    }
+
+    #[test]
+    fn a_service_named_total_something_is_not_a_totals_row() {
+        let list = read_csv(
+            "Description,Code,Category,Billed\n\
+             Total knee replacement,27447,Surgery,32000\n\
+             Total,,,32000\n",
+        )
+        .unwrap();
+        assert_eq!(list.services.len(), 1);
+        assert_eq!(list.services[0].description, "Total knee replacement");
+        assert_eq!(list.notes, ["services.csv: row 3 looked like a total and was left out of the estimate"]);
+    }
+
+    #[test]
+    fn json_values_read_like_json_text() {
+        let value = serde_json::json!([{"description": "Lab", "category": "lab", "allowed": "12.50"}]);
+        let list = services_from_value(value).unwrap();
+        assert_eq!(list.services[0].allowed, Some(Money::from_cents(1250)));
+        let err = services_from_value(serde_json::json!([{"allowed": "x"}])).unwrap_err();
+        assert_eq!(err.to_string(), "services: service 1, field allowed: \"x\" is not an amount");
     }
 
     #[test]
