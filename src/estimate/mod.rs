@@ -132,6 +132,8 @@ pub enum EstimateError {
     Plan(#[from] PlanError),
     #[error("service {number}{}: {problem}", describe(.description))]
     Service { number: usize, description: String, problem: String },
+    #[error("the share of billed that estimates a missing allowed amount must be from 0 to 1 (it is {0})")]
+    AllowedShare(String),
 }
 
 fn describe(description: &str) -> String {
@@ -164,6 +166,10 @@ pub fn estimate_with(
     options: &EstimateOptions,
 ) -> Result<Estimate, EstimateError> {
     plan.validate()?;
+    let share = options.allowed_share_of_billed.as_decimal();
+    if share.is_sign_negative() && !share.is_zero() || share > Rate::ONE.as_decimal() {
+        return Err(EstimateError::AllowedShare(share.normalize().to_string()));
+    }
     let mut ledger = Ledger::new(plan);
     let mut assumptions =
         vec!["Services are processed in the order listed: the deductible and out-of-pocket amounts met \

@@ -249,6 +249,9 @@ fn an_invalid_plan_built_in_code_is_refused() {
     plan.in_network.deductible_met = m("300");
     let err = estimate(&plan, &[]).unwrap_err();
     assert!(matches!(err, EstimateError::Plan(PlanError::Field { .. })), "{err}");
+    let options = EstimateOptions { allowed_share_of_billed: "1.5".parse().unwrap() };
+    let err = estimate_with(&medicare(), &[], &options).unwrap_err();
+    assert_eq!(err, EstimateError::AllowedShare("1.5".into()));
 }
 
 // ---- properties ----

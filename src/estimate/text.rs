@@ -24,11 +24,7 @@ const MONEY_HEADERS: [&str; 9] = [
     "Plan pays",
 ];
 
-fn money_cells(amounts: [Money; 9]) -> Vec<String> {
-    amounts.iter().map(|m| m.to_string()).collect()
-}
-
-fn line_amounts(l: &EstimateLine) -> [Money; 9] {
+fn amounts(l: &EstimateLine) -> [Money; 9] {
     [
         l.billed,
         l.allowed,
@@ -42,20 +38,20 @@ fn line_amounts(l: &EstimateLine) -> [Money; 9] {
     ]
 }
 
-/// The totals row: the contract totals cost sharing as one figure, so the copay,
-/// deductible and coinsurance columns stay blank there.
-fn total_cells(t: &Totals) -> Vec<String> {
-    let blank = String::new;
-    vec![
-        t.billed.to_string(),
-        t.allowed.to_string(),
-        blank(),
-        blank(),
-        blank(),
-        t.not_covered.to_string(),
-        t.balance_bill.to_string(),
-        t.patient_pays.to_string(),
-        t.plan_pays.to_string(),
+/// The totals row. The contract totals copay, deductible and coinsurance only
+/// as cost sharing, so their columns are summed here from the lines.
+fn total_amounts(lines: &[EstimateLine], t: &Totals) -> [Money; 9] {
+    let sum = |f: fn(&EstimateLine) -> Money| lines.iter().map(f).sum();
+    [
+        t.billed,
+        t.allowed,
+        sum(|l| l.copay),
+        sum(|l| l.deductible),
+        sum(|l| l.coinsurance),
+        t.not_covered,
+        t.balance_bill,
+        t.patient_pays,
+        t.plan_pays,
     ]
 }
 
@@ -63,7 +59,7 @@ fn cut(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(width - 1).collect();
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
     out
 }
@@ -115,11 +111,11 @@ impl Estimate {
                 line.category.key().to_string(),
                 line.network.key().to_string(),
             ];
-            row.extend(money_cells(line_amounts(line)));
+            row.extend(amounts(line).map(|m| m.to_string()));
             rows.push(row);
         }
         let mut totals = vec![String::new(), "Total".to_string(), String::new(), String::new()];
-        totals.extend(total_cells(&self.totals));
+        totals.extend(total_amounts(&self.lines, &self.totals).map(|m| m.to_string()));
         rows.push(totals);
         let right: Vec<bool> = (0..13).map(|c| c == 0 || c >= 4).collect();
         let mut out = table(&rows, &right);
