@@ -22,9 +22,11 @@
 //! | [`reconcile`] | §4 | matching, statuses, at stake, aging, KPIs, worklist: the report |
 //! | [`export`] | §6 | report → CSV and xlsx, safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
+//! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 
 pub mod carc;
 pub mod columns;
+pub mod estimate;
 pub mod export;
 pub mod inspect;
 pub mod money;

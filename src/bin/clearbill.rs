@@ -234,16 +234,39 @@ fn write_output(out: Option<&Path>, bytes: &[u8]) -> CliResult {
     }
 }
 
-fn run_estimate(_plan: &Path, _services: &Path, _format: Output) -> CliResult {
-    Err("estimate is not available in this build yet".into())
+fn run_estimate(plan: &Path, services: &Path, format: Output) -> CliResult {
+    use clearbill::estimate::{estimate_list, read_services, Plan};
+    let plan_bytes = read_file(plan)?;
+    let plan_text = String::from_utf8(plan_bytes)
+        .map_err(|_| format!("{}: the plan is not UTF-8 text", plan.display()))?;
+    let plan = Plan::from_json(plan_text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("{}: {e}", plan.display()))?;
+    let services_bytes = read_file(services)?;
+    let list = read_services(&services_bytes, &file_name(services)).map_err(|e| e.to_string())?;
+    let estimate = estimate_list(&plan, &list).map_err(|e| format!("{}: {e}", services.display()))?;
+    match format {
+        Output::Json => print_json(&estimate),
+        Output::Text => {
+            print!("{}", estimate.to_text());
+            Ok(())
+        }
+        other => Err(format!("estimate prints text or json, not {other:?}")),
+    }
 }
 
-fn run_plan(
-    _amount: &str,
-    _months: u32,
-    _start: &str,
-    _discount: Option<&str>,
-    _format: Output,
-) -> CliResult {
-    Err("plan is not available in this build yet".into())
+fn run_plan(amount: &str, months: u32, start: &str, discount: Option<&str>, format: Output) -> CliResult {
+    use clearbill::estimate::payment_plan::{parse_start, payment_plan};
+    use clearbill::{Money, Rate};
+    let total: Money = amount.parse().map_err(|e| format!("--amount: {e}"))?;
+    let start = parse_start(start).map_err(|e| format!("--start: {e}"))?;
+    let discount = discount.map(str::parse::<Rate>).transpose().map_err(|e| format!("--discount: {e}"))?;
+    let plan = payment_plan(total, months, start, discount).map_err(|e| e.to_string())?;
+    match format {
+        Output::Json => print_json(&plan),
+        Output::Text => {
+            print!("{}", plan.to_text());
+            Ok(())
+        }
+        other => Err(format!("plan prints text or json, not {other:?}")),
+    }
 }

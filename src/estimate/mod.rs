@@ -1,0 +1,413 @@
+//! Patient responsibility estimate and payment plans (SPEC §5, contracts in SPEC §7).
+//!
+//! A patient describes their [`Plan`] and lists the [`Service`]s they were billed
+//! for or expect; [`estimate`] says, line by line, what they will owe and why.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`plan`] | the Plan JSON: tiers, copays per [`Category`], family limits; validation |
+//! | [`service`] | a [`Service`]; reading a list from JSON or any spreadsheet/CSV |
+//! | `cost_sharing` | the eight cost-sharing steps of SPEC §5, in order, with the amounts met carried forward |
+//! | `explain` | the plain-English sentence of each line, built from its numbers |
+//! | [`payment_plan`] | a balance split into monthly installments that add up to the cent |
+//! | `text` | the aligned tables the command line prints |
+//!
+//! The flow: each service is priced (its allowed amount is known or estimated
+//! from billed, see [`EstimateOptions`]), shared by `cost_sharing::share_cost`
+//! against a running ledger of the deductible and out-of-pocket amounts met,
+//! explained, and then the lines are totalled into an [`Estimate`], which
+//! serialises to the Estimate JSON contract.
+//!
+//! Decisions where the SPEC is silent (each is also said in the estimate's
+//! `assumptions` when it applies):
+//! - a missing allowed amount is estimated as a stated share of billed, by
+//!   default 100%, which can only overstate in-network cost sharing, never
+//!   understate it; a missing billed amount is taken to be the allowed amount;
+//! - a service the plan does not cover has an allowed amount of 0, so on every
+//!   line `allowed = costSharing + planPays`;
+//! - out-of-network services use the out-of-network tier's own limits; with no
+//!   such tier the plan pays nothing (treated as not covered); emergency care
+//!   and services the user marks protected are shared as in network with no
+//!   balance bill (No Surprises Act);
+//! - the family limits apply to the in-network tier;
+//! - `after` reports the individual in-network amounts met; the out-of-network
+//!   and family amounts are stated in the assumptions.
+
+mod cost_sharing;
+mod explain;
+pub mod payment_plan;
+pub mod plan;
+pub mod service;
+mod text;
+
+use serde::Serialize;
+
+use crate::money::{Money, Rate};
+use cost_sharing::{share_cost, Accumulator, Ledger, Priced, Route, Sharing};
+
+pub use explain::dollars;
+pub use payment_plan::{payment_plan, Installment, PaymentPlan, PaymentPlanError, PaymentPlanRequest};
+pub use plan::{Category, Copay, Family, Plan, PlanError, Tier};
+pub use service::{
+    read_services, services_from_json, services_from_value, Network, RowProblem, Service, ServiceList,
+    ServicesError,
+};
+
+/// Choices the caller can make about an estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EstimateOptions {
+    /// When a service has no allowed amount, it is estimated as this share of
+    /// the billed amount and shown as an assumption. Default 1.00 (100%): the
+    /// in-network estimate is then an upper bound, because a lower allowed
+    /// amount can only lower cost sharing.
+    pub allowed_share_of_billed: Rate,
+}
+
+impl Default for EstimateOptions {
+    fn default() -> EstimateOptions {
+        EstimateOptions { allowed_share_of_billed: Rate::ONE }
+    }
+}
+
+/// One line of the estimate (SPEC §7 "Estimate JSON").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EstimateLine {
+    pub description: String,
+    pub code: Option<String>,
+    pub category: Category,
+    pub network: Network,
+    pub billed: Money,
+    /// What the plan allows; 0 for a service it does not cover.
+    pub allowed: Money,
+    pub copay: Money,
+    pub deductible: Money,
+    pub coinsurance: Money,
+    /// copay + deductible + coinsurance: what counts toward the limits.
+    pub cost_sharing: Money,
+    pub not_covered: Money,
+    pub balance_bill: Money,
+    /// costSharing + notCovered + balanceBill.
+    pub patient_pays: Money,
+    /// allowed − costSharing; 0 for a service that is not covered.
+    pub plan_pays: Money,
+    pub explanation: String,
+}
+
+/// Sums of the lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub billed: Money,
+    pub allowed: Money,
+    pub cost_sharing: Money,
+    pub not_covered: Money,
+    pub balance_bill: Money,
+    pub patient_pays: Money,
+    pub plan_pays: Money,
+}
+
+/// The individual in-network amounts met once every line is counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct After {
+    pub deductible_met: Money,
+    pub out_of_pocket_met: Money,
+}
+
+/// What the patient will owe, line by line (SPEC §7 "Estimate JSON").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    pub lines: Vec<EstimateLine>,
+    pub totals: Totals,
+    pub after: After,
+    pub assumptions: Vec<String>,
+}
+
+/// Why an estimate cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EstimateError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("service {number}{}: {problem}", describe(.description))]
+    Service { number: usize, description: String, problem: String },
+    #[error("the share of billed that estimates a missing allowed amount must be from 0 to 1 (it is {0})")]
+    AllowedShare(String),
+}
+
+fn describe(description: &str) -> String {
+    if description.is_empty() {
+        String::new()
+    } else {
+        format!(" (\"{description}\")")
+    }
+}
+
+/// Estimates with the default [`EstimateOptions`].
+pub fn estimate(plan: &Plan, services: &[Service]) -> Result<Estimate, EstimateError> {
+    estimate_with(plan, services, &EstimateOptions::default())
+}
+
+/// Estimates a list read from a file; the reader's notes (amounts rounded,
+/// totals rows left out) become assumptions.
+pub fn estimate_list(plan: &Plan, list: &ServiceList) -> Result<Estimate, EstimateError> {
+    let mut estimate = estimate(plan, &list.services)?;
+    let last = estimate.assumptions.pop();
+    estimate.assumptions.extend(list.notes.iter().cloned());
+    estimate.assumptions.extend(last);
+    Ok(estimate)
+}
+
+/// The estimate: each service in order through the cost-sharing steps of SPEC §5.
+pub fn estimate_with(
+    plan: &Plan,
+    services: &[Service],
+    options: &EstimateOptions,
+) -> Result<Estimate, EstimateError> {
+    plan.validate()?;
+    let share = options.allowed_share_of_billed.as_decimal();
+    if share.is_sign_negative() && !share.is_zero() || share > Rate::ONE.as_decimal() {
+        return Err(EstimateError::AllowedShare(share.normalize().to_string()));
+    }
+    let mut ledger = Ledger::new(plan);
+    let mut assumptions =
+        vec!["Services are processed in the order listed: the deductible and out-of-pocket amounts met \
+              carry from each line to the next."
+            .to_string()];
+    let mut lines = Vec::with_capacity(services.len());
+    let mut used = Used::default();
+    for (i, service) in services.iter().enumerate() {
+        let name = line_name(i + 1, &service.description);
+        let priced = price(service, i + 1, &name, options, &mut assumptions)?;
+        let sharing = share_cost(plan, &mut ledger, &priced);
+        used.note(&sharing, service, &name);
+        lines.push(line_of(service, &sharing));
+    }
+    used.explain(plan, &ledger, &mut assumptions);
+    assumptions.push(
+        "This is an estimate from the plan details entered; how the plan processes the actual claims \
+         decides what you owe."
+            .to_string(),
+    );
+    let totals = total(&lines);
+    let individual = ledger.in_network;
+    Ok(Estimate {
+        lines,
+        totals,
+        after: After {
+            deductible_met: individual.deductible.individual.met,
+            out_of_pocket_met: individual.out_of_pocket.individual.met,
+        },
+        assumptions,
+    })
+}
+
+/// `line 2 ("MRI brain")`, or `line 2` without a description.
+fn line_name(number: usize, description: &str) -> String {
+    format!("line {number}{}", describe(description))
+}
+
+/// Checks a service's amounts and fills in the one that is missing.
+fn price(
+    service: &Service,
+    number: usize,
+    name: &str,
+    options: &EstimateOptions,
+    assumptions: &mut Vec<String>,
+) -> Result<Priced, EstimateError> {
+    let problem = |problem: String| EstimateError::Service {
+        number,
+        description: service.description.clone(),
+        problem,
+    };
+    for (what, amount) in [("billed", service.billed), ("allowed", service.allowed)] {
+        if let Some(amount) = amount.filter(|a| a.is_negative()) {
+            return Err(problem(format!("the {what} amount {amount} is negative")));
+        }
+    }
+    let out_unprotected = service.network == Network::Out && !is_protected(service);
+    let (billed, allowed) = match (service.billed, service.allowed) {
+        (Some(billed), Some(allowed)) => (billed, allowed),
+        (None, Some(allowed)) => {
+            if out_unprotected || !service.covered {
+                assumptions.push(format!(
+                    "{}: no billed amount was given, so it is taken to be the allowed {}.",
+                    capitalise(name),
+                    dollars(allowed)
+                ));
+            }
+            (allowed, allowed)
+        }
+        (Some(billed), None) => {
+            let share = options.allowed_share_of_billed;
+            let allowed = share.share_of(billed);
+            if service.covered {
+                let mut text = format!(
+                    "{}: no allowed amount was given, so it is estimated as {} of the billed {}: {}.",
+                    capitalise(name),
+                    share.percent_text(),
+                    dollars(billed),
+                    dollars(allowed)
+                );
+                if out_unprotected {
+                    text.push_str(
+                        " Out of network, the balance bill depends on the plan's real allowed amount, \
+                         which may be lower.",
+                    );
+                }
+                assumptions.push(text);
+            }
+            (billed, allowed)
+        }
+        (None, None) => return Err(problem("a service needs a billed or an allowed amount".into())),
+    };
+    Ok(Priced {
+        category: service.category,
+        network: service.network,
+        covered: service.covered,
+        protected: is_protected(service),
+        billed,
+        allowed,
+    })
+}
+
+/// Emergency care is always protected out of network (No Surprises Act);
+/// other cases are the ones the user marks.
+fn is_protected(service: &Service) -> bool {
+    service.protected || service.category == Category::Emergency
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn line_of(service: &Service, sharing: &Sharing) -> EstimateLine {
+    EstimateLine {
+        description: service.description.clone(),
+        code: service.code.clone(),
+        category: service.category,
+        network: service.network,
+        billed: sharing.billed,
+        allowed: sharing.allowed,
+        copay: sharing.copay,
+        deductible: sharing.deductible,
+        coinsurance: sharing.coinsurance,
+        cost_sharing: sharing.cost_sharing(),
+        not_covered: sharing.not_covered,
+        balance_bill: sharing.balance_bill,
+        patient_pays: sharing.patient_pays(),
+        plan_pays: sharing.plan_pays(),
+        explanation: explain::explain(sharing),
+    }
+}
+
+fn total(lines: &[EstimateLine]) -> Totals {
+    let sum = |f: fn(&EstimateLine) -> Money| lines.iter().map(f).sum();
+    Totals {
+        billed: sum(|l| l.billed),
+        allowed: sum(|l| l.allowed),
+        cost_sharing: sum(|l| l.cost_sharing),
+        not_covered: sum(|l| l.not_covered),
+        balance_bill: sum(|l| l.balance_bill),
+        patient_pays: sum(|l| l.patient_pays),
+        plan_pays: sum(|l| l.plan_pays),
+    }
+}
+
+/// Which of the plan's special rules the lines used, for the assumptions.
+#[derive(Default)]
+struct Used {
+    in_network_tier: bool,
+    out_of_network_tier: bool,
+    no_out_of_network_tier: Vec<String>,
+    emergency_protected: Vec<String>,
+    marked_protected: Vec<String>,
+}
+
+impl Used {
+    fn note(&mut self, sharing: &Sharing, service: &Service, name: &str) {
+        match sharing.route {
+            Route::InNetwork => self.in_network_tier = true,
+            Route::Protected => {
+                self.in_network_tier = true;
+                if service.protected {
+                    self.marked_protected.push(name.to_string());
+                } else {
+                    self.emergency_protected.push(name.to_string());
+                }
+            }
+            Route::OutOfNetwork => self.out_of_network_tier |= service.covered,
+            Route::NoOutOfNetworkBenefits => {
+                if service.covered {
+                    self.no_out_of_network_tier.push(name.to_string());
+                }
+            }
+        }
+    }
+
+    fn explain(&self, plan: &Plan, ledger: &Ledger, assumptions: &mut Vec<String>) {
+        let family_oop = plan.family.as_ref().and_then(|f| f.out_of_pocket_max);
+        if self.in_network_tier && plan.in_network.out_of_pocket_max.is_none() && family_oop.is_none() {
+            assumptions.push(
+                "The plan has no out-of-pocket maximum (as in Original Medicare), so in-network cost \
+                 sharing has no cap."
+                    .to_string(),
+            );
+        }
+        if !self.emergency_protected.is_empty() {
+            assumptions.push(format!(
+                "Emergency care out of network is protected by the No Surprises Act ({}): in-network cost \
+                 sharing, counted toward the in-network limits, and no balance bill.",
+                self.emergency_protected.join(", ")
+            ));
+        }
+        if !self.marked_protected.is_empty() {
+            assumptions.push(format!(
+                "Marked protected by the No Surprises Act ({}): in-network cost sharing, counted toward the \
+                 in-network limits, and no balance bill.",
+                self.marked_protected.join(", ")
+            ));
+        }
+        if !self.no_out_of_network_tier.is_empty() {
+            assumptions.push(format!(
+                "The plan has no out-of-network benefits, so out-of-network care ({}) is treated as not \
+                 covered: the plan pays nothing and it counts toward no limit.",
+                self.no_out_of_network_tier.join(", ")
+            ));
+        }
+        if let (true, Some(oon)) = (self.out_of_network_tier, &ledger.out_of_network) {
+            assumptions.push(format!(
+                "Out-of-network services use the out-of-network deductible and out-of-pocket maximum, kept \
+                 separate from the in-network ones. After this estimate, out of network: {} and {}.",
+                met_text(oon.deductible.individual, "deductible"),
+                met_text(oon.out_of_pocket.individual, "out-of-pocket maximum")
+            ));
+        }
+        if let (Some(deductible), Some(oop)) =
+            (ledger.in_network.deductible.family, ledger.in_network.out_of_pocket.family)
+        {
+            assumptions.push(format!(
+                "Family limits are embedded and apply to in-network care: each line uses the smaller of \
+                 the individual and family amounts left. After this estimate, the family: {} and {}.",
+                met_text(deductible, "deductible"),
+                met_text(oop, "out-of-pocket maximum")
+            ));
+        }
+    }
+}
+
+/// `$600.00 met of the $1,000.00 deductible`, or `$600.00 paid (no out-of-pocket maximum)`.
+fn met_text(acc: Accumulator, what: &str) -> String {
+    match acc.limit {
+        Some(limit) => format!("{} met of the {} {what}", dollars(acc.met), dollars(limit)),
+        None => format!("{} paid (no {what})", dollars(acc.met)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,758 @@
+//! The services to estimate (SPEC §5 "The services"): a list in the order the
+//! patient expects to receive them.
+//!
+//! A [`Service`] has a description, an optional code, a [`Category`], the billed
+//! and/or allowed amount, the [`Network`], and two flags: `covered` (default
+//! yes) and `protected` (No Surprises Act cases the user marks; default no).
+//! Only one of billed and allowed is required: a missing allowed amount is
+//! estimated from billed later, in [`super::estimate_with`], and a missing billed
+//! amount is taken to be the allowed amount.
+//!
+//! [`read_services`] reads a list from JSON (an array of the objects above) or
+//! from any spreadsheet or CSV through [`crate::table`]. A spreadsheet needs a
+//! header row with at least two of the column names in [`COLUMN_NAMES`]; blank
+//! rows and "Total" rows are skipped. A row whose cells cannot be read stops the
+//! estimate with a message that names the row and column and quotes the cell,
+//! because an estimate that silently leaves out a service is wrong.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::plan::{normalise, Category};
+use crate::money::{Money, MoneyError, ReadAmount};
+use crate::table::{self, column_letter, CellRef, Limits, Row, Sheet, TableError};
+
+/// Whether the provider is in the plan's network.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Network {
+    #[default]
+    In,
+    Out,
+}
+
+impl Network {
+    /// The contract value: `"in"` or `"out"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Network::In => "in",
+            Network::Out => "out",
+        }
+    }
+
+    /// `in`, `In-network`, `INN`, `participating`, `out`, `Out of network`,
+    /// `OON`, `non-par` and the like.
+    pub fn parse(text: &str) -> Option<Network> {
+        match normalise(text).as_str() {
+            "in" | "in network" | "inn" | "network" | "par" | "participating" | "preferred" => {
+                Some(Network::In)
+            }
+            "out" | "out of network" | "oon" | "non network" | "nonpar" | "non par" | "non participating"
+            | "not in network" => Some(Network::Out),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Network {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Network {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Network, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Network::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("\"{text}\" is not a network; write \"in\" or \"out\""))
+        })
+    }
+}
+
+/// Reads a yes/no cell: `yes`, `y`, `true`, `1`, `x`, `covered` and `no`, `n`,
+/// `false`, `0`, `not covered`.
+pub fn parse_flag(text: &str) -> Option<bool> {
+    match normalise(text).as_str() {
+        "yes" | "y" | "true" | "1" | "x" | "covered" => Some(true),
+        "no" | "n" | "false" | "0" | "not covered" => Some(false),
+        _ => None,
+    }
+}
+
+/// A JSON flag: `true`/`false`, or text that [`parse_flag`] reads.
+fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    match Flag::deserialize(deserializer)? {
+        Flag::Bool(b) => Ok(b),
+        Flag::Text(t) => parse_flag(&t).ok_or_else(|| {
+            serde::de::Error::custom(format!("\"{t}\" is not yes or no; write true or false"))
+        }),
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// One service to estimate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Service {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    /// `other` when not given.
+    #[serde(default = "other_category")]
+    pub category: Category,
+    #[serde(default)]
+    pub billed: Option<Money>,
+    #[serde(default)]
+    pub allowed: Option<Money>,
+    /// In network when not given.
+    #[serde(default)]
+    pub network: Network,
+    #[serde(default = "default_true", deserialize_with = "flag")]
+    pub covered: bool,
+    /// Out-of-network care the No Surprises Act protects (the user marks it;
+    /// emergency care is always treated as protected).
+    #[serde(default, deserialize_with = "flag")]
+    pub protected: bool,
+}
+
+fn other_category() -> Category {
+    Category::Other
+}
+
+impl Default for Service {
+    fn default() -> Service {
+        Service {
+            description: String::new(),
+            code: None,
+            category: Category::Other,
+            billed: None,
+            allowed: None,
+            network: Network::In,
+            covered: true,
+            protected: false,
+        }
+    }
+}
+
+impl Service {
+    /// A covered in-network service with a known allowed amount.
+    pub fn with_allowed(description: &str, category: Category, allowed: Money) -> Service {
+        Service {
+            description: description.to_string(),
+            category,
+            allowed: Some(allowed),
+            ..Service::default()
+        }
+    }
+}
+
+/// Services read from a file, with what the reader did that the user should
+/// know (an amount rounded to cents, a totals row skipped). The notes become
+/// assumptions of the estimate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceList {
+    pub services: Vec<Service>,
+    pub notes: Vec<String>,
+}
+
+/// One cell (or row) that cannot be read, as a person finds it in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// Row number as a spreadsheet program shows it.
+    pub row: u32,
+    /// Column letter, `"D"`.
+    pub column: String,
+    /// The column's header text.
+    pub header: String,
+    /// The cell as written.
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, column {} (\"{}\"): ", self.row, self.column, self.header)?;
+        if self.value.is_empty() {
+            write!(f, "{}", self.reason)
+        } else {
+            write!(f, "\"{}\" {}", self.value, self.reason)
+        }
+    }
+}
+
+/// Why a services file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServicesError {
+    #[error("{file}: {source}")]
+    Table { file: String, source: TableError },
+    #[error("{file}: {message}")]
+    Json { file: String, message: String },
+    #[error(
+        "{file}: no header row found in the first {HEADER_SEARCH_ROWS} rows of any sheet; \
+         give the columns names such as Description, Category, Billed, Allowed, Network"
+    )]
+    NoHeader { file: String },
+    #[error("{file}: there is no Billed or Allowed column (the header row {row} has: {found})")]
+    NoAmountColumn { file: String, row: u32, found: String },
+    #[error("{file}: the list has no services")]
+    Empty { file: String },
+    #[error("{file}: {} cannot be read; correct them and try again:\n{}", rows_phrase(.problems.len()), list_problems(.problems))]
+    Rows { file: String, problems: Vec<RowProblem> },
+}
+
+fn rows_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 cell".to_string()
+    } else {
+        format!("{n} cells")
+    }
+}
+
+/// At most this many problems are listed; the rest are counted.
+const PROBLEMS_SHOWN: usize = 20;
+
+fn list_problems(problems: &[RowProblem]) -> String {
+    let mut lines: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).map(|p| format!("  {p}")).collect();
+    if problems.len() > PROBLEMS_SHOWN {
+        lines.push(format!("  … and {} more", problems.len() - PROBLEMS_SHOWN));
+    }
+    lines.join("\n")
+}
+
+/// Reads a services list from JSON or from a spreadsheet/CSV file.
+///
+/// JSON is recognised by a `.json` name or by text that starts with `[`.
+pub fn read_services(bytes: &[u8], file_name: &str) -> Result<ServiceList, ServicesError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if file_name.to_ascii_lowercase().ends_with(".json") || first == Some(&b'[') {
+        let text = std::str::from_utf8(body).map_err(|_| ServicesError::Json {
+            file: file_name.to_string(),
+            message: "the JSON is not UTF-8 text".into(),
+        })?;
+        return services_from_json(text, file_name);
+    }
+    let mut workbook = table::open(bytes, file_name, &Limits::default())
+        .map_err(|source| ServicesError::Table { file: file_name.to_string(), source })?;
+    let names = workbook.sheet_names().to_vec();
+    for name in &names {
+        let sheet = workbook
+            .read(Some(name))
+            .map_err(|source| ServicesError::Table { file: file_name.to_string(), source })?;
+        if find_header(&sheet).is_some() {
+            return services_from_sheet(&sheet, file_name);
+        }
+    }
+    Err(ServicesError::NoHeader { file: file_name.to_string() })
+}
+
+/// Reads a JSON array of services (the same objects the wasm API takes).
+pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, ServicesError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result: Result<Vec<Service>, _> = serde_path_to_error::deserialize(&mut de);
+    let services = result.map_err(|e| {
+        let place = describe_json_path(e.path());
+        let inner = e.into_inner();
+        let mut message = inner.to_string();
+        if let Some(i) = message.rfind(" at line ") {
+            if !inner.is_syntax() && !inner.is_eof() {
+                message.truncate(i);
+            }
+        }
+        ServicesError::Json {
+            file: file_name.to_string(),
+            message: if place.is_empty() { message } else { format!("{place}: {message}") },
+        }
+    })?;
+    de.end().map_err(|e| ServicesError::Json { file: file_name.to_string(), message: e.to_string() })?;
+    if services.is_empty() {
+        return Err(ServicesError::Empty { file: file_name.to_string() });
+    }
+    Ok(ServiceList { services, notes: Vec::new() })
+}
+
+/// Reads services already parsed to a JSON value (the wasm API).
+pub fn services_from_value(value: serde_json::Value) -> Result<ServiceList, ServicesError> {
+    let result: Result<Vec<Service>, _> = serde_path_to_error::deserialize(value);
+    let services = result.map_err(|e| ServicesError::Json {
+        file: "services".into(),
+        message: format!("{}: {}", describe_json_path(e.path()), e.inner()),
+    })?;
+    Ok(ServiceList { services, notes: Vec::new() })
+}
+
+/// `[2].billed` → `service 3, field billed`.
+fn describe_json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let parts: Vec<String> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(format!("service {}", index + 1)),
+            Segment::Map { key } => Some(format!("field {key}")),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// The columns of a services table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Description,
+    Code,
+    Category,
+    Billed,
+    Allowed,
+    Network,
+    Covered,
+    Protected,
+}
+
+/// Header names of the services columns, normalised (see [`normalise`]).
+pub const COLUMN_NAMES: [(&str, &[&str]); 8] = [
+    (
+        "description",
+        &[
+            "description",
+            "service",
+            "services",
+            "service description",
+            "item",
+            "desc",
+            "procedure description",
+        ],
+    ),
+    (
+        "code",
+        &["code", "cpt", "hcpcs", "cpt hcpcs", "procedure code", "proc code", "service code", "procedure"],
+    ),
+    ("category", &["category", "type", "service type", "service category", "benefit", "benefit category"]),
+    (
+        "billed",
+        &[
+            "billed",
+            "billed amount",
+            "amount billed",
+            "charge",
+            "charges",
+            "total charge",
+            "price",
+            "cost",
+            "amount",
+        ],
+    ),
+    (
+        "allowed",
+        &[
+            "allowed",
+            "allowed amount",
+            "allowable",
+            "approved",
+            "approved amount",
+            "medicare approved",
+            "negotiated rate",
+            "plan allowed",
+        ],
+    ),
+    ("network", &["network", "in network", "network status", "in out of network", "in out"]),
+    ("covered", &["covered", "is covered", "coverage", "covered by plan"]),
+    (
+        "protected",
+        &["protected", "no surprises", "no surprises act", "nsa", "nsa protected", "surprise billing"],
+    ),
+];
+
+const FIELDS: [Field; 8] = [
+    Field::Description,
+    Field::Code,
+    Field::Category,
+    Field::Billed,
+    Field::Allowed,
+    Field::Network,
+    Field::Covered,
+    Field::Protected,
+];
+
+/// The header row is looked for among the first rows, above which title rows
+/// and banners are skipped (SPEC §2).
+const HEADER_SEARCH_ROWS: u32 = 30;
+
+fn field_of(header: &str) -> Option<Field> {
+    let wanted = normalise(header);
+    COLUMN_NAMES.iter().zip(FIELDS).find(|((_, names), _)| names.contains(&wanted.as_str())).map(|(_, f)| f)
+}
+
+/// Where each field's column is, and its header text.
+struct Header {
+    /// Index of the header among the sheet's stored rows.
+    index: usize,
+    row: u32,
+    columns: [Option<(usize, String)>; 8],
+}
+
+impl Header {
+    fn column(&self, field: Field) -> Option<(usize, &str)> {
+        self.columns[field as usize].as_ref().map(|(i, h)| (*i, h.as_str()))
+    }
+}
+
+/// The first row within the first 30 where at least two cells name services columns.
+fn find_header(sheet: &Sheet) -> Option<Header> {
+    for (index, row) in sheet.rows().enumerate() {
+        if row.number > HEADER_SEARCH_ROWS {
+            break;
+        }
+        let mut columns: [Option<(usize, String)>; 8] = Default::default();
+        let mut matched = 0;
+        for col in 0..row.len() {
+            let CellRef::Text(text) = row.get(col) else { continue };
+            if let Some(field) = field_of(text) {
+                let slot = &mut columns[field as usize];
+                if slot.is_none() {
+                    *slot = Some((col, text.trim().to_string()));
+                    matched += 1;
+                }
+            }
+        }
+        if matched >= 2 {
+            return Some(Header { index, row: row.number, columns });
+        }
+    }
+    None
+}
+
+/// Reads the services of one sheet that has a header row.
+pub fn services_from_sheet(sheet: &Sheet, file_name: &str) -> Result<ServiceList, ServicesError> {
+    let file = || file_name.to_string();
+    let header = find_header(sheet).ok_or_else(|| ServicesError::NoHeader { file: file() })?;
+    if header.column(Field::Billed).is_none() && header.column(Field::Allowed).is_none() {
+        let found = header.columns.iter().flatten().map(|(_, h)| format!("\"{h}\"")).collect::<Vec<_>>();
+        return Err(ServicesError::NoAmountColumn { file: file(), row: header.row, found: found.join(", ") });
+    }
+    let mut list = ServiceList { services: Vec::new(), notes: sheet.notes.clone() };
+    let mut problems = Vec::new();
+    let mut totals_rows = Vec::new();
+    for row in sheet.rows().skip(header.index + 1) {
+        if row.is_empty() {
+            continue;
+        }
+        if is_totals_row(&row, &header) {
+            totals_rows.push(row.number);
+            continue;
+        }
+        let mut reader =
+            RowReader { row: &row, header: &header, problems: &mut problems, notes: &mut list.notes };
+        if let Some(service) = reader.service() {
+            list.services.push(service);
+        }
+    }
+    if !totals_rows.is_empty() {
+        let rows = totals_rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+        list.notes
+            .push(format!("{file_name}: row {rows} looked like a total and was left out of the estimate"));
+    }
+    if !problems.is_empty() {
+        return Err(ServicesError::Rows { file: file(), problems });
+    }
+    if list.services.is_empty() {
+        return Err(ServicesError::Empty { file: file() });
+    }
+    Ok(list)
+}
+
+/// A footer such as "Total" (SPEC §2), but not a service whose name starts with
+/// the word, like "Total knee replacement": a service row has a code or a category.
+fn is_totals_row(row: &Row<'_>, header: &Header) -> bool {
+    let filled = |field: Field| header.column(field).is_some_and(|(col, _)| !row.get(col).is_empty());
+    row.is_totals() && !filled(Field::Code) && !filled(Field::Category)
+}
+
+/// Reads the cells of one data row, collecting every problem rather than
+/// stopping at the first, so the user can fix them all at once.
+struct RowReader<'a, 'r> {
+    row: &'a Row<'r>,
+    header: &'a Header,
+    problems: &'a mut Vec<RowProblem>,
+    notes: &'a mut Vec<String>,
+}
+
+impl RowReader<'_, '_> {
+    fn cell(&self, field: Field) -> CellRef<'_> {
+        match self.header.column(field) {
+            Some((col, _)) => self.row.get(col),
+            None => CellRef::Empty,
+        }
+    }
+
+    fn problem(&mut self, field: Field, value: String, reason: String) {
+        let (col, header) = self.header.column(field).unwrap_or((0, ""));
+        self.problems.push(RowProblem {
+            row: self.row.number,
+            column: column_letter(col),
+            header: header.to_string(),
+            value,
+            reason,
+        });
+    }
+
+    fn text(&self, field: Field) -> Option<String> {
+        let cell = self.cell(field);
+        let text = cell.display().trim().to_string();
+        (!cell.is_empty() && !text.is_empty()).then_some(text)
+    }
+
+    fn service(&mut self) -> Option<Service> {
+        let before = self.problems.len();
+        let category = match self.text(Field::Category) {
+            None => Category::Other,
+            Some(text) => Category::parse(&text).unwrap_or_else(|| {
+                let reason = format!("is not a service category; use one of {}", Category::keys_text());
+                self.problem(Field::Category, text, reason);
+                Category::Other
+            }),
+        };
+        let billed = self.amount(Field::Billed);
+        let allowed = self.amount(Field::Allowed);
+        let network = match self.text(Field::Network) {
+            None => Network::In,
+            Some(text) => Network::parse(&text).unwrap_or_else(|| {
+                self.problem(Field::Network, text, "is not a network; write \"in\" or \"out\"".into());
+                Network::In
+            }),
+        };
+        let covered = self.flag(Field::Covered, true);
+        let protected = self.flag(Field::Protected, false);
+        if billed.is_none() && allowed.is_none() && self.problems.len() == before {
+            let field =
+                if self.header.column(Field::Billed).is_some() { Field::Billed } else { Field::Allowed };
+            self.problem(
+                field,
+                String::new(),
+                "is empty; a service needs a billed or an allowed amount".into(),
+            );
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(Service {
+            description: self.text(Field::Description).unwrap_or_default(),
+            code: self.text(Field::Code),
+            category,
+            billed,
+            allowed,
+            network,
+            covered,
+            protected,
+        })
+    }
+
+    fn amount(&mut self, field: Field) -> Option<Money> {
+        let cell = self.cell(field);
+        let read: Result<Option<ReadAmount>, MoneyError> = match cell {
+            CellRef::Empty => Ok(None),
+            CellRef::Text(text) => Money::parse(text),
+            CellRef::Number(n) => Money::from_float_cell(n).map(Some),
+            CellRef::Bool(_) | CellRef::Date(_) | CellRef::Error(_) => {
+                Err(MoneyError::NotAnAmount(cell.display()))
+            }
+        };
+        match read {
+            Ok(None) => None,
+            Ok(Some(amount)) if amount.money.is_negative() => {
+                let reason = "is negative; list charges only, not credits or payments".to_string();
+                self.problem(field, cell.display(), reason);
+                None
+            }
+            Ok(Some(amount)) => {
+                if let Some(exact) = amount.rounded_from {
+                    let (col, header) = self.header.column(field).unwrap_or((0, ""));
+                    self.notes.push(format!(
+                        "row {}, column {} (\"{header}\"): {exact} was rounded to {}",
+                        self.row.number,
+                        column_letter(col),
+                        amount.money
+                    ));
+                }
+                Some(amount.money)
+            }
+            Err(_) => {
+                self.problem(field, cell.display(), "is not an amount".into());
+                None
+            }
+        }
+    }
+
+    fn flag(&mut self, field: Field, default: bool) -> bool {
+        match self.cell(field) {
+            CellRef::Bool(b) => b,
+            CellRef::Number(n) if n == 0.0 || n == 1.0 => n == 1.0, // float cell holding 0 or 1
+            cell if cell.is_empty() => default,
+            cell => {
+                let text = cell.display();
+                parse_flag(&text).unwrap_or_else(|| {
+                    self.problem(field, text, "is not yes or no".into());
+                    default
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_csv(text: &str) -> Result<ServiceList, ServicesError> {
+        read_services(text.as_bytes(), "services.csv")
+    }
+
+    #[test]
+    fn reads_every_column_by_its_plain_header() {
+        let list = read_csv(
+            "Description,CPT,Category,Billed,Allowed,Network,Covered,Protected\n\
+             Office visit,99213,Office visit,$180.00,95.00,In,yes,no\n\
+             MRI,70551,Imaging,\"2,400.00\",,out-of-network,Y,\n\
+             Cosmetic,,Other,500,,,no,\n\
+             ER visit,99284,ER,1200,800,OON,,yes\n",
+        )
+        .unwrap();
+        let s = &list.services;
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].description, "Office visit");
+        assert_eq!(s[0].code.as_deref(), Some("99213"));
+        assert_eq!(s[0].category, Category::Office);
+        assert_eq!(s[0].billed, Some(Money::from_cents(18000)));
+        assert_eq!(s[0].allowed, Some(Money::from_cents(9500)));
+        assert_eq!((s[0].network, s[0].covered, s[0].protected), (Network::In, true, false));
+        assert_eq!(s[1].allowed, None);
+        assert_eq!(s[1].billed, Some(Money::from_cents(240000)));
+        assert_eq!(s[1].network, Network::Out);
+        assert_eq!(s[2].code, None);
+        assert!(!s[2].covered);
+        assert_eq!(s[2].network, Network::In, "an empty network cell means in network");
+        assert_eq!((s[3].category, s[3].network, s[3].protected), (Category::Emergency, Network::Out, true));
+        assert!(list.notes.is_empty());
+    }
+
+    #[test]
+    fn only_billed_or_allowed_is_required() {
+        let list = read_csv("Service,Allowed\nLab panel,42.10\n").unwrap();
+        assert_eq!(list.services[0].allowed, Some(Money::from_cents(4210)));
+        assert_eq!(list.services[0].billed, None);
+        assert_eq!(list.services[0].category, Category::Other);
+        let err = read_csv("Description,Category,Network\nLab,Lab,in\n").unwrap_err();
+        assert!(matches!(err, ServicesError::NoAmountColumn { row: 1, .. }), "{err}");
+        assert!(err.to_string().contains("no Billed or Allowed column"), "{err}");
+    }
+
+    #[test]
+    fn bad_cells_name_row_and_column_and_quote_the_value() {
+        let err = read_csv(
+            "Patient bill for March\n\
+             Description,Category,Billed,Allowed,Network\n\
+             Office visit,Office,see note,,in\n\
+             Dental,Dental cleaning,100,,in\n\
+             Scan,Imaging,(50.00),,in\n\
+             Lab,Lab,10,,maybe\n\
+             Nothing,Lab,,,in\n",
+        )
+        .unwrap_err();
+        let ServicesError::Rows { problems, .. } = &err else { panic!("{err}") };
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "row 3, column C (\"Billed\"): \"see note\" is not an amount",
+                "row 4, column B (\"Category\"): \"Dental cleaning\" is not a service category; use one of \
+                 office, specialist, urgent_care, emergency, imaging, lab, preventive, hospital, surgery, \
+                 drug_generic, drug_brand, other",
+                "row 5, column C (\"Billed\"): \"(50.00)\" is negative; list charges only, not credits or payments",
+                "row 6, column E (\"Network\"): \"maybe\" is not a network; write \"in\" or \"out\"",
+                "row 7, column C (\"Billed\"): is empty; a service needs a billed or an allowed amount",
+            ]
+        );
+        assert!(err.to_string().starts_with("services.csv: 5 cells cannot be read"), "{err}");
+    }
+
+    #[test]
+    fn totals_rows_are_left_out_and_rounding_is_noted() {
+        let list = read_csv("Description,Billed\nVisit,100.005\nLab,20\nTotal,120.01\n").unwrap();
+        assert_eq!(list.services.len(), 2);
+        assert_eq!(list.services[0].billed, Some(Money::from_cents(10001)));
+        assert_eq!(
+            list.notes,
+            [
+                "row 2, column B (\"Billed\"): 100.005 was rounded to 100.01",
+                "services.csv: row 4 looked like a total and was left out of the estimate",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_service_named_total_something_is_not_a_totals_row() {
+        let list = read_csv(
+            "Description,Code,Category,Billed\n\
+             Total knee replacement,27447,Surgery,32000\n\
+             Total,,,32000\n",
+        )
+        .unwrap();
+        assert_eq!(list.services.len(), 1);
+        assert_eq!(list.services[0].description, "Total knee replacement");
+        assert_eq!(list.notes, ["services.csv: row 3 looked like a total and was left out of the estimate"]);
+    }
+
+    #[test]
+    fn json_values_read_like_json_text() {
+        let value = serde_json::json!([{"description": "Lab", "category": "lab", "allowed": "12.50"}]);
+        let list = services_from_value(value).unwrap();
+        assert_eq!(list.services[0].allowed, Some(Money::from_cents(1250)));
+        let err = services_from_value(serde_json::json!([{"allowed": "x"}])).unwrap_err();
+        assert_eq!(err.to_string(), "services: service 1, field allowed: \"x\" is not an amount");
+    }
+
+    #[test]
+    fn a_file_without_a_header_is_refused() {
+        let err = read_csv("a,b\n1,2\n").unwrap_err();
+        assert!(matches!(err, ServicesError::NoHeader { .. }), "{err}");
+        let err = read_csv("Description,Billed\n").unwrap_err();
+        assert!(matches!(err, ServicesError::Empty { .. }), "{err}");
+    }
+
+    #[test]
+    fn json_services_take_defaults_and_name_bad_fields() {
+        let list = read_services(
+            br#"[{"description": "Visit", "category": "Office visit", "allowed": "95.00"},
+                 {"description": "MRI", "category": "imaging", "billed": "2400", "network": "out",
+                  "covered": "yes", "protected": true}]"#,
+            "services.json",
+        )
+        .unwrap();
+        let s = &list.services;
+        assert_eq!(s[0], Service::with_allowed("Visit", Category::Office, Money::from_cents(9500)));
+        assert_eq!((s[1].network, s[1].covered, s[1].protected), (Network::Out, true, true));
+        let err = read_services(br#"[{"billed": "10"}, {"billed": "ten"}]"#, "s.json").unwrap_err();
+        assert_eq!(err.to_string(), "s.json: service 2, field billed: \"ten\" is not an amount");
+        let err = read_services(br#"[{"billed": "10", "colour": "red"}]"#, "s.json").unwrap_err();
+        assert!(err.to_string().contains("service 1, field colour: unknown field"), "{err}");
+    }
+
+    #[test]
+    fn flags_read_yes_no_forms() {
+        for (text, want) in
+            [("Yes", Some(true)), ("x", Some(true)), ("FALSE", Some(false)), ("n", Some(false))]
+        {
+            assert_eq!(parse_flag(text), want, "{text}");
+        }
+        assert_eq!(parse_flag("perhaps"), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! `clearbill estimate` and `clearbill plan` run as a user runs them, on the
+//! fixture files in `tests/fixtures/estimate/` (see the README there).
+//!
+//! The expected amounts were worked by hand from the plan in `plan.json`:
+//! in network, deductible $1,500 with $200 met, out-of-pocket maximum $6,000
+//! with $300 met, 20%, office copay $30 before the deductible, ER copay $250
+//! before the deductible with coinsurance; out of network, deductible $3,000,
+//! 40%, maximum $12,000.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/estimate").join(name)
+}
+
+fn clearbill(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clearbill")).args(args).output().expect("the clearbill binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "clearbill failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn estimate_json(services: &str) -> Value {
+    let plan = fixture("plan.json");
+    let services = fixture(services);
+    let out = clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// A file in a fresh temporary directory for this test.
+fn temp_file(test: &str, name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clearbill-estimate-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn csv_services_give_the_hand_worked_estimate() {
+    let estimate = estimate_json("services.csv");
+    // Line by line (patient pays, plan pays):
+    // 1 office copay 30 → 30 / 65
+    // 2 MRI: deductible 1100 of the 1300 left → 1100 / 0
+    // 3 lab: deductible 200, 20% × 60 = 12 → 212 / 48
+    // 4 OON specialist: OON deductible 250 + balance bill 150 → 400 / 0
+    // 5 ER out of network, protected: copay 250, 20% × 1250 = 250 → 500 / 1000
+    // 6 preventive → 0 / 180
+    // 7 not covered → 900 / 0
+    // 8 PT, allowed estimated as 100% of 220: 20% = 44 → 44 / 176
+    let pays: Vec<(&str, &str)> = estimate["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["patientPays"].as_str().unwrap(), l["planPays"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pays,
+        [
+            ("30.00", "65.00"),
+            ("1100.00", "0.00"),
+            ("212.00", "48.00"),
+            ("400.00", "0.00"),
+            ("500.00", "1000.00"),
+            ("0.00", "180.00"),
+            ("900.00", "0.00"),
+            ("44.00", "176.00"),
+        ]
+    );
+    assert_eq!(
+        estimate["totals"],
+        json!({
+            "billed": "7850.00", "allowed": "3605.00", "costSharing": "2136.00", "notCovered": "900.00",
+            "balanceBill": "150.00", "patientPays": "3186.00", "planPays": "1469.00"
+        })
+    );
+    // In-network OOP: 300 + 30 + 1100 + 212 + 500 + 44 = 2186 (the OON 250 is separate).
+    assert_eq!(estimate["after"], json!({ "deductibleMet": "1500.00", "outOfPocketMet": "2186.00" }));
+    let er = &estimate["lines"][4];
+    assert_eq!((er["network"].as_str(), er["balanceBill"].as_str()), (Some("out"), Some("0.00")));
+    assert!(er["explanation"].as_str().unwrap().contains("No Surprises Act"));
+    assert_eq!(estimate["lines"][6]["code"], "15780");
+    let assumptions: Vec<&str> =
+        estimate["assumptions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(assumptions.contains(
+        &"Line 8 (\"Physical therapy\"): no allowed amount was given, so it is estimated as 100% of the billed $220.00: $220.00."
+    ));
+}
+
+#[test]
+fn the_xlsx_written_by_libreoffice_gives_the_same_estimate() {
+    assert_eq!(estimate_json("services.xlsx"), estimate_json("services.csv"));
+}
+
+#[test]
+fn text_output_is_a_table_with_reasons_and_totals() {
+    let plan = fixture("plan.json");
+    let services = fixture("services.csv");
+    let text = stdout(&clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+    ]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("#  Service"), "{text}");
+    assert!(lines[0].ends_with("You pay  Plan pays"), "{text}");
+    let total = lines.iter().find(|l| l.trim_start().starts_with("Total")).expect("a totals row");
+    assert!(total.ends_with("3186.00    1469.00"), "{total}");
+    assert!(lines.iter().all(|l| !l.starts_with("1  ") || l.ends_with("30.00      65.00")), "{text}");
+    assert!(text.contains(
+        "  3. Your deductible had $200.00 left, so you pay the first $200.00; then 20% of the remaining $60.00 is $12.00.\n"
+    ));
+    assert!(text.contains("After this estimate: deductible met $1,500.00, out-of-pocket met $2,186.00."));
+}
+
+#[test]
+fn unreadable_cells_fail_with_row_column_and_the_cell_quoted() {
+    let plan = fixture("plan.json");
+    let services = fixture("bad-services.csv");
+    let out =
+        clearbill(&["estimate", "--plan", plan.to_str().unwrap(), "--services", services.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad-services.csv: 3 cells cannot be read"), "{err}");
+    assert!(err.contains("row 2, column C (\"Billed\"): \"see note\" is not an amount"), "{err}");
+    assert!(err.contains("row 3, column B (\"Category\"): \"Dental\" is not a service category"), "{err}");
+    assert!(err.contains("row 4, column C (\"Billed\"): \"(50.00)\" is negative"), "{err}");
+}
+
+#[test]
+fn a_plan_with_a_misspelt_field_is_refused_by_name() {
+    let plan = temp_file(
+        "misspelt",
+        "plan.json",
+        r#"{"inNetwork": {"deductible": "500", "deductableMet": "100", "coinsurance": "0.2"}}"#,
+    );
+    let services = fixture("services.csv");
+    let out =
+        clearbill(&["estimate", "--plan", plan.to_str().unwrap(), "--services", services.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("plan field inNetwork.deductableMet: unknown field `deductableMet`"), "{err}");
+}
+
+#[test]
+fn json_services_are_read_too() {
+    // Medicare Part B 2026: $300 approved → 286.40; $150 → 30.00.
+    let plan = temp_file(
+        "json",
+        "medicare.json",
+        r#"{"inNetwork": {"deductible": "283.00", "outOfPocketMax": null, "coinsurance": "0.20"}}"#,
+    );
+    let services = temp_file(
+        "json",
+        "services.json",
+        r#"[{"description": "Visit", "category": "Specialist visit", "allowed": "300.00"},
+            {"description": "Follow-up", "category": "specialist", "allowed": "150.00"}]"#,
+    );
+    let out = clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let estimate: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(estimate["totals"]["patientPays"], "316.40");
+    assert_eq!(estimate["totals"]["planPays"], "133.60");
+}
+
+#[test]
+fn plan_prints_the_schedule_contract() {
+    // 1000.00 / 3 = 333.33 r 1 cent → the first installment gets it; Jan 31 → Feb 28 → Mar 31.
+    let out = clearbill(&[
+        "plan",
+        "--amount",
+        "1,000.00",
+        "--months",
+        "3",
+        "--start",
+        "2026-01-31",
+        "--format",
+        "json",
+    ]);
+    let plan: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        plan,
+        json!({
+            "total": "1000.00",
+            "installments": [
+                { "date": "2026-01-31", "amount": "333.34" },
+                { "date": "2026-02-28", "amount": "333.33" },
+                { "date": "2026-03-31", "amount": "333.33" }
+            ],
+            "payInFull": "1000.00"
+        })
+    );
+}
+
+#[test]
+fn plan_text_shows_the_prompt_pay_price() {
+    // 5% of 1234.56 = 61.728 → 61.73.
+    let text = stdout(&clearbill(&[
+        "plan",
+        "--amount",
+        "1234.56",
+        "--months",
+        "6",
+        "--start",
+        "2026-12-01",
+        "--discount",
+        "5%",
+    ]));
+    assert!(text.starts_with("$1,234.56 over 6 monthly payments:"), "{text}");
+    assert!(text.contains("6  2027-05-01    $205.76\n"), "{text}");
+    assert!(text.contains("Pay in full instead: $1,172.83 (you save $61.73)."), "{text}");
+}
+
+#[test]
+fn plan_refuses_bad_flags_with_a_reason() {
+    let out = clearbill(&["plan", "--amount", "100", "--months", "0", "--start", "2026-12-01"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("months must be from 1 to 120"));
+    let out = clearbill(&["plan", "--amount", "lots", "--months", "3", "--start", "2026-12-01"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--amount: \"lots\" is not an amount"));
+    let out = clearbill(&["plan", "--amount", "100", "--months", "3", "--start", "04/05/2026"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("write it as YYYY-MM-DD"));
+}
