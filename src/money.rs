@@ -118,7 +118,14 @@ impl Money {
         if !value.is_finite() || value.abs() > MAX_ABS_DOLLARS as f64 {
             return Err(MoneyError::TooLarge(value.to_string()));
         }
-        let exact = Decimal::from_f64(value).ok_or_else(|| MoneyError::NotAnAmount(value.to_string()))?;
+        // Rust prints a float as the shortest decimal that reads back to the
+        // same float; `Decimal::from_f64` does not always (4268118.73 became
+        // 4268118.730000001). Tiny values that print too long fall back to it.
+        let shortest = format!("{value}"); // float cell, shortest round trip
+        let exact = Decimal::from_str(&shortest)
+            .ok()
+            .or_else(|| Decimal::from_f64(value))
+            .ok_or_else(|| MoneyError::NotAnAmount(shortest.clone()))?;
         Ok(ReadAmount::from_exact(exact))
     }
 
@@ -563,6 +570,10 @@ mod tests {
         assert_eq!(r.money.to_string(), "0.30");
         // 1.005 is stored as 1.00499999999999989...; the shortest decimal is 1.005.
         assert_eq!(Money::from_float_cell(1.005).unwrap().money.to_string(), "1.01");
+        // Found by the property test below: Decimal::from_f64 gave 4268118.730000001.
+        let r = Money::from_float_cell(4268118.73).unwrap();
+        assert_eq!((r.money.to_string(), r.rounded_from), ("4268118.73".to_string(), None));
+        assert_eq!(Money::from_float_cell(1e-30).unwrap().money.to_string(), "0.00");
     }
 
     #[test]

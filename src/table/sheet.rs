@@ -136,12 +136,18 @@ impl<'a> Row<'a> {
     }
 }
 
+/// "Total", "Totals", "Grand total:", "Subtotal - Aetna", "Total for March",
+/// "Total (32 claims)". The keyword must stand alone or be followed by
+/// punctuation or "for"/"of", so "Total knee replacement" is not a footer.
 fn is_totals_label(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
+    let t = text.trim().to_lowercase();
     let t = t.trim_start_matches(['*', '-', '=', ' ']);
-    ["total", "subtotal", "sub-total", "sub total", "grand total", "totals", "report total"].iter().any(|w| {
-        t.strip_prefix(w)
-            .is_some_and(|rest| rest.is_empty() || !rest.starts_with(|c: char| c.is_alphanumeric()))
+    ["grand total", "report total", "sub-total", "sub total", "subtotal", "totals", "total"].iter().any(|w| {
+        let Some(rest) = t.strip_prefix(w) else { return false };
+        let rest = rest.trim_start();
+        rest.is_empty()
+            || rest.starts_with([':', '-', '(', '*', '=', '#', '\u{2013}', '\u{2014}', ','])
+            || rest.split_whitespace().next().is_some_and(|word| matches!(word, "for" | "of" | "all"))
     })
 }
 
@@ -422,13 +428,23 @@ mod tests {
 
     #[test]
     fn totals_rows_are_recognised_by_their_label() {
-        for label in ["Total", "TOTALS", "Grand Total:", "Subtotal - Aetna", "** Total **", "Report Total"] {
+        for label in [
+            "Total",
+            "TOTALS",
+            "Grand Total:",
+            "Subtotal - Aetna",
+            "** Total **",
+            "Report Total",
+            "Total for March",
+            "Total (32 claims)",
+            "Sub-total",
+        ] {
             assert!(is_totals_label(label), "{label}");
         }
-        for label in ["Totally Health Inc", "Total Charge", "Claim 12", "Subtotaling"] {
-            // "Total Charge" is a column header, never the first cell of a footer.
-            let expect = label == "Total Charge";
-            assert_eq!(is_totals_label(label), expect, "{label}");
+        for label in
+            ["Totally Health Inc", "Total knee replacement", "Claim 12", "Subtotaling", "Totalcare Clinic"]
+        {
+            assert!(!is_totals_label(label), "{label}");
         }
     }
 
