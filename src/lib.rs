@@ -18,11 +18,13 @@
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
+//! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 
 pub mod columns;
 pub mod inspect;
 pub mod money;
 pub mod table;
+pub mod x12;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
