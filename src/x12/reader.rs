@@ -272,7 +272,7 @@ impl Reader {
                 quote_or_blank(declared)
             };
             let message = format!(
-                "SE01 says the transaction has {declared} segments, but it has {counted}; segments may be missing"
+                "SE01 says the transaction has {declared} segments, but it has {counted}; the file may have been edited or cut short"
             );
             self.report(seg, FindingKind::Unusual, message);
         }
@@ -571,70 +571,24 @@ impl Reader {
             }
             ClaimSlot::Open(_) => {}
         }
-        let skip = |reader: &mut Reader, why: String| {
-            if let Some(open) = &mut reader.open {
-                open.service = ServiceSlot::Skipped;
-            }
-            let message =
-                format!("{why}. The line was skipped; the adjustments under it are counted at claim level");
-            reader.report(seg, FindingKind::Malformed, message);
-        };
-        let Some(procedure) = read_procedure(seg, 1) else {
-            let why = if seg.element(1).is_empty() {
-                "SVC01 (procedure) is missing".to_string()
-            } else {
-                format!(
-                    "SVC01 (procedure) \"{}\" has no procedure code, so the amounts after it cannot be trusted",
-                    seg.element(1)
-                )
-            };
-            skip(self, why);
-            return;
-        };
-        let mut problems = Vec::new();
-        let mut amounts = [Money::ZERO; 2];
-        for (slot, (index, what)) in amounts.iter_mut().zip([(2, "line charge"), (3, "line paid amount")]) {
-            match read_amount(seg, index, what) {
-                Ok(Some(amount)) => *slot = amount,
-                Ok(None) => problems
-                    .push((FindingKind::Malformed, format!("SVC{index:02} ({what}) is empty; read as 0.00"))),
-                Err(problem) => {
-                    skip(self, problem);
-                    return;
+        match read_service_line(seg) {
+            Ok((line, problems)) => {
+                if let Some(open) = &mut self.open {
+                    open.service = ServiceSlot::Line(Box::new(line));
+                }
+                for (kind, problem) in problems {
+                    self.report(seg, kind, problem);
                 }
             }
-        }
-        let units = read_quantity(seg, 5, "units paid").unwrap_or_else(|p| {
-            problems.push((FindingKind::Malformed, format!("{p}; left blank")));
-            None
-        });
-        let original_procedure = read_procedure(seg, 6);
-        if original_procedure.is_none() && !seg.element(6).is_empty() {
-            problems.push((
-                FindingKind::Malformed,
-                format!("SVC06 (submitted procedure) \"{}\" has no procedure code; ignored", seg.element(6)),
-            ));
-        }
-        if seg.element_count() > SVC_ELEMENTS {
-            problems.push((
-                FindingKind::Unusual,
-                format!(
-                    "SVC has {} elements but only {SVC_ELEMENTS} are defined; the extra ones were ignored",
-                    seg.element_count()
-                ),
-            ));
-        }
-        let mut line = ServiceLine::new(seg.number, procedure);
-        line.charge = amounts[0];
-        line.paid = amounts[1];
-        line.revenue_code = non_empty(seg.element(4));
-        line.units = units;
-        line.original_procedure = original_procedure;
-        if let Some(open) = &mut self.open {
-            open.service = ServiceSlot::Line(Box::new(line));
-        }
-        for (kind, problem) in problems {
-            self.report(seg, kind, problem);
+            Err(why) => {
+                if let Some(open) = &mut self.open {
+                    open.service = ServiceSlot::Skipped;
+                }
+                let message = format!(
+                    "{why}. The line was skipped; the adjustments under it are counted at claim level"
+                );
+                self.report(seg, FindingKind::Malformed, message);
+            }
         }
     }
 
@@ -674,6 +628,7 @@ impl Reader {
         self.close_claim();
         self.mark_past_header();
         let mut problems = Vec::new();
+        let mut problems_unusual = Vec::new();
         let provider_id = seg.element(1).to_string();
         let fiscal_period_end = read_date(seg, 2, "fiscal period date").unwrap_or_else(|p| {
             problems.push(format!("{p}; left blank"));
@@ -682,7 +637,10 @@ impl Reader {
         let mut adjustments = Vec::new();
         for pair in 0..PLB_PAIRS {
             let reason_at = 3 + 2 * pair;
-            let components = seg.components(reason_at);
+            let (components, fallback) = seg.composite(reason_at);
+            if let Some(used) = fallback {
+                problems_unusual.push(undeclared_separator(seg, reason_at, used));
+            }
             let amount_text = seg.element(reason_at + 1);
             if components.is_empty() && amount_text.is_empty() {
                 continue;
@@ -722,6 +680,9 @@ impl Reader {
         }
         for problem in problems {
             self.report(seg, FindingKind::Malformed, problem);
+        }
+        if let Some(problem) = problems_unusual.into_iter().next() {
+            self.report(seg, FindingKind::Unusual, problem);
         }
     }
 }
@@ -844,17 +805,89 @@ fn parse_ccyymmdd(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-/// A composite procedure (`HC:99213:25`), or `None` when there is no code in it.
-fn read_procedure(seg: &Segment, index: usize) -> Option<Procedure> {
-    let components = seg.components(index);
+/// Reads an SVC into a line and the findings to file about it, or says why the line cannot be
+/// used at all (no procedure code, or an amount that is not an amount).
+fn read_service_line(seg: &Segment) -> Result<(ServiceLine, Vec<(FindingKind, String)>), String> {
+    let mut problems = Vec::new();
+    let (procedure, fallback) = read_procedure(seg, 1);
+    let Some(procedure) = procedure else {
+        return Err(if seg.element(1).is_empty() {
+            "SVC01 (procedure) is missing".to_string()
+        } else {
+            format!(
+                "SVC01 (procedure) \"{}\" has no procedure code, so the amounts after it cannot be trusted",
+                shorten(seg.element(1))
+            )
+        });
+    };
+    if let Some(used) = fallback {
+        problems.push((FindingKind::Unusual, undeclared_separator(seg, 1, used)));
+    }
+    let charge = read_amount(seg, 2, "line charge")?;
+    let paid = read_amount(seg, 3, "line paid amount")?;
+    let empty: Vec<&str> = [(charge, "SVC02 (line charge)"), (paid, "SVC03 (line paid amount)")]
+        .iter()
+        .filter(|(amount, _)| amount.is_none())
+        .map(|(_, name)| *name)
+        .collect();
+    if !empty.is_empty() {
+        let verb = if empty.len() == 1 { "is" } else { "are" };
+        problems
+            .push((FindingKind::Malformed, format!("{} {verb} empty; read as 0.00", empty.join(" and "))));
+    }
+    let units = read_quantity(seg, 5, "units paid").unwrap_or_else(|p| {
+        problems.push((FindingKind::Malformed, format!("{p}; left blank")));
+        None
+    });
+    let (original_procedure, original_fallback) = read_procedure(seg, 6);
+    if original_procedure.is_none() && !seg.element(6).is_empty() {
+        problems.push((
+            FindingKind::Malformed,
+            format!(
+                "SVC06 (submitted procedure) \"{}\" has no procedure code; ignored",
+                shorten(seg.element(6))
+            ),
+        ));
+    } else if let (Some(used), None) = (original_fallback, fallback) {
+        problems.push((FindingKind::Unusual, undeclared_separator(seg, 6, used)));
+    }
+    if seg.element_count() > SVC_ELEMENTS {
+        problems.push((
+            FindingKind::Unusual,
+            format!(
+                "SVC has {} elements but only {SVC_ELEMENTS} are defined; the extra ones were ignored",
+                seg.element_count()
+            ),
+        ));
+    }
+    let mut line = ServiceLine::new(seg.number, procedure);
+    line.charge = charge.unwrap_or(Money::ZERO);
+    line.paid = paid.unwrap_or(Money::ZERO);
+    line.revenue_code = non_empty(seg.element(4));
+    line.units = units;
+    line.original_procedure = original_procedure;
+    Ok((line, problems))
+}
+
+/// A composite procedure (`HC:99213:25`), or `None` when there is no code in it; and the
+/// separator used when it was not the declared one.
+fn read_procedure(seg: &Segment, index: usize) -> (Option<Procedure>, Option<char>) {
+    let (components, fallback) = seg.composite(index);
     let qualifier = components.first().copied().unwrap_or("");
     let code = components.get(1).copied().unwrap_or("");
     if code.is_empty() {
-        return None;
+        return (None, fallback);
     }
     let modifiers =
         components.iter().skip(2).take(4).filter(|m| !m.is_empty()).map(|m| m.to_string()).collect();
-    Some(Procedure { qualifier: qualifier.to_string(), code: code.to_string(), modifiers })
+    (Some(Procedure { qualifier: qualifier.to_string(), code: code.to_string(), modifiers }), fallback)
+}
+
+fn undeclared_separator(seg: &Segment, index: usize, used: char) -> String {
+    format!(
+        "{}{index:02} separates its parts with \"{used}\", but the ISA header declares \"{}\"; read with \"{used}\"",
+        seg.id, seg.component
+    )
 }
 
 /// Long garbage is cut in messages.

@@ -39,14 +39,33 @@ impl<'a> Segment<'a> {
     }
 
     /// The components of composite element `index`, trimmed; empty when the element is empty.
-    pub fn components(&self, index: usize) -> Vec<&'a str> {
+    ///
+    /// Some writers declare one component separator in ISA16 and use another (`HC>55669` under a
+    /// declared `:`). When the declared one is absent and the element is a two-character
+    /// qualifier followed by a common separator, that separator is used, and returned so the
+    /// reader can say so.
+    pub fn composite(&self, index: usize) -> (Vec<&'a str>, Option<char>) {
         let element = self.element(index);
         if element.is_empty() {
-            return Vec::new();
+            return (Vec::new(), None);
         }
-        element.split(self.component).map(str::trim).collect()
+        if !element.contains(self.component) {
+            let mut chars = element.chars();
+            if let (Some(a), Some(b), Some(c), Some(_)) =
+                (chars.next(), chars.next(), chars.next(), chars.next())
+            {
+                if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && COMPONENT_SEPARATORS.contains(&c)
+                {
+                    return (element.split(c).map(str::trim).collect(), Some(c));
+                }
+            }
+        }
+        (element.split(self.component).map(str::trim).collect(), None)
     }
 }
+
+/// Component separators seen in real files, for [`Segment::composite`]'s fallback.
+const COMPONENT_SEPARATORS: [char; 7] = [':', '>', '^', '|', '<', '\\', '!'];
 
 /// Where the X12 begins and with which delimiters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,11 +362,21 @@ mod tests {
     }
 
     #[test]
+    fn composite_with_an_undeclared_separator_is_read_and_flagged() {
+        let text = format!("{ISA_STAR}SVC*HC>12345>26*166.50*30~SVC*HC*1~PLB*1*20021231*CV>CP*-1.27~");
+        let start = find_start(&text).unwrap();
+        let segments: Vec<_> = Splitter::new(&text, start).collect();
+        assert_eq!(segments[1].composite(1), (vec!["HC", "12345", "26"], Some('>')));
+        assert_eq!(segments[2].composite(1), (vec!["HC"], None));
+        assert_eq!(segments[3].composite(3), (vec!["CV", "CP"], Some('>')));
+    }
+
+    #[test]
     fn components_split_on_the_component_separator() {
         let text = format!("{ISA_STAR}SVC*HC:99213:25:59*100*80~");
         let start = find_start(&text).unwrap();
         let svc = Splitter::new(&text, start).nth(1).unwrap();
-        assert_eq!(svc.components(1), ["HC", "99213", "25", "59"]);
+        assert_eq!(svc.composite(1), (vec!["HC", "99213", "25", "59"], None));
         assert_eq!(svc.element(9), "");
         assert_eq!(svc.element_count(), 3);
     }

@@ -11,6 +11,8 @@ use super::model::{Claim, Finding, Remittance, Severity, Transaction};
 
 /// Claims listed one per line for each transaction; the rest are counted.
 const MAX_CLAIMS_LISTED: usize = 25;
+/// Beyond this many payments, each one gets a single line instead of a block.
+const MAX_PAYMENTS_IN_DETAIL: usize = 10;
 
 /// A plain-text summary of a remittance.
 pub fn summary_text(remittance: &Remittance) -> String {
@@ -42,9 +44,17 @@ pub fn summary_text(remittance: &Remittance) -> String {
             plural(warnings, "warning", "warnings")
         );
     }
-    for (index, transaction) in remittance.transactions.iter().enumerate() {
-        out.push('\n');
-        write_transaction(&mut out, index + 1, transactions, transaction);
+    if transactions > MAX_PAYMENTS_IN_DETAIL {
+        let total: Money = remittance.transactions.iter().filter_map(|t| t.payment.amount).sum();
+        let _ = writeln!(out, "\nPayments (total {total}):");
+        for (index, transaction) in remittance.transactions.iter().enumerate() {
+            write_payment_line(&mut out, index + 1, transaction);
+        }
+    } else {
+        for (index, transaction) in remittance.transactions.iter().enumerate() {
+            out.push('\n');
+            write_transaction(&mut out, index + 1, transactions, transaction);
+        }
     }
     if !findings.is_empty() {
         let _ = writeln!(out, "\nFindings:");
@@ -133,6 +143,24 @@ fn write_transaction(out: &mut String, number: usize, of: usize, tx: &Transactio
             tx.provider_adjustments_total()
         );
     }
+}
+
+/// One line per payment, for files with many of them.
+fn write_payment_line(out: &mut String, number: usize, tx: &Transaction) {
+    let amount = tx.payment.amount.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    let date = tx.payment.date.map(dates::iso).unwrap_or_else(|| "no date".to_string());
+    let trace = tx.payment.trace_number.as_deref().unwrap_or("no trace number");
+    let verdict = match tx.payment.amount {
+        Some(stated) if stated == tx.claims_paid() - tx.provider_adjustments_total() => "balanced",
+        Some(_) => "does NOT balance",
+        None => "cannot be balanced",
+    };
+    let _ = writeln!(
+        out,
+        "  {number:>4}. {}  {amount}  {date}  {trace}  {}, {verdict}",
+        tx.payer.name,
+        plural(tx.claims.len(), "claim", "claims")
+    );
 }
 
 fn write_claim(out: &mut String, claim: &Claim) {
