@@ -99,6 +99,7 @@ struct Reader {
 
 impl Reader {
     fn finish(mut self) -> ReadOutcome {
+        self.close_claim();
         if let Some(open) = &self.open {
             let message = format!(
                 "transaction {} has no SE trailer: the file may be cut short",
@@ -223,6 +224,7 @@ impl Reader {
     /// An envelope segment or a new ST arrived while a transaction was still open.
     fn end_unterminated(&mut self, seg: &Segment) {
         self.in_other_transaction = false;
+        self.close_claim();
         if let Some(open) = &self.open {
             let message = format!(
                 "transaction {} has no SE trailer before this {}; it ends here",
@@ -1046,6 +1048,24 @@ mod tests {
         assert_eq!(out.remittance.transactions.len(), 1);
         assert_eq!(out.remittance.findings.len(), 1);
         assert!(out.remittance.findings[0].message.contains("837 (claim) is not an 835"));
+    }
+
+    #[test]
+    fn missing_se_is_reported_on_the_transaction_not_the_claim() {
+        let out = read_text(&format!("{HEAD}CLP*A1*1*10*10~GE*1*1~"));
+        let tx = &out.remittance.transactions[0];
+        assert_eq!(tx.claims.len(), 1);
+        assert!(tx.claims[0].findings.is_empty());
+        assert_eq!(tx.findings.len(), 1);
+        assert!(
+            tx.findings[0].message.contains("has no SE trailer before this GE"),
+            "{}",
+            tx.findings[0].message
+        );
+        let cut = read_text(&format!("{HEAD}CLP*A1*1*10*10~"));
+        let tx = &cut.remittance.transactions[0];
+        assert!(tx.findings[0].message.contains("the file may be cut short"), "{}", tx.findings[0].message);
+        assert_eq!(tx.findings[0].segment_id, "CLP");
     }
 
     #[test]
