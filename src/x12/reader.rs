@@ -11,7 +11,8 @@
 //! - an SVC without a procedure code or with an unreadable amount: the line is skipped, and the
 //!   CAS adjustments under it are counted at claim level (they are still the payer's word);
 //! - a CAS or PLB triple without a reason or amount: that triple alone is skipped;
-//! - a date that is not a calendar date (`20990080`): the date is left blank.
+//! - a date that is not a calendar date (`20990080`): the date is left blank;
+//! - an amount with more than two decimals: rounded half away from zero, with a finding.
 //!
 //! Segments the 835 has but ClearBill does not need (N3, N4, PER, TS3, ...) are passed over
 //! silently; unknown codes are kept as [`Unknown`](super::codes::ClaimStatus::Unknown).
@@ -40,6 +41,16 @@ const CAS_TRIPLES: usize = 6;
 const PLB_PAIRS: usize = 6;
 /// SVC01–SVC07.
 const SVC_ELEMENTS: usize = 7;
+
+/// The elements that hold money, by segment: checked for sub-cent digits in one place.
+const AMOUNT_ELEMENTS: &[(&str, &[usize])] = &[
+    ("BPR", &[2]),
+    ("CLP", &[3, 4, 5]),
+    ("CAS", &[3, 6, 9, 12, 15, 18]),
+    ("SVC", &[2, 3]),
+    ("AMT", &[2]),
+    ("PLB", &[4, 6, 8, 10, 12, 14]),
+];
 
 /// What reading produced, plus the transaction types met that were not 835s.
 pub(crate) struct ReadOutcome {
@@ -184,6 +195,28 @@ impl Reader {
             "LQ" => self.remark(seg),
             "PLB" => self.provider_adjustment(seg),
             _ => {}
+        }
+        self.check_sub_cent_amounts(seg);
+    }
+
+    /// Money is whole cents; an amount written with more (`10.005`) is rounded half away from
+    /// zero, and the file should say so.
+    fn check_sub_cent_amounts(&mut self, seg: &Segment) {
+        let Some((_, elements)) = AMOUNT_ELEMENTS.iter().find(|(id, _)| *id == seg.id) else { return };
+        for &index in elements.iter() {
+            let text = seg.element(index);
+            if !is_x12_decimal(text) {
+                continue;
+            }
+            if let Ok(Some(read)) = Money::parse(text) {
+                if read.rounded_from.is_some() {
+                    let message = format!(
+                        "{}{index:02} \"{text}\" has more than two decimals; rounded to {}",
+                        seg.id, read.money
+                    );
+                    self.report(seg, FindingKind::Unusual, message);
+                }
+            }
         }
     }
 
@@ -425,12 +458,15 @@ impl Reader {
         let charge = required_amount(seg, 3, "claim charge", &mut fatal);
         let paid = required_amount(seg, 4, "amount paid", &mut fatal);
         let patient_responsibility = read_amount(seg, 5, "patient responsibility").unwrap_or_else(|p| {
-            problems.push(format!("{p}; left blank"));
+            problems.push((FindingKind::Malformed, format!("{p}; left blank")));
             None
         });
         let status_code = seg.element(2);
         if status_code.is_empty() {
-            problems.push("CLP02 (claim status) is missing; the status is shown as unknown".to_string());
+            problems.push((
+                FindingKind::Malformed,
+                "CLP02 (claim status) is missing; the status is shown as unknown".to_string(),
+            ));
         }
         let Some(open) = &mut self.open else { return };
         if !fatal.is_empty() {
@@ -446,13 +482,22 @@ impl Reader {
         let mut claim = Claim::new(seg.number);
         claim.patient_control_number = id.to_string();
         claim.status = ClaimStatus::from_code(status_code);
+        if claim.is_reversal() && charge.is_some_and(Money::is_positive) {
+            problems.push((
+                FindingKind::Unusual,
+                format!(
+                    "claim {id} is a reversal (CLP02 = 22) but its charge is positive; a reversal normally \
+                 negates the original claim's amounts. The amounts are used as sent"
+                ),
+            ));
+        }
         claim.charge = charge.unwrap_or_default();
         claim.paid = paid.unwrap_or_default();
         claim.patient_responsibility = patient_responsibility;
         claim.payer_claim_number = non_empty(seg.element(7));
         open.claim = ClaimSlot::Open(Box::new(claim));
-        for problem in problems {
-            self.report(seg, FindingKind::Malformed, problem);
+        for (kind, problem) in problems {
+            self.report(seg, kind, problem);
         }
     }
 
@@ -1027,6 +1072,32 @@ mod tests {
         assert_eq!(tx.provider_adjustments[0].reason, ProviderAdjustmentReason::Unknown("QQ".into()));
         assert_eq!(tx.provider_adjustments[0].reference.as_deref(), Some("REF"));
         assert!(tx.findings.is_empty() && tx.claims[0].findings.is_empty());
+    }
+
+    #[test]
+    fn reversal_with_positive_amounts_is_flagged_and_used_as_sent() {
+        let out = read_text(&format!("{HEAD}CLP*A1*22*100*80~SE*8*0001~"));
+        let claim = &out.remittance.transactions[0].claims[0];
+        assert_eq!(claim.paid, Money::from_cents(8000));
+        assert_eq!(claim.findings.len(), 1);
+        assert_eq!(claim.findings[0].kind, FindingKind::Unusual);
+        assert!(claim.findings[0].message.contains("reversal (CLP02 = 22) but its charge is positive"));
+    }
+
+    #[test]
+    fn sub_cent_amounts_are_rounded_and_reported() {
+        let out = read_text(&format!("{HEAD}CLP*A1*1*10.005*10.00~CAS*CO*45*0.005~SE*9*0001~"));
+        let claim = &out.remittance.transactions[0].claims[0];
+        assert_eq!(claim.charge, Money::from_cents(1001));
+        assert_eq!(claim.adjustments[0].amount, Money::from_cents(1));
+        let messages: Vec<_> = claim.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "CLP03 \"10.005\" has more than two decimals; rounded to 10.01",
+                "CAS03 \"0.005\" has more than two decimals; rounded to 0.01"
+            ]
+        );
     }
 
     #[test]
