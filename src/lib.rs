@@ -23,6 +23,7 @@
 //! | [`export`] | §6 | report → CSV and xlsx, safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
+//! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 
 pub mod carc;
 pub mod columns;
@@ -33,6 +34,7 @@ pub mod money;
 pub mod reconcile;
 pub mod records;
 pub mod table;
+pub mod x12;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
