@@ -13,7 +13,9 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::money::{Money, Rate};
 use crate::reconcile::summary::StatusTotal;
-use crate::reconcile::{Line, Report, Status, UnmatchedPayment, WorkItem};
+use crate::reconcile::{
+    Line, ProviderAdjustment, RemittanceFinding, Report, Status, UnmatchedPayment, WorkItem,
+};
 use crate::records::Rejected;
 use crate::table::dates::iso;
 
@@ -109,6 +111,7 @@ pub fn worklist_columns() -> Vec<Col<WorkItem>> {
 
 pub fn unmatched_columns() -> Vec<Col<UnmatchedPayment>> {
     vec![
+        col("File", 18.0, |u| Out::text(u.file.clone())),
         col("Row", 6.0, |u| Out::Int(u.row.into())),
         col("Claim ID", 12.0, |u| Out::opt_text(&u.claim_id)),
         col("Patient", 20.0, |u| Out::opt_text(&u.patient)),
@@ -129,6 +132,31 @@ pub fn rejected_columns() -> Vec<Col<Rejected>> {
         col("Column", 8.0, |r| Out::opt_text(&r.column)),
         col("Value", 20.0, |r| Out::text(r.value.clone())),
         col("Reason", 60.0, |r| Out::text(r.reason.clone())),
+    ]
+}
+
+pub fn provider_adjustment_columns() -> Vec<Col<ProviderAdjustment>> {
+    vec![
+        col("File", 18.0, |a| Out::text(a.file.clone())),
+        col("Segment", 8.0, |a| Out::Int(a.segment as i64)),
+        col("Payer", 24.0, |a| Out::text(a.payer.clone())),
+        col("Provider ID", 14.0, |a| Out::text(a.provider_id.clone())),
+        col("Fiscal Period End", 14.0, |a| {
+            a.fiscal_period_end.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)
+        }),
+        col("Reason", 8.0, |a| Out::text(a.reason.clone())),
+        col("Meaning", 36.0, |a| Out::text(a.meaning.clone())),
+        col("Reference", 18.0, |a| Out::opt_text(&a.reference)),
+        col("Amount", 12.0, |a| Out::Money(a.amount)),
+    ]
+}
+
+pub fn finding_columns() -> Vec<Col<RemittanceFinding>> {
+    vec![
+        col("File", 18.0, |f| Out::text(f.file.clone())),
+        col("Where", 30.0, |f| Out::text(f.location.clone())),
+        col("Severity", 10.0, |f| Out::text(f.severity.clone())),
+        col("Finding", 80.0, |f| Out::text(f.message.clone())),
     ]
 }
 
@@ -258,6 +286,7 @@ fn write_summary(wb: &mut Workbook, report: &Report, s: &Styles) -> Result<(), X
         ("Balance", t.balance),
         ("Unmatched payments", t.unmatched_paid),
         ("Patient paid", t.patient_paid),
+        ("Provider adjustments (835 PLB)", t.provider_adjustments),
     ] {
         ws.write_string(r, 0, k)?;
         write_out(ws, r, 1, Out::Money(m), s)?;
@@ -330,7 +359,8 @@ fn write_summary(wb: &mut Workbook, report: &Report, s: &Styles) -> Result<(), X
 }
 
 /// The whole report as an xlsx workbook: Summary, Lines, Worklist,
-/// Unmatched payments and Rejected rows.
+/// Unmatched payments, Rejected rows, and, from 835 files, Provider
+/// adjustments and Remittance findings.
 pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let s = styles();
     let mut wb = Workbook::new();
@@ -339,6 +369,14 @@ pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     write_table(&mut wb, "Worklist", &report.worklist, &worklist_columns(), &s)?;
     write_table(&mut wb, "Unmatched payments", &report.unmatched_payments, &unmatched_columns(), &s)?;
     write_table(&mut wb, "Rejected rows", &report.rejected, &rejected_columns(), &s)?;
+    write_table(
+        &mut wb,
+        "Provider adjustments",
+        &report.provider_adjustments,
+        &provider_adjustment_columns(),
+        &s,
+    )?;
+    write_table(&mut wb, "Remittance findings", &report.remittance_findings, &finding_columns(), &s)?;
     wb.save_to_buffer()
 }
 

@@ -63,6 +63,7 @@ pub fn inspect_with(
     let table = records::load(bytes, file_name, sheet, overrides, limits)?;
     let columns = table.columns();
     let ctx = records::ReadContext::new(
+        &table.file_name,
         &table.sheet,
         table.layout.header_row,
         &table.mapping,

@@ -198,6 +198,9 @@ pub struct PaymentRow {
     pub remit: Remit,
     pub payment_date: Option<NaiveDate>,
     pub check_number: Option<String>,
+    /// A row about a whole claim rather than one service line (from an 835:
+    /// a claim paid without service lines, or claim-level adjustments).
+    pub claim_level: bool,
 }
 
 /// One fee-schedule entry: the amount expected for a code (from one payer).
@@ -213,6 +216,8 @@ pub struct FeeRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Records<T> {
     pub file: FileKind,
+    /// The file's name, as the user gave it.
+    pub name: String,
     pub rows: Vec<T>,
     pub rejected: Vec<Rejected>,
     /// Blank rows between the header and the last data row.
@@ -248,6 +253,8 @@ pub enum InputError {
         "{file}: no column is mapped to {needed}; map one (for example with --map) so the rows can be read"
     )]
     Unmapped { file: String, needed: String },
+    #[error("{file}: {source}")]
+    X12 { file: String, source: crate::x12::X12Error },
 }
 
 /// Reads a file, finds its header row and maps its columns.
@@ -312,13 +319,20 @@ impl Table {
     }
 
     fn context(&self) -> ReadContext<'_> {
-        ReadContext::new(&self.sheet, self.layout.header_row, &self.mapping, &self.layout.columns)
+        ReadContext::new(
+            &self.file_name,
+            &self.sheet,
+            self.layout.header_row,
+            &self.mapping,
+            &self.layout.columns,
+        )
     }
 }
 
 /// How to read the cells of one table: the date order of each date column
 /// and the date system of the workbook.
 pub struct ReadContext<'a> {
+    file_name: &'a str,
     sheet: &'a Sheet,
     header_row: u32,
     mapping: &'a Mapping,
@@ -328,6 +342,7 @@ pub struct ReadContext<'a> {
 
 impl<'a> ReadContext<'a> {
     pub fn new(
+        file_name: &'a str,
         sheet: &'a Sheet,
         header_row: u32,
         mapping: &'a Mapping,
@@ -343,7 +358,7 @@ impl<'a> ReadContext<'a> {
                 orders.insert(col, dates::column_order(texts));
             }
         }
-        ReadContext { sheet, header_row, mapping, headers, orders }
+        ReadContext { file_name, sheet, header_row, mapping, headers, orders }
     }
 
     /// The day/month order chosen for a date column.
@@ -637,6 +652,7 @@ fn read_rows<T>(
 ) -> Records<T> {
     let mut records = Records {
         file,
+        name: ctx.file_name.to_string(),
         rows: Vec::new(),
         rejected: Vec::new(),
         blank: 0,
@@ -744,6 +760,7 @@ pub fn read_payments(table: &Table) -> Result<Records<PaymentRow>, InputError> {
             remit,
             payment_date: r.date(Role::PaymentDate)?,
             check_number: r.id(Role::CheckNumber)?.map(|i| i.shown),
+            claim_level: false,
         })
     }))
 }
@@ -772,6 +789,93 @@ pub fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
         Ok(None) => Ok(None),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// The roles an X12 835 supplies, for choosing the match level against a
+/// charges file. It has no line numbers of the practice's own and no MRN.
+pub fn roles_835() -> std::collections::BTreeSet<Role> {
+    [
+        Role::ClaimId,
+        Role::Code,
+        Role::Modifier,
+        Role::ServiceDate,
+        Role::PatientName,
+        Role::Payer,
+        Role::Billed,
+        Role::Allowed,
+        Role::Paid,
+        Role::Contractual,
+        Role::Deductible,
+        Role::Coinsurance,
+        Role::Copay,
+        Role::PatientResponsibility,
+        Role::OtherAdjustment,
+        Role::ReasonCodes,
+        Role::PaymentDate,
+        Role::CheckNumber,
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// Reads an X12 835 remittance as payment rows, one per service line (or per
+/// claim without lines, or claim-level adjustments). A row's number is the
+/// segment number of its SVC (or CLP) in the file.
+pub fn read_835(
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<(Records<PaymentRow>, crate::x12::Remittance), InputError> {
+    use crate::x12::{remit_lines, RemitLineKind};
+    let remittance =
+        crate::x12::parse(bytes).map_err(|source| InputError::X12 { file: file_name.to_string(), source })?;
+    let rows = remit_lines(&remittance)
+        .into_iter()
+        .map(|l| {
+            let mut reason_codes: Vec<ReasonCode> =
+                l.reason_codes.iter().filter_map(|c| carc::parse_list(c).ok()).flatten().collect();
+            reason_codes.extend(l.remark_codes.iter().filter_map(|c| carc::parse_list(c).ok()).flatten());
+            PaymentRow {
+                row: u32::try_from(l.segment).unwrap_or(u32::MAX),
+                keys: Keys {
+                    claim: Id::new(&l.claim_id),
+                    line: None,
+                    patient_id: None,
+                    patient_name: l.patient.as_deref().and_then(Id::name),
+                    service_date: l.service_date,
+                    code: l.code.as_deref().and_then(Id::code),
+                    modifier: Id::modifiers(&l.modifiers.join(",")),
+                },
+                payer: Some(l.payer.clone()).filter(|p| !p.is_empty()),
+                billed: Some(l.billed),
+                allowed: l.allowed,
+                remit: Remit {
+                    paid: l.paid,
+                    contractual: l.contractual,
+                    patient_responsibility: l.patient_responsibility,
+                    deductible: Some(l.deductible),
+                    coinsurance: Some(l.coinsurance),
+                    copay: Some(l.copay),
+                    other_adjustment: l.other_adjustment,
+                    patient_paid: Money::ZERO,
+                    reason_codes,
+                    any_amount: true,
+                },
+                payment_date: l.payment_date,
+                check_number: l.check_number.clone(),
+                claim_level: l.kind != RemitLineKind::ServiceLine,
+            }
+        })
+        .collect();
+    let records = Records {
+        file: FileKind::Payments,
+        name: file_name.to_string(),
+        rows,
+        rejected: Vec::new(),
+        blank: 0,
+        totals_rows: Vec::new(),
+        notes: Vec::new(),
+    };
+    Ok((records, remittance))
 }
 
 #[cfg(test)]

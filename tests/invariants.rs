@@ -12,7 +12,15 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn records<T>(file: FileKind, rows: Vec<T>) -> Records<T> {
-    Records { file, rows, rejected: vec![], blank: 0, totals_rows: vec![], notes: vec![] }
+    Records {
+        file,
+        name: format!("{file}.csv"),
+        rows,
+        rejected: vec![],
+        blank: 0,
+        totals_rows: vec![],
+        notes: vec![],
+    }
 }
 
 fn keys(claim: Option<u8>, line: u8, code: u8, day: u8) -> Keys {
@@ -90,9 +98,14 @@ fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role
                 },
                 payment_date: None,
                 check_number: None,
+                claim_level: false,
             })
             .collect();
-        Payments { records: vec![records(FileKind::Payments, rows)], roles: roles.iter().copied().collect() }
+        Payments {
+            records: vec![records(FileKind::Payments, rows)],
+            roles: roles.iter().copied().collect(),
+            ..Payments::default()
+        }
     });
     Inputs { charges: records(FileKind::Charges, charge_rows), charge_mapping: mapping, payments, fees: None }
 }

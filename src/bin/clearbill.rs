@@ -134,6 +134,17 @@ fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
 fn run_inspect(path: &Path, sheet: Option<&str>, format: Output) -> CliResult {
     let bytes = read_file(path)?;
     let name = file_name(path);
+    if clearbill::x12::looks_like_x12(&bytes) {
+        let remittance = clearbill::x12::parse(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        return match format {
+            Output::Json => print_json(&remittance),
+            Output::Text => {
+                print!("{}", clearbill::x12::summary_text(&remittance));
+                Ok(())
+            }
+            other => Err(format!("inspect prints text or json, not {other:?}")),
+        };
+    }
     let report = clearbill::inspect::inspect(&bytes, &name, sheet).map_err(|e| e.to_string())?;
     match format {
         Output::Json => print_json(&report),

@@ -68,10 +68,45 @@ pub struct Inputs {
 }
 
 /// One or more remittance files, and the roles every one of them has.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Payments {
     pub records: Vec<Records<PaymentRow>>,
     pub roles: BTreeSet<Role>,
+    /// PLB adjustments of 835 files: money that belongs to no claim.
+    pub provider_adjustments: Vec<ProviderAdjustment>,
+    /// Balancing and reading findings of 835 files.
+    pub findings: Vec<RemittanceFinding>,
+}
+
+/// A provider-level adjustment from an 835 (PLB): interest, a recoupment, a
+/// withholding. It belongs to no claim, so it is shown apart from the lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderAdjustment {
+    pub file: String,
+    /// Segment number of the PLB in the file.
+    pub segment: usize,
+    pub payer: String,
+    pub provider_id: String,
+    #[serde(serialize_with = "line::iso_date")]
+    pub fiscal_period_end: Option<NaiveDate>,
+    pub reason: String,
+    pub meaning: String,
+    pub reference: Option<String>,
+    /// Positive reduces the payment, negative increases it (as in the 835).
+    pub amount: Money,
+}
+
+/// Something an 835 file says that does not add up, or could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemittanceFinding {
+    pub file: String,
+    pub segment: usize,
+    /// Where to look: "segment 20 (SVC, #18 in its transaction)".
+    pub location: String,
+    pub severity: String,
+    pub message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -85,6 +120,9 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnmatchedPayment {
+    /// The payments file it came from.
+    pub file: String,
+    /// Its row (for an 835, the segment number of its SVC or CLP).
     pub row: u32,
     pub claim_id: Option<String>,
     pub patient: Option<String>,
@@ -137,6 +175,8 @@ pub struct Report {
     pub unmatched_payments: Vec<UnmatchedPayment>,
     pub rejected: Vec<Rejected>,
     pub worklist: Vec<WorkItem>,
+    pub provider_adjustments: Vec<ProviderAdjustment>,
+    pub remittance_findings: Vec<RemittanceFinding>,
 }
 
 /// One input file as the user gave it.
@@ -163,18 +203,26 @@ pub fn reconcile_files(
     let payments = if single {
         None
     } else {
-        let mut all = Vec::new();
+        let mut loaded = Payments::default();
         let mut roles: Option<BTreeSet<Role>> = None;
         for p in payments {
-            let table = load(p)?;
-            let mapped: BTreeSet<Role> = table.mapping.roles().map(|(r, _)| r).collect();
+            let mapped = if crate::x12::looks_like_x12(p.bytes) {
+                let (records, remittance) = records::read_835(p.bytes, p.name)?;
+                add_remittance(&mut loaded, p.name, &remittance);
+                loaded.records.push(records);
+                records::roles_835()
+            } else {
+                let table = load(p)?;
+                loaded.records.push(records::read_payments(&table)?);
+                table.mapping.roles().map(|(r, _)| r).collect()
+            };
             roles = Some(match roles {
                 None => mapped,
                 Some(r) => r.intersection(&mapped).copied().collect(),
             });
-            all.push(records::read_payments(&table)?);
         }
-        Some(Payments { records: all, roles: roles.unwrap_or_default() })
+        loaded.roles = roles.unwrap_or_default();
+        Some(loaded)
     };
     let fees = match fees {
         Some(f) => Some(records::read_fees(&load(f)?)?),
@@ -182,6 +230,34 @@ pub fn reconcile_files(
     };
     let inputs = Inputs { charges: charge_records, charge_mapping: charge_table.mapping, payments, fees };
     Ok(reconcile(inputs, options))
+}
+
+/// Takes an 835's provider adjustments and findings into the report.
+fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::Remittance) {
+    for t in &remittance.transactions {
+        for a in &t.provider_adjustments {
+            payments.provider_adjustments.push(ProviderAdjustment {
+                file: file.to_string(),
+                segment: a.segment,
+                payer: t.payer.name.clone(),
+                provider_id: a.provider_id.clone(),
+                fiscal_period_end: a.fiscal_period_end,
+                reason: a.reason.code().to_string(),
+                meaning: a.reason.meaning().unwrap_or("unknown code").to_string(),
+                reference: a.reference.clone(),
+                amount: a.amount,
+            });
+        }
+    }
+    for f in remittance.all_findings() {
+        payments.findings.push(RemittanceFinding {
+            file: file.to_string(),
+            segment: f.segment,
+            location: f.location(),
+            severity: format!("{:?}", f.severity).to_lowercase(),
+            message: f.message.clone(),
+        });
+    }
 }
 
 /// Reconciles rows that are already read.
@@ -198,7 +274,8 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     let mut rejected: Vec<Rejected> = Vec::new();
     let mut counts = RowCounts::default();
     absorb(&charges, &mut counts, &mut notes, &mut rejected);
-    let payment_records: Vec<Records<PaymentRow>> = payments.map(|p| p.records).unwrap_or_default();
+    let Payments { records: payment_records, provider_adjustments, findings: remittance_findings, .. } =
+        payments.unwrap_or_default();
     for p in &payment_records {
         absorb(p, &mut counts, &mut notes, &mut rejected);
     }
@@ -241,14 +318,46 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     }
 
     // 2. Attach each payment row to its line, or explain why it has none.
+    // A claim-level row of an 835 (a claim paid without service lines, or
+    // claim adjustments) has no code: it applies to the claim's first line.
+    let mut first_line_of_claim: HashMap<&str, usize> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        if let Some(c) = g.charges.first().and_then(|c| c.keys.claim.as_ref()) {
+            first_line_of_claim.entry(c.key.as_str()).or_insert(i);
+        }
+    }
     let explainer = Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c| &c.keys)));
     let mut unmatched: Vec<UnmatchedPayment> = Vec::new();
-    for p in payment_records.iter().flat_map(|r| r.rows.iter()) {
-        counts.payments += 1;
-        match level.key(&p.keys).ok().and_then(|k| index.get(&k)) {
-            Some(&i) => groups[i].payments.push(p),
-            None => unmatched.push(unmatched_payment(p, explainer.explain(&p.keys), options.as_of)),
+    let mut claim_level_applied = 0usize;
+    for records in &payment_records {
+        for p in &records.rows {
+            counts.payments += 1;
+            let by_key = level.key(&p.keys).ok().and_then(|k| index.get(&k)).copied();
+            let by_claim = || {
+                let claim = p.keys.claim.as_ref()?;
+                (p.claim_level && level != MatchLevel::None)
+                    .then(|| first_line_of_claim.get(claim.key.as_str()))?
+            };
+            match by_key.or_else(|| by_claim().copied()) {
+                Some(i) => {
+                    if by_key.is_none() {
+                        claim_level_applied += 1;
+                    }
+                    groups[i].payments.push(p)
+                }
+                None => unmatched.push(unmatched_payment(
+                    &records.name,
+                    p,
+                    explainer.explain(&p.keys),
+                    options.as_of,
+                )),
+            }
         }
+    }
+    if claim_level_applied > 0 {
+        notes.push(format!(
+            "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
+        ));
     }
 
     // 3. Figures per line.
@@ -269,7 +378,8 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     counts.rejected = rejected.len();
 
     notes.extend(date_notes(&lines, options.as_of));
-    let totals = Totals::of(&lines, &unmatched);
+    let mut totals = Totals::of(&lines, &unmatched);
+    totals.provider_adjustments = provider_adjustments.iter().map(|a| a.amount).sum();
     let remits: Vec<&Remit> = if single {
         charges.rows.iter().map(|c| &c.remit).collect()
     } else {
@@ -288,7 +398,15 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
         totals,
     };
     let worklist = worklist::build(&lines, &unmatched);
-    Report { summary, lines, unmatched_payments: unmatched, rejected, worklist }
+    Report {
+        summary,
+        lines,
+        unmatched_payments: unmatched,
+        rejected,
+        worklist,
+        provider_adjustments,
+        remittance_findings,
+    }
 }
 
 /// Takes a file's blank and footer counts, notes and rejected rows into the report.
@@ -299,8 +417,9 @@ fn absorb<T>(r: &Records<T>, counts: &mut RowCounts, notes: &mut Vec<String>, re
     rejected.extend(r.rejected.iter().cloned());
 }
 
-fn unmatched_payment(p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {
+fn unmatched_payment(file: &str, p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {
     UnmatchedPayment {
+        file: file.to_string(),
         row: p.row,
         claim_id: p.keys.claim.as_ref().map(|i| i.shown.clone()),
         patient: p.keys.patient_shown(),

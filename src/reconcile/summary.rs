@@ -25,6 +25,8 @@ pub struct Totals {
     pub balance: Money,
     pub unmatched_paid: Money,
     pub patient_paid: Money,
+    /// Σ PLB amounts of 835 files (positive reduced the payments).
+    pub provider_adjustments: Money,
 }
 
 impl Totals {

@@ -297,7 +297,7 @@ fn the_json_contract_has_the_spec_shape() {
         s["totals"],
         json!({"billed": "100.00", "insurancePaid": "60.00", "contractualAdjustment": "20.00",
                "patientResponsibility": "10.00", "otherAdjustment": "0.00", "balance": "10.00",
-               "unmatchedPaid": "0.00", "patientPaid": "0.00"})
+               "unmatchedPaid": "0.00", "patientPaid": "0.00", "providerAdjustments": "0.00"})
     );
     assert_eq!(s["byStatus"]["partial"], json!({"count": 1, "billed": "100.00", "atStake": "10.00"}));
     assert_eq!(s["aging"][0], json!({"bucket": "0-30", "count": 1, "amount": "10.00"}));
@@ -309,4 +309,6 @@ fn the_json_contract_has_the_spec_shape() {
     assert_eq!(v["worklist"][0]["kind"], json!("partial"));
     assert_eq!(v["unmatchedPayments"], json!([]));
     assert_eq!(v["rejected"], json!([]));
+    assert_eq!(v["providerAdjustments"], json!([]));
+    assert_eq!(v["remittanceFindings"], json!([]));
 }
