@@ -1,1 +1,351 @@
-//! The WebAssembly binding (placeholder until the page work lands).
+//! The WebAssembly binding: convert from JS, call the core, convert back.
+//!
+//! The stable functions of SPEC §7 are `inspect`, `reconcile`, `estimate`
+//! and `paymentPlan`; they take and return plain JS objects (money as
+//! strings) and throw `Error`s with a readable message. A reconciliation of
+//! 200,000 lines is kept inside wasm as a [`Session`], which the page asks
+//! for a summary, a page of lines, the worklist or an export, instead of
+//! copying every line into JS.
+
+use js_sys::{Function, Object, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::columns::MappingOverride;
+use crate::estimate::{self, Plan};
+use crate::reconcile::query::LineQuery;
+use crate::reconcile::{reconcile_files_with_progress, FileInput, Options, Report};
+use crate::table::Limits;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The crate version, so the page can show which build it runs.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Plain JS objects out: maps become objects, `None` becomes `null`.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// `inspect(bytes, fileName, sheet?, mapping?)`: what a file looks like before
+/// reconciling. An X12 835 answers with its summary instead of columns.
+#[wasm_bindgen]
+pub fn inspect(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<String>,
+    mapping: JsValue,
+) -> Result<JsValue, JsError> {
+    if crate::x12::looks_like_x12(bytes) {
+        let remittance = crate::x12::parse(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct RemittanceInspection<'a> {
+            file: &'a str,
+            format: &'static str,
+            summary: String,
+            claims: usize,
+            findings: usize,
+        }
+        return to_js(&RemittanceInspection {
+            file: file_name,
+            format: "x12-835",
+            summary: crate::x12::summary_text(&remittance),
+            claims: remittance.claim_count(),
+            findings: remittance.all_findings().len(),
+        });
+    }
+    let overrides: Option<MappingOverride> =
+        if mapping.is_undefined() || mapping.is_null() { None } else { Some(from_js(mapping, "mapping")?) };
+    let inspection = crate::inspect::inspect_with(
+        bytes,
+        file_name,
+        sheet.as_deref(),
+        overrides.as_ref(),
+        &Limits::default(),
+    )
+    .map_err(err)?;
+    to_js(&inspection)
+}
+
+/// One file of a reconcile request: `{ bytes, name, sheet?, mapping? }`.
+struct FileArg {
+    bytes: Vec<u8>,
+    name: String,
+    sheet: Option<String>,
+    mapping: Option<MappingOverride>,
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn opt_string(v: JsValue) -> Option<String> {
+    v.as_string().filter(|s| !s.is_empty())
+}
+
+fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsError> {
+    let bytes = get(v, "bytes");
+    // A Uint8Array, or the ArrayBuffer a worker was handed.
+    let bytes = if bytes.is_instance_of::<Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>() {
+        Uint8Array::new(&bytes).to_vec()
+    } else {
+        return Err(JsError::new(&format!("{role}.bytes must be a Uint8Array or an ArrayBuffer")));
+    };
+    let mapping = get(v, "mapping");
+    let mapping = if mapping.is_undefined() || mapping.is_null() {
+        None
+    } else {
+        Some(from_js(mapping, &format!("{role}.mapping"))?)
+    };
+    Ok(FileArg {
+        bytes,
+        name: opt_string(get(v, "name")).unwrap_or_else(|| role.to_string()),
+        sheet: opt_string(get(v, "sheet")),
+        mapping,
+    })
+}
+
+impl FileArg {
+    fn input(&self) -> FileInput<'_> {
+        FileInput {
+            bytes: &self.bytes,
+            name: &self.name,
+            sheet: self.sheet.as_deref(),
+            mapping: self.mapping.as_ref(),
+        }
+    }
+}
+
+/// Runs a reconcile request: `{ charges, payments?, fees?, asOf, tolerance? }`,
+/// where `payments` may be one file or an array of files.
+fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError> {
+    if !request.is_object() {
+        return Err(JsError::new(
+            "reconcile needs an object { charges, payments?, fees?, asOf, tolerance? }",
+        ));
+    }
+    let charges = file_arg(&get(request, "charges"), "charges")?;
+    let payments_value = get(request, "payments");
+    let payments: Vec<FileArg> = if payments_value.is_undefined() || payments_value.is_null() {
+        Vec::new()
+    } else if js_sys::Array::is_array(&payments_value) {
+        js_sys::Array::from(&payments_value)
+            .iter()
+            .enumerate()
+            .map(|(i, p)| file_arg(&p, &format!("payments[{i}]")))
+            .collect::<Result<_, _>>()?
+    } else {
+        vec![file_arg(&payments_value, "payments")?]
+    };
+    let fees_value = get(request, "fees");
+    let fees = if fees_value.is_undefined() || fees_value.is_null() {
+        None
+    } else {
+        Some(file_arg(&fees_value, "fees")?)
+    };
+    let as_of_text =
+        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
+    let as_of = chrono::NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d")
+        .map_err(|_| JsError::new(&format!("asOf \"{as_of_text}\" is not a date in the form YYYY-MM-DD")))?;
+    let tolerance = match opt_string(get(request, "tolerance")) {
+        Some(t) => t.parse().map_err(|e| JsError::new(&format!("tolerance: {e}")))?,
+        None => crate::Money::ZERO,
+    };
+    if tolerance.is_negative() {
+        return Err(JsError::new("tolerance cannot be negative"));
+    }
+    let payment_inputs: Vec<FileInput<'_>> = payments.iter().map(FileArg::input).collect();
+    let fee_input = fees.as_ref().map(FileArg::input);
+    let mut report_progress = |message: &str, percent: u8| {
+        if let Some(f) = progress {
+            let _ = f.call2(&JsValue::NULL, &JsValue::from_str(message), &JsValue::from(percent));
+        }
+    };
+    reconcile_files_with_progress(
+        &charges.input(),
+        &payment_inputs,
+        fee_input.as_ref(),
+        &Options { as_of, tolerance },
+        &Limits::default(),
+        &mut report_progress,
+    )
+    .map_err(err)
+}
+
+/// `reconcile(request)`: the whole report as a plain object (SPEC §7).
+#[wasm_bindgen]
+pub fn reconcile(request: JsValue) -> Result<JsValue, JsError> {
+    to_js(&run(&request, None)?)
+}
+
+/// A reconciliation kept in wasm memory, for reports too big to copy at once.
+#[wasm_bindgen]
+pub struct Session {
+    report: Report,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PageArgs {
+    offset: usize,
+    limit: usize,
+}
+
+fn page<T: Serialize>(items: &[T], args: PageArgs) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Page<'a, T> {
+        total: usize,
+        offset: usize,
+        items: &'a [T],
+    }
+    let limit = if args.limit == 0 { 100 } else { args.limit.min(5_000) };
+    let start = args.offset.min(items.len());
+    let end = (start + limit).min(items.len());
+    to_js(&Page { total: items.len(), offset: start, items: &items[start..end] })
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Reconciles a request; `progress(message, percent)` is called as it goes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue, progress: Option<Function>) -> Result<Session, JsError> {
+        Ok(Session { report: run(&request, progress.as_ref())? })
+    }
+
+    /// The summary, with the payers of the lines and the sizes of every list.
+    pub fn summary(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Overview<'a> {
+            summary: &'a crate::reconcile::Summary,
+            payers: Vec<String>,
+            patients: Vec<String>,
+            lines: usize,
+            worklist: usize,
+            unmatched_payments: usize,
+            rejected: usize,
+            provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
+            remittance_findings: usize,
+        }
+        let mut patients: Vec<String> = self.report.lines.iter().filter_map(|l| l.patient.clone()).collect();
+        patients.sort();
+        patients.dedup();
+        let r = &self.report;
+        to_js(&Overview {
+            summary: &r.summary,
+            payers: r.payers(),
+            patients,
+            lines: r.lines.len(),
+            worklist: r.worklist.len(),
+            unmatched_payments: r.unmatched_payments.len(),
+            rejected: r.rejected.len(),
+            provider_adjustments: &r.provider_adjustments,
+            remittance_findings: r.remittance_findings.len(),
+        })
+    }
+
+    /// A page of lines: `{ statuses?, payer?, search?, sort?, descending?, offset?, limit? }`.
+    pub fn lines(&self, query: JsValue) -> Result<JsValue, JsError> {
+        let q: LineQuery = if query.is_undefined() || query.is_null() {
+            LineQuery::default()
+        } else {
+            from_js(query, "query")?
+        };
+        to_js(&self.report.query_lines(&q))
+    }
+
+    pub fn worklist(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.worklist, page_args(args)?)
+    }
+
+    #[wasm_bindgen(js_name = unmatchedPayments)]
+    pub fn unmatched_payments(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.unmatched_payments, page_args(args)?)
+    }
+
+    pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.rejected, page_args(args)?)
+    }
+
+    #[wasm_bindgen(js_name = remittanceFindings)]
+    pub fn remittance_findings(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.remittance_findings, page_args(args)?)
+    }
+
+    /// The whole report as an xlsx workbook.
+    #[wasm_bindgen(js_name = exportXlsx)]
+    pub fn export_xlsx(&self) -> Result<Vec<u8>, JsError> {
+        crate::export::report_xlsx(&self.report).map_err(err)
+    }
+
+    /// The lines as CSV, safe from formula injection.
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self) -> String {
+        crate::export::lines_csv(&self.report)
+    }
+
+    /// The whole report as JSON text (the contract of SPEC §7).
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self) -> Result<String, JsError> {
+        serde_json::to_string_pretty(&self.report).map_err(err)
+    }
+
+    /// Services for the estimate view from one patient's lines.
+    #[wasm_bindgen(js_name = servicesForPatient)]
+    pub fn services_for_patient(&self, patient: &str) -> Result<JsValue, JsError> {
+        let lines = self.report.lines.iter().filter(|l| l.patient.as_deref() == Some(patient));
+        to_js(&estimate::service::services_from_lines(lines))
+    }
+}
+
+fn page_args(args: JsValue) -> Result<PageArgs, JsError> {
+    if args.is_undefined() || args.is_null() {
+        Ok(PageArgs::default())
+    } else {
+        from_js(args, "page")
+    }
+}
+
+/// `estimate(plan, services)`: services is an array of service objects.
+#[wasm_bindgen]
+pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsError> {
+    let plan_json: serde_json::Value = from_js(plan, "plan")?;
+    let plan = Plan::from_value(plan_json).map_err(err)?;
+    let services_json: serde_json::Value = from_js(services, "services")?;
+    let list = estimate::service::services_from_value(services_json).map_err(err)?;
+    to_js(&estimate::estimate_list(&plan, &list).map_err(err)?)
+}
+
+/// `readServices(bytes, fileName)`: a bill loaded as xlsx/csv, as service objects.
+#[wasm_bindgen(js_name = readServices)]
+pub fn read_services(bytes: &[u8], file_name: &str) -> Result<JsValue, JsError> {
+    let list = estimate::service::read_services(bytes, file_name).map_err(err)?;
+    let out = Object::new();
+    let _ = Reflect::set(&out, &JsValue::from_str("services"), &to_js(&list.services)?);
+    let _ = Reflect::set(&out, &JsValue::from_str("notes"), &to_js(&list.notes)?);
+    Ok(out.into())
+}
+
+/// `paymentPlan({ amount, months, start, discount? })`.
+#[wasm_bindgen(js_name = paymentPlan)]
+pub fn payment_plan(request: JsValue) -> Result<JsValue, JsError> {
+    let req: estimate::payment_plan::PaymentPlanRequest = from_js(request, "payment plan")?;
+    to_js(&req.plan().map_err(err)?)
+}

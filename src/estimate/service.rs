@@ -756,3 +756,69 @@ mod tests {
         assert_eq!(parse_flag("perhaps"), None);
     }
 }
+
+/// A category guessed from a CPT/HCPCS code, for services taken from a
+/// reconciled bill (the "estimate for this patient" hand-off). The code ranges
+/// are the AMA's CPT sections; anything else is `other`, which the patient can
+/// change on the page.
+pub fn category_for_code(code: &str) -> Category {
+    let c = code.trim().to_ascii_uppercase();
+    let Ok(n) = c.get(..5).unwrap_or("").parse::<u32>() else {
+        return if c.starts_with('J') { Category::DrugBrand } else { Category::Other };
+    };
+    match n {
+        99281..=99285 => Category::Emergency,
+        99381..=99429 => Category::Preventive,
+        99202..=99215 => Category::Office,
+        99221..=99239 => Category::Hospital,
+        99241..=99245 => Category::Specialist,
+        10004..=69990 => Category::Surgery,
+        70010..=79999 => Category::Imaging,
+        80047..=89398 => Category::Lab,
+        _ => Category::Other,
+    }
+}
+
+/// Services for an estimate from the lines of a reconciled bill: what was
+/// billed, and the allowed (or expected) amount when the payer gave one.
+pub fn services_from_lines<'a>(lines: impl IntoIterator<Item = &'a crate::reconcile::Line>) -> Vec<Service> {
+    lines
+        .into_iter()
+        .map(|l| {
+            let code = l.code.clone();
+            let when =
+                l.service_date.map(|d| format!(" on {}", crate::table::dates::iso(d))).unwrap_or_default();
+            Service {
+                description: format!("{}{when}", code.as_deref().unwrap_or("Service")),
+                category: code.as_deref().map(category_for_code).unwrap_or(Category::Other),
+                code,
+                billed: Some(l.billed),
+                allowed: l.allowed.or(l.expected),
+                ..Service::default()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod handoff_tests {
+    use super::*;
+
+    #[test]
+    fn codes_fall_into_their_cpt_sections() {
+        let cases = [
+            ("99213", Category::Office),
+            ("99284", Category::Emergency),
+            ("99396", Category::Preventive),
+            ("80053", Category::Lab),
+            ("71046", Category::Imaging),
+            ("20610", Category::Surgery),
+            ("J1100", Category::DrugBrand),
+            ("G0439", Category::Other),
+            ("", Category::Other),
+        ];
+        for (code, want) in cases {
+            assert_eq!(category_for_code(code), want, "{code}");
+        }
+    }
+}

@@ -196,8 +196,32 @@ pub fn reconcile_files(
     options: &Options,
     limits: &Limits,
 ) -> Result<Report, InputError> {
+    reconcile_files_with_progress(charges, payments, fees, options, limits, &mut |_, _| {})
+}
+
+/// [`reconcile_files`], telling `progress` what it is doing and roughly how far
+/// along it is (0–100), so the page can show a progress bar.
+pub fn reconcile_files_with_progress(
+    charges: &FileInput<'_>,
+    payments: &[FileInput<'_>],
+    fees: Option<&FileInput<'_>>,
+    options: &Options,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<Report, InputError> {
     let single = payments.is_empty();
+    // Reading dominates; share 90% of the bar among the files by size.
+    let total_bytes: usize = charges.bytes.len()
+        + payments.iter().map(|p| p.bytes.len()).sum::<usize>()
+        + fees.map_or(0, |f| f.bytes.len());
+    let mut done_bytes = 0usize;
+    let mut reading = |name: &str, len: usize| {
+        let pct = (done_bytes * 90).checked_div(total_bytes.max(1)).unwrap_or(0);
+        progress(&format!("Reading {name}"), pct.min(90) as u8);
+        done_bytes += len;
+    };
     let load = |f: &FileInput<'_>| records::load(f.bytes, f.name, f.sheet, f.mapping, limits);
+    reading(charges.name, charges.bytes.len());
     let charge_table = load(charges)?;
     let charge_records = records::read_charges(&charge_table, single)?;
     let payments = if single {
@@ -206,6 +230,7 @@ pub fn reconcile_files(
         let mut loaded = Payments::default();
         let mut roles: Option<BTreeSet<Role>> = None;
         for p in payments {
+            reading(p.name, p.bytes.len());
             let mapped = if crate::x12::looks_like_x12(p.bytes) {
                 let (records, remittance) = records::read_835(p.bytes, p.name)?;
                 add_remittance(&mut loaded, p.name, &remittance);
@@ -225,11 +250,17 @@ pub fn reconcile_files(
         Some(loaded)
     };
     let fees = match fees {
-        Some(f) => Some(records::read_fees(&load(f)?)?),
+        Some(f) => {
+            reading(f.name, f.bytes.len());
+            Some(records::read_fees(&load(f)?)?)
+        }
         None => None,
     };
+    progress("Matching payments to charges", 90);
     let inputs = Inputs { charges: charge_records, charge_mapping: charge_table.mapping, payments, fees };
-    Ok(reconcile(inputs, options))
+    let report = reconcile(inputs, options);
+    progress("Done", 100);
+    Ok(report)
 }
 
 /// Takes an 835's provider adjustments and findings into the report.
