@@ -81,10 +81,9 @@ impl Group<'_> {
         let billed: Money = self.charges.iter().map(|c| c.billed).sum();
         let allowed = sum_known(self.payments.iter().map(|p| p.allowed))
             .or_else(|| sum_known(self.charges.iter().map(|c| c.allowed)));
-        let expected = match ctx.fees {
-            Some(fees) => fees.expected_for(&self.charges, self.payer().as_deref()),
-            None => allowed,
-        };
+        // E: the fee schedule's amount when it has every code of the line, else AL.
+        let expected =
+            ctx.fees.and_then(|f| f.expected_for(&self.charges, self.payer().as_deref())).or(allowed);
         let has_remittance = if ctx.single {
             self.charges.iter().any(|c| c.remit.exists())
         } else {
