@@ -117,7 +117,15 @@ fn main() -> ExitCode {
 
 type CliResult = Result<(), String>;
 
+/// Reads a whole input file, refusing one over the size limit before reading
+/// it, so an oversized file never fills memory.
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = clearbill::table::Limits::default().max_file_bytes;
+    let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    if size > limit {
+        let error = clearbill::table::TableError::TooLarge { size, limit };
+        return Err(format!("{}: {error}", path.display()));
+    }
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -30,8 +30,34 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (Cow::Borrowed(s), None),
-        Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0, Some(cp1252_note())),
+        Err(_) => decode_broken_utf8_or_1252(bytes),
     }
+}
+
+/// Bytes that are not valid UTF-8 are Windows-1252, unless the file is
+/// mostly UTF-8 with a few damaged bytes: then reading it as Windows-1252
+/// would garble every good accented name (`José` → `JosÃ©`), so it is read as
+/// UTF-8 and the damaged bytes become `�`, with a note saying where.
+fn decode_broken_utf8_or_1252(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
+    let (mut good_non_ascii, mut bad, mut first_bad_line) = (0usize, 0usize, None);
+    let mut line = 1usize;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        good_non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+        line += valid.bytes().filter(|&b| b == b'\n').count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+            first_bad_line.get_or_insert(line);
+        }
+    }
+    if good_non_ascii > 0 && bad <= good_non_ascii {
+        let note = format!(
+            "{bad} byte sequence(s) that are not valid UTF-8 were replaced with \u{FFFD} (the first on line {}); check those cells",
+            first_bad_line.unwrap_or(1)
+        );
+        return (String::from_utf8_lossy(bytes), Some(note));
+    }
+    (WINDOWS_1252.decode_without_bom_handling(bytes).0, Some(cp1252_note()))
 }
 
 fn cp1252_note() -> String {
@@ -222,6 +248,22 @@ mod tests {
         let s = sheet(b"Patient,Paid\nJos\xE9 Mu\xF1oz,$1,2\n");
         assert_eq!(s.row(1).unwrap().get(0), CellRef::Text("José Muñoz"));
         assert!(s.notes[0].contains("Windows-1252"));
+    }
+
+    #[test]
+    fn mostly_utf8_with_a_damaged_byte_stays_utf8() {
+        let s = sheet(
+            "Patient,Paid\nJos\u{e9} Mu\u{f1}oz,1\nMar\u{ed}a\n"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain(b"L\xFFpez,2\n".iter().copied())
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        );
+        assert_eq!(s.row(1).unwrap().get(0), CellRef::Text("José Muñoz"));
+        assert_eq!(s.row(3).unwrap().get(0), CellRef::Text("L\u{FFFD}pez"));
+        assert!(s.notes[0].contains("line 4"), "{:?}", s.notes);
     }
 
     #[test]

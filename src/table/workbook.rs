@@ -67,9 +67,38 @@ impl<'a> Book<'a> {
             Book::Xlsx(book) => {
                 builder.set_1904(book.has_1904_epoch());
                 let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
-                    let (row, col) = cell.get_position();
-                    push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
+                let mut damage = Damage::default();
+                loop {
+                    match reader.next_cell() {
+                        Ok(Some(cell)) => {
+                            let (row, col) = cell.get_position();
+                            damage.last = Some((row, col));
+                            push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
+                        }
+                        Ok(None) => break,
+                        // A broken XML stream cannot be read on; a bad value (a
+                        // shared-string index out of range) only spoils its cell.
+                        Err(e @ (calamine::XlsxError::XmlEof(_) | calamine::XlsxError::Xml(_)))
+                            if damage.last.is_none() =>
+                        {
+                            return Err(corrupt(e.to_string()))
+                        }
+                        Err(e @ (calamine::XlsxError::XmlEof(_) | calamine::XlsxError::Xml(_))) => {
+                            damage.record(e.to_string());
+                            damage.stopped = true;
+                            break;
+                        }
+                        Err(e) => {
+                            damage.record(e.to_string());
+                            if damage.count >= Damage::MAX {
+                                damage.stopped = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if let Some(note) = damage.note(name) {
+                    builder.note(note);
                 }
             }
             Book::Xlsb(book) => {
@@ -95,6 +124,44 @@ impl<'a> Book<'a> {
             }
         }
         Ok(builder.finish())
+    }
+}
+
+/// Cells of a sheet that could not be read, for a note that says where.
+#[derive(Default)]
+struct Damage {
+    /// The last cell read well (0-based row, column).
+    last: Option<(u32, u32)>,
+    count: usize,
+    first: Option<(Option<(u32, u32)>, String)>,
+    stopped: bool,
+}
+
+impl Damage {
+    /// Past this many unreadable cells the sheet is not worth reading on.
+    const MAX: usize = 100;
+
+    fn record(&mut self, error: String) {
+        self.count += 1;
+        let last = self.last;
+        self.first.get_or_insert((last, error));
+    }
+
+    fn note(&self, sheet: &str) -> Option<String> {
+        let (after, error) = self.first.as_ref()?;
+        let place = match after {
+            Some((r, c)) => format!("just after cell {}{}", super::column_letter(*c as usize), r + 1),
+            None => "before the first cell".to_string(),
+        };
+        let rest = if self.stopped {
+            "the sheet could not be read past that point".to_string()
+        } else {
+            "the rest of the sheet was read".to_string()
+        };
+        Some(format!(
+            "sheet \"{sheet}\": {} cell(s) could not be read, the first {place} ({error}); {rest}",
+            self.count
+        ))
     }
 }
 
