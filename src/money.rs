@@ -529,7 +529,7 @@ mod tests {
 
     #[test]
     fn absurd_amounts_are_errors_not_overflows() {
-        assert!(matches!(Money::parse("99999999999999999999999999999999"), Err(_)));
+        assert!(Money::parse("99999999999999999999999999999999").is_err());
         assert!(matches!(Money::parse("2,000,000,000,000.00"), Err(MoneyError::TooLarge(_))));
         assert!(Money::from_float_cell(f64::NAN).is_err());
         assert!(Money::from_float_cell(f64::INFINITY).is_err());
@@ -628,13 +628,13 @@ mod tests {
         }
 
         #[test]
-        fn sums_are_exact(values in proptest::collection::vec(-1_000_000_00i64..1_000_000_00i64, 0..200)) {
+        fn sums_are_exact(values in proptest::collection::vec(-100_000_000_i64..100_000_000_i64, 0..200)) {
             let total: Money = values.iter().map(|&c| Money::from_cents(c)).sum();
             prop_assert_eq!(total.cents(), values.iter().map(|&c| c as i128).sum::<i128>());
         }
 
         #[test]
-        fn float_cells_with_two_decimals_read_exactly(cents in -100_000_000_00i64..100_000_000_00i64) {
+        fn float_cells_with_two_decimals_read_exactly(cents in -10_000_000_000_i64..10_000_000_000_i64) {
             let as_float = cents as f64 / 100.0; // how a spreadsheet stores 12.34 (float cell)
             let read = Money::from_float_cell(as_float).unwrap();
             prop_assert_eq!(read.money.cents(), cents as i128);
