@@ -33,6 +33,7 @@ CARGO_BIN := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 NPM_STAMP := node_modules/.package-lock.json
 WASM_PKG := www/pkg/clearbill_bg.wasm
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
@@ -125,10 +126,9 @@ browser-tools:
 		echo 'chromium, chromedriver: present'; \
 	else \
 		echo 'Installing chromium and chromium-driver from Debian'; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-cache show chromium chromium-driver >/dev/null 2>&1 || $(SUDO) apt-get update; \
-		$(SUDO) apt-get install -y chromium chromium-driver || { \
-			$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }; \
+		apt-cache show chromium chromium-driver >/dev/null 2>&1 || $(APT_GET) update; \
+		$(APT_GET) install -y chromium chromium-driver || { \
+			$(APT_GET) update && $(APT_GET) install -y chromium chromium-driver; }; \
 	fi
 
 # ---------------------------------------------------------------------------------------------
