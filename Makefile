@@ -20,7 +20,8 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
-export PORT HOST CHROMIUM CHROMEDRIVER
+# The browser tests and wasm-bindgen-test-runner read these two.
+export CHROMIUM CHROMEDRIVER
 
 WASM_TARGET := wasm32-unknown-unknown
 WASM_PACK_VERSION := 0.15.1
@@ -65,7 +66,7 @@ help:
 build: cli wasm
 
 serve: wasm
-	node tools/serve.mjs www
+	PORT=$(PORT) HOST=$(HOST) node tools/serve.mjs www
 
 test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'

@@ -1,5 +1,6 @@
 // The browser test harness: `withPage(async (page) => …)` serves www/ on a free
-// port, opens it in a fresh headless Chromium, waits until the app is ready,
+// port, opens it in a fresh headless Chromium, waits until the app is ready
+// (app.js sets <html data-state="ready">, or "error" when it cannot start),
 // runs the test body, saves a screenshot to tests/e2e/output/, and then fails
 // the test if the page
 //   - requested anything from another origin (at any time),
@@ -77,25 +78,36 @@ export async function withPage(body, { path = '/', name, afterReady = [], consol
     });
     page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
 
-    await page.goto(server.origin + path, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', {
-      timeout: READY_TIMEOUT_MS,
-    });
-    if ((await page.getAttribute('html', 'data-state')) === 'error') {
-      problems.push(`the app did not start: "${await page.textContent('#status')}"`);
-    }
-    ready = true;
+    let outcome;
+    let failure;
     try {
-      return await body(page, { origin: server.origin, requests });
-    } finally {
-      await mkdir(OUTPUT, { recursive: true });
-      const file = `${OUTPUT}${name ?? `${basename(process.argv[1] ?? 'e2e', '.test.mjs')}-${++screenshots}`}.png`;
-      await page.screenshot({ path: file, fullPage: true });
-      problems.push(...networkProblems(requests, server.origin, afterReady));
-      if (problems.length) {
-        throw new Error(`the page misbehaved (screenshot: ${file}):\n  ${problems.join('\n  ')}`);
+      await page.goto(server.origin + path, { waitUntil: 'load' });
+      await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', {
+        timeout: READY_TIMEOUT_MS,
+      });
+      if ((await page.getAttribute('html', 'data-state')) === 'error') {
+        throw new Error(`the app did not start: "${await page.textContent('#status')}"`);
       }
+      ready = true;
+      outcome = await body(page, { origin: server.origin, requests });
+    } catch (error) {
+      failure = error;
     }
+
+    await mkdir(OUTPUT, { recursive: true });
+    const file = `${OUTPUT}${name ?? `${basename(process.argv[1] ?? 'e2e', '.test.mjs')}-${++screenshots}`}.png`;
+    await page.screenshot({ path: file, fullPage: true }).catch((error) => {
+      problems.push(`no screenshot: ${error.message}`);
+    });
+    problems.push(...networkProblems(requests, server.origin, afterReady));
+    if (problems.length) {
+      const also = failure ? `\n  and the test failed: ${failure.message}` : '';
+      throw new Error(`the page misbehaved (screenshot: ${file}):\n  ${problems.join('\n  ')}${also}`, {
+        cause: failure,
+      });
+    }
+    if (failure) throw failure;
+    return outcome;
   } finally {
     await browser.close();
     await server.close();
