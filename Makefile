@@ -8,7 +8,8 @@
 #
 # Every install step checks first and skips what is present, so these are cheap to repeat.
 # Tools come only from rustup, crates.io, npm and Debian apt; nothing downloads a browser or a
-# prebuilt binary. Variables you may override: PORT, HOST, CHROMIUM, CHROMEDRIVER.
+# prebuilt binary. Variables you may override: PORT, BIND (the address to listen on; 0.0.0.0 to
+# reach the page from outside a container), CHROMIUM, CHROMEDRIVER.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +18,7 @@ SHELL := bash
 .NOTPARALLEL:
 
 PORT ?= 8080
-HOST ?= 127.0.0.1
+BIND ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 # The browser tests and wasm-bindgen-test-runner read these two.
@@ -66,7 +67,7 @@ help:
 build: cli wasm
 
 serve: wasm
-	PORT=$(PORT) HOST=$(HOST) node tools/serve.mjs www
+	PORT=$(PORT) BIND=$(BIND) node tools/serve.mjs www
 
 test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'

@@ -8,7 +8,7 @@
 // of index.html's <meta> tag as a header too, because a worker does not inherit
 // the page's <meta> policy: the header is what constrains worker.js.
 //
-//   node tools/serve.mjs [ROOT]      (environment: PORT=8080, HOST=127.0.0.1)
+//   node tools/serve.mjs [ROOT]      (environment: PORT=8080, BIND=127.0.0.1)
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -88,7 +88,7 @@ export async function startServer({ root, host = '127.0.0.1', port = 0 }) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = process.argv[2] ?? 'www';
   const port = Number(process.env.PORT ?? 8080);
-  const host = process.env.HOST ?? '127.0.0.1';
+  const host = process.env.BIND ?? '127.0.0.1';
   try {
     await startServer({ root, host, port });
   } catch (error) {
@@ -96,6 +96,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`Cannot serve ${root} on ${host}:${port}: ${error.message}${hint}`);
     process.exit(1);
   }
-  const shown = host === '127.0.0.1' || host === '::1' ? 'localhost' : host;
+  const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host) ? 'localhost' : host;
   console.log(`Serving ${root}/ on http://${shown}:${port}  (Ctrl-C to stop)`);
 }
