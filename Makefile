@@ -1,0 +1,189 @@
+# ClearBill: build, serve and test.
+#
+#   make serve   install what is missing, build the page, serve www/ on http://localhost:8080
+#   make test    install what is missing, run every check and test (what CI runs: .ci/run)
+#   make build   the native CLI (target/release/clearbill) and the wasm package (www/pkg/)
+#   make bench   the benchmarks
+#   make help    every target
+#
+# Every install step checks first and skips what is present, so these are cheap to repeat.
+# Tools come only from rustup, crates.io, npm and Debian apt; nothing downloads a browser or a
+# prebuilt binary. Variables you may override: PORT, BIND (the address to listen on; 0.0.0.0 to
+# reach the page from outside a container), CHROMIUM, CHROMEDRIVER.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+# The steps of `make test` run in the order listed; cargo parallelises inside each step.
+.NOTPARALLEL:
+
+PORT ?= 8080
+BIND ?= 127.0.0.1
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+# The browser tests and wasm-bindgen-test-runner read these two.
+export CHROMIUM CHROMEDRIVER
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM_PACK_VERSION := 0.15.1
+# wasm-bindgen-cli must be exactly the wasm-bindgen that Cargo.lock resolved (Cargo.toml pins it).
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+
+# Where `cargo install` puts binaries, and the npm tools (binaryen's wasm-opt, which wasm-pack
+# picks up from PATH instead of downloading its own).
+CARGO_BIN := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+NPM_STAMP := node_modules/.package-lock.json
+WASM_PKG := www/pkg/clearbill_bg.wasm
+RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
+# The tests that run in the browser are tests/wasm*.rs (the other integration tests read files
+# and run natively).
+WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
+
+.PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools \
+	cli wasm fmt fmt-check clippy test-rust test-wasm e2e clean distclean
+
+help:
+	@echo 'make serve       install what is missing, build the page, serve it on http://localhost:$(PORT)'
+	@echo 'make test        install what is missing; fmt-check, clippy, test-rust, wasm, test-wasm, e2e'
+	@echo 'make build       cli + wasm'
+	@echo 'make bench       the benchmarks (benches/)'
+	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
+	@echo 'make cli         target/release/clearbill'
+	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
+	@echo 'make fmt         format the Rust code (fmt-check only checks)'
+	@echo 'make clippy      clippy -D warnings, native (all targets) and wasm32 (lib + wasm tests)'
+	@echo 'make test-rust   cargo test, native: unit, integration and doc tests'
+	@echo 'make test-wasm   tests/wasm*.rs in headless Chrome'
+	@echo 'make e2e         tests/e2e/*.test.mjs in headless Chromium (screenshots: tests/e2e/output/)'
+	@echo 'make clean       remove www/pkg and e2e output (distclean: also target/ and node_modules/)'
+
+# ---------------------------------------------------------------------------------------------
+# The three things people run.
+
+build: cli wasm
+
+serve: wasm
+	PORT=$(PORT) BIND=$(BIND) node tools/serve.mjs www
+
+test: tools fmt-check clippy test-rust wasm test-wasm e2e
+	@echo 'All tests passed.'
+
+bench: rust-tools
+	@if compgen -G 'benches/*.rs' >/dev/null; then \
+		cargo bench; \
+	else \
+		echo 'No benchmarks yet: add them under benches/ and `make bench` runs them.'; \
+	fi
+
+# ---------------------------------------------------------------------------------------------
+# Installing what is missing.
+
+tools: rust-tools wasm-tools node-tools browser-tools
+
+rust-tools:
+	@command -v cargo >/dev/null && command -v rustup >/dev/null || { \
+		echo 'Rust is missing: install it with rustup (https://rustup.rs), then run make again.' >&2; \
+		exit 1; }
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+# wasm-pack and wasm-bindgen-cli are built from crates.io (their prebuilt downloads are not
+# reachable); each takes a few minutes, once.
+wasm-tools: rust-tools
+	@if [ "$$(wasm-pack --version 2>/dev/null)" = 'wasm-pack $(WASM_PACK_VERSION)' ]; then \
+		echo 'wasm-pack $(WASM_PACK_VERSION): present'; \
+	else \
+		echo 'Installing wasm-pack $(WASM_PACK_VERSION) from crates.io'; \
+		cargo install --locked wasm-pack --version '=$(WASM_PACK_VERSION)'; \
+	fi
+	@test -n '$(WASM_BINDGEN_VERSION)' || { echo 'Cargo.lock names no wasm-bindgen version' >&2; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" = 'wasm-bindgen $(WASM_BINDGEN_VERSION)' ] && \
+		[ "$$(wasm-bindgen-test-runner --version 2>/dev/null)" = 'wasm-bindgen-test-runner $(WASM_BINDGEN_VERSION)' ]; then \
+		echo 'wasm-bindgen-cli $(WASM_BINDGEN_VERSION): present'; \
+	else \
+		echo 'Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (the version in Cargo.lock) from crates.io'; \
+		cargo install --locked wasm-bindgen-cli --version '=$(WASM_BINDGEN_VERSION)'; \
+	fi
+
+# playwright-core, binaryen and axe-core, pinned in package.json and package-lock.json.
+# npm rewrites $(NPM_STAMP) on every install, so a lock newer than it means node_modules is stale.
+node-tools: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo 'Node.js 20 or later and npm are missing: install them, then run make again.' >&2; \
+		exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# Chromium and chromedriver from Debian, the same version as each other; apt-get update runs only
+# when the package lists do not know them or are too old to download them.
+browser-tools:
+	@if [ -x '$(CHROMIUM)' ] && [ -x '$(CHROMEDRIVER)' ]; then \
+		echo 'chromium, chromedriver: present'; \
+	else \
+		echo 'Installing chromium and chromium-driver from Debian'; \
+		apt-cache show chromium chromium-driver >/dev/null 2>&1 || $(APT_GET) update; \
+		$(APT_GET) install -y chromium chromium-driver || { \
+			$(APT_GET) update && $(APT_GET) install -y chromium chromium-driver; }; \
+	fi
+
+# ---------------------------------------------------------------------------------------------
+# Building.
+
+cli: rust-tools
+	cargo build --release
+
+wasm: $(WASM_PKG)
+
+# --mode no-install: use the wasm-bindgen on PATH (wasm-tools installed it) and never download.
+# --no-default-features: the page does not need the `cli` feature (clap).
+$(WASM_PKG): $(RUST_SOURCES) | wasm-tools node-tools
+	wasm-pack build --mode no-install --target web --out-dir www/pkg --out-name clearbill --release \
+		-- --no-default-features
+
+# ---------------------------------------------------------------------------------------------
+# Checking and testing. All steps share target/, so nothing is compiled twice for one profile.
+
+fmt: rust-tools
+	cargo fmt
+
+fmt-check: rust-tools
+	cargo fmt --check
+
+# The wasm binding (src/wasm.rs) only exists for wasm32, so it is linted there as well.
+clippy: rust-tools
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --lib $(WASM_TESTS) -- -D warnings
+
+test-rust: rust-tools
+	cargo test --all-targets
+	cargo test --doc
+
+# cargo test with wasm-bindgen-test-runner, which wasm-pack test would call too; but wasm-pack
+# test builds every test target for wasm32, and the native ones cannot be (proptest forks
+# processes, the CLI tests need the cli feature). CHROMEDRIVER makes the runner use Debian's.
+test-wasm: wasm-tools browser-tools
+ifeq ($(WASM_TESTS),)
+	@echo 'No tests/wasm*.rs: nothing to run in the browser.'
+else
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test --target $(WASM_TARGET) --no-default-features $(WASM_TESTS)
+endif
+
+e2e: $(WASM_PKG) node-tools browser-tools
+	node --test --test-reporter=spec tests/e2e/*.test.mjs
+
+# ---------------------------------------------------------------------------------------------
+
+clean:
+	rm -rf www/pkg tests/e2e/output
+
+distclean: clean
+	cargo clean
+	rm -rf node_modules

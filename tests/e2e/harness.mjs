@@ -1,0 +1,146 @@
+// The browser test harness: `withPage(async (page) => …)` serves www/ on a free
+// port, opens it in a fresh headless Chromium, waits until the app is ready
+// (app.js sets <html data-state="ready">, or "error" when it cannot start),
+// runs the test body, saves a screenshot to tests/e2e/output/, and then fails
+// the test if the page
+//   - requested anything from another origin (at any time),
+//   - requested anything at all after it was ready (SPEC §6: after the static
+//     files load, the page makes no request),
+//   - got an HTTP error for one of its files, or
+//   - logged a console error or threw an uncaught exception (a CSP violation
+//     and a wasm panic both end up here).
+//
+// The browser is the system's Chromium (CHROMIUM, default /usr/bin/chromium),
+// driven by playwright-core; nothing is ever downloaded.
+// One file per feature: tests/e2e/<feature>.test.mjs, run by `make e2e`.
+
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { startServer } from '../../tools/serve.mjs';
+
+const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
+export const OUTPUT = fileURLToPath(new URL('./output/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// Headless, as root in a container, and quiet: no first-run UI, no calls home.
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const READY_TIMEOUT_MS = 20_000;
+
+let screenshots = 0;
+
+/**
+ * Runs `body(page, session)` against a freshly loaded, ready page and returns its result.
+ *
+ * Options:
+ *   path        page to open, relative to www/ (default '/')
+ *   name        screenshot file name without extension (default: test file name and a counter)
+ *   afterReady  paths the page may still request once ready (default none)
+ *   consoleErrorsExpected  a RegExp of console errors the test provokes on purpose
+ *
+ * `session` holds `origin` (the server's http://host:port) and `requests`
+ * (every request so far: { url, ready }, where `ready` says it came after the
+ * page was ready).
+ */
+export async function withPage(body, { path = '/', name, afterReady = [], consoleErrorsExpected } = {}) {
+  const server = await startServer({ root: WWW });
+  // Playwright gives every launch a fresh temporary profile (user-data-dir).
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, chromiumSandbox: false });
+  const problems = [];
+  const requests = [];
+  let ready = false;
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    // Requests made by the page's workers are reported on the page as well.
+    page.on('request', (request) => requests.push({ url: request.url(), ready }));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+    page.on('requestfailed', (request) =>
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+    );
+    page.on('console', (message) => {
+      if (message.type() !== 'error' || consoleErrorsExpected?.test(message.text())) return;
+      problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
+
+    let outcome;
+    let failure;
+    try {
+      await page.goto(server.origin + path, { waitUntil: 'load' });
+      await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', {
+        timeout: READY_TIMEOUT_MS,
+      });
+      if ((await page.getAttribute('html', 'data-state')) === 'error') {
+        throw new Error(`the app did not start: "${await page.textContent('#status')}"`);
+      }
+      ready = true;
+      outcome = await body(page, { origin: server.origin, requests });
+    } catch (error) {
+      failure = error;
+    }
+
+    await mkdir(OUTPUT, { recursive: true });
+    const file = `${OUTPUT}${name ?? `${basename(process.argv[1] ?? 'e2e', '.test.mjs')}-${++screenshots}`}.png`;
+    await page.screenshot({ path: file, fullPage: true }).catch((error) => {
+      problems.push(`no screenshot: ${error.message}`);
+    });
+    problems.push(...networkProblems(requests, server.origin, afterReady));
+    if (problems.length) {
+      const also = failure ? `\n  and the test failed: ${failure.message}` : '';
+      throw new Error(`the page misbehaved (screenshot: ${file}):\n  ${problems.join('\n  ')}${also}`, {
+        cause: failure,
+      });
+    }
+    if (failure) throw failure;
+    return outcome;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** What is wrong with this list of requests: other origins, or anything after ready. */
+function networkProblems(requests, origin, afterReady) {
+  const problems = [];
+  for (const { url, ready } of requests) {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') continue;
+    if (parsed.origin !== origin) problems.push(`request to another origin: ${url}`);
+    else if (ready && !afterReady.includes(parsed.pathname)) {
+      problems.push(`request after the page was ready: ${url}`);
+    }
+  }
+  return problems;
+}
+
+/** The accessibility violations axe-core finds on the page as it is now, as readable lines. */
+export async function accessibilityProblems(page) {
+  // Injected through the DevTools protocol, which the page's CSP does not govern.
+  const axeSource = await readFile(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8');
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/** The crate version from Cargo.toml, which the page must show. */
+export async function crateVersion() {
+  const manifest = await readFile(new URL('../../Cargo.toml', import.meta.url), 'utf8');
+  return manifest.match(/^version\s*=\s*"([^"]+)"/m)[1];
+}
