@@ -349,3 +349,24 @@ pub fn payment_plan(request: JsValue) -> Result<JsValue, JsError> {
     let req: estimate::payment_plan::PaymentPlanRequest = from_js(request, "payment plan")?;
     to_js(&req.plan().map_err(err)?)
 }
+
+/// The built-in sample: a small practice's charges, remittance and fee
+/// schedule (tests/fixtures/practice), so "Try with sample data" needs no
+/// request. They are the same files the golden tests reconcile.
+#[wasm_bindgen(js_name = sampleFiles)]
+pub fn sample_files() -> Result<JsValue, JsError> {
+    let files: [(&str, &str, &[u8]); 3] = [
+        ("charges", "sample-charges.csv", include_bytes!("../tests/fixtures/practice/charges.csv")),
+        ("payments", "sample-payments.csv", include_bytes!("../tests/fixtures/practice/payments.csv")),
+        ("fees", "sample-fees.csv", include_bytes!("../tests/fixtures/practice/fees.csv")),
+    ];
+    let out = js_sys::Array::new();
+    for (role, name, bytes) in files {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &JsValue::from_str("role"), &JsValue::from_str(role));
+        let _ = Reflect::set(&o, &JsValue::from_str("name"), &JsValue::from_str(name));
+        let _ = Reflect::set(&o, &JsValue::from_str("bytes"), &Uint8Array::from(bytes).into());
+        out.push(&o);
+    }
+    Ok(out.into())
+}

@@ -1,24 +1,45 @@
-// The page: starts the worker that owns the wasm core and shows what it answers.
-// This module only touches the DOM, and only through textContent.
+// The page: starts the worker that owns the wasm core, switches between the
+// two views (reconcile for practices, estimate for patients) and announces
+// status in one live region. Views only touch the DOM through dom.js.
 // When it is ready it sets <html data-state="ready"> (or "error"); the browser
 // tests wait for that.
+
+import * as reconcileView from './views/reconcile.js';
+import * as estimateView from './views/estimate.js';
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
 
-/** Asks the worker to run `type(...args)`; resolves with its value, rejects with its message. */
-export function call(type, ...args) {
+/**
+ * Asks the worker to run `type(...args)`; resolves with its value, rejects with
+ * its message. ArrayBuffers among the args are transferred, not copied.
+ * `onProgress(message, percent)` hears progress reports while it works.
+ */
+export function call(type, args = [], { onProgress } = {}) {
   const id = nextId++;
+  const transfer = args.flatMap(transferables);
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, type, args });
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, type, args }, transfer);
   });
+}
+
+function transferables(value) {
+  if (value instanceof ArrayBuffer) return [value];
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    return Object.values(value).flatMap(transferables);
+  }
+  return [];
 }
 
 worker.addEventListener('message', ({ data }) => {
   const request = pending.get(data.id);
   if (!request) return;
+  if (data.type === 'progress') {
+    request.onProgress?.(data.message, data.percent);
+    return;
+  }
   pending.delete(data.id);
   if (data.type === 'result') request.resolve(data.value);
   else request.reject(new Error(data.message));
@@ -30,14 +51,40 @@ worker.addEventListener('error', () => {
   pending.clear();
 });
 
+/** Says something in the page's live region (screen readers announce it). */
+export function announce(text) {
+  document.getElementById('status').textContent = text;
+}
+
+const views = { reconcile: reconcileView, estimate: estimateView };
+
+/** Shows one view; the other stays mounted (its state kept) but hidden. */
+export function show(name) {
+  for (const [key] of Object.entries(views)) {
+    const section = document.getElementById(`${key}-view`);
+    const tab = document.getElementById(`${key}-tab`);
+    const active = key === name;
+    section.hidden = !active;
+    tab.setAttribute('aria-selected', String(active));
+    tab.tabIndex = active ? 0 : -1;
+  }
+}
+
+const app = { call, announce, show, openEstimate: (services) => estimateView.prefill(services) };
+
 async function start() {
-  const status = document.getElementById('status');
   try {
     document.getElementById('version').textContent = await call('version');
-    status.textContent = 'Ready.';
+    for (const [key, view] of Object.entries(views)) {
+      document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));
+      await view.mount(document.getElementById(`${key}-view`), app);
+    }
+    // A shared estimate link (#estimate=…) opens the estimate view.
+    show(location.hash.startsWith('#estimate') ? 'estimate' : 'reconcile');
+    announce('Ready.');
     document.documentElement.dataset.state = 'ready';
   } catch (error) {
-    status.textContent = `ClearBill could not start: ${error.message}. Reload the page to try again.`;
+    announce(`ClearBill could not start: ${error.message}. Reload the page to try again.`);
     document.documentElement.dataset.state = 'error';
   }
 }

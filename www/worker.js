@@ -3,24 +3,66 @@
 //
 // Protocol (one request, one reply; `id` pairs them):
 //   page → worker   { id, type, args }         type names a function in `handlers`
-//   worker → page   { id, type: 'result', value }
+//   worker → page   { id, type: 'progress', message, percent }   zero or more, while working
+//                   { id, type: 'result', value }
 //                   { id, type: 'error', message }   message is for people, never cell contents
+//
+// File bytes arrive as transferred ArrayBuffers. A reconciliation stays here
+// as a wasm Session, named by a number; the page asks for pages of it.
 
 import init, * as wasm from './pkg/clearbill.js';
 
 // Fetches and compiles pkg/clearbill_bg.wasm; `#[wasm_bindgen(start)]` runs here.
-const ready = init();
+// A single-file build hands the module in through `self.clearbillWasm`.
+const ready = init(self.clearbillWasm ? { module_or_path: self.clearbillWasm } : undefined);
+
+const sessions = new Map();
+let nextSession = 1;
+
+const bytes = (buffer) => new Uint8Array(buffer);
 
 const handlers = {
   version: () => wasm.version(),
+  /** The built-in sample files: [{ role, name, bytes }]. */
+  sampleFiles: () => wasm.sampleFiles(),
+  inspect: (buffer, name, sheet, mapping) => wasm.inspect(bytes(buffer), name, sheet ?? undefined, mapping ?? undefined),
+
+  /** Reconciles and keeps the result; answers with the session's number and its summary. */
+  reconcile: (request, progress) => {
+    const session = new wasm.Session(request, (message, percent) => progress(message, percent));
+    const id = nextSession++;
+    sessions.set(id, session);
+    return { session: id, overview: session.summary() };
+  },
+  /** Calls one method of a kept session: lines, worklist, unmatchedPayments, rejected, exportXlsx, … */
+  session: (id, method, ...args) => {
+    const session = sessions.get(id);
+    if (!session) throw new Error('That reconciliation is no longer open; reconcile again.');
+    if (typeof session[method] !== 'function' || method === 'free' || method.startsWith('_')) {
+      throw new Error(`A reconciliation has no "${method}".`);
+    }
+    return session[method](...args);
+  },
+  closeSession: (id) => {
+    sessions.get(id)?.free();
+    sessions.delete(id);
+  },
+
+  estimate: (plan, services) => wasm.estimate(plan, services),
+  readServices: (buffer, name) => wasm.readServices(bytes(buffer), name),
+  paymentPlan: (request) => wasm.paymentPlan(request),
 };
 
 self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
+  const progress = (message, percent) => self.postMessage({ id, type: 'progress', message, percent });
   try {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`The worker has no request called "${type}".`);
-    self.postMessage({ id, type: 'result', value: await handler(...args) });
+    const value = type === 'reconcile' ? await handler(args[0], progress) : await handler(...args);
+    // Export bytes go back without a copy.
+    const transfer = value instanceof Uint8Array ? [value.buffer] : [];
+    self.postMessage({ id, type: 'result', value }, transfer);
   } catch (error) {
     self.postMessage({ id, type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
