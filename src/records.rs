@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::carc::{self, ReasonCode};
 use crate::columns::{self, Column, Layout, Mapping, MappingOverride, Role, ValueKind};
 use crate::money::{Money, ReadAmount};
-use crate::table::dates::{self, ColumnOrder, DayMonthOrder, TextDate};
+use crate::table::dates::{self, ColumnOrder, DayMonthOrder};
 use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
 
 /// Which input a row came from.
@@ -779,16 +779,6 @@ pub fn read_fees(table: &Table) -> Result<Records<FeeRow>, InputError> {
         let payer = r.text(Role::Payer)?.and_then(|p| Id::new(&p));
         Ok(FeeRow { row: r.row.number, code, payer, allowed })
     }))
-}
-
-/// Reads a date the way a date column would, for callers outside a table.
-pub fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
-    match dates::parse_text(text) {
-        Ok(Some(TextDate::Exact(d))) => Ok(Some(d)),
-        Ok(Some(td)) => Ok(Some(td.resolve(DayMonthOrder::MonthFirst))),
-        Ok(None) => Ok(None),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// The roles an X12 835 supplies, for choosing the match level against a

@@ -1,0 +1,87 @@
+//! `clearbill inspect` maps the headers of a charges export, a remittance
+//! export, a single billed+paid A/R export and a fee schedule, in every format
+//! (issue 2's "done when"), as the fixture generator intended them.
+
+mod common;
+
+use std::process::Command;
+
+use common::{fixture, read};
+use serde_json::Value;
+
+fn inspect(file: &str) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_clearbill"))
+        .args(["inspect", &fixture(&format!("practice/{file}")).display().to_string(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_export_maps_its_headers_in_every_format() {
+    let expected: Value = serde_json::from_slice(&read(&fixture("practice/expected.json"))).unwrap();
+    for table in ["charges", "payments", "ar_single", "fees"] {
+        let want = &expected["files"][table];
+        for (format, file) in want["files"].as_object().unwrap() {
+            let got = inspect(file.as_str().unwrap());
+            assert_eq!(got["headerRow"], want["headerRow"], "{file}");
+            let roles: Vec<(String, Value)> = got["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["letter"].as_str().unwrap().to_string(), c["role"].clone()))
+                .collect();
+            let want_roles: Vec<(String, Value)> = want["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["letter"].as_str().unwrap().to_string(), c["role"].clone()))
+                .collect();
+            assert_eq!(roles, want_roles, "{file} ({format})");
+            for c in got["columns"].as_array().unwrap() {
+                assert!(
+                    c["confidence"].as_u64().unwrap() >= 70,
+                    "{file}: {} is a confident guess",
+                    c["header"]
+                );
+            }
+            assert_eq!(got["sheet"], want["sheet"][format], "{file}");
+        }
+    }
+}
+
+#[test]
+fn the_preview_reads_exports_money_and_dates() {
+    // charges.csv: Windows-1252, "$1,234.50", "03/15/2026"; payments.csv: "(12.00)".
+    let charges = inspect("charges.csv");
+    assert_eq!(charges["format"], "csv");
+    assert!(charges["notes"][0].as_str().unwrap().contains("Windows-1252"));
+    let first = &charges["preview"][0]["cells"];
+    assert_eq!(first[4]["text"], "01/13/2026");
+    assert_eq!(first[4]["value"], "2026-01-13");
+    assert_eq!(first[10]["value"], "204.00");
+    let names: Vec<&str> = charges["preview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cells"][2]["text"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Anaïs Moreau"), "{names:?}");
+
+    // Every accounting negative "(12.00)" in the remittance reads as -12.00.
+    let bytes = read(&fixture("practice/payments.csv"));
+    let table = clearbill::records::load(&bytes, "payments.csv", None, None, &Default::default()).unwrap();
+    let rows = clearbill::records::read_payments(&table).unwrap();
+    let paid_col = table.mapping.column(clearbill::columns::Role::Paid).unwrap();
+    let mut negatives = 0;
+    for row in table.sheet.rows() {
+        let text = row.get(paid_col).display();
+        if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            let read = rows.rows.iter().find(|r| r.row == row.number).expect("the row was read");
+            assert_eq!(read.remit.paid.to_string(), format!("-{inner}"), "row {}", row.number);
+            negatives += 1;
+        }
+    }
+    assert!(negatives > 0, "the fixture has accounting negatives in the paid column");
+}
