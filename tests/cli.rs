@@ -1,4 +1,4 @@
-//! `clearbill inspect` maps the headers of a charges export, a remittance
+//! The command line. `clearbill inspect` maps the headers of a charges export, a remittance
 //! export, a single billed+paid A/R export and a fee schedule, in every format
 //! (issue 2's "done when"), as the fixture generator intended them.
 
@@ -84,4 +84,86 @@ fn the_preview_reads_exports_money_and_dates() {
         }
     }
     assert!(negatives > 0, "the fixture has accounting negatives in the paid column");
+}
+
+fn clearbill(args: &[String]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_clearbill")).args(args).output().unwrap()
+}
+
+fn practice(file: &str) -> String {
+    fixture(&format!("practice/{file}")).display().to_string()
+}
+
+#[test]
+fn reconcile_prints_the_report_of_the_spec() {
+    // Issue 3's "done when": charges.xlsx, payments.csv, fees.xlsx, as of 2026-11-15.
+    let args: Vec<String> =
+        ["reconcile", "--charges", &practice("charges.xlsx"), "--payments", &practice("payments.csv")]
+            .into_iter()
+            .map(String::from)
+            .chain(["--fees".into(), practice("fees.xlsx"), "--as-of".into(), "2026-11-15".into()])
+            .collect();
+    let out = clearbill(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected: Value = serde_json::from_slice(&read(&fixture("practice/expected.json"))).unwrap();
+    let want = &expected["scenarios"]["matched"]["summary"];
+    for key in ["mode", "matchedBy", "rows", "byStatus", "aging"] {
+        assert_eq!(report["summary"][key], want[key], "{key}");
+    }
+    assert_eq!(report["summary"]["totals"]["billed"], want["totals"]["billed"]);
+    assert_eq!(report["summary"]["kpis"]["daysInAR"], want["kpis"]["daysInAR"]);
+
+    // Single mode: no --payments.
+    let out = clearbill(&[
+        "reconcile".into(),
+        "--charges".into(),
+        practice("ar_single.xls"),
+        "--as-of".into(),
+        "2026-11-15".into(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["byStatus"],
+        expected["scenarios"]["singleWithoutFees"]["summary"]["byStatus"]
+    );
+}
+
+#[test]
+fn reconcile_exports_csv_and_xlsx_and_reports_errors_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("clearbill-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("report.xlsx");
+    let base = [
+        "reconcile".to_string(),
+        "--charges".into(),
+        practice("charges.csv"),
+        "--payments".into(),
+        practice("payments.xlsx"),
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--format".into(), "xlsx".into(), "--out".into(), xlsx.display().to_string()]);
+    let out = clearbill(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let wb = clearbill::table::open(&bytes, "report.xlsx", &Default::default()).unwrap();
+    assert_eq!(wb.sheet_names()[1], "Lines");
+
+    let mut args = base.to_vec();
+    args.extend(["--format".into(), "csv".into()]);
+    let out = clearbill(&args);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("Claim ID,Line,Patient"), "{}", &csv[..80]);
+    assert_eq!(csv.lines().count(), 607, "a header and 606 lines");
+
+    let out = clearbill(&["reconcile".into(), "--charges".into(), practice("nope.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.csv"));
+    let mut args = base.to_vec();
+    args.extend(["--as-of".into(), "11/15/2026".into()]);
+    let out = clearbill(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+    std::fs::remove_dir_all(&dir).ok();
 }
