@@ -99,7 +99,10 @@ export function fileZone({ role, label, hint, required, multiple, roles, app }) 
 
 let cardCount = 0;
 
-/** One chosen file: its sheet, header row, notes and column mapping. */
+/**
+ * One chosen file: its sheet, header row, notes and column mapping. Its
+ * data-state is reading, ready or error (the browser tests wait on it).
+ */
 function fileCard({ name, buffer, role, roles, app, onRemove }) {
   const id = `${role}-${++cardCount}`;
   const file = { name, buffer, sheet: null, mapping: {}, inspection: null };
@@ -118,6 +121,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
 
   /** Asks the core what it makes of the file; a copy of the bytes goes, the original stays here. */
   async function inspect() {
+    node.dataset.state = 'reading';
     const mapping = Object.keys(file.mapping).length ? file.mapping : null;
     return app.call('inspect', [file.buffer.slice(0), file.name, file.sheet, mapping]);
   }
@@ -148,6 +152,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   }
 
   function showError(error) {
+    node.dataset.state = 'error';
     replace(
       body,
       el(
@@ -202,6 +207,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
 
   function render({ focus, usedSaved } = {}) {
     const ins = file.inspection;
+    node.dataset.state = 'ready';
     if (ins.format === 'x12-835') {
       replace(
         body,

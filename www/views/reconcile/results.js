@@ -340,7 +340,7 @@ function notes(summary, overview) {
                   el(
                     'tr',
                     {},
-                    el('th', { scope: 'row' }, r.code),
+                    el('th', { scope: 'row', class: 'code' }, r.code),
                     el('td', {}, r.meaning),
                     el('td', { class: 'number' }, count(r.count)),
                     el('td', { class: 'number' }, dollars(r.amount)),
