@@ -77,6 +77,12 @@ export async function mount(root, app) {
         zones.charges.node.querySelector('input'),
       );
     }
+    for (const zone of [zones.payments, zones.fees]) {
+      const unreadable = zone.unreadable()[0];
+      if (unreadable) {
+        return complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
+      }
+    }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf.value)) return complain('Give the as-of date (the day the report is for).', asOf);
     const fileArg = (f) => ({
       bytes: f.buffer.slice(0),

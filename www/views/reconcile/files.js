@@ -105,7 +105,10 @@ let cardCount = 0;
  */
 function fileCard({ name, buffer, role, roles, app, onRemove }) {
   const id = `${role}-${++cardCount}`;
-  const file = { name, buffer, sheet: null, mapping: {}, inspection: null };
+  // `choices` are the user's: column letter → role key, '' for "not used".
+  // `mapping` is what the core is told (role → letter | null), derived from the
+  // choices and the roles detected without any (`detected`).
+  const file = { name, buffer, sheet: null, choices: {}, mapping: {}, detected: [], inspection: null };
   const body = el('div', { class: 'file-body' });
   const node = el(
     'section',
@@ -126,82 +129,74 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
     return app.call('inspect', [file.buffer.slice(0), file.name, file.sheet, mapping]);
   }
 
+  /** Reads the file (or another sheet of it) as detected, then with the choices remembered for its headers. */
+  async function read() {
+    file.choices = {};
+    file.mapping = {};
+    file.inspection = await inspect();
+    file.detected = file.inspection.columns;
+    const saved = file.inspection.signature && remembered.get(file.inspection.signature);
+    if (!saved) return false;
+    try {
+      file.choices = { ...saved };
+      file.mapping = mappingFrom(file.choices, file.detected);
+      file.inspection = await inspect();
+      return true;
+    } catch {
+      // The saved choices do not fit this file after all: what was detected stands.
+      file.choices = {};
+      file.mapping = {};
+      file.inspection = await inspect();
+      return false;
+    }
+  }
+
   async function first() {
     replace(body, el('p', { class: 'hint' }, 'Reading…'));
     app.announce(`Reading ${name}…`);
     try {
-      file.inspection = await inspect();
-      const saved = file.inspection.signature && remembered.get(file.inspection.signature);
-      let usedSaved = false;
-      if (saved) {
-        file.mapping = { ...saved };
-        try {
-          file.inspection = await inspect();
-          usedSaved = true;
-        } catch {
-          // The saved choices no longer fit this file: fall back to what was detected.
-          file.mapping = {};
-        }
-      }
-      render({ usedSaved });
+      render({ usedSaved: await read() });
       app.announce(`Read ${name}: ${describe(file.inspection)}.`);
     } catch (error) {
-      file.inspection = null;
       showError(error);
     }
   }
 
   function showError(error) {
+    file.inspection = null;
     node.dataset.state = 'error';
-    replace(
-      body,
-      el(
-        'p',
-        { class: 'error', role: 'alert' },
-        `ClearBill cannot use ${name}: ${error.message}`,
-      ),
-    );
+    replace(body, el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`));
     app.announce(`ClearBill cannot use ${name}.`);
   }
 
   async function chooseSheet(sheet) {
     file.sheet = sheet;
-    file.mapping = {};
     try {
-      file.inspection = await inspect();
-      const saved = remembered.get(file.inspection.signature);
-      if (saved) {
-        file.mapping = { ...saved };
-        file.inspection = await inspect();
-      }
-      render({ focus: `${id}-sheet`, usedSaved: Boolean(saved) });
+      render({ focus: `${id}-sheet`, usedSaved: await read() });
       app.announce(`Sheet ${sheet}: ${describe(file.inspection)}.`);
     } catch (error) {
-      file.inspection = null;
       showError(error);
     }
   }
 
   /** The user gives column `column` the role `key` ('' for none); the core re-reads the preview. */
   async function chooseRole(column, key) {
-    const before = { ...file.mapping };
-    const letter = column.letter;
-    // Whatever named this column before gives way; the new choice names it.
-    for (const [roleKey, target] of Object.entries(file.mapping)) {
-      if (target === letter) delete file.mapping[roleKey];
-    }
-    if (key) file.mapping[key] = letter;
-    else if (column.role) file.mapping[column.role] = null;
+    const before = { choices: { ...file.choices }, mapping: file.mapping };
+    // A role names one column: an earlier choice of the same role for another column gives way.
+    for (const [letter, chosen] of Object.entries(file.choices)) if (key && chosen === key) delete file.choices[letter];
+    file.choices[column.letter] = key;
+    file.mapping = mappingFrom(file.choices, file.detected);
     try {
       file.inspection = await inspect();
-      remembered.set(file.inspection.signature, file.mapping);
+      remembered.set(file.inspection.signature, file.choices);
       render({ focus: `${id}-role-${column.index}` });
       const label = key ? roleLabel(roles, key) : 'not used';
-      app.announce(`Column ${letter} is now ${label}. ClearBill will remember this for files with these headers.`);
+      app.announce(`Column ${column.letter} is now ${label}. ClearBill will remember this for files with these headers.`);
     } catch (error) {
-      file.mapping = before;
-      app.announce(`That choice did not work: ${error.message}`);
+      Object.assign(file, before);
+      file.inspection = await inspect().catch(() => file.inspection);
       render({ focus: `${id}-role-${column.index}` });
+      app.announce(`That choice did not work: ${error.message}`);
     }
   }
 
@@ -235,13 +230,28 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
       el('p', { class: 'file-facts' }, describe(ins)),
       usedSaved ? el('p', { class: 'hint' }, 'Using the column choices you made before for files with these headers.') : null,
       ins.notes.length ? el('ul', { class: 'notes' }, ins.notes.map((n) => el('li', {}, n))) : null,
-      mappingTable(ins, id, file.mapping, roles, chooseRole),
+      mappingTable(ins, id, file.choices, roles, chooseRole),
     );
     if (focus) document.getElementById(focus)?.focus();
   }
 
   const ready = first();
   return { node, file, ready };
+}
+
+/**
+ * The core's mapping override from the user's column choices: a chosen role
+ * names its column (the core takes that role from any other column, and any
+ * other role from this one); "not used" unmaps the role detected there.
+ */
+function mappingFrom(choices, detected) {
+  const mapping = {};
+  for (const [letter, key] of Object.entries(choices)) if (key) mapping[key] = letter;
+  for (const [letter, key] of Object.entries(choices)) {
+    const role = detected.find((c) => c.letter === letter)?.role;
+    if (!key && role && !(role in mapping)) mapping[role] = null;
+  }
+  return mapping;
 }
 
 function describe(ins) {
@@ -264,8 +274,8 @@ function roleLabel(roles, key) {
  * Each column of the file as a row: letter, header, role (a dropdown),
  * confidence, and the first rows as they will be read.
  */
-function mappingTable(ins, id, mapping, roles, chooseRole) {
-  const chosenByUser = new Set(Object.values(mapping).filter(Boolean));
+function mappingTable(ins, id, choices, roles, chooseRole) {
+  const chosenByUser = new Set(Object.keys(choices));
   const previewRows = ins.preview;
   const head = el(
     'tr',
@@ -289,7 +299,7 @@ function mappingTable(ins, id, mapping, roles, chooseRole) {
       roles.roles.map((r) => el('option', { value: r.key, selected: r.key === column.role }, r.label)),
     );
     let confidence = '';
-    if (chosenByUser.has(column.letter)) confidence = 'your choice';
+    if (chosenByUser.has(column.letter)) confidence = column.role ? 'your choice' : 'not used (your choice)';
     else if (column.role) confidence = low ? `${column.confidence}% — check this` : `${column.confidence}%`;
     return el(
       'tr',

@@ -15,16 +15,16 @@ function all() {
   }
 }
 
-/** The mapping { role: columnLetter | null } saved for this signature, if any. */
+/** The choices { columnLetter: roleKey | '' } saved for this signature, if any. */
 export function get(signature) {
   const saved = all()[signature];
   return saved && typeof saved === 'object' ? saved : null;
 }
 
-/** Saves the user's mapping for this signature (an empty mapping forgets it). */
-export function set(signature, mapping) {
+/** Saves the user's choices for this signature (no choices forgets it). */
+export function set(signature, choices) {
   const saved = all();
-  if (Object.keys(mapping).length) saved[signature] = mapping;
+  if (Object.keys(choices).length) saved[signature] = choices;
   else delete saved[signature];
   try {
     localStorage.setItem(KEY, JSON.stringify(saved));

@@ -146,6 +146,7 @@ function exports(ask, summary, app, fileName) {
       'button',
       {
         type: 'button',
+        id: `export-${extension}`,
         on: {
           click: async () => {
             app.announce(`Making the ${extension} file…`);
