@@ -109,6 +109,11 @@ test('the lines table filters by status, payer and text, sorts by a column, and 
       await page.fill('#filter-search', 'no such thing anywhere');
       await page.waitForFunction(() => document.querySelector('#lines-table-where').textContent === 'Showing 0 of 0');
       assert.equal(await page.textContent('#lines-table tbody'), 'No line matches these filters.');
+
+      // Reconciling again replaces the results (the old session is closed) with unfiltered ones.
+      await reconcileBy(page, () => page.click('#reconcile-button'));
+      assert.equal(await where(), `Showing 1–100 of ${all.length}`);
+      assert.equal(await page.locator('#results').count(), 1);
     },
     { name: 'reconcile-filter' },
   );

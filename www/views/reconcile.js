@@ -108,6 +108,9 @@ export async function mount(root, app) {
     app.announce('Reconciling…');
     try {
       if (session !== null) {
+        // The old results go with their session, so that nothing pages a closed one.
+        replace(output);
+        delete document.documentElement.dataset.reconciled;
         const old = session;
         session = null;
         await app.call('closeSession', [old]);

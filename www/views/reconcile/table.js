@@ -82,7 +82,13 @@ export function pagedTable({ id, label, columns, load, empty = 'Nothing to show.
     const mine = ++generation;
     const query = { offset: state.offset, limit: PAGE, descending: state.descending };
     if (state.sort) query.sort = state.sort;
-    const page = await load(query);
+    let page;
+    try {
+      page = await load(query);
+    } catch (error) {
+      if (mine === generation) where.textContent = `This page could not be shown: ${error.message}`;
+      return;
+    }
     // A newer request (the user typed on) wins over this one.
     if (mine !== generation) return;
     state.offset = page.offset;
