@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { writeFile, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { OUTPUT, accessibilityProblems, withPage } from './harness.mjs';
 import {
@@ -116,5 +117,28 @@ test('a changed column choice is remembered for files with the same headers unti
       assert.equal(await payments.locator('select[aria-label^="Column H "]').inputValue(), 'billed', 'forgotten');
     },
     { name: 'reconcile-remember' },
+  );
+});
+
+test('an X12 835 remittance shows its summary, and its balancing findings once reconciled', async () => {
+  const remittance = fileURLToPath(new URL('../data/shared/x12-835/moov-io__x12/example_5010_835/sample2.txt', import.meta.url));
+  const wasm = await wasmInNode();
+  const inspection = wasm.inspect(await readFile(remittance), 'sample2.txt');
+  assert.equal(inspection.format, 'x12-835');
+  await withPage(
+    async (page) => {
+      await chooseFile(page, 'charges', `${PRACTICE}charges.csv`);
+      const card = await chooseFile(page, 'payments', remittance);
+      assert.equal(await card.locator('pre').textContent(), inspection.summary);
+      assert.match(await page.textContent('#status'), /^Read sample2\.txt: an X12 835 remittance with 1 claim\.$/);
+      await page.fill('#as-of', AS_OF);
+      await reconcileBy(page, () => page.click('#reconcile-button'));
+      assert.equal(
+        await page.textContent('#findings-heading'),
+        `Remittance files that do not add up (${inspection.findings})`,
+      );
+      assert.equal(await page.locator('#findings-table tbody tr').count(), inspection.findings);
+    },
+    { name: 'reconcile-835' },
   );
 });

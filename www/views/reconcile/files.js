@@ -255,6 +255,7 @@ function mappingFrom(choices, detected) {
 }
 
 function describe(ins) {
+  if (ins.format === 'x12-835') return `an X12 835 remittance with ${ins.claims} claim${ins.claims === 1 ? '' : 's'}`;
   const parts = [
     `${ins.format.toUpperCase()}`,
     ins.sheets.length > 1 ? `sheet “${ins.sheet}”` : null,
