@@ -176,7 +176,8 @@ else
 		cargo test --target $(WASM_TARGET) --no-default-features $(WASM_TESTS)
 endif
 
-e2e: $(WASM_PKG) node-tools browser-tools
+# The Node API test and the upload test compare the page's wasm with the native CLI, so it is built first.
+e2e: $(WASM_PKG) cli node-tools browser-tools
 	node --test --test-reporter=spec tests/e2e/*.test.mjs
 
 # ---------------------------------------------------------------------------------------------

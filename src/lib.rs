@@ -36,7 +36,8 @@ pub mod records;
 pub mod table;
 pub mod x12;
 
+/// The WebAssembly binding; public so that `tests/wasm.rs` can call it in the browser.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use money::{Money, Rate};

@@ -350,6 +350,40 @@ pub fn payment_plan(request: JsValue) -> Result<JsValue, JsError> {
     to_js(&req.plan().map_err(err)?)
 }
 
+/// The column roles a mapping may name, in the order the page lists them, and
+/// the confidence below which a detected role should be checked:
+/// `{ roles: [{ key, label }], lowConfidence }`. The page's dropdowns use the
+/// core's names instead of a copy of them.
+#[wasm_bindgen(js_name = columnRoles)]
+pub fn column_roles() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct RoleName {
+        key: &'static str,
+        label: &'static str,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Roles {
+        roles: Vec<RoleName>,
+        low_confidence: crate::columns::Confidence,
+    }
+    to_js(&Roles {
+        roles: crate::columns::Role::ALL
+            .iter()
+            .map(|r| RoleName { key: r.key(), label: r.label() })
+            .collect(),
+        low_confidence: crate::columns::LOW_CONFIDENCE,
+    })
+}
+
+/// The date the sample files were made for (their ages and aging buckets
+/// are meant to be read as of it), which "Try with sample data" puts in the
+/// as-of field.
+#[wasm_bindgen(js_name = sampleAsOf)]
+pub fn sample_as_of() -> String {
+    "2026-11-15".to_string()
+}
+
 /// The built-in sample: a small practice's charges, remittance and fee
 /// schedule (tests/fixtures/practice), so "Try with sample data" needs no
 /// request. They are the same files the golden tests reconcile.

@@ -19,3 +19,104 @@ fn money_parses_a_formatted_amount_in_the_browser() {
 fn money_rejects_an_ambiguous_amount_in_the_browser() {
     assert!("1.234,50".parse::<Money>().is_err());
 }
+
+// The binding of SPEC §7, called as the page calls it, in the browser.
+
+use clearbill::wasm;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+
+const CHARGES: &str = "Claim #,Patient,DOS,CPT,Charges,Payer\n\
+                       1,Ann Lee,2026-10-01,99213,100.00,Aetna\n\
+                       2,Bo Park,2026-10-02,99214,\"$1,250.50\",Cigna\n\
+                       3,Cy Diaz,2026-10-03,36415,20.00,Aetna\n";
+const PAYMENTS: &str = "Claim #,Paid,Contractual,Adj Reason\n1,80.00,20.00,CO-45\n2,0,0,CO-50\n";
+
+fn get(object: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(object.clone(), |value, key| {
+        Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+fn text(object: &JsValue, path: &str) -> Option<String> {
+    get(object, path).as_string()
+}
+
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&o, &JsValue::from_str(key), value).unwrap();
+    }
+    o.into()
+}
+
+fn file(name: &str, contents: &str) -> JsValue {
+    object(&[("bytes", Uint8Array::from(contents.as_bytes()).into()), ("name", JsValue::from_str(name))])
+}
+
+fn request() -> JsValue {
+    object(&[
+        ("charges", file("charges.csv", CHARGES)),
+        ("payments", file("payments.csv", PAYMENTS)),
+        ("asOf", JsValue::from_str("2026-11-15")),
+    ])
+}
+
+#[wasm_bindgen_test]
+fn inspect_reads_a_small_csv_with_roles_and_a_preview() {
+    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED).unwrap();
+    assert_eq!(text(&inspection, "format").as_deref(), Some("csv"));
+    assert_eq!(get(&inspection, "headerRow").as_f64(), Some(1.0));
+    let columns = Array::from(&get(&inspection, "columns"));
+    assert_eq!(columns.length(), 6);
+    assert_eq!(text(&columns.get(4), "role").as_deref(), Some("billed"));
+    let second = Array::from(&get(&Array::from(&get(&inspection, "preview")).get(1), "cells"));
+    assert_eq!(text(&second.get(4), "value").as_deref(), Some("1250.50"), "money read, and kept a string");
+}
+
+#[wasm_bindgen_test]
+fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
+    let mapping = object(&[("billed", JsValue::NULL)]);
+    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, mapping).unwrap();
+    assert!(get(&Array::from(&get(&inspection, "columns")).get(4), "role").is_null());
+    let error = wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED).unwrap_err();
+    let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
+    assert!(message.starts_with("scan.xlsx: ") && message.contains("PDF"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_session_reconciles_and_pages_its_lines() {
+    let session = wasm::Session::new(request(), None).unwrap();
+    let overview = session.summary().unwrap();
+    assert_eq!(text(&overview, "summary.totals.billed").as_deref(), Some("1370.50"));
+    assert_eq!(text(&overview, "summary.totals.insurancePaid").as_deref(), Some("80.00"));
+    assert_eq!(get(&overview, "summary.byStatus.denied.count").as_f64(), Some(1.0));
+    assert_eq!(get(&overview, "lines").as_f64(), Some(3.0));
+    let unpaid = object(&[("statuses", Array::of1(&JsValue::from_str("unpaid")).into())]);
+    let page = session.lines(unpaid).unwrap();
+    assert_eq!(get(&page, "total").as_f64(), Some(1.0));
+    assert_eq!(text(&Array::from(&get(&page, "items")).get(0), "claimId").as_deref(), Some("3"));
+    assert_eq!(&session.export_xlsx().unwrap()[..2], b"PK");
+}
+
+#[wasm_bindgen_test]
+fn reconcile_returns_the_report_as_a_plain_object() {
+    let report = wasm::reconcile(request()).unwrap();
+    assert_eq!(text(&report, "summary.mode").as_deref(), Some("matched"));
+    assert_eq!(Array::from(&get(&report, "lines")).length(), 3);
+    assert_eq!(text(&report, "summary.asOf").as_deref(), Some("2026-11-15"));
+}
+
+#[wasm_bindgen_test]
+fn payment_plan_splits_to_the_cent() {
+    let plan = wasm::payment_plan(object(&[
+        ("amount", JsValue::from_str("100.00")),
+        ("months", JsValue::from_f64(3.0)),
+        ("start", JsValue::from_str("2026-12-01")),
+    ]))
+    .unwrap();
+    let amounts: Vec<String> =
+        Array::from(&get(&plan, "installments")).iter().filter_map(|i| text(&i, "amount")).collect();
+    assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
+    assert_eq!(text(&plan, "total").as_deref(), Some("100.00"));
+}

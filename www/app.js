@@ -70,6 +70,19 @@ export function show(name) {
   }
 }
 
+/** The tabs' keyboard pattern: arrow keys, Home and End move to another tab and show it. */
+function moveBetweenTabs(event) {
+  const keys = Object.keys(views);
+  const at = keys.findIndex((key) => document.getElementById(`${key}-tab`) === event.target);
+  if (at < 0) return;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: keys.length - 1 }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const key = keys[(to + keys.length) % keys.length];
+  show(key);
+  document.getElementById(`${key}-tab`).focus();
+}
+
 const app = { call, announce, show, openEstimate: (services) => estimateView.prefill(services) };
 
 async function start() {
@@ -79,6 +92,7 @@ async function start() {
       document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));
       await view.mount(document.getElementById(`${key}-view`), app);
     }
+    document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     // A shared estimate link (#estimate=…) opens the estimate view.
     show(location.hash.startsWith('#estimate') ? 'estimate' : 'reconcile');
     announce('Ready.');

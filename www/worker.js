@@ -23,8 +23,11 @@ const bytes = (buffer) => new Uint8Array(buffer);
 
 const handlers = {
   version: () => wasm.version(),
-  /** The built-in sample files: [{ role, name, bytes }]. */
+  /** The built-in sample files: [{ role, name, bytes }], and the date they were made for. */
   sampleFiles: () => wasm.sampleFiles(),
+  sampleAsOf: () => wasm.sampleAsOf(),
+  /** { roles: [{ key, label }], lowConfidence }: what a column can be, for the mapping dropdowns. */
+  columnRoles: () => wasm.columnRoles(),
   inspect: (buffer, name, sheet, mapping) => wasm.inspect(bytes(buffer), name, sheet ?? undefined, mapping ?? undefined),
 
   /** Reconciles and keeps the result; answers with the session's number and its summary. */

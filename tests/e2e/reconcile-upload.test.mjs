@@ -1,0 +1,144 @@
+// A practice's own pair of files: an xlsx of charges and a csv of payments are
+// chosen, one column mapping is changed, the pair is reconciled and exported.
+// Oracles: the native CLI run with the same mapping (`--map`), and for the
+// totals that the mapping cannot change, the fixture generator's expected.json.
+// The harness records every request from start to finish and fails on any to
+// another origin or any after the page was ready.
+
+import assert from 'node:assert/strict';
+import { writeFile, readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { OUTPUT, accessibilityProblems, withPage } from './harness.mjs';
+import {
+  PRACTICE,
+  chooseFile,
+  cli,
+  dollars,
+  expected,
+  figure,
+  reconcileBy,
+  serious,
+  wasmInNode,
+} from './reconcile.helpers.mjs';
+
+const AS_OF = '2026-11-15';
+
+test('an xlsx + csv pair with one column re-mapped reconciles to what the CLI makes of the same mapping', async () => {
+  const oracle = await expected();
+  // Payments' "Svc Line" (column C) is not used: claims can then only be matched by claim and code.
+  const mapPath = `${OUTPUT}no-service-line.map.json`;
+  await writeFile(mapPath, JSON.stringify({ payments: { line: null } }));
+  const want = JSON.parse(
+    await cli(['reconcile', '--charges', 'charges.xlsx', '--payments', 'payments.csv', '--as-of', AS_OF, '--map', mapPath]),
+  );
+  assert.equal(want.summary.matchedBy, 'claim+code', 'the oracle itself saw the changed mapping');
+
+  await withPage(
+    async (page, { requests }) => {
+      const charges = await chooseFile(page, 'charges', `${PRACTICE}charges.xlsx`);
+      assert.match(await charges.locator('.file-facts').textContent(), /^XLSX, header in row 5, 608 data rows/);
+      const payments = await chooseFile(page, 'payments', `${PRACTICE}payments.csv`);
+      const select = payments.locator('select[aria-label^="Column C "]');
+      assert.equal(await select.inputValue(), 'line');
+
+      await select.selectOption('');
+      await payments.and(page.locator('[data-state="ready"]')).waitFor();
+      assert.equal(await payments.locator('select[aria-label^="Column C "]').inputValue(), '');
+      assert.match(await page.textContent('#status'), /Column C is now not used/);
+      assert.deepEqual(serious(await accessibilityProblems(page)), [], 'the mapping step');
+
+      await page.fill('#as-of', AS_OF);
+      await reconcileBy(page, () => page.click('#reconcile-button'));
+
+      assert.match(await page.textContent('.result-facts'), /matched to charges by claim number and procedure code/);
+      for (const key of ['billed', 'insurancePaid', 'contractualAdjustment', 'patientResponsibility', 'otherAdjustment', 'balance']) {
+        assert.equal(await figure(page, key), dollars(want.summary.totals[key]), key);
+      }
+      // What the mapping cannot change is what the generator computed.
+      assert.equal(await figure(page, 'billed'), dollars(oracle.scenarios.matchedWithoutFees.summary.totals.billed));
+      assert.equal(await page.textContent('#lines-table-where'), `Showing 1–100 of ${want.lines.length}`);
+      assert.equal(
+        await page.textContent('#unmatched-heading'),
+        `Payments that match no charge (${want.unmatchedPayments.length})`,
+      );
+
+      // The xlsx export, made by the core in the worker and handed over as a Blob.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download xlsx')]);
+      assert.equal(download.suggestedFilename(), `charges-reconciled-${AS_OF}.xlsx`);
+      const path = `${OUTPUT}upload-export.xlsx`;
+      await download.saveAs(path);
+      const bytes = await readFile(path);
+      const wasm = await wasmInNode();
+      const lines = wasm.inspect(bytes, 'export.xlsx', 'Lines');
+      assert.deepEqual(lines.sheets.slice(0, 5), ['Summary', 'Lines', 'Worklist', 'Unmatched payments', 'Rejected rows']);
+      assert.equal(lines.rows, want.lines.length, 'one row per line');
+      const claimColumn = lines.columns.find((c) => c.role === 'claim_id');
+      assert.ok(claimColumn, `the Lines sheet has a claim column: ${lines.columns.map((c) => c.header).join(', ')}`);
+      assert.equal(lines.preview[0].cells[claimColumn.index].text, want.lines[0].claimId);
+      const unmatched = wasm.inspect(bytes, 'export.xlsx', 'Unmatched payments');
+      assert.equal(unmatched.rows, want.unmatchedPayments.length);
+
+      // The CSV export: a header and one row per line.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('text=Download csv')]);
+      const csvText = await readFile(await csv.path(), 'utf8');
+      const csvRows = csvText.trim().split(/\r?\n/);
+      assert.equal(csvRows.length, want.lines.length + 1);
+
+      assert.deepEqual(requests.filter((r) => r.ready), [], 'choosing, reading, reconciling and exporting sent nothing');
+    },
+    { name: 'reconcile-upload' },
+  );
+});
+
+test('a changed column choice is remembered for files with the same headers until the user forgets it', async () => {
+  await withPage(
+    async (page) => {
+      let payments = await chooseFile(page, 'payments', `${PRACTICE}payments.csv`);
+      assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing is stored before the user asks');
+      await payments.locator('select[aria-label^="Column H "]').selectOption('');
+      await payments.and(page.locator('[data-state="ready"]')).waitFor();
+
+      await payments.locator('button:has-text("Remove")').click();
+      payments = await chooseFile(page, 'payments', `${PRACTICE}payments.xlsx`);
+      assert.equal(await payments.locator('select[aria-label^="Column H "]').inputValue(), '', 'remembered');
+      assert.match(await payments.textContent(), /Using the column choices you made before/);
+      assert.equal(
+        await payments.locator('tr:has(select[aria-label^="Column H "]) td').nth(2).textContent(),
+        'not used (your choice)',
+      );
+
+      await page.click('#forget-mappings');
+      assert.match(await page.textContent('#status'), /Forgot the column choices remembered for 1 file layout/);
+      assert.equal(await page.evaluate(() => localStorage.length), 0);
+      await payments.locator('button:has-text("Remove")').click();
+      payments = await chooseFile(page, 'payments', `${PRACTICE}payments.csv`);
+      assert.equal(await payments.locator('select[aria-label^="Column H "]').inputValue(), 'billed', 'forgotten');
+    },
+    { name: 'reconcile-remember' },
+  );
+});
+
+test('an X12 835 remittance shows its summary, and its balancing findings once reconciled', async () => {
+  const remittance = fileURLToPath(new URL('../data/shared/x12-835/moov-io__x12/example_5010_835/sample2.txt', import.meta.url));
+  const wasm = await wasmInNode();
+  const inspection = wasm.inspect(await readFile(remittance), 'sample2.txt');
+  assert.equal(inspection.format, 'x12-835');
+  await withPage(
+    async (page) => {
+      await chooseFile(page, 'charges', `${PRACTICE}charges.csv`);
+      const card = await chooseFile(page, 'payments', remittance);
+      assert.equal(await card.locator('pre').textContent(), inspection.summary);
+      assert.match(await page.textContent('#status'), /^Read sample2\.txt: an X12 835 remittance with 1 claim\.$/);
+      await page.fill('#as-of', AS_OF);
+      await reconcileBy(page, () => page.click('#reconcile-button'));
+      assert.equal(
+        await page.textContent('#findings-heading'),
+        `Remittance files that do not add up (${inspection.findings})`,
+      );
+      assert.equal(await page.locator('#findings-table tbody tr').count(), inspection.findings);
+    },
+    { name: 'reconcile-835' },
+  );
+});

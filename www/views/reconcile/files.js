@@ -1,0 +1,339 @@
+// Choosing the files to reconcile: a drop zone that is also a real file input,
+// and for each file the sheet, the header row the core found, and the column
+// mapping with a preview of how the first rows will be read. The bytes stay in
+// this page and in the worker; nothing is sent anywhere.
+
+import { el, replace } from '../../dom.js';
+import * as remembered from './remembered.js';
+
+const ACCEPT = '.xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.tsv,.txt';
+const REMITTANCE_ACCEPT = `${ACCEPT},.835,.edi,.era,.x12`;
+
+/**
+ * A drop zone for one kind of file.
+ *   role      'charges' | 'payments' | 'fees' (also the input's id prefix)
+ *   label     what the user sees ("Charges")
+ *   hint      one sentence: which export this is
+ *   multiple  several files at once (remittances)
+ *   roles     { roles: [{ key, label }], lowConfidence } from the core
+ * Returns { node, files(), load(name, buffer), clear() }; `files()` lists the
+ * files that were read, each { name, buffer, sheet, mapping, inspection }.
+ */
+export function fileZone({ role, label, hint, required, multiple, roles, app }) {
+  const inputId = `${role}-file`;
+  const hintId = `${role}-hint`;
+  const input = el('input', {
+    type: 'file',
+    id: inputId,
+    'aria-describedby': hintId,
+    accept: role === 'payments' ? REMITTANCE_ACCEPT : ACCEPT,
+    multiple,
+  });
+  const list = el('div', { class: 'loaded-files' });
+  const node = el(
+    'div',
+    { class: 'dropzone', dataset: { role } },
+    el('label', { for: inputId }, label, ' ', el('span', { class: 'optional' }, required ? '(required)' : '(optional)')),
+    el('p', { id: hintId, class: 'hint' }, hint, ' Drop it here, or choose it:'),
+    input,
+    list,
+  );
+  let cards = [];
+
+  async function readFiles(fileList) {
+    const chosen = [...fileList];
+    if (!multiple) clear();
+    for (const file of chosen.slice(0, multiple ? chosen.length : 1)) {
+      await load(file.name, await file.arrayBuffer());
+    }
+  }
+
+  input.addEventListener('change', async () => {
+    await readFiles(input.files);
+    // Choosing the same file again must read it again.
+    input.value = '';
+  });
+  node.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    node.classList.add('dragging');
+  });
+  node.addEventListener('dragleave', () => node.classList.remove('dragging'));
+  node.addEventListener('drop', (event) => {
+    event.preventDefault();
+    node.classList.remove('dragging');
+    if (event.dataTransfer?.files?.length) readFiles(event.dataTransfer.files);
+  });
+
+  /** Reads one file (name and ArrayBuffer) into this zone; resolves when it is shown. */
+  async function load(name, buffer) {
+    if (!multiple) clear();
+    const card = fileCard({ name, buffer, role, roles, app, onRemove: () => remove(card) });
+    cards.push(card);
+    list.append(card.node);
+    await card.ready;
+    return card;
+  }
+
+  function remove(card) {
+    cards = cards.filter((c) => c !== card);
+    card.node.remove();
+    app.announce(`Removed ${card.file.name}.`);
+    input.focus();
+  }
+
+  function clear() {
+    cards = [];
+    list.replaceChildren();
+  }
+
+  return {
+    node,
+    load,
+    clear,
+    /** The files that were read and can be reconciled. */
+    files: () => cards.filter((c) => c.file.inspection).map((c) => c.file),
+    /** Files that could not be read (their card shows why). */
+    unreadable: () => cards.filter((c) => !c.file.inspection).map((c) => c.file.name),
+  };
+}
+
+let cardCount = 0;
+
+/**
+ * One chosen file: its sheet, header row, notes and column mapping. Its
+ * data-state is reading, ready or error (the browser tests wait on it).
+ */
+function fileCard({ name, buffer, role, roles, app, onRemove }) {
+  const id = `${role}-${++cardCount}`;
+  // `choices` are the user's: column letter → role key, '' for "not used".
+  // `mapping` is what the core is told (role → letter | null), derived from the
+  // choices and the roles detected without any (`detected`).
+  const file = { name, buffer, sheet: null, choices: {}, mapping: {}, detected: [], inspection: null };
+  const body = el('div', { class: 'file-body' });
+  const node = el(
+    'section',
+    { class: 'file-card', 'aria-labelledby': `${id}-name` },
+    el(
+      'div',
+      { class: 'file-head' },
+      el('h4', { id: `${id}-name` }, name),
+      el('button', { type: 'button', class: 'quiet', 'aria-label': `Remove ${name}`, on: { click: onRemove } }, 'Remove'),
+    ),
+    body,
+  );
+
+  /** Asks the core what it makes of the file; a copy of the bytes goes, the original stays here. */
+  async function inspect() {
+    node.dataset.state = 'reading';
+    const mapping = Object.keys(file.mapping).length ? file.mapping : null;
+    return app.call('inspect', [file.buffer.slice(0), file.name, file.sheet, mapping]);
+  }
+
+  /** Reads the file (or another sheet of it) as detected, then with the choices remembered for its headers. */
+  async function read() {
+    file.choices = {};
+    file.mapping = {};
+    file.inspection = await inspect();
+    file.detected = file.inspection.columns;
+    const saved = file.inspection.signature && remembered.get(file.inspection.signature);
+    if (!saved) return false;
+    try {
+      file.choices = { ...saved };
+      file.mapping = mappingFrom(file.choices, file.detected);
+      file.inspection = await inspect();
+      return true;
+    } catch {
+      // The saved choices do not fit this file after all: what was detected stands.
+      file.choices = {};
+      file.mapping = {};
+      file.inspection = await inspect();
+      return false;
+    }
+  }
+
+  async function first() {
+    replace(body, el('p', { class: 'hint' }, 'Reading…'));
+    app.announce(`Reading ${name}…`);
+    try {
+      render({ usedSaved: await read() });
+      app.announce(`Read ${name}: ${describe(file.inspection)}.`);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  function showError(error) {
+    file.inspection = null;
+    node.dataset.state = 'error';
+    replace(body, el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`));
+    app.announce(`ClearBill cannot use ${name}.`);
+  }
+
+  async function chooseSheet(sheet) {
+    file.sheet = sheet;
+    try {
+      render({ focus: `${id}-sheet`, usedSaved: await read() });
+      app.announce(`Sheet ${sheet}: ${describe(file.inspection)}.`);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  /** The user gives column `column` the role `key` ('' for none); the core re-reads the preview. */
+  async function chooseRole(column, key) {
+    const before = { choices: { ...file.choices }, mapping: file.mapping };
+    // A role names one column: an earlier choice of the same role for another column gives way.
+    for (const [letter, chosen] of Object.entries(file.choices)) if (key && chosen === key) delete file.choices[letter];
+    file.choices[column.letter] = key;
+    file.mapping = mappingFrom(file.choices, file.detected);
+    try {
+      file.inspection = await inspect();
+      remembered.set(file.inspection.signature, file.choices);
+      render({ focus: `${id}-role-${column.index}` });
+      const label = key ? roleLabel(roles, key) : 'not used';
+      app.announce(`Column ${column.letter} is now ${label}. ClearBill will remember this for files with these headers.`);
+    } catch (error) {
+      Object.assign(file, before);
+      file.inspection = await inspect().catch(() => file.inspection);
+      render({ focus: `${id}-role-${column.index}` });
+      app.announce(`That choice did not work: ${error.message}`);
+    }
+  }
+
+  function render({ focus, usedSaved } = {}) {
+    const ins = file.inspection;
+    node.dataset.state = 'ready';
+    if (ins.format === 'x12-835') {
+      replace(
+        body,
+        el('p', {}, `An X12 835 electronic remittance: ${ins.claims} claim(s), ${ins.findings} balancing finding(s).`),
+        el('pre', { class: 'x12-summary' }, ins.summary),
+      );
+      return;
+    }
+    const sheetPicker =
+      ins.sheets.length > 1
+        ? el(
+            'p',
+            {},
+            el('label', { for: `${id}-sheet` }, 'Sheet '),
+            el(
+              'select',
+              { id: `${id}-sheet`, on: { change: (event) => chooseSheet(event.target.value) } },
+              ins.sheets.map((s) => el('option', { value: s, selected: s === ins.sheet }, s)),
+            ),
+          )
+        : null;
+    replace(
+      body,
+      sheetPicker,
+      el('p', { class: 'file-facts' }, describe(ins)),
+      usedSaved ? el('p', { class: 'hint' }, 'Using the column choices you made before for files with these headers.') : null,
+      ins.notes.length ? el('ul', { class: 'notes' }, ins.notes.map((n) => el('li', {}, n))) : null,
+      mappingTable(ins, id, file.choices, roles, chooseRole),
+    );
+    if (focus) document.getElementById(focus)?.focus();
+  }
+
+  const ready = first();
+  return { node, file, ready };
+}
+
+/**
+ * The core's mapping override from the user's column choices: a chosen role
+ * names its column (the core takes that role from any other column, and any
+ * other role from this one); "not used" unmaps the role detected there.
+ */
+function mappingFrom(choices, detected) {
+  const mapping = {};
+  for (const [letter, key] of Object.entries(choices)) if (key) mapping[key] = letter;
+  for (const [letter, key] of Object.entries(choices)) {
+    const role = detected.find((c) => c.letter === letter)?.role;
+    if (!key && role && !(role in mapping)) mapping[role] = null;
+  }
+  return mapping;
+}
+
+function describe(ins) {
+  if (ins.format === 'x12-835') return `an X12 835 remittance with ${ins.claims} claim${ins.claims === 1 ? '' : 's'}`;
+  const parts = [
+    `${ins.format.toUpperCase()}`,
+    ins.sheets.length > 1 ? `sheet “${ins.sheet}”` : null,
+    `header in row ${ins.headerRow}`,
+    `${ins.rows} data row${ins.rows === 1 ? '' : 's'}`,
+    ins.blankRows ? `${ins.blankRows} blank` : null,
+    ins.totalsRows.length ? `${ins.totalsRows.length} total row${ins.totalsRows.length === 1 ? '' : 's'} skipped` : null,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+function roleLabel(roles, key) {
+  return roles.roles.find((r) => r.key === key)?.label ?? key;
+}
+
+/**
+ * Each column of the file as a row: letter, header, role (a dropdown),
+ * confidence, and the first rows as they will be read.
+ */
+function mappingTable(ins, id, choices, roles, chooseRole) {
+  const chosenByUser = new Set(Object.keys(choices));
+  const previewRows = ins.preview;
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col' }, 'Column'),
+    el('th', { scope: 'col' }, 'Header'),
+    el('th', { scope: 'col' }, 'Read as'),
+    el('th', { scope: 'col' }, 'Confidence'),
+    previewRows.map((r) => el('th', { scope: 'col', class: 'preview' }, `Row ${r.row}`)),
+  );
+  const rows = ins.columns.map((column) => {
+    const low = column.role && column.confidence < roles.lowConfidence && !chosenByUser.has(column.letter);
+    const select = el(
+      'select',
+      {
+        id: `${id}-role-${column.index}`,
+        'aria-label': `Column ${column.letter}${column.header ? ` “${column.header}”` : ''} is read as`,
+        on: { change: (event) => chooseRole(column, event.target.value) },
+      },
+      el('option', { value: '', selected: !column.role }, '(not used)'),
+      roles.roles.map((r) => el('option', { value: r.key, selected: r.key === column.role }, r.label)),
+    );
+    let confidence = '';
+    if (chosenByUser.has(column.letter)) confidence = column.role ? 'your choice' : 'not used (your choice)';
+    else if (column.role) confidence = low ? `${column.confidence}% — check this` : `${column.confidence}%`;
+    return el(
+      'tr',
+      { class: low ? 'low-confidence' : null },
+      el('th', { scope: 'row' }, column.letter),
+      el('td', {}, column.header),
+      el('td', {}, select),
+      el('td', {}, confidence),
+      previewRows.map((r) => previewCell(r.cells[column.index])),
+    );
+  });
+  return el(
+    'div',
+    { class: 'scroll', role: 'region', 'aria-label': `Columns of ${ins.file}`, tabindex: 0 },
+    el(
+      'table',
+      { class: 'mapping' },
+      el('caption', {}, 'How each column will be read (change a choice with its dropdown)'),
+      el('thead', {}, head),
+      el('tbody', {}, rows),
+    ),
+  );
+}
+
+function previewCell(cell) {
+  if (!cell) return el('td', { class: 'preview' });
+  if (cell.error) {
+    return el(
+      'td',
+      { class: 'preview unreadable' },
+      el('span', { class: 'cell-text' }, cell.text),
+      el('span', { class: 'cell-error' }, `unreadable: ${cell.error}`),
+    );
+  }
+  return el('td', { class: 'preview' }, cell.value ?? cell.text);
+}
