@@ -7,7 +7,12 @@
 import * as reconcileView from './views/reconcile.js';
 import * as estimateView from './views/estimate.js';
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// The single-file build (tools/single_file.mjs) sets `clearbillWorkerUrl` to a Blob URL of a
+// classic worker script with the wasm inside: a page opened from file:// cannot start a worker
+// from a file, and Chromium starts no module worker from a blob: URL of a file:// page.
+const worker = globalThis.clearbillWorkerUrl
+  ? new Worker(globalThis.clearbillWorkerUrl)
+  : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
 
@@ -70,11 +75,25 @@ export function show(name) {
   }
 }
 
+/** The keyboard of a tab list (WAI-ARIA): arrows, Home and End move to a tab and show it. */
+function moveBetweenTabs(event) {
+  const keys = Object.keys(views);
+  const current = keys.findIndex((key) => document.getElementById(`${key}-tab`) === document.activeElement);
+  if (current < 0) return;
+  const next = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: keys.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const key = keys[(next + keys.length) % keys.length];
+  show(key);
+  document.getElementById(`${key}-tab`).focus();
+}
+
 const app = { call, announce, show, openEstimate: (services) => estimateView.prefill(services) };
 
 async function start() {
   try {
     document.getElementById('version').textContent = await call('version');
+    document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     for (const [key, view] of Object.entries(views)) {
       document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));
       await view.mount(document.getElementById(`${key}-view`), app);
