@@ -81,6 +81,8 @@ export function servicesForm({ onChange = () => {} } = {}) {
       describe(control, `est-col-${key}-help`);
       control.addEventListener('change', () => onChange());
     }
+    // The Remove button names the service by its description, as typed.
+    controls.description.addEventListener('input', () => renumber());
     const remove = el('button', { type: 'button', class: 'remove' }, 'Remove');
     const tr = el(
       'tr',
