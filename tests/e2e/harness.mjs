@@ -157,14 +157,17 @@ export const SINGLE_FILE = fileURLToPath(new URL('../../dist/clearbill.html', im
  *   - made any request at all after it was ready,
  *   - logged a console error or threw an uncaught exception.
  *
- * Options: file, hash (appended to the URL, e.g. '#estimate=…'), name, consoleErrorsExpected,
- * and startFailureExpected (the app is expected to say it could not start; the body then
- * runs on that page instead of the test failing).
+ * Options: file, hash (appended to the URL, e.g. '#estimate=…'), name, consoleErrorsExpected (a
+ * RegExp of console errors and uncaught exceptions, in the page or its worker, that the test
+ * provokes on purpose),
+ * startFailureExpected (the app is expected to say it could not start; the body then runs on
+ * that page instead of the test failing), and offline (default true; false lets a test prove
+ * that the page's policy, not a missing network, stops a request).
  * `session` holds `url` (the file:// URL opened) and `requests` ({ url, ready }).
  */
 export async function withFilePage(
   body,
-  { file = SINGLE_FILE, hash = '', name, consoleErrorsExpected, startFailureExpected = false } = {},
+  { file = SINGLE_FILE, hash = '', name, consoleErrorsExpected, startFailureExpected = false, offline = true } = {},
 ) {
   await readFile(file).catch(() => {
     throw new Error(`${file} is missing: run \`make build\` (or \`node tools/single_file.mjs\`) first`);
@@ -176,14 +179,16 @@ export async function withFilePage(
   let ready = false;
   try {
     // Offline: a request that slipped past the checks below could not reach anything either.
-    const context = await browser.newContext({ serviceWorkers: 'block', offline: true });
+    const context = await browser.newContext({ serviceWorkers: 'block', offline });
     const page = await context.newPage();
     page.on('request', (request) => requests.push({ url: request.url(), ready }));
     page.on('console', (message) => {
       if (message.type() !== 'error' || consoleErrorsExpected?.test(message.text())) return;
       problems.push(`console error: ${message.text()}`);
     });
-    page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
+    page.on('pageerror', (error) => {
+      if (!consoleErrorsExpected?.test(error.message)) problems.push(`uncaught exception: ${error.message}`);
+    });
 
     let outcome;
     let failure;
