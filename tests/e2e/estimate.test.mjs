@@ -179,6 +179,14 @@ test('a plan the core refuses is explained next to the field, which gets the foc
       assert.equal(await page.getAttribute('#est-service-2-billed', 'aria-invalid'), 'true');
       assert.equal(await page.evaluate(() => document.activeElement.id), 'est-service-2-billed');
 
+      // A bill file with unreadable cells names each one; the rows typed so far stay.
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}bad-services.csv`);
+      await page.waitForFunction(() => /cannot be read/.test(document.querySelector('#est-services-error').textContent));
+      const fileError = await page.innerText('#est-services-error');
+      assert.match(fileError, /^bad-services\.csv: 3 cells cannot be read; correct them and try again:/);
+      assert.match(fileError, /row \d+, column [A-Z] \("[^"]+"\): /);
+      assert.equal(await page.inputValue('#est-service-2-description'), 'Scan');
+
       // Corrected, it estimates, and the errors go away.
       await page.fill('#est-service-2-billed', '250');
       assert.ok(await showEstimate(page));
