@@ -140,7 +140,8 @@ export function servicesForm({ onChange = () => {} } = {}) {
     set(services) {
       rows.length = 0;
       replace(body);
-      for (const service of services) addRow(service);
+      // A share link is only text someone sent: anything but a service object is left out.
+      for (const service of services) if (service && typeof service === 'object') addRow(service);
       if (rows.length === 0) addRow();
     },
     /** The services to estimate, as wasm service objects; remembers which row each came from. */
