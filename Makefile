@@ -2,7 +2,8 @@
 #
 #   make serve   install what is missing, build the page, serve www/ on http://localhost:8080
 #   make test    install what is missing, run every check and test (what CI runs: .ci/run)
-#   make build   the native CLI (target/release/clearbill) and the wasm package (www/pkg/)
+#   make build   the native CLI (target/release/clearbill), the wasm package (www/pkg/) and the
+#                offline single-file app (dist/clearbill.html)
 #   make bench   the benchmarks
 #   make help    every target
 #
@@ -38,33 +39,37 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 NPM_STAMP := node_modules/.package-lock.json
 WASM_PKG := www/pkg/clearbill_bg.wasm
+# The whole app in one HTML file that works opened from disk (tools/single_file.mjs).
+SINGLE_FILE := dist/clearbill.html
+WWW_SOURCES := $(shell find www -type f -not -path 'www/pkg/*')
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
 # The tests that run in the browser are tests/wasm*.rs (the other integration tests read files
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
 .PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools \
-	cli wasm fmt fmt-check clippy test-rust test-wasm e2e clean distclean
+	cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e clean distclean
 
 help:
 	@echo 'make serve       install what is missing, build the page, serve it on http://localhost:$(PORT)'
 	@echo 'make test        install what is missing; fmt-check, clippy, test-rust, wasm, test-wasm, e2e'
-	@echo 'make build       cli + wasm'
+	@echo 'make build       cli + wasm + single-file'
 	@echo 'make bench       the benchmarks (benches/)'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
 	@echo 'make cli         target/release/clearbill'
 	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
+	@echo 'make single-file dist/clearbill.html: the whole app in one file that works offline from disk'
 	@echo 'make fmt         format the Rust code (fmt-check only checks)'
 	@echo 'make clippy      clippy -D warnings, native (all targets) and wasm32 (lib + wasm tests)'
 	@echo 'make test-rust   cargo test, native: unit, integration and doc tests'
 	@echo 'make test-wasm   tests/wasm*.rs in headless Chrome'
 	@echo 'make e2e         tests/e2e/*.test.mjs in headless Chromium (screenshots: tests/e2e/output/)'
-	@echo 'make clean       remove www/pkg and e2e output (distclean: also target/ and node_modules/)'
+	@echo 'make clean       remove www/pkg, dist and e2e output (distclean: also target/ and node_modules/)'
 
 # ---------------------------------------------------------------------------------------------
 # The three things people run.
 
-build: cli wasm
+build: cli wasm single-file
 
 serve: wasm
 	PORT=$(PORT) BIND=$(BIND) node tools/serve.mjs www
@@ -147,6 +152,12 @@ $(WASM_PKG): $(RUST_SOURCES) | wasm-tools node-tools
 	wasm-pack build --mode no-install --target web --out-dir www/pkg --out-name clearbill --release \
 		-- --no-default-features
 
+# esbuild (pinned in package.json) bundles the page and the worker; the wasm goes in as base64.
+single-file: $(SINGLE_FILE)
+
+$(SINGLE_FILE): $(WASM_PKG) $(WWW_SOURCES) tools/single_file.mjs | node-tools
+	node tools/single_file.mjs $@
+
 # ---------------------------------------------------------------------------------------------
 # Checking and testing. All steps share target/, so nothing is compiled twice for one profile.
 
@@ -176,14 +187,15 @@ else
 		cargo test --target $(WASM_TARGET) --no-default-features $(WASM_TESTS)
 endif
 
-# The Node API test and the upload test compare the page's wasm with the native CLI, so it is built first.
-e2e: $(WASM_PKG) cli node-tools browser-tools
+# The Node API test and the upload test compare the page's wasm with the native CLI, so it is built
+# first; the offline test opens the single file.
+e2e: $(WASM_PKG) $(SINGLE_FILE) cli node-tools browser-tools
 	node --test --test-reporter=spec tests/e2e/*.test.mjs
 
 # ---------------------------------------------------------------------------------------------
 
 clean:
-	rm -rf www/pkg tests/e2e/output
+	rm -rf www/pkg dist tests/e2e/output
 
 distclean: clean
 	cargo clean

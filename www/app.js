@@ -7,7 +7,12 @@
 import * as reconcileView from './views/reconcile.js';
 import * as estimateView from './views/estimate.js';
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// The single-file build (tools/single_file.mjs) sets `clearbillWorkerUrl` to a Blob URL of a
+// classic worker script with the wasm inside: a page opened from file:// cannot start a worker
+// from a file, and Chromium starts no module worker from a blob: URL of a file:// page.
+const worker = globalThis.clearbillWorkerUrl
+  ? new Worker(globalThis.clearbillWorkerUrl)
+  : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
 
@@ -88,11 +93,11 @@ const app = { call, announce, show, openEstimate: (services) => estimateView.pre
 async function start() {
   try {
     document.getElementById('version').textContent = await call('version');
+    document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     for (const [key, view] of Object.entries(views)) {
       document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));
       await view.mount(document.getElementById(`${key}-view`), app);
     }
-    document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     // A shared estimate link (#estimate=…) opens the estimate view.
     show(location.hash.startsWith('#estimate') ? 'estimate' : 'reconcile');
     announce('Ready.');

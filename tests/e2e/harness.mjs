@@ -16,7 +16,7 @@
 
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { startServer } from '../../tools/serve.mjs';
@@ -143,4 +143,93 @@ export async function accessibilityProblems(page) {
 export async function crateVersion() {
   const manifest = await readFile(new URL('../../Cargo.toml', import.meta.url), 'utf8');
   return manifest.match(/^version\s*=\s*"([^"]+)"/m)[1];
+}
+
+/** The single-file app that `make build` writes (tools/single_file.mjs). */
+export const SINGLE_FILE = fileURLToPath(new URL('../../dist/clearbill.html', import.meta.url));
+
+/**
+ * Like withPage, for a page opened from disk: `withFilePage(async (page, session) => …)`
+ * opens FILE (default dist/clearbill.html) as a file:// URL in a browser context that is
+ * offline, waits until the app is ready, runs the body, saves a screenshot, and then fails
+ * the test if the page
+ *   - made any request other than loading FILE itself (data: and blob: URLs are in-page),
+ *   - made any request at all after it was ready,
+ *   - logged a console error or threw an uncaught exception.
+ *
+ * Options: file, hash (appended to the URL, e.g. '#estimate=…'), name, consoleErrorsExpected (a
+ * RegExp of console errors and uncaught exceptions, in the page or its worker, that the test
+ * provokes on purpose),
+ * startFailureExpected (the app is expected to say it could not start; the body then runs on
+ * that page instead of the test failing), and offline (default true; false lets a test prove
+ * that the page's policy, not a missing network, stops a request).
+ * `session` holds `url` (the file:// URL opened) and `requests` ({ url, ready }).
+ */
+export async function withFilePage(
+  body,
+  { file = SINGLE_FILE, hash = '', name, consoleErrorsExpected, startFailureExpected = false, offline = true } = {},
+) {
+  await readFile(file).catch(() => {
+    throw new Error(`${file} is missing: run \`make build\` (or \`node tools/single_file.mjs\`) first`);
+  });
+  const fileUrl = pathToFileURL(file).href;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, chromiumSandbox: false });
+  const problems = [];
+  const requests = [];
+  let ready = false;
+  try {
+    // Offline: a request that slipped past the checks below could not reach anything either.
+    const context = await browser.newContext({ serviceWorkers: 'block', offline });
+    const page = await context.newPage();
+    page.on('request', (request) => requests.push({ url: request.url(), ready }));
+    page.on('console', (message) => {
+      if (message.type() !== 'error' || consoleErrorsExpected?.test(message.text())) return;
+      problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => {
+      if (!consoleErrorsExpected?.test(error.message)) problems.push(`uncaught exception: ${error.message}`);
+    });
+
+    let outcome;
+    let failure;
+    try {
+      await page.goto(fileUrl + hash, { waitUntil: 'load' });
+      await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', {
+        timeout: READY_TIMEOUT_MS,
+      });
+      const started = (await page.getAttribute('html', 'data-state')) === 'ready';
+      if (started === startFailureExpected) {
+        throw new Error(
+          started ? 'the app started, but it was expected to fail' : `the app did not start: "${await page.textContent('#status')}"`,
+        );
+      }
+      ready = true;
+      outcome = await body(page, { url: fileUrl + hash, requests });
+    } catch (error) {
+      failure = error;
+    }
+
+    await mkdir(OUTPUT, { recursive: true });
+    const shot = `${OUTPUT}${name ?? `${basename(process.argv[1] ?? 'e2e', '.test.mjs')}-${++screenshots}`}.png`;
+    await page.screenshot({ path: shot, fullPage: true }).catch((error) => {
+      problems.push(`no screenshot: ${error.message}`);
+    });
+    for (const request of requests) {
+      const parsed = new URL(request.url);
+      if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') continue;
+      const own = parsed.protocol === 'file:' && request.url.split('#')[0] === fileUrl;
+      if (!own) problems.push(`network request from a page opened from disk: ${request.url}`);
+      else if (request.ready) problems.push(`request after the page was ready: ${request.url}`);
+    }
+    if (problems.length) {
+      const also = failure ? `\n  and the test failed: ${failure.message}` : '';
+      throw new Error(`the page misbehaved (screenshot: ${shot}):\n  ${problems.join('\n  ')}${also}`, {
+        cause: failure,
+      });
+    }
+    if (failure) throw failure;
+    return outcome;
+  } finally {
+    await browser.close();
+  }
 }

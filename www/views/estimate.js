@@ -1,11 +1,432 @@
-// The estimate view: a patient's plan and bill, what they will owe and why,
-// and a payment plan. (Being built.)
+// The estimate view, for patients (SPEC §5): they enter their plan and their
+// bill (typed, or loaded from a spreadsheet, or handed over by the reconcile
+// view), and read what they will owe line by line with the reason, then a
+// payment plan; they can print it or share it as a link.
+//
+// The page never computes money. The plan and the services go to the worker
+// as the text the patient typed ("$1,500", "20%"); the wasm core reads,
+// checks and shares them (`estimate`, `paymentPlan`), and its errors name the
+// field, which this view turns into a message next to that field.
+//
+// Where the details live: in the form, and nowhere else. A share link carries
+// them in the URL fragment (#estimate=…, see estimate/share.js), which no
+// browser sends to a server; the plan alone is kept in localStorage when the
+// patient presses "Save my plan", until "Forget my saved plan".
+//
+// Parts: estimate/plan-form.js (the plan), estimate/services-form.js (the
+// services), estimate/results.js (the answer), estimate/payment.js (the
+// payment plan), estimate/share.js (links), estimate/fields.js (labels, help, errors).
 
-import { el, replace } from '../dom.js';
+import { dollars, el, replace } from '../dom.js';
+import { FieldError, clearErrors, showError } from './estimate/fields.js';
+import { paymentPlanForm } from './estimate/payment.js';
+import { planForm } from './estimate/plan-form.js';
+import { results } from './estimate/results.js';
+import { servicesForm } from './estimate/services-form.js';
+import { decodeState, encodeState, isShared } from './estimate/share.js';
 
-export async function mount(root) {
-  replace(root, el('h2', {}, 'Estimate what you will owe'));
+/** The localStorage key of a saved plan (the only thing this view ever stores). */
+export const SAVED_PLAN_KEY = 'clearbill.estimate.plan';
+
+let view = null;
+let pendingPrefill = null;
+
+export async function mount(root, app) {
+  view = buildView(root, app);
+  if (pendingPrefill) {
+    view.prefill(pendingPrefill);
+    pendingPrefill = null;
+  } else if (isShared(location.hash)) {
+    await view.restore(location.hash);
+  } else {
+    view.loadSavedPlan();
+  }
+  window.addEventListener('hashchange', () => {
+    if (!isShared(location.hash)) return;
+    app.show('estimate');
+    view.restore(location.hash);
+  });
 }
 
-/** Pre-fills the services from a patient's reconciled lines (called by the reconcile view). */
-export function prefill() {}
+/**
+ * Pre-fills the services from a patient's reconciled lines (called by the
+ * reconcile view through app.openEstimate) and shows this view.
+ */
+export function prefill(services) {
+  if (view) view.prefill(services);
+  else pendingPrefill = services;
+}
+
+function buildView(root, app) {
+  const plan = planForm();
+  const services = servicesForm();
+  const payment = paymentPlanForm(app.call, { onShown: () => clearShareLink() });
+  let fileNotes = [];
+
+  // --- 1. The plan --------------------------------------------------------------------------
+  const savedStatus = el('p', { class: 'help', id: 'est-saved-status', 'aria-live': 'polite' });
+  const saveButton = el('button', { type: 'button', id: 'est-save-plan' }, 'Save my plan on this computer');
+  const forgetButton = el('button', { type: 'button', id: 'est-forget-plan' }, 'Forget my saved plan');
+
+  // --- 2. The services ----------------------------------------------------------------------
+  const fileInput = el('input', {
+    type: 'file',
+    id: 'est-bill-file',
+    accept: '.xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.tsv,.txt,.json',
+    'aria-describedby': 'est-bill-file-help',
+  });
+  const fileNotesNode = el('ul', { class: 'notes', id: 'est-file-notes', hidden: true });
+  const servicesError = el('p', { class: 'form-error', id: 'est-services-error', role: 'alert', hidden: true });
+  const addButton = el('button', { type: 'button', id: 'est-add-service' }, 'Add a service');
+
+  // --- the form -----------------------------------------------------------------------------
+  const formError = el('p', { class: 'form-error', id: 'est-form-error', role: 'alert', hidden: true });
+  const form = el(
+    'form',
+    { id: 'est-form', novalidate: true, 'aria-label': 'Your plan and your bill' },
+    el(
+      'section',
+      { class: 'step', 'aria-labelledby': 'est-plan-heading' },
+      el('h3', { id: 'est-plan-heading' }, '1. Your health plan'),
+      el(
+        'p',
+        { class: 'lead' },
+        'Your plan’s summary of benefits, insurance card or website has these numbers. Amounts are for this plan year.',
+      ),
+      plan.node,
+      el('div', { class: 'actions' }, saveButton, forgetButton),
+      savedStatus,
+    ),
+    el(
+      'section',
+      { class: 'step', 'aria-labelledby': 'est-services-heading' },
+      el('h3', { id: 'est-services-heading', tabindex: '-1' }, '2. Your bill, or the care you expect'),
+      el(
+        'p',
+        { class: 'lead' },
+        'List each service in the order you get it: what you pay for one can change what you pay for the next.',
+      ),
+      el(
+        'div',
+        { class: 'load-bill' },
+        el('label', { for: 'est-bill-file' }, 'Load a bill from a spreadsheet (xlsx, xls, ods or csv)'),
+        fileInput,
+        el(
+          'p',
+          { class: 'help', id: 'est-bill-file-help' },
+          'Columns such as Description, Category, Billed, Allowed and Network are read; the file stays on this computer.',
+        ),
+        fileNotesNode,
+      ),
+      services.node,
+      servicesError,
+      el('div', { class: 'actions' }, addButton),
+    ),
+    formError,
+    el('div', { class: 'actions submit' }, el('button', { type: 'submit', id: 'est-submit', class: 'primary' }, 'Show what I will owe')),
+  );
+
+  // --- 3. and 4. The answer, the payment plan, print and share ------------------------------
+  const heading = el('h3', { id: 'est-results-heading', tabindex: '-1' }, '3. What you will owe');
+  const stale = el(
+    'p',
+    { class: 'stale', hidden: true },
+    'You changed the details above: press “Show what I will owe” to update this estimate.',
+  );
+  const resultsBody = el('div', { id: 'est-results-body' });
+  const nothingToPay = el('p', { hidden: true, id: 'est-nothing-to-pay' }, 'You owe nothing, so no payment plan is needed.');
+  const paymentSection = el(
+    'section',
+    { class: 'step payment', 'aria-labelledby': 'est-payment-heading' },
+    el('h3', { id: 'est-payment-heading' }, '4. A payment plan'),
+    nothingToPay,
+    payment.node,
+  );
+  const shareButton = el('button', { type: 'button', id: 'est-share' }, 'Make a link to share');
+  const shareLink = el('input', { type: 'text', readonly: true, id: 'est-share-link', 'aria-describedby': 'est-share-help' });
+  const copyButton = el('button', { type: 'button', id: 'est-copy-link' }, 'Copy the link');
+  const shareBox = el(
+    'div',
+    { class: 'share-link', hidden: true },
+    el('label', { for: 'est-share-link' }, 'Link to this estimate'),
+    shareLink,
+    copyButton,
+    el(
+      'p',
+      { class: 'help', id: 'est-share-help' },
+      'The plan and the services are inside the link itself, after the “#”, which browsers never send to a server. Anyone you give the link to can read them.',
+    ),
+  );
+  const resultsSection = el(
+    'section',
+    { id: 'est-results', class: 'results', hidden: true, 'aria-labelledby': 'est-results-heading' },
+    heading,
+    stale,
+    resultsBody,
+    paymentSection,
+    el(
+      'section',
+      { class: 'step screen-only', 'aria-labelledby': 'est-share-heading' },
+      el('h3', { id: 'est-share-heading' }, 'Print or share'),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { type: 'button', id: 'est-print', on: { click: () => window.print() } }, 'Print this estimate'),
+        shareButton,
+      ),
+      shareBox,
+    ),
+  );
+
+  replace(
+    root,
+    el('h2', {}, 'Estimate what you will owe'),
+    el(
+      'p',
+      { class: 'intro' },
+      'Enter your health plan and your bill to see what you are likely to pay for each service, and why. ',
+      'Nothing you type leaves this computer.',
+    ),
+    form,
+    resultsSection,
+  );
+  services.set([]);
+
+  // --- behaviour ----------------------------------------------------------------------------
+
+  async function estimate({ focus = true } = {}) {
+    clearErrors(form);
+    hideError(formError);
+    hideError(servicesError);
+    let planJson;
+    try {
+      planJson = plan.read();
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      return fieldProblem(error.control, error.message);
+    }
+    const list = services.read();
+    if (list.length === 0) {
+      showMessage(servicesError, 'Add at least one service with a billed or an allowed amount.');
+      document.getElementById('est-service-1-description')?.focus();
+      return false;
+    }
+    let answer;
+    try {
+      answer = await app.call('estimate', [planJson, list]);
+    } catch (error) {
+      return estimateProblem(error.message);
+    }
+    replace(resultsBody, results(answer, { plan: planJson, services: list, notes: fileNotes }));
+    resultsSection.hidden = false;
+    stale.hidden = true;
+    clearShareLink();
+    const owes = answer.totals.patientPays !== '0.00';
+    nothingToPay.hidden = owes;
+    payment.node.hidden = !owes;
+    payment.setAmount(answer.totals.patientPays);
+    app.announce(`Estimate ready: you pay about ${dollars(answer.totals.patientPays)}.`);
+    if (focus) heading.focus();
+    return true;
+  }
+
+  /** A wasm error: next to its field when it names one, else above the button. */
+  function estimateProblem(message) {
+    const planField = /^plan field ([\w.]+): ([\s\S]*)$/.exec(message);
+    if (planField) {
+      const control = plan.control(planField[1]);
+      if (control) return fieldProblem(control, `${labelOf(control, planField[1])}: ${planField[2]}`);
+    }
+    const service = /service (\d+)/.exec(message);
+    if (service) {
+      const fieldName = /field (\w+)/.exec(message)?.[1] ?? /the (billed|allowed) amount/.exec(message)?.[1];
+      const found = services.rowOf(Number(service[1]), fieldName);
+      const text = sentence(message.replace(/^services: /, ''));
+      showMessage(servicesError, text);
+      if (found) {
+        found.control.setAttribute('aria-invalid', 'true');
+        found.control.focus();
+      }
+      app.announce(text);
+      return false;
+    }
+    showMessage(formError, sentence(message));
+    app.announce(sentence(message));
+    return false;
+  }
+
+  function fieldProblem(control, message) {
+    // A field inside closed copays or a hidden optional part is opened first.
+    control.closest('details')?.setAttribute('open', '');
+    showError(control, sentence(message));
+    control.focus();
+    app.announce(sentence(message));
+    return false;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    estimate();
+  });
+  // Results that no longer match the form say so, until the next estimate.
+  const markStale = () => {
+    if (!resultsSection.hidden) stale.hidden = false;
+  };
+  form.addEventListener('input', markStale);
+  form.addEventListener('change', markStale);
+
+  addButton.addEventListener('click', () => services.addRow());
+
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    if (!file) return;
+    hideError(servicesError);
+    app.announce(`Reading ${file.name}…`);
+    try {
+      const read = await app.call('readServices', [await file.arrayBuffer(), file.name]);
+      services.set(read.services);
+      fileNotes = read.notes;
+      replace(fileNotesNode, read.notes.map((note) => el('li', {}, note)));
+      fileNotesNode.hidden = read.notes.length === 0;
+      markStale();
+      app.announce(`${read.services.length} ${read.services.length === 1 ? 'service' : 'services'} read from ${file.name}.`);
+    } catch (error) {
+      showMessage(servicesError, error.message);
+      app.announce(`${file.name} could not be read.`);
+    } finally {
+      fileInput.value = '';
+    }
+  });
+
+  saveButton.addEventListener('click', () => {
+    clearErrors(form);
+    let planJson;
+    try {
+      planJson = plan.read();
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      return fieldProblem(error.control, error.message);
+    }
+    try {
+      localStorage.setItem(SAVED_PLAN_KEY, JSON.stringify(planJson));
+      savedStatus.textContent =
+        'Your plan is saved in this browser on this computer, and nowhere else. “Forget my saved plan” removes it.';
+    } catch {
+      savedStatus.textContent = 'This browser does not allow saving here; your plan was not saved.';
+    }
+    return true;
+  });
+
+  forgetButton.addEventListener('click', () => {
+    try {
+      localStorage.removeItem(SAVED_PLAN_KEY);
+    } catch {
+      // Storage that cannot be read holds nothing of ours.
+    }
+    savedStatus.textContent = 'Your saved plan is forgotten: nothing of it is stored in this browser.';
+  });
+
+  shareButton.addEventListener('click', async () => {
+    let state;
+    try {
+      state = { plan: plan.read(), services: services.read() };
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      return fieldProblem(error.control, error.message);
+    }
+    const pay = payment.shown();
+    if (pay) state.pay = pay;
+    const fragment = await encodeState(state);
+    shareLink.value = `${location.href.split('#')[0]}${fragment}`;
+    shareBox.hidden = false;
+    shareLink.focus();
+    shareLink.select();
+    app.announce('The link is ready: copy it and send it to whoever should see this estimate.');
+    return true;
+  });
+
+  copyButton.addEventListener('click', async () => {
+    shareLink.select();
+    try {
+      await navigator.clipboard.writeText(shareLink.value);
+      app.announce('The link is copied.');
+    } catch {
+      app.announce('Copying was not allowed here: the link is selected, press Ctrl+C (or ⌘C) to copy it.');
+    }
+  });
+
+  function clearShareLink() {
+    shareLink.value = '';
+    shareBox.hidden = true;
+  }
+
+  return {
+    prefill(list) {
+      services.set(list ?? []);
+      fileNotes = [];
+      fileNotesNode.hidden = true;
+      resultsSection.hidden = true;
+      app.show('estimate');
+      document.getElementById('est-services-heading').focus();
+      const n = list?.length ?? 0;
+      app.announce(`${n} ${n === 1 ? 'service is' : 'services are'} filled in from the reconciliation. Enter the patient’s plan, then press “Show what I will owe”.`);
+    },
+
+    async restore(hash) {
+      let state;
+      try {
+        state = await decodeState(hash);
+      } catch (error) {
+        showMessage(formError, sentence(error.message));
+        app.announce(sentence(error.message));
+        return;
+      }
+      plan.fill(state.plan);
+      services.set(state.services);
+      fileNotes = [];
+      fileNotesNode.hidden = true;
+      if ((await estimate({ focus: false })) && state.pay) await payment.restore(state.pay);
+    },
+
+    loadSavedPlan() {
+      let saved = null;
+      try {
+        saved = localStorage.getItem(SAVED_PLAN_KEY);
+      } catch {
+        return;
+      }
+      if (!saved) return;
+      try {
+        plan.fill(JSON.parse(saved));
+        savedStatus.textContent = 'Your saved plan is filled in. “Forget my saved plan” removes it from this browser.';
+      } catch {
+        savedStatus.textContent = 'A saved plan could not be read; save your plan again.';
+      }
+    },
+  };
+}
+
+/** What a control is called on screen, for an error message about it. */
+function labelOf(control, path) {
+  const label = control.id ? document.querySelector(`label[for="${control.id}"]`)?.textContent : null;
+  const name = label ?? control.getAttribute('aria-label') ?? path;
+  if (path.startsWith('outOfNetwork.')) return `Out of network, ${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+  return name;
+}
+
+function showMessage(node, text) {
+  node.textContent = text;
+  node.hidden = false;
+}
+
+function hideError(node) {
+  node.textContent = '';
+  node.hidden = true;
+}
+
+/** A message as a sentence: capital first letter, full stop at the end. */
+function sentence(text) {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?)"”]$/.test(capital) ? capital : `${capital}.`;
+}

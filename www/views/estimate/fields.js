@@ -1,0 +1,65 @@
+// Form fields of the estimate view: a label, the control, one line of plain
+// help, and a place for an error, all tied together with aria-describedby so
+// that a screen reader reads the help and the error with the field.
+
+import { el } from '../../dom.js';
+
+/**
+ * A labelled field: `field({ id, label, help, input })` where `input` is the
+ * control (built with el). Returns the wrapper; the control keeps its id.
+ */
+export function field({ id, label, help, input, extra = null, className = 'field' }) {
+  input.id = id;
+  describe(input, `${id}-help`);
+  return el(
+    'div',
+    { class: className },
+    el('label', { for: id }, label),
+    input,
+    extra,
+    el('p', { class: 'help', id: `${id}-help` }, help),
+    el('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
+  );
+}
+
+/** A money field: text, so that "$1,500" and "1500.00" both work; the wasm core reads it. */
+export function moneyInput(attrs = {}) {
+  return el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', ...attrs });
+}
+
+/** Adds an id to a control's aria-describedby. */
+export function describe(control, id) {
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  if (!ids.includes(id)) control.setAttribute('aria-describedby', [...ids, id].join(' '));
+}
+
+/**
+ * Marks a control as wrong and says why next to it. The message element is
+ * `${id}-error` when the field() helper made it, else `messageNode`.
+ */
+export function showError(control, message, messageNode = document.getElementById(`${control.id}-error`)) {
+  control.setAttribute('aria-invalid', 'true');
+  if (messageNode) {
+    messageNode.textContent = message;
+    messageNode.hidden = false;
+    if (!messageNode.id) messageNode.id = `${control.id}-error`;
+    describe(control, messageNode.id);
+  }
+}
+
+/** Clears every error shown inside `root`. */
+export function clearErrors(root) {
+  for (const control of root.querySelectorAll('[aria-invalid="true"]')) control.removeAttribute('aria-invalid');
+  for (const message of root.querySelectorAll('.field-error')) {
+    message.textContent = '';
+    message.hidden = true;
+  }
+}
+
+/** An Error that belongs to one control: the view shows it there and moves focus to it. */
+export class FieldError extends Error {
+  constructor(control, message) {
+    super(message);
+    this.control = control;
+  }
+}
