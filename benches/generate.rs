@@ -49,17 +49,98 @@ impl Rng {
 }
 
 const FIRST: [&str; 40] = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-    "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
-    "Daniel", "Lisa", "Matthew", "Nancy", "Anthony", "Betty", "Mark", "Sandra", "Jose", "Ashley", "Wei",
-    "Kimberly", "Andrew", "Emily", "Joshua", "Donna", "Kenneth", "Michelle", "Kevin", "Maria",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Jose",
+    "Ashley",
+    "Wei",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Donna",
+    "Kenneth",
+    "Michelle",
+    "Kevin",
+    "Maria",
 ];
 const LAST: [&str; 50] = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-    "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
-    "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green",
-    "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
 ];
 /// Payer name and the share of billed it usually allows (per mille).
 const PAYERS: [(&str, u64); 12] = [
@@ -230,7 +311,8 @@ fn charges(rng: &mut Rng, rows: usize) -> Vec<Charge> {
     while out.len() < rows {
         claim += 1 + rng.below(3);
         let patient = rng.below(patients as u64) as usize;
-        let payer = if rng.chance(30) { rng.below(2) as usize } else { rng.below(PAYERS.len() as u64) as usize };
+        let payer =
+            if rng.chance(30) { rng.below(2) as usize } else { rng.below(PAYERS.len() as u64) as usize };
         let dos = start + rng.below(730) as i64;
         let bill = dos + 1 + rng.below(14) as i64;
         let lines = 1 + rng.below(4) as u32;
@@ -239,7 +321,8 @@ fn charges(rng: &mut Rng, rows: usize) -> Vec<Charge> {
                 break;
             }
             let code = rng.below(CODES.len() as u64) as usize;
-            let modifier = if rng.chance(18) { Some(rng.below(MODIFIERS.len() as u64) as usize) } else { None };
+            let modifier =
+                if rng.chance(18) { Some(rng.below(MODIFIERS.len() as u64) as usize) } else { None };
             let units = if rng.chance(90) { 1 } else { 2 + rng.below(3) as u32 };
             let markup = 95 + rng.below(30) as i64; // percent of the fee
             let billed = CODES[code].1 as i64 * units as i64 * markup / 100;
@@ -375,8 +458,20 @@ fn payments(rng: &mut Rng, charges: &[Charge], rows: usize) -> Vec<Payment> {
     out
 }
 
-const CHARGE_HEADERS: [&str; 12] =
-    ["Claim #", "Line", "MRN", "Patient", "DOS", "Bill Date", "CPT", "Mod", "Units", "Payer", "Rendering Provider", "Charges"];
+const CHARGE_HEADERS: [&str; 12] = [
+    "Claim #",
+    "Line",
+    "MRN",
+    "Patient",
+    "DOS",
+    "Bill Date",
+    "CPT",
+    "Mod",
+    "Units",
+    "Payer",
+    "Rendering Provider",
+    "Charges",
+];
 const PAYMENT_HEADERS: [&str; 12] = [
     "Claim #",
     "Patient",
@@ -430,7 +525,11 @@ fn payment_cells(p: &Payment) -> [String; 12] {
     ]
 }
 
-fn write_csv(path: &Path, headers: &[&str; 12], rows: impl Iterator<Item = [String; 12]>) -> Result<(), String> {
+fn write_csv(
+    path: &Path,
+    headers: &[&str; 12],
+    rows: impl Iterator<Item = [String; 12]>,
+) -> Result<(), String> {
     let mut w = csv::Writer::from_path(path).map_err(|e| e.to_string())?;
     w.write_record(headers).map_err(|e| e.to_string())?;
     for r in rows {
@@ -533,7 +632,9 @@ fn main() {
         let payments_path = out.join(format!("payments-{rows}.{format}"));
         let result = match format.as_str() {
             "csv" => write_csv(&charges_path, &CHARGE_HEADERS, charge_rows.iter().map(charge_cells))
-                .and_then(|_| write_csv(&payments_path, &PAYMENT_HEADERS, payment_rows.iter().map(payment_cells))),
+                .and_then(|_| {
+                    write_csv(&payments_path, &PAYMENT_HEADERS, payment_rows.iter().map(payment_cells))
+                }),
             "xlsx" => write_charges_xlsx(&charges_path, &charge_rows)
                 .and_then(|_| write_payments_xlsx(&payments_path, &payment_rows))
                 .map_err(|e| e.to_string()),

@@ -7,7 +7,8 @@
 //! prints one JSON object: every run's milliseconds, the process's peak RSS,
 //! and the summary's line count as a check that the work was done. With
 //! `--phases`, one more run times each step separately (reading each table,
-//! turning cells into rows, reconciling) for profiling.
+//! turning cells into rows, reconciling) for profiling; with `--floor` (xlsx
+//! only), it also times `table::floor::xlsx_floor` over both files.
 
 use std::time::Instant;
 
@@ -43,14 +44,16 @@ fn main() {
         .unwrap_or(3usize);
     let files: Vec<&String> = files.into_iter().filter(|f| f.parse::<usize>().is_err()).collect();
     let (Some(charges_path), Some(payments_path)) = (files.first(), files.get(1)) else {
-        eprintln!("usage: bench_native CHARGES PAYMENTS [--runs N] [--phases]");
+        eprintln!("usage: bench_native CHARGES PAYMENTS [--runs N] [--phases] [--floor]");
         std::process::exit(2);
     };
     let read = |p: &str| std::fs::read(p).unwrap_or_else(|e| panic!("{p}: {e}"));
     let (charges, payments) = (read(charges_path), read(payments_path));
     let charge_input = FileInput { bytes: &charges, name: name_of(charges_path), sheet: None, mapping: None };
-    let payment_input = FileInput { bytes: &payments, name: name_of(payments_path), sheet: None, mapping: None };
-    let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(), tolerance: Money::ZERO };
+    let payment_input =
+        FileInput { bytes: &payments, name: name_of(payments_path), sheet: None, mapping: None };
+    let options =
+        Options { as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(), tolerance: Money::ZERO };
     let limits = Limits::default();
 
     let mut times = Vec::new();
@@ -61,6 +64,18 @@ fn main() {
             .unwrap_or_else(|e| panic!("{e}"));
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         lines = report.lines.len();
+    }
+    let mut floor = String::new();
+    if args.iter().any(|a| a == "--floor") {
+        let mut floor_times = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            for bytes in [&charges, &payments] {
+                clearbill::table::floor::xlsx_floor(bytes).unwrap_or_else(|e| panic!("{e}"));
+            }
+            floor_times.push(format!("{:.1}", start.elapsed().as_secs_f64() * 1000.0));
+        }
+        floor = format!(", \"floorMs\": [{}]", floor_times.join(", "));
     }
     let mut phases = String::new();
     if args.iter().any(|a| a == "--phases") {
@@ -94,5 +109,9 @@ fn main() {
         );
     }
     let list: Vec<String> = times.iter().map(|t| format!("{t:.1}")).collect();
-    println!("{{\"ms\": [{}], \"peakRssKiB\": {}, \"lines\": {lines}{phases}}}", list.join(", "), peak_rss_kib());
+    println!(
+        "{{\"ms\": [{}], \"peakRssKiB\": {}, \"lines\": {lines}{phases}{floor}}}",
+        list.join(", "),
+        peak_rss_kib()
+    );
 }

@@ -12,6 +12,7 @@
 //! [`Money`], dates per column with one day/month order, identifiers
 //! normalised for matching, reason codes as lists.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -69,7 +70,7 @@ pub struct Id {
 
 impl Id {
     pub fn new(text: &str) -> Option<Id> {
-        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = collapse_spaces(text);
         if shown.is_empty() {
             return None;
         }
@@ -80,18 +81,27 @@ impl Id {
             } else {
                 t.to_string()
             }
+        } else if shown.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            shown.to_string() // already folded: to_lowercase would copy it unchanged
         } else {
             shown.to_lowercase()
         };
-        Some(Id { shown, key })
+        Some(Id { shown: shown.into_owned(), key })
     }
 
     /// Procedure codes and modifiers compare upper-cased; `99213 ` = `99213`.
     pub fn code(text: &str) -> Option<Id> {
-        let mut id = Id::new(text)?;
-        id.shown = id.shown.to_uppercase();
-        id.key = id.shown.replace(' ', "");
-        Some(id)
+        let collapsed = collapse_spaces(text);
+        if collapsed.is_empty() {
+            return None;
+        }
+        let shown = if collapsed.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+            collapsed.into_owned() // already upper-case
+        } else {
+            collapsed.to_uppercase()
+        };
+        let key = if shown.contains(' ') { shown.replace(' ', "") } else { shown.clone() };
+        Some(Id { shown, key })
     }
 
     /// Modifier lists compare as sets written one way: `25, 59` = `25 59` = `25/59`.
@@ -112,17 +122,51 @@ impl Id {
 
     /// Patient names match whatever the order: `Lee, Ann` = `ANN LEE`.
     pub fn name(text: &str) -> Option<Id> {
-        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut words: Vec<String> = shown
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let shown = collapse_spaces(text);
+        let mut words: Vec<&str> =
+            shown.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         if words.is_empty() {
             return None;
         }
-        words.sort();
-        Some(Id { shown, key: words.join(" ") })
+        let key = if shown.is_ascii() {
+            // The same order as sorting the lower-cased words, without a copy of each.
+            words.sort_by(|a, b| {
+                a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+            });
+            let mut key = String::with_capacity(shown.len());
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    key.push(' ');
+                }
+                key.extend(w.bytes().map(|c| char::from(c.to_ascii_lowercase())));
+            }
+            key
+        } else {
+            let mut lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            lower.sort();
+            lower.join(" ")
+        };
+        Some(Id { shown: shown.into_owned(), key })
+    }
+}
+
+/// `text` with its ends trimmed and inner runs of whitespace collapsed to one
+/// space (what `split_whitespace` + `join(" ")` gives), borrowed when it is
+/// already so, as almost every cell is.
+fn collapse_spaces(text: &str) -> Cow<'_, str> {
+    let mut after_space = true; // a space at the start is not allowed either
+    let collapsed = text.chars().all(|c| {
+        if c == ' ' {
+            !std::mem::replace(&mut after_space, true)
+        } else {
+            after_space = false;
+            !c.is_whitespace()
+        }
+    }) && !(after_space && !text.is_empty());
+    if collapsed {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 
@@ -459,13 +503,16 @@ pub fn read_cell(
             CellRef::Empty | CellRef::Error(_) => Ok(None),
         },
         ValueKind::ReasonList => {
-            let text = cell.display();
+            let text = cell_text(cell);
             carc::parse_list(&text)
                 .map(|r| (!r.is_empty()).then_some(Value::Reasons(r)))
                 .map_err(|e| e.to_string())
         }
         ValueKind::Id => {
-            let text = id_text(cell);
+            let text = match cell {
+                CellRef::Text(t) => Cow::Borrowed(t),
+                other => Cow::Owned(id_text(other)),
+            };
             let id = match role {
                 Role::Code => Id::code(&text),
                 Role::Modifier => Id::modifiers(&text),
@@ -474,14 +521,22 @@ pub fn read_cell(
             Ok(id.map(Value::Id))
         }
         ValueKind::Text => {
-            let text = cell.display();
-            let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            Ok((!t.is_empty()).then_some(Value::Text(t)))
+            let text = cell_text(cell);
+            let t = collapse_spaces(&text);
+            Ok((!t.is_empty()).then(|| Value::Text(t.into_owned())))
         }
         ValueKind::Count => {
             let text = cell.display();
             Ok((!text.trim().is_empty()).then(|| Value::Count(text.trim().to_string())))
         }
+    }
+}
+
+/// A cell as text, borrowed when it is text already.
+fn cell_text<'c>(cell: CellRef<'c>) -> Cow<'c, str> {
+    match cell {
+        CellRef::Text(t) => Cow::Borrowed(t),
+        other => Cow::Owned(other.display()),
     }
 }
 
@@ -585,14 +640,19 @@ impl<'r, 'a> RowReader<'r, 'a> {
     }
 
     fn keys(&mut self) -> Result<Keys, Rejected> {
-        let patient_name = match self.text(Role::PatientName)? {
-            Some(n) => Id::name(&n),
-            None => {
-                let first = self.text(Role::PatientFirstName)?;
-                let last = self.text(Role::PatientLastName)?;
-                let joined = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                Id::name(&joined)
-            }
+        let name_cell = self.ctx.mapping.column(Role::PatientName).map(|c| self.row.get(c));
+        let patient_name = match name_cell {
+            // The name straight from the cell: the same as reading its text first, without the copy.
+            Some(CellRef::Text(t)) if !t.trim().is_empty() => Id::name(t),
+            _ => match self.text(Role::PatientName)? {
+                Some(n) => Id::name(&n),
+                None => {
+                    let first = self.text(Role::PatientFirstName)?;
+                    let last = self.text(Role::PatientLastName)?;
+                    let joined = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                    Id::name(&joined)
+                }
+            },
         };
         Ok(Keys {
             claim: self.id(Role::ClaimId)?,

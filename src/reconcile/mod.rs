@@ -25,13 +25,14 @@ pub mod status;
 pub mod summary;
 pub mod worklist;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::carc::ReasonCode;
 use crate::columns::{Mapping, MappingOverride, Role};
+use crate::hashing::FastMap;
 use crate::money::Money;
 use crate::records::{self, ChargeRow, FeeRow, FileKind, InputError, PaymentRow, Records, Rejected, Remit};
 use crate::table::dates::{days_between, iso};
@@ -44,7 +45,7 @@ pub use worklist::WorkItem;
 
 use fees::FeeSchedule;
 use line::{Group, LineContext};
-use matching::{Explainer, MatchKey, MissingKey};
+use matching::{Explainer, MissingKey};
 use status::Tolerance;
 use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
 
@@ -324,14 +325,19 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
 
     // 1. Group charge rows into lines, in the order of their first row.
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut index: HashMap<MatchKey, usize> = HashMap::new();
+    let mut index: FastMap<Box<str>, usize> = FastMap::default();
+    let mut key = String::new();
     for row in &charges.rows {
-        match level.key(&row.keys) {
-            Ok(key) => {
-                let i = *index.entry(key).or_insert_with(|| {
-                    groups.push(Group::default());
-                    groups.len() - 1
-                });
+        match level.write_key(&row.keys, &mut key) {
+            Ok(()) => {
+                let i = match index.get(key.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        groups.push(Group::default());
+                        index.insert(key.as_str().into(), groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
                 groups[i].charges.push(row);
             }
             // Without a key, a row cannot be matched: in matched mode that
@@ -351,19 +357,21 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     // 2. Attach each payment row to its line, or explain why it has none.
     // A claim-level row of an 835 (a claim paid without service lines, or
     // claim adjustments) has no code: it applies to the claim's first line.
-    let mut first_line_of_claim: HashMap<&str, usize> = HashMap::new();
+    let mut first_line_of_claim: FastMap<&str, usize> = FastMap::default();
     for (i, g) in groups.iter().enumerate() {
         if let Some(c) = g.charges.first().and_then(|c| c.keys.claim.as_ref()) {
             first_line_of_claim.entry(c.key.as_str()).or_insert(i);
         }
     }
-    let explainer = Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c| &c.keys)));
-    let mut unmatched: Vec<UnmatchedPayment> = Vec::new();
+    let mut unmatched_rows: Vec<(&str, &PaymentRow)> = Vec::new();
     let mut claim_level_applied = 0usize;
     for records in &payment_records {
         for p in &records.rows {
             counts.payments += 1;
-            let by_key = level.key(&p.keys).ok().and_then(|k| index.get(&k)).copied();
+            let by_key = match level.write_key(&p.keys, &mut key) {
+                Ok(()) => index.get(key.as_str()).copied(),
+                Err(_) => None,
+            };
             let by_claim = || {
                 let claim = p.keys.claim.as_ref()?;
                 (p.claim_level && level != MatchLevel::None)
@@ -376,15 +384,22 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
                     }
                     groups[i].payments.push(p)
                 }
-                None => unmatched.push(unmatched_payment(
-                    &records.name,
-                    p,
-                    explainer.explain(&p.keys),
-                    options.as_of,
-                )),
+                None => unmatched_rows.push((records.name.as_str(), p)),
             }
         }
     }
+    drop(index);
+    // The explanations need every charge's coarser keys: built only when some payment matched nothing.
+    let unmatched: Vec<UnmatchedPayment> = if unmatched_rows.is_empty() {
+        Vec::new()
+    } else {
+        let explainer =
+            Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c: &&ChargeRow| &c.keys)));
+        unmatched_rows
+            .into_iter()
+            .map(|(file, p)| unmatched_payment(file, p, explainer.explain(&p.keys), options.as_of))
+            .collect()
+    };
     if claim_level_applied > 0 {
         notes.push(format!(
             "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
