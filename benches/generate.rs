@@ -346,7 +346,7 @@ fn charges(rng: &mut Rng, rows: usize) -> Vec<Charge> {
 
 fn payments(rng: &mut Rng, charges: &[Charge], rows: usize) -> Vec<Payment> {
     let mut out: Vec<Payment> = Vec::with_capacity(rows + 8);
-    let mut remit = |c: &Charge, rng: &mut Rng, out: &mut Vec<Payment>| {
+    let remit = |c: &Charge, rng: &mut Rng, out: &mut Vec<Payment>| {
         let rate = PAYERS[c.payer].1 as i64;
         let allowed = c.billed * rate / 1000;
         let paid_date = c.bill + 14 + rng.below(60) as i64;
@@ -375,12 +375,12 @@ fn payments(rng: &mut Rng, charges: &[Charge], rows: usize) -> Vec<Payment> {
             return;
         }
         let pr = if rng.chance(55) { allowed * (10 + rng.below(20) as i64) / 100 } else { 0 };
-        let (pr_code, pr_text) = match rng.below(3) {
-            0 => ("PR-1", "deductible"),
-            1 => ("PR-2", "coinsurance"),
-            _ => ("PR-3", "copay"),
+        // Deductible, coinsurance or copay.
+        let pr_code = match rng.below(3) {
+            0 => "PR-1",
+            1 => "PR-2",
+            _ => "PR-3",
         };
-        let _ = pr_text;
         let mut paid = allowed - pr;
         if draw < 24 {
             paid -= paid * (5 + rng.below(20) as i64) / 100; // underpaid

@@ -155,14 +155,18 @@ impl Id {
 /// already so, as almost every cell is.
 fn collapse_spaces(text: &str) -> Cow<'_, str> {
     let mut after_space = true; // a space at the start is not allowed either
-    let collapsed = text.chars().all(|c| {
+    let mut collapsed = true;
+    for c in text.chars() {
         if c == ' ' {
-            !std::mem::replace(&mut after_space, true)
+            collapsed &= !after_space;
+            after_space = true;
         } else {
+            collapsed &= !c.is_whitespace();
             after_space = false;
-            !c.is_whitespace()
         }
-    }) && !(after_space && !text.is_empty());
+    }
+    // No space at the end either (an empty text is fine).
+    collapsed &= !after_space || text.is_empty();
     if collapsed {
         Cow::Borrowed(text)
     } else {
@@ -309,12 +313,24 @@ pub fn load(
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Table, InputError> {
+    load_with_progress(bytes, file_name, sheet, overrides, limits, &mut |_| {})
+}
+
+/// [`load`], calling `progress` with the share of the sheet read so far (0 to 1).
+pub fn load_with_progress(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+    progress: &mut dyn FnMut(f32),
+) -> Result<Table, InputError> {
     let table_err = |source| InputError::Table { file: file_name.to_string(), source };
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
     let sheet = match sheet {
-        Some(name) => workbook.read(Some(name)).map_err(table_err)?,
-        None => first_sheet_with_header(&mut workbook, &sheets).map_err(table_err)?,
+        Some(name) => workbook.read_with_progress(Some(name), progress).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, progress).map_err(table_err)?,
     };
     let layout = columns::detect(&sheet).ok_or_else(|| InputError::NoHeader {
         file: file_name.to_string(),
@@ -335,10 +351,11 @@ pub fn load(
 fn first_sheet_with_header(
     workbook: &mut table::Workbook<'_>,
     names: &[String],
+    progress: &mut dyn FnMut(f32),
 ) -> Result<Sheet, TableError> {
     let mut first = None;
     for name in names {
-        let sheet = workbook.read(Some(name))?;
+        let sheet = workbook.read_with_progress(Some(name), progress)?;
         if columns::detect(&sheet).is_some() {
             return Ok(sheet);
         }

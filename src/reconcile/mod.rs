@@ -211,34 +211,45 @@ pub fn reconcile_files_with_progress(
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
     let single = payments.is_empty();
-    // Reading dominates; share 90% of the bar among the files by size.
-    let total_bytes: usize = charges.bytes.len()
+    // Reading dominates; share 80% of the bar among the files by size.
+    let total_bytes = (charges.bytes.len()
         + payments.iter().map(|p| p.bytes.len()).sum::<usize>()
-        + fees.map_or(0, |f| f.bytes.len());
-    let mut done_bytes = 0usize;
-    let mut reading = |name: &str, len: usize| {
-        let pct = (done_bytes * 90).checked_div(total_bytes.max(1)).unwrap_or(0);
-        progress(&format!("Reading {name}"), pct.min(90) as u8);
-        done_bytes += len;
+        + fees.map_or(0, |f| f.bytes.len()))
+    .max(1);
+    let done_bytes = std::cell::Cell::new(0usize);
+    // Reads one file's sheet, telling `progress` how far along it is, and
+    // hands the table to `rows`, which turns it into records; the sheet is
+    // dropped as soon as its rows are read.
+    let read_file = |f: &FileInput<'_>, progress: &mut dyn FnMut(&str, u8)| {
+        let start = done_bytes.get() as f32 * 80.0 / total_bytes as f32;
+        let share = f.bytes.len() as f32 * 80.0 / total_bytes as f32;
+        done_bytes.set(done_bytes.get() + f.bytes.len());
+        let message = format!("Reading {}", f.name);
+        progress(&message, start as u8);
+        let table = records::load_with_progress(f.bytes, f.name, f.sheet, f.mapping, limits, &mut |read| {
+            progress(&message, (start + share * 0.8 * read) as u8)
+        })?;
+        progress(&format!("Reading the rows of {}", f.name), (start + share * 0.8) as u8);
+        Ok::<_, InputError>(table)
     };
-    let load = |f: &FileInput<'_>| records::load(f.bytes, f.name, f.sheet, f.mapping, limits);
-    reading(charges.name, charges.bytes.len());
-    let charge_table = load(charges)?;
+    let charge_table = read_file(charges, progress)?;
     let charge_records = records::read_charges(&charge_table, single)?;
+    let records::Table { mapping: charge_mapping, .. } = charge_table;
     let payments = if single {
         None
     } else {
         let mut loaded = Payments::default();
         let mut roles: Option<BTreeSet<Role>> = None;
         for p in payments {
-            reading(p.name, p.bytes.len());
             let mapped = if crate::x12::looks_like_x12(p.bytes) {
+                progress(&format!("Reading {}", p.name), (done_bytes.get() * 80 / total_bytes) as u8);
+                done_bytes.set(done_bytes.get() + p.bytes.len());
                 let (records, remittance) = records::read_835(p.bytes, p.name)?;
                 add_remittance(&mut loaded, p.name, &remittance);
                 loaded.records.push(records);
                 records::roles_835()
             } else {
-                let table = load(p)?;
+                let table = read_file(p, progress)?;
                 loaded.records.push(records::read_payments(&table)?);
                 table.mapping.roles().map(|(r, _)| r).collect()
             };
@@ -251,15 +262,11 @@ pub fn reconcile_files_with_progress(
         Some(loaded)
     };
     let fees = match fees {
-        Some(f) => {
-            reading(f.name, f.bytes.len());
-            Some(records::read_fees(&load(f)?)?)
-        }
+        Some(f) => Some(records::read_fees(&read_file(f, progress)?)?),
         None => None,
     };
-    progress("Matching payments to charges", 90);
-    let inputs = Inputs { charges: charge_records, charge_mapping: charge_table.mapping, payments, fees };
-    let report = reconcile(inputs, options);
+    let inputs = Inputs { charges: charge_records, charge_mapping, payments, fees };
+    let report = reconcile_with_progress(inputs, options, progress);
     progress("Done", 100);
     Ok(report)
 }
@@ -294,6 +301,12 @@ fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::
 
 /// Reconciles rows that are already read.
 pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
+    reconcile_with_progress(inputs, options, &mut |_, _| {})
+}
+
+/// [`reconcile`], telling `progress` which step it is on (80–99% of the bar).
+fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn FnMut(&str, u8)) -> Report {
+    progress("Matching payments to charges", 80);
     let Inputs { charges, charge_mapping, payments, fees } = inputs;
     let single = payments.is_none();
     let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
@@ -407,6 +420,7 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     }
 
     // 3. Figures per line.
+    progress("Working out each line", 88);
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     if let Some(s) = &schedule {
         for (first, again) in &s.conflicts {
@@ -423,6 +437,7 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     counts.charges = lines.iter().map(|l| l.charge_rows.len()).sum();
     counts.rejected = rejected.len();
 
+    progress("Totals, aging and the worklist", 95);
     notes.extend(date_notes(&lines, options.as_of));
     let mut totals = Totals::of(&lines, &unmatched);
     totals.provider_adjustments = provider_adjustments.iter().map(|a| a.amount).sum();
