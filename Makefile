@@ -4,7 +4,7 @@
 #   make test    install what is missing, run every check and test (what CI runs: .ci/run)
 #   make build   the native CLI (target/release/clearbill), the wasm package (www/pkg/) and the
 #                offline single-file app (dist/clearbill.html)
-#   make bench   the benchmarks
+#   make bench   the benchmarks (benches/, results in BENCH.md)
 #   make help    every target
 #
 # Every install step checks first and skips what is present, so these are cheap to repeat.
@@ -42,19 +42,21 @@ WASM_PKG := www/pkg/clearbill_bg.wasm
 # The whole app in one HTML file that works opened from disk (tools/single_file.mjs).
 SINGLE_FILE := dist/clearbill.html
 WWW_SOURCES := $(shell find www -type f -not -path 'www/pkg/*')
+BENCH_DIR := benches/data
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
 # The tests that run in the browser are tests/wasm*.rs (the other integration tests read files
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools \
-	cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e clean distclean
+.PHONY: help build serve test bench bench-quick bench-data tools rust-tools wasm-tools node-tools \
+	browser-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e clean distclean
 
 help:
 	@echo 'make serve       install what is missing, build the page, serve it on http://localhost:$(PORT)'
 	@echo 'make test        install what is missing; fmt-check, clippy, test-rust, wasm, test-wasm, e2e'
 	@echo 'make build       cli + wasm + single-file'
-	@echo 'make bench       the benchmarks (benches/)'
+	@echo 'make bench       the benchmarks: generate benches/data/ once, time everything, rewrite BENCH.md'
+	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
 	@echo 'make cli         target/release/clearbill'
 	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
@@ -77,12 +79,25 @@ serve: wasm
 test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'
 
-bench: rust-tools
-	@if compgen -G 'benches/*.rs' >/dev/null; then \
-		cargo bench; \
-	else \
-		echo 'No benchmarks yet: add them under benches/ and `make bench` runs them.'; \
-	fi
+# benches/run.mjs times everything on the generated files and rewrites BENCH.md (a full run
+# takes about 10 minutes on 2 cores; the 1M-row files are generated once and reused).
+bench: cli wasm bench-data node-tools browser-tools
+	cargo build --release --example bench_native
+	node benches/run.mjs
+
+# The same harness on the 10k-row files: a quick check that it works (BENCH.md says --quick).
+bench-quick: cli wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx
+	cargo build --release --example bench_native
+	node benches/run.mjs --quick --runs 1
+
+bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-1000000.csv
+
+# Seeded: the same rows always give the same files (charges-N.* and payments-N.*).
+$(BENCH_DIR)/charges-%.xlsx: benches/generate.rs | rust-tools
+	cargo run --release --example bench_generate -- --rows $* --format xlsx --out $(BENCH_DIR)
+
+$(BENCH_DIR)/charges-%.csv: benches/generate.rs | rust-tools
+	cargo run --release --example bench_generate -- --rows $* --format csv --out $(BENCH_DIR)
 
 # ---------------------------------------------------------------------------------------------
 # Installing what is missing.

@@ -31,14 +31,10 @@ pub enum Group {
 
 impl Group {
     pub fn from_code(s: &str) -> Option<Group> {
-        match s.to_ascii_uppercase().as_str() {
-            "CO" => Some(Group::Co),
-            "PR" => Some(Group::Pr),
-            "OA" => Some(Group::Oa),
-            "PI" => Some(Group::Pi),
-            "CR" => Some(Group::Cr),
-            _ => None,
-        }
+        // Compared without upper-casing a copy: this runs for every token of every reason list.
+        [Group::Co, Group::Pr, Group::Oa, Group::Pi, Group::Cr]
+            .into_iter()
+            .find(|g| g.code().eq_ignore_ascii_case(s))
     }
 
     pub fn code(self) -> &'static str {

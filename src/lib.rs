@@ -23,12 +23,14 @@
 //! | [`export`] | §6 | report → CSV and xlsx, safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
+//! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 
 pub mod carc;
 pub mod columns;
 pub mod estimate;
 pub mod export;
+pub mod hashing;
 pub mod inspect;
 pub mod money;
 pub mod reconcile;

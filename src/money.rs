@@ -118,6 +118,20 @@ impl Money {
         if !value.is_finite() || value.abs() > MAX_ABS_DOLLARS as f64 {
             return Err(MoneyError::TooLarge(value.to_string()));
         }
+        // Most cells hold whole cents: then the shortest decimal is the
+        // whole number of cents with its trailing zeros dropped (below a
+        // trillion dollars, doubles are closer together than a cent, so no
+        // other decimal of at most two places reads back to the same float).
+        let cents = (value * 100.0).round();
+        if cents / 100.0 == value {
+            let cents = cents as i64;
+            let exact = match (cents % 10, cents % 100) {
+                (_, 0) => Decimal::new(cents / 100, 0),
+                (0, _) => Decimal::new(cents / 10, 1),
+                _ => Decimal::new(cents, 2),
+            };
+            return Ok(ReadAmount { money: Money::from_decimal(exact), rounded_from: None });
+        }
         // Rust prints a float as the shortest decimal that reads back to the
         // same float; `Decimal::from_f64` does not always (4268118.73 became
         // 4268118.730000001). Tiny values that print too long fall back to it.
@@ -137,6 +151,9 @@ impl Money {
     /// spaces around. Everything else is an error that quotes the text; we do not
     /// guess (`1.234,50` could be either of two amounts).
     pub fn parse(text: &str) -> Result<Option<ReadAmount>, MoneyError> {
+        if let Some(exact) = plain_cents(text) {
+            return Ok(Some(ReadAmount { money: Money::from_decimal(exact), rounded_from: None }));
+        }
         let trimmed = trim_spaces(text);
         if trimmed.is_empty() || is_no_value_dash(trimmed) {
             return Ok(None);
@@ -193,6 +210,33 @@ impl Money {
         }
         Ok(Some(ReadAmount::from_exact(exact)))
     }
+}
+
+/// The common form `-1234.50` (an optional minus, up to 12 digits, up to two
+/// decimals) read straight from the bytes, as the full parser would read it:
+/// the same digits and the same scale. Anything else is `None`.
+fn plain_cents(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (int_part, frac_part) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &[][..]),
+    };
+    let has_dot = int_part.len() < body.len();
+    if int_part.is_empty()
+        || int_part.len() > 12
+        || frac_part.len() > 2
+        || (has_dot && frac_part.is_empty())
+        || !int_part.iter().chain(frac_part).all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mantissa = int_part.iter().chain(frac_part).fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    let exact = Decimal::new(if negative { -mantissa } else { mantissa }, frac_part.len() as u32);
+    (exact.abs() <= Decimal::from(MAX_ABS_DOLLARS)).then_some(exact)
 }
 
 /// Spaces that exports put around numbers: ASCII whitespace, no-break space
@@ -315,17 +359,31 @@ impl Add for Money {
     }
 }
 
+impl Money {
+    /// A result of exact arithmetic on whole cents: rounding would change
+    /// nothing, so only `-0.00` needs care (it becomes `0.00`).
+    fn exact(value: Decimal) -> Money {
+        if value.scale() > 2 {
+            Money::from_decimal(value)
+        } else if value.is_zero() {
+            Money::ZERO
+        } else {
+            Money(value)
+        }
+    }
+}
+
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money::from_decimal(self.0 - rhs.0)
+        Money::exact(self.0 - rhs.0)
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money::from_decimal(-self.0)
+        Money::exact(-self.0)
     }
 }
 

@@ -12,6 +12,7 @@
 //! [`Money`], dates per column with one day/month order, identifiers
 //! normalised for matching, reason codes as lists.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -69,7 +70,7 @@ pub struct Id {
 
 impl Id {
     pub fn new(text: &str) -> Option<Id> {
-        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = collapse_spaces(text);
         if shown.is_empty() {
             return None;
         }
@@ -80,18 +81,27 @@ impl Id {
             } else {
                 t.to_string()
             }
+        } else if shown.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            shown.to_string() // already folded: to_lowercase would copy it unchanged
         } else {
             shown.to_lowercase()
         };
-        Some(Id { shown, key })
+        Some(Id { shown: shown.into_owned(), key })
     }
 
     /// Procedure codes and modifiers compare upper-cased; `99213 ` = `99213`.
     pub fn code(text: &str) -> Option<Id> {
-        let mut id = Id::new(text)?;
-        id.shown = id.shown.to_uppercase();
-        id.key = id.shown.replace(' ', "");
-        Some(id)
+        let collapsed = collapse_spaces(text);
+        if collapsed.is_empty() {
+            return None;
+        }
+        let shown = if collapsed.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+            collapsed.into_owned() // already upper-case
+        } else {
+            collapsed.to_uppercase()
+        };
+        let key = if shown.contains(' ') { shown.replace(' ', "") } else { shown.clone() };
+        Some(Id { shown, key })
     }
 
     /// Modifier lists compare as sets written one way: `25, 59` = `25 59` = `25/59`.
@@ -112,17 +122,55 @@ impl Id {
 
     /// Patient names match whatever the order: `Lee, Ann` = `ANN LEE`.
     pub fn name(text: &str) -> Option<Id> {
-        let shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut words: Vec<String> = shown
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let shown = collapse_spaces(text);
+        let mut words: Vec<&str> =
+            shown.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         if words.is_empty() {
             return None;
         }
-        words.sort();
-        Some(Id { shown, key: words.join(" ") })
+        let key = if shown.is_ascii() {
+            // The same order as sorting the lower-cased words, without a copy of each.
+            words.sort_by(|a, b| {
+                a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+            });
+            let mut key = String::with_capacity(shown.len());
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    key.push(' ');
+                }
+                key.extend(w.bytes().map(|c| char::from(c.to_ascii_lowercase())));
+            }
+            key
+        } else {
+            let mut lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            lower.sort();
+            lower.join(" ")
+        };
+        Some(Id { shown: shown.into_owned(), key })
+    }
+}
+
+/// `text` with its ends trimmed and inner runs of whitespace collapsed to one
+/// space (what `split_whitespace` + `join(" ")` gives), borrowed when it is
+/// already so, as almost every cell is.
+fn collapse_spaces(text: &str) -> Cow<'_, str> {
+    let mut after_space = true; // a space at the start is not allowed either
+    let mut collapsed = true;
+    for c in text.chars() {
+        if c == ' ' {
+            collapsed &= !after_space;
+            after_space = true;
+        } else {
+            collapsed &= !c.is_whitespace();
+            after_space = false;
+        }
+    }
+    // No space at the end either (an empty text is fine).
+    collapsed &= !after_space || text.is_empty();
+    if collapsed {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 
@@ -265,12 +313,24 @@ pub fn load(
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Table, InputError> {
+    load_with_progress(bytes, file_name, sheet, overrides, limits, &mut |_| {})
+}
+
+/// [`load`], calling `progress` with the share of the sheet read so far (0 to 1).
+pub fn load_with_progress(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+    progress: &mut dyn FnMut(f32),
+) -> Result<Table, InputError> {
     let table_err = |source| InputError::Table { file: file_name.to_string(), source };
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
     let sheet = match sheet {
-        Some(name) => workbook.read(Some(name)).map_err(table_err)?,
-        None => first_sheet_with_header(&mut workbook, &sheets).map_err(table_err)?,
+        Some(name) => workbook.read_with_progress(Some(name), progress).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, progress).map_err(table_err)?,
     };
     let layout = columns::detect(&sheet).ok_or_else(|| InputError::NoHeader {
         file: file_name.to_string(),
@@ -291,10 +351,11 @@ pub fn load(
 fn first_sheet_with_header(
     workbook: &mut table::Workbook<'_>,
     names: &[String],
+    progress: &mut dyn FnMut(f32),
 ) -> Result<Sheet, TableError> {
     let mut first = None;
     for name in names {
-        let sheet = workbook.read(Some(name))?;
+        let sheet = workbook.read_with_progress(Some(name), progress)?;
         if columns::detect(&sheet).is_some() {
             return Ok(sheet);
         }
@@ -459,13 +520,16 @@ pub fn read_cell(
             CellRef::Empty | CellRef::Error(_) => Ok(None),
         },
         ValueKind::ReasonList => {
-            let text = cell.display();
+            let text = cell_text(cell);
             carc::parse_list(&text)
                 .map(|r| (!r.is_empty()).then_some(Value::Reasons(r)))
                 .map_err(|e| e.to_string())
         }
         ValueKind::Id => {
-            let text = id_text(cell);
+            let text = match cell {
+                CellRef::Text(t) => Cow::Borrowed(t),
+                other => Cow::Owned(id_text(other)),
+            };
             let id = match role {
                 Role::Code => Id::code(&text),
                 Role::Modifier => Id::modifiers(&text),
@@ -474,14 +538,22 @@ pub fn read_cell(
             Ok(id.map(Value::Id))
         }
         ValueKind::Text => {
-            let text = cell.display();
-            let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            Ok((!t.is_empty()).then_some(Value::Text(t)))
+            let text = cell_text(cell);
+            let t = collapse_spaces(&text);
+            Ok((!t.is_empty()).then(|| Value::Text(t.into_owned())))
         }
         ValueKind::Count => {
             let text = cell.display();
             Ok((!text.trim().is_empty()).then(|| Value::Count(text.trim().to_string())))
         }
+    }
+}
+
+/// A cell as text, borrowed when it is text already.
+fn cell_text<'c>(cell: CellRef<'c>) -> Cow<'c, str> {
+    match cell {
+        CellRef::Text(t) => Cow::Borrowed(t),
+        other => Cow::Owned(other.display()),
     }
 }
 
@@ -585,14 +657,19 @@ impl<'r, 'a> RowReader<'r, 'a> {
     }
 
     fn keys(&mut self) -> Result<Keys, Rejected> {
-        let patient_name = match self.text(Role::PatientName)? {
-            Some(n) => Id::name(&n),
-            None => {
-                let first = self.text(Role::PatientFirstName)?;
-                let last = self.text(Role::PatientLastName)?;
-                let joined = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                Id::name(&joined)
-            }
+        let name_cell = self.ctx.mapping.column(Role::PatientName).map(|c| self.row.get(c));
+        let patient_name = match name_cell {
+            // The name straight from the cell: the same as reading its text first, without the copy.
+            Some(CellRef::Text(t)) if !t.trim().is_empty() => Id::name(t),
+            _ => match self.text(Role::PatientName)? {
+                Some(n) => Id::name(&n),
+                None => {
+                    let first = self.text(Role::PatientFirstName)?;
+                    let last = self.text(Role::PatientLastName)?;
+                    let joined = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                    Id::name(&joined)
+                }
+            },
         };
         Ok(Keys {
             claim: self.id(Role::ClaimId)?,

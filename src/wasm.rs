@@ -384,6 +384,19 @@ pub fn sample_as_of() -> String {
     "2026-11-15".to_string()
 }
 
+/// `xlsxFloor(bytes)`: inflates and tokenises an xlsx's first worksheet and
+/// shared strings with no cell handling, answering `{ inflatedBytes, events }`.
+/// The benchmarks time it as the floor under reading (see `table::floor`).
+#[wasm_bindgen(js_name = xlsxFloor)]
+pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
+    let count = crate::table::floor::xlsx_floor(bytes).map_err(err)?;
+    let out = Object::new();
+    let _ =
+        Reflect::set(&out, &JsValue::from_str("inflatedBytes"), &JsValue::from(count.inflated_bytes as f64));
+    let _ = Reflect::set(&out, &JsValue::from_str("events"), &JsValue::from(count.events as f64));
+    Ok(out.into())
+}
+
 /// The built-in sample: a small practice's charges, remittance and fee
 /// schedule (tests/fixtures/practice), so "Try with sample data" needs no
 /// request. They are the same files the golden tests reconcile.

@@ -66,18 +66,8 @@ pub(crate) struct LineContext<'a> {
 }
 
 impl Group<'_> {
-    /// The remittance rows of the line: payments, or the charge rows in single mode.
-    fn remits<'s>(&'s self, single: bool) -> Box<dyn Iterator<Item = &'s Remit> + 's> {
-        if single {
-            Box::new(self.charges.iter().map(|c| &c.remit))
-        } else {
-            Box::new(self.payments.iter().map(|p| &p.remit))
-        }
-    }
-
     pub fn into_line(self, ctx: &LineContext<'_>) -> Line {
         let first = self.charges[0];
-        let sum = |f: fn(&Remit) -> Money| self.remits(ctx.single).map(f).sum::<Money>();
         let billed: Money = self.charges.iter().map(|c| c.billed).sum();
         let allowed = sum_known(self.payments.iter().map(|p| p.allowed))
             .or_else(|| sum_known(self.charges.iter().map(|c| c.allowed)));
@@ -89,12 +79,20 @@ impl Group<'_> {
         } else {
             !self.payments.is_empty()
         };
+        // The remittance rows of the line (payments, or the charge rows in
+        // single mode), summed in one pass.
+        let mut totals = RemitTotals::default();
+        if ctx.single {
+            self.charges.iter().for_each(|c| totals.add(&c.remit));
+        } else {
+            self.payments.iter().for_each(|p| totals.add(&p.remit));
+        }
         let figures = Figures {
             billed,
-            paid: sum(|r| r.paid),
-            contractual: sum(|r| r.contractual),
-            patient_responsibility: sum(|r| r.patient_responsibility),
-            other_adjustment: sum(|r| r.other_adjustment),
+            paid: totals.paid,
+            contractual: totals.contractual,
+            patient_responsibility: totals.patient_responsibility,
+            other_adjustment: totals.other_adjustment,
             expected,
             has_remittance,
         };
@@ -102,18 +100,10 @@ impl Group<'_> {
         let age_days = self.age_date().map(|d| days_between(d, ctx.as_of));
         let aging_bucket = if status.is_aged() { age_days.map(AgingBucket::for_age) } else { None };
 
-        let mut reason_codes: Vec<ReasonCode> = Vec::new();
-        for r in self.remits(ctx.single) {
-            for c in &r.reason_codes {
-                if !reason_codes.contains(c) {
-                    reason_codes.push(c.clone());
-                }
-            }
-        }
-        let mut codes: Vec<String> = Vec::new();
+        let mut codes: Vec<&str> = Vec::new();
         for c in self.charges.iter().filter_map(|c| c.keys.code.as_ref()) {
-            if !codes.contains(&c.shown) {
-                codes.push(c.shown.clone());
+            if !codes.contains(&c.shown.as_str()) {
+                codes.push(&c.shown);
             }
         }
         Line {
@@ -135,10 +125,10 @@ impl Group<'_> {
             status,
             age_days,
             aging_bucket,
-            reason_codes,
+            reason_codes: totals.reason_codes,
             charge_rows: self.charges.iter().map(|c| c.row).collect(),
             payment_rows: self.payments.iter().map(|p| p.row).collect(),
-            patient_paid: sum(|r| r.patient_paid),
+            patient_paid: totals.patient_paid,
         }
     }
 
@@ -158,6 +148,32 @@ impl Group<'_> {
             .filter_map(|c| c.billed_date)
             .min()
             .or_else(|| self.charges.iter().filter_map(|c| c.keys.service_date).min())
+    }
+}
+
+/// What a line's remittance rows add up to, and their reason codes (each once, in order).
+#[derive(Default)]
+struct RemitTotals {
+    paid: Money,
+    contractual: Money,
+    patient_responsibility: Money,
+    other_adjustment: Money,
+    patient_paid: Money,
+    reason_codes: Vec<ReasonCode>,
+}
+
+impl RemitTotals {
+    fn add(&mut self, r: &Remit) {
+        self.paid += r.paid;
+        self.contractual += r.contractual;
+        self.patient_responsibility += r.patient_responsibility;
+        self.other_adjustment += r.other_adjustment;
+        self.patient_paid += r.patient_paid;
+        for c in &r.reason_codes {
+            if !self.reason_codes.contains(c) {
+                self.reason_codes.push(c.clone());
+            }
+        }
     }
 }
 

@@ -7,13 +7,14 @@
 //! billing specialist knows what to look at ("claim 123 exists, but not code
 //! 99214").
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::columns::Role;
+use crate::hashing::FastMap;
 use crate::records::{Id, Keys};
-use crate::table::dates::iso;
+use crate::table::dates::{iso, push_iso};
 
 /// The key hierarchy of SPEC §4, most specific first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,22 +121,18 @@ impl MatchLevel {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MatchKey(String);
 
+impl MatchKey {
+    /// The key's text, for looking it up in a map without building a `MatchKey`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The part of the key a row lacks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MissingKey(pub Role);
 
 const SEP: char = '\u{1f}';
-
-fn join(parts: &[&str]) -> MatchKey {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            s.push(SEP);
-        }
-        s.push_str(p);
-    }
-    MatchKey(s)
-}
 
 fn need(id: &Option<Id>, role: Role) -> Result<&str, MissingKey> {
     id.as_ref().map(|i| i.key.as_str()).ok_or(MissingKey(role))
@@ -144,97 +141,124 @@ fn need(id: &Option<Id>, role: Role) -> Result<&str, MissingKey> {
 impl MatchLevel {
     /// The row's key at this level, or the role it is missing.
     pub fn key(self, k: &Keys) -> Result<MatchKey, MissingKey> {
+        let mut text = String::new();
+        self.write_key(k, &mut text)?;
+        Ok(MatchKey(text))
+    }
+
+    /// Writes the row's key into `out` (cleared first), so that a caller
+    /// matching many rows can reuse one buffer instead of allocating a key per row.
+    pub fn write_key(self, k: &Keys, out: &mut String) -> Result<(), MissingKey> {
+        out.clear();
         match self {
-            MatchLevel::ClaimLine => Ok(join(&[need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?])),
+            MatchLevel::ClaimLine => {
+                let (claim, line) = (need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?);
+                out.push_str(claim);
+                out.push(SEP);
+                out.push_str(line);
+            }
             MatchLevel::ClaimCode { modifier, date } => {
                 let claim = need(&k.claim, Role::ClaimId)?;
                 let code = need(&k.code, Role::Code)?;
                 // A missing modifier is a modifier of "none", not a missing key.
                 let m = if modifier { k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or("") } else { "" };
-                let d = if date {
-                    iso(k.service_date.ok_or(MissingKey(Role::ServiceDate))?)
-                } else {
-                    String::new()
-                };
-                Ok(join(&[claim, code, m, &d]))
+                let d = if date { Some(k.service_date.ok_or(MissingKey(Role::ServiceDate))?) } else { None };
+                out.push_str(claim);
+                out.push(SEP);
+                out.push_str(code);
+                out.push(SEP);
+                out.push_str(m);
+                out.push(SEP);
+                if let Some(d) = d {
+                    push_iso(out, d);
+                }
             }
-            MatchLevel::Claim => Ok(join(&[need(&k.claim, Role::ClaimId)?])),
+            MatchLevel::Claim => out.push_str(need(&k.claim, Role::ClaimId)?),
             MatchLevel::PatientDateCode { by_id } => {
                 let patient = if by_id {
                     need(&k.patient_id, Role::PatientId)?
                 } else {
                     need(&k.patient_name, Role::PatientName)?
                 };
-                let date = iso(k.service_date.ok_or(MissingKey(Role::ServiceDate))?);
-                Ok(join(&[patient, &date, need(&k.code, Role::Code)?]))
+                let date = k.service_date.ok_or(MissingKey(Role::ServiceDate))?;
+                let code = need(&k.code, Role::Code)?;
+                out.push_str(patient);
+                out.push(SEP);
+                push_iso(out, date);
+                out.push(SEP);
+                out.push_str(code);
             }
-            MatchLevel::None => Err(MissingKey(Role::ClaimId)),
+            MatchLevel::None => return Err(MissingKey(Role::ClaimId)),
         }
+        Ok(())
     }
 }
 
 /// Coarser keys of every charge, to explain why a payment matched nothing.
-pub struct Explainer {
+///
+/// It borrows the charges' keys and chains them by claim (or by patient at
+/// the patient level), so that a question such as "does claim 123 have code
+/// 99214?" walks the few charges of claim 123 instead of needing a set of
+/// every (claim, code) pair.
+pub struct Explainer<'a> {
     level: MatchLevel,
-    claims: HashSet<String>,
-    claim_codes: HashSet<(String, String)>,
-    claim_code_modifiers: HashSet<(String, String, String)>,
-    patients: HashSet<String>,
-    patient_dates: HashSet<(String, String)>,
+    /// The first charge (index into `keys`) of each claim or patient key.
+    head: FastMap<&'a str, u32>,
+    /// The next charge with the same claim or patient, or `END`.
+    next: Vec<u32>,
+    keys: Vec<&'a Keys>,
 }
 
-impl Explainer {
-    pub fn new<'a>(level: MatchLevel, charges: impl Iterator<Item = &'a Keys>) -> Explainer {
-        let mut e = Explainer {
-            level,
-            claims: HashSet::new(),
-            claim_codes: HashSet::new(),
-            claim_code_modifiers: HashSet::new(),
-            patients: HashSet::new(),
-            patient_dates: HashSet::new(),
-        };
+const END: u32 = u32::MAX;
+
+impl<'a> Explainer<'a> {
+    pub fn new(level: MatchLevel, charges: impl Iterator<Item = &'a Keys>) -> Explainer<'a> {
+        let mut e = Explainer { level, head: FastMap::default(), next: Vec::new(), keys: Vec::new() };
+        let by_patient = matches!(level, MatchLevel::PatientDateCode { .. });
         for k in charges {
-            let claim = k.claim.as_ref().map(|i| i.key.clone());
-            let code = k.code.as_ref().map(|i| i.key.clone());
-            if let Some(c) = &claim {
-                e.claims.insert(c.clone());
-                if let Some(code) = &code {
-                    e.claim_codes.insert((c.clone(), code.clone()));
-                    let m = k.modifier.as_ref().map(|m| m.key.clone()).unwrap_or_default();
-                    e.claim_code_modifiers.insert((c.clone(), code.clone(), m));
-                }
-            }
-            if let Some(p) = e.patient_key(k) {
-                e.patients.insert(p.clone());
-                if let Some(d) = k.service_date {
-                    e.patient_dates.insert((p, iso(d)));
-                }
+            let chain = if by_patient { e.patient_key(k) } else { k.claim.as_ref().map(|i| i.key.as_str()) };
+            if let Some(c) = chain {
+                let index = e.keys.len() as u32;
+                e.keys.push(k);
+                e.next.push(e.head.insert(c, index).unwrap_or(END));
             }
         }
         e
     }
 
-    fn patient_key(&self, k: &Keys) -> Option<String> {
+    /// The charges chained under a claim or patient key.
+    fn chain(&self, key: &str) -> impl Iterator<Item = &'a Keys> + '_ {
+        let mut at = self.head.get(key).copied().unwrap_or(END);
+        std::iter::from_fn(move || {
+            let k = *self.keys.get(at as usize)?;
+            at = self.next[at as usize];
+            Some(k)
+        })
+    }
+
+    fn patient_key<'k>(&self, k: &'k Keys) -> Option<&'k str> {
         match self.level {
-            MatchLevel::PatientDateCode { by_id: true } => k.patient_id.as_ref().map(|i| i.key.clone()),
-            _ => k.patient_name.as_ref().map(|i| i.key.clone()),
+            MatchLevel::PatientDateCode { by_id: true } => k.patient_id.as_ref().map(|i| i.key.as_str()),
+            _ => k.patient_name.as_ref().map(|i| i.key.as_str()),
         }
     }
 
     /// Why a payment row with these keys matched no charge.
     pub fn explain(&self, k: &Keys) -> String {
-        if let Err(MissingKey(role)) = self.level.key(k) {
+        if let Err(MissingKey(role)) = self.level.write_key(k, &mut String::new()) {
             if self.level == MatchLevel::None {
                 return "the files share no columns to match on".into();
             }
             return format!("this row has no {} to match on", role.label());
         }
         let shown = |id: &Option<Id>| id.as_ref().map(|i| i.shown.clone()).unwrap_or_default();
-        let key = |id: &Option<Id>| id.as_ref().map(|i| i.key.clone()).unwrap_or_default();
+        fn key(id: &Option<Id>) -> &str {
+            id.as_ref().map(|i| i.key.as_str()).unwrap_or_default()
+        }
         let (claim, code) = (key(&k.claim), key(&k.code));
         match self.level {
             MatchLevel::ClaimLine | MatchLevel::ClaimCode { .. } | MatchLevel::Claim
-                if !self.claims.contains(&claim) =>
+                if !self.head.contains_key(claim) =>
             {
                 format!("no charge has claim {}", shown(&k.claim))
             }
@@ -242,11 +266,14 @@ impl Explainer {
                 format!("claim {} exists, but not line {}", shown(&k.claim), shown(&k.line))
             }
             MatchLevel::ClaimCode { modifier, date } => {
-                if !self.claim_codes.contains(&(claim.clone(), code.clone())) {
+                let has_code = |c: &Keys| c.code.as_ref().is_some_and(|i| i.key == code);
+                if !self.chain(claim).any(has_code) {
                     return format!("claim {} exists, but not code {}", shown(&k.claim), shown(&k.code));
                 }
-                let m = k.modifier.as_ref().map(|m| m.key.clone()).unwrap_or_default();
-                if modifier && !self.claim_code_modifiers.contains(&(claim, code, m)) {
+                let m = k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or_default();
+                let same_modifier =
+                    |c: &Keys| c.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or_default() == m;
+                if modifier && !self.chain(claim).any(|c| has_code(c) && same_modifier(c)) {
                     let which = match &k.modifier {
                         Some(m) => format!("with modifier {}", m.shown),
                         None => "without a modifier".into(),
@@ -264,9 +291,10 @@ impl Explainer {
                 let p = self.patient_key(k).unwrap_or_default();
                 let who = k.patient_shown().unwrap_or_default();
                 let d = k.service_date.map(iso).unwrap_or_default();
-                if !self.patients.contains(&p) {
+                if !self.head.contains_key(p) {
                     format!("no charge for patient {who}")
-                } else if !self.patient_dates.contains(&(p, d.clone())) {
+                } else if !self.chain(p).any(|c| c.service_date.is_some() && c.service_date == k.service_date)
+                {
                     format!("patient {who} has charges, but none on {d}")
                 } else {
                     format!("patient {who} has charges on {d}, but not code {}", shown(&k.code))

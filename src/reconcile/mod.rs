@@ -25,13 +25,14 @@ pub mod status;
 pub mod summary;
 pub mod worklist;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::carc::ReasonCode;
 use crate::columns::{Mapping, MappingOverride, Role};
+use crate::hashing::FastMap;
 use crate::money::Money;
 use crate::records::{self, ChargeRow, FeeRow, FileKind, InputError, PaymentRow, Records, Rejected, Remit};
 use crate::table::dates::{days_between, iso};
@@ -44,7 +45,7 @@ pub use worklist::WorkItem;
 
 use fees::FeeSchedule;
 use line::{Group, LineContext};
-use matching::{Explainer, MatchKey, MissingKey};
+use matching::{Explainer, MissingKey};
 use status::Tolerance;
 use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
 
@@ -210,34 +211,45 @@ pub fn reconcile_files_with_progress(
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
     let single = payments.is_empty();
-    // Reading dominates; share 90% of the bar among the files by size.
-    let total_bytes: usize = charges.bytes.len()
+    // Reading dominates; share 80% of the bar among the files by size.
+    let total_bytes = (charges.bytes.len()
         + payments.iter().map(|p| p.bytes.len()).sum::<usize>()
-        + fees.map_or(0, |f| f.bytes.len());
-    let mut done_bytes = 0usize;
-    let mut reading = |name: &str, len: usize| {
-        let pct = (done_bytes * 90).checked_div(total_bytes.max(1)).unwrap_or(0);
-        progress(&format!("Reading {name}"), pct.min(90) as u8);
-        done_bytes += len;
+        + fees.map_or(0, |f| f.bytes.len()))
+    .max(1);
+    let done_bytes = std::cell::Cell::new(0usize);
+    // Reads one file's sheet, telling `progress` how far along it is, and
+    // hands the table to `rows`, which turns it into records; the sheet is
+    // dropped as soon as its rows are read.
+    let read_file = |f: &FileInput<'_>, progress: &mut dyn FnMut(&str, u8)| {
+        let start = done_bytes.get() as f32 * 80.0 / total_bytes as f32;
+        let share = f.bytes.len() as f32 * 80.0 / total_bytes as f32;
+        done_bytes.set(done_bytes.get() + f.bytes.len());
+        let message = format!("Reading {}", f.name);
+        progress(&message, start as u8);
+        let table = records::load_with_progress(f.bytes, f.name, f.sheet, f.mapping, limits, &mut |read| {
+            progress(&message, (start + share * 0.8 * read) as u8)
+        })?;
+        progress(&format!("Reading the rows of {}", f.name), (start + share * 0.8) as u8);
+        Ok::<_, InputError>(table)
     };
-    let load = |f: &FileInput<'_>| records::load(f.bytes, f.name, f.sheet, f.mapping, limits);
-    reading(charges.name, charges.bytes.len());
-    let charge_table = load(charges)?;
+    let charge_table = read_file(charges, progress)?;
     let charge_records = records::read_charges(&charge_table, single)?;
+    let records::Table { mapping: charge_mapping, .. } = charge_table;
     let payments = if single {
         None
     } else {
         let mut loaded = Payments::default();
         let mut roles: Option<BTreeSet<Role>> = None;
         for p in payments {
-            reading(p.name, p.bytes.len());
             let mapped = if crate::x12::looks_like_x12(p.bytes) {
+                progress(&format!("Reading {}", p.name), (done_bytes.get() * 80 / total_bytes) as u8);
+                done_bytes.set(done_bytes.get() + p.bytes.len());
                 let (records, remittance) = records::read_835(p.bytes, p.name)?;
                 add_remittance(&mut loaded, p.name, &remittance);
                 loaded.records.push(records);
                 records::roles_835()
             } else {
-                let table = load(p)?;
+                let table = read_file(p, progress)?;
                 loaded.records.push(records::read_payments(&table)?);
                 table.mapping.roles().map(|(r, _)| r).collect()
             };
@@ -250,15 +262,11 @@ pub fn reconcile_files_with_progress(
         Some(loaded)
     };
     let fees = match fees {
-        Some(f) => {
-            reading(f.name, f.bytes.len());
-            Some(records::read_fees(&load(f)?)?)
-        }
+        Some(f) => Some(records::read_fees(&read_file(f, progress)?)?),
         None => None,
     };
-    progress("Matching payments to charges", 90);
-    let inputs = Inputs { charges: charge_records, charge_mapping: charge_table.mapping, payments, fees };
-    let report = reconcile(inputs, options);
+    let inputs = Inputs { charges: charge_records, charge_mapping, payments, fees };
+    let report = reconcile_with_progress(inputs, options, progress);
     progress("Done", 100);
     Ok(report)
 }
@@ -293,6 +301,12 @@ fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::
 
 /// Reconciles rows that are already read.
 pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
+    reconcile_with_progress(inputs, options, &mut |_, _| {})
+}
+
+/// [`reconcile`], telling `progress` which step it is on (80–99% of the bar).
+fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn FnMut(&str, u8)) -> Report {
+    progress("Matching payments to charges", 80);
     let Inputs { charges, charge_mapping, payments, fees } = inputs;
     let single = payments.is_none();
     let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
@@ -324,14 +338,19 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
 
     // 1. Group charge rows into lines, in the order of their first row.
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut index: HashMap<MatchKey, usize> = HashMap::new();
+    let mut index: FastMap<Box<str>, usize> = FastMap::default();
+    let mut key = String::new();
     for row in &charges.rows {
-        match level.key(&row.keys) {
-            Ok(key) => {
-                let i = *index.entry(key).or_insert_with(|| {
-                    groups.push(Group::default());
-                    groups.len() - 1
-                });
+        match level.write_key(&row.keys, &mut key) {
+            Ok(()) => {
+                let i = match index.get(key.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        groups.push(Group::default());
+                        index.insert(key.as_str().into(), groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
                 groups[i].charges.push(row);
             }
             // Without a key, a row cannot be matched: in matched mode that
@@ -351,19 +370,21 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     // 2. Attach each payment row to its line, or explain why it has none.
     // A claim-level row of an 835 (a claim paid without service lines, or
     // claim adjustments) has no code: it applies to the claim's first line.
-    let mut first_line_of_claim: HashMap<&str, usize> = HashMap::new();
+    let mut first_line_of_claim: FastMap<&str, usize> = FastMap::default();
     for (i, g) in groups.iter().enumerate() {
         if let Some(c) = g.charges.first().and_then(|c| c.keys.claim.as_ref()) {
             first_line_of_claim.entry(c.key.as_str()).or_insert(i);
         }
     }
-    let explainer = Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c| &c.keys)));
-    let mut unmatched: Vec<UnmatchedPayment> = Vec::new();
+    let mut unmatched_rows: Vec<(&str, &PaymentRow)> = Vec::new();
     let mut claim_level_applied = 0usize;
     for records in &payment_records {
         for p in &records.rows {
             counts.payments += 1;
-            let by_key = level.key(&p.keys).ok().and_then(|k| index.get(&k)).copied();
+            let by_key = match level.write_key(&p.keys, &mut key) {
+                Ok(()) => index.get(key.as_str()).copied(),
+                Err(_) => None,
+            };
             let by_claim = || {
                 let claim = p.keys.claim.as_ref()?;
                 (p.claim_level && level != MatchLevel::None)
@@ -376,15 +397,22 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
                     }
                     groups[i].payments.push(p)
                 }
-                None => unmatched.push(unmatched_payment(
-                    &records.name,
-                    p,
-                    explainer.explain(&p.keys),
-                    options.as_of,
-                )),
+                None => unmatched_rows.push((records.name.as_str(), p)),
             }
         }
     }
+    drop(index);
+    // The explanations need every charge's coarser keys: built only when some payment matched nothing.
+    let unmatched: Vec<UnmatchedPayment> = if unmatched_rows.is_empty() {
+        Vec::new()
+    } else {
+        let explainer =
+            Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c: &&ChargeRow| &c.keys)));
+        unmatched_rows
+            .into_iter()
+            .map(|(file, p)| unmatched_payment(file, p, explainer.explain(&p.keys), options.as_of))
+            .collect()
+    };
     if claim_level_applied > 0 {
         notes.push(format!(
             "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
@@ -392,6 +420,7 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     }
 
     // 3. Figures per line.
+    progress("Working out each line", 88);
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     if let Some(s) = &schedule {
         for (first, again) in &s.conflicts {
@@ -408,6 +437,7 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     counts.charges = lines.iter().map(|l| l.charge_rows.len()).sum();
     counts.rejected = rejected.len();
 
+    progress("Totals, aging and the worklist", 95);
     notes.extend(date_notes(&lines, options.as_of));
     let mut totals = Totals::of(&lines, &unmatched);
     totals.provider_adjustments = provider_adjustments.iter().map(|a| a.amount).sum();

@@ -11,6 +11,7 @@ use super::line::Line;
 use super::status::Status;
 use super::UnmatchedPayment;
 use crate::carc::{Group, ReasonCode};
+use crate::hashing::FastMap;
 use crate::money::{Money, Rate};
 use crate::records::Remit;
 
@@ -190,6 +191,13 @@ pub struct ReasonTotal {
 /// still add up to the row's adjustments. A code without a group takes the
 /// row's total adjustments when it is the row's only code, else 0.
 pub fn attribute(remit: &Remit) -> Vec<(ReasonCode, Money)> {
+    let mut out = Vec::with_capacity(remit.reason_codes.len());
+    attribute_each(remit, |code, amount| out.push((code.clone(), amount)));
+    out
+}
+
+/// [`attribute`] without copying the codes: `each(code, amount)` in the row's order.
+fn attribute_each<'a>(remit: &'a Remit, mut each: impl FnMut(&'a ReasonCode, Money)) {
     /// The amount column each group's codes explain.
     #[derive(Clone, Copy, PartialEq)]
     enum Column {
@@ -208,33 +216,48 @@ pub fn attribute(remit: &Remit) -> Vec<(ReasonCode, Money)> {
         Column::Other => remit.other_adjustment,
     };
     let only_code = remit.reason_codes.len() == 1;
-    let mut used: Vec<Column> = Vec::new();
-    let mut out = Vec::with_capacity(remit.reason_codes.len());
+    // At most three columns: a small array, not a heap list per row.
+    let mut used: [Option<Column>; 3] = [None; 3];
     for code in &remit.reason_codes {
         let amount = match code.group.map(column) {
             _ if code.remark => Money::ZERO,
-            Some(c) if !used.contains(&c) => {
-                used.push(c);
+            Some(c) if !used.contains(&Some(c)) => {
+                if let Some(free) = used.iter_mut().find(|u| u.is_none()) {
+                    *free = Some(c);
+                }
                 amount_of(c)
             }
             Some(_) => Money::ZERO,
             None if only_code => remit.contractual + remit.patient_responsibility + remit.other_adjustment,
             None => Money::ZERO,
         };
-        out.push((code.clone(), amount));
+        each(code, amount);
     }
-    out
 }
 
 /// Count and amount per reason code over all remittance rows, largest amount first.
 pub fn reason_totals<'a>(remits: impl Iterator<Item = &'a Remit>) -> Vec<ReasonTotal> {
-    let mut by_code: BTreeMap<String, (ReasonCode, usize, Money)> = BTreeMap::new();
+    // Tally each distinct code first (a hash of the code, no text per row),
+    // remembering the order codes were first seen in.
+    let mut seen: FastMap<&ReasonCode, usize> = FastMap::default();
+    let mut tally: Vec<(&ReasonCode, usize, Money)> = Vec::new();
     for remit in remits {
-        for (code, amount) in attribute(remit) {
-            let e = by_code.entry(code.to_string()).or_insert((code, 0, Money::ZERO));
-            e.1 += 1;
-            e.2 += amount;
-        }
+        attribute_each(remit, |code, amount| {
+            let i = *seen.entry(code).or_insert_with(|| {
+                tally.push((code, 0, Money::ZERO));
+                tally.len() - 1
+            });
+            tally[i].1 += 1;
+            tally[i].2 += amount;
+        });
+    }
+    // Codes shown alike (a remark with and without a group) are one entry,
+    // described by the first of them seen.
+    let mut by_code: BTreeMap<String, (ReasonCode, usize, Money)> = BTreeMap::new();
+    for (code, count, amount) in tally {
+        let e = by_code.entry(code.to_string()).or_insert((code.clone(), 0, Money::ZERO));
+        e.1 += count;
+        e.2 += amount;
     }
     let mut out: Vec<ReasonTotal> = by_code
         .into_iter()

@@ -267,12 +267,44 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 
 /// ISO text for a date, the form every contract uses.
 pub fn iso(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    let mut text = String::with_capacity(10);
+    push_iso(&mut text, d);
+    text
+}
+
+/// Appends [`iso`] text to `out` without allocating (for keys built per row).
+pub fn push_iso(out: &mut String, d: NaiveDate) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            out.push(char::from(b'0' + digit as u8));
+        }
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{y:04}");
+    }
+    for (sep, n) in [('-', m), ('-', day)] {
+        out.push(sep);
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_text_pads_every_part() {
+        for (y, m, d, text) in
+            [(2026, 3, 5, "2026-03-05"), (999, 12, 31, "0999-12-31"), (-5, 1, 1, "-005-01-01")]
+        {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso(date), text);
+            assert_eq!(iso(date), format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()));
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -12,6 +12,7 @@
 //! readers in [`crate::money`] and [`dates`].
 
 pub mod dates;
+pub mod floor;
 mod sheet;
 mod text;
 mod workbook;
@@ -19,6 +20,9 @@ mod workbook;
 use serde::Serialize;
 
 pub use sheet::{number_text, CellRef, Row, Sheet};
+
+/// Rows between two progress reports while a sheet is read.
+const PROGRESS_EVERY_ROWS: u32 = 8192;
 
 use workbook::Book;
 
@@ -188,6 +192,17 @@ impl<'a> Workbook<'a> {
 
     /// Reads one sheet by name, or the first one when `name` is `None`.
     pub fn read(&mut self, name: Option<&str>) -> Result<Sheet, TableError> {
+        self.read_with_progress(name, &mut |_| {})
+    }
+
+    /// [`Workbook::read`], calling `progress` with the share of the sheet read
+    /// so far (0 to 1) every few thousand rows, so that a page can show a big
+    /// file being read. xls and ods sheets are read in one piece and report nothing.
+    pub fn read_with_progress(
+        &mut self,
+        name: Option<&str>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<Sheet, TableError> {
         let name = match name {
             None => self.sheets[0].clone(),
             Some(n) => self.sheets.iter().find(|s| s.as_str() == n).cloned().ok_or_else(|| {
@@ -198,8 +213,10 @@ impl<'a> Workbook<'a> {
             })?,
         };
         match &mut self.source {
-            Source::Book(book) => book.read(&name, self.format, &self.limits),
-            Source::Text { bytes, prefer_tab } => Ok(text::read(bytes, &name, *prefer_tab, &self.limits)?.0),
+            Source::Book(book) => book.read(&name, self.format, &self.limits, progress),
+            Source::Text { bytes, prefer_tab } => {
+                Ok(text::read(bytes, &name, *prefer_tab, &self.limits, progress)?.0)
+            }
         }
     }
 }

@@ -140,6 +140,11 @@ impl<'a> Row<'a> {
 /// "Total (32 claims)". The keyword must stand alone or be followed by
 /// punctuation or "for"/"of", so "Total knee replacement" is not a footer.
 fn is_totals_label(text: &str) -> bool {
+    // Every label contains "total"; most cells do not, and are answered
+    // without lower-casing a copy. (No non-ASCII letter lower-cases to t, o, a or l.)
+    if !text.as_bytes().windows(5).any(|w| w.eq_ignore_ascii_case(b"total")) {
+        return false;
+    }
     let t = text.trim().to_lowercase();
     let t = t.trim_start_matches(['*', '-', '=', ' ']);
     ["grand total", "report total", "sub-total", "sub total", "subtotal", "totals", "total"].iter().any(|w| {

@@ -141,6 +141,7 @@ pub(crate) fn read(
     name: &str,
     prefer_tab: bool,
     limits: &Limits,
+    progress: &mut dyn FnMut(f32),
 ) -> Result<(Sheet, u8), TableError> {
     let (text, encoding_note) = decode(bytes);
     let nul_count = text.bytes().filter(|&b| b == 0).count();
@@ -177,6 +178,9 @@ pub(crate) fn read(
                         .map_err(|_| TableError::TooMuchText { limit: limits.max_text_bytes })?;
                 }
                 row += 1;
+                if row % super::PROGRESS_EVERY_ROWS == 0 {
+                    progress(start as f32 / text.len().max(1) as f32);
+                }
             }
             Err(e) => {
                 // Only I/O can fail here: the text is already valid UTF-8.
@@ -224,7 +228,7 @@ mod tests {
     use crate::table::CellRef;
 
     fn sheet(bytes: &[u8]) -> Sheet {
-        read(bytes, "t", false, &Limits::default()).unwrap().0
+        read(bytes, "t", false, &Limits::default(), &mut |_| {}).unwrap().0
     }
 
     #[test]
@@ -272,7 +276,7 @@ mod tests {
         for u in "Claim\tPaid\r\n7\t1.00\r\n".encode_utf16() {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        let s = read(&bytes, "t", true, &Limits::default()).unwrap();
+        let s = read(&bytes, "t", true, &Limits::default(), &mut |_| {}).unwrap();
         assert_eq!(s.1, b'\t');
         assert_eq!(s.0.row(1).unwrap().get(1), CellRef::Text("1.00"));
     }

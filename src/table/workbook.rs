@@ -59,7 +59,13 @@ impl<'a> Book<'a> {
         meta.iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect()
     }
 
-    pub fn read(&mut self, name: &str, format: Format, limits: &Limits) -> Result<Sheet, TableError> {
+    pub fn read(
+        &mut self,
+        name: &str,
+        format: Format,
+        limits: &Limits,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<Sheet, TableError> {
         let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         let too_much = |_| TableError::TooMuchText { limit: limits.max_text_bytes };
@@ -67,11 +73,13 @@ impl<'a> Book<'a> {
             Book::Xlsx(book) => {
                 builder.set_1904(book.has_1904_epoch());
                 let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
+                let mut tick = Ticker::new(reader.dimensions().end.0);
                 let mut damage = Damage::default();
                 loop {
                     match reader.next_cell() {
                         Ok(Some(cell)) => {
                             let (row, col) = cell.get_position();
+                            tick.row(row, progress);
                             damage.last = Some((row, col));
                             push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
                         }
@@ -104,8 +112,10 @@ impl<'a> Book<'a> {
             Book::Xlsb(book) => {
                 builder.set_1904(book.has_1904_epoch());
                 let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
+                let mut tick = Ticker::new(reader.dimensions().end.0);
                 while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
                     let (row, col) = cell.get_position();
+                    tick.row(row, progress);
                     push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
                 }
             }
@@ -124,6 +134,28 @@ impl<'a> Book<'a> {
             }
         }
         Ok(builder.finish())
+    }
+}
+
+/// Reports progress every few thousand rows, as a share of the rows the
+/// sheet declares (its `dimension`; a sheet without one reports nothing).
+struct Ticker {
+    last_row: u32,
+    declared_rows: u32,
+}
+
+impl Ticker {
+    fn new(last_declared_row: u32) -> Ticker {
+        Ticker { last_row: 0, declared_rows: last_declared_row.saturating_add(1) }
+    }
+
+    fn row(&mut self, row: u32, progress: &mut dyn FnMut(f32)) {
+        if row / super::PROGRESS_EVERY_ROWS != self.last_row / super::PROGRESS_EVERY_ROWS
+            && self.declared_rows > 1
+        {
+            progress((row as f32 / self.declared_rows as f32).min(1.0));
+        }
+        self.last_row = row;
     }
 }
 
