@@ -52,42 +52,42 @@ pub struct Col<T> {
     pub header: &'static str,
     pub value: fn(&T) -> Out,
     /// Column width in characters for xlsx.
-    pub width: f64,
+    pub width: u16,
 }
 
-const fn col<T>(header: &'static str, width: f64, value: fn(&T) -> Out) -> Col<T> {
+const fn col<T>(header: &'static str, width: u16, value: fn(&T) -> Out) -> Col<T> {
     Col { header, value, width }
 }
 
 pub fn line_columns() -> Vec<Col<Line>> {
     vec![
-        col("Claim ID", 12.0, |l| Out::opt_text(&l.claim_id)),
-        col("Line", 6.0, |l| Out::opt_text(&l.line)),
-        col("Patient", 20.0, |l| Out::opt_text(&l.patient)),
-        col("Service Date", 12.0, |l| l.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
-        col("Code", 10.0, |l| Out::opt_text(&l.code)),
-        col("Payer", 18.0, |l| Out::opt_text(&l.payer)),
-        col("Billed", 12.0, |l| Out::Money(l.billed)),
-        col("Allowed", 12.0, |l| Out::opt_money(l.allowed)),
-        col("Expected", 12.0, |l| Out::opt_money(l.expected)),
-        col("Insurance Paid", 14.0, |l| Out::Money(l.insurance_paid)),
-        col("Contractual Adj", 14.0, |l| Out::Money(l.contractual_adjustment)),
-        col("Patient Resp", 12.0, |l| Out::Money(l.patient_responsibility)),
-        col("Other Adj", 12.0, |l| Out::Money(l.other_adjustment)),
-        col("Balance", 12.0, |l| Out::Money(l.balance)),
-        col("At Stake", 12.0, |l| Out::Money(l.at_stake)),
-        col("Status", 10.0, |l| Out::text(l.status.key())),
-        col("Age (days)", 10.0, |l| Out::opt_int(l.age_days)),
-        col("Aging Bucket", 10.0, |l| l.aging_bucket.map(|b| Out::text(b.label())).unwrap_or(Out::Empty)),
-        col("Reason Codes", 16.0, |l| Out::list(&l.reason_codes)),
-        col("Charge Rows", 12.0, |l| Out::list(&l.charge_rows)),
-        col("Payment Rows", 12.0, |l| Out::list(&l.payment_rows)),
+        col("Claim ID", 12, |l| Out::opt_text(&l.claim_id)),
+        col("Line", 6, |l| Out::opt_text(&l.line)),
+        col("Patient", 20, |l| Out::opt_text(&l.patient)),
+        col("Service Date", 12, |l| l.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
+        col("Code", 10, |l| Out::opt_text(&l.code)),
+        col("Payer", 18, |l| Out::opt_text(&l.payer)),
+        col("Billed", 12, |l| Out::Money(l.billed)),
+        col("Allowed", 12, |l| Out::opt_money(l.allowed)),
+        col("Expected", 12, |l| Out::opt_money(l.expected)),
+        col("Insurance Paid", 14, |l| Out::Money(l.insurance_paid)),
+        col("Contractual Adj", 14, |l| Out::Money(l.contractual_adjustment)),
+        col("Patient Resp", 12, |l| Out::Money(l.patient_responsibility)),
+        col("Other Adj", 12, |l| Out::Money(l.other_adjustment)),
+        col("Balance", 12, |l| Out::Money(l.balance)),
+        col("At Stake", 12, |l| Out::Money(l.at_stake)),
+        col("Status", 10, |l| Out::text(l.status.key())),
+        col("Age (days)", 10, |l| Out::opt_int(l.age_days)),
+        col("Aging Bucket", 10, |l| l.aging_bucket.map(|b| Out::text(b.label())).unwrap_or(Out::Empty)),
+        col("Reason Codes", 16, |l| Out::list(&l.reason_codes)),
+        col("Charge Rows", 12, |l| Out::list(&l.charge_rows)),
+        col("Payment Rows", 12, |l| Out::list(&l.payment_rows)),
     ]
 }
 
 pub fn worklist_columns() -> Vec<Col<WorkItem>> {
     vec![
-        col("Kind", 14.0, |w| {
+        col("Kind", 14, |w| {
             Out::text(
                 serde_json::to_value(w.kind)
                     .ok()
@@ -95,68 +95,68 @@ pub fn worklist_columns() -> Vec<Col<WorkItem>> {
                     .unwrap_or_default(),
             )
         }),
-        col("Claim ID", 12.0, |w| Out::opt_text(&w.claim_id)),
-        col("Patient", 20.0, |w| Out::opt_text(&w.patient)),
-        col("Payer", 18.0, |w| Out::opt_text(&w.payer)),
-        col("Amount", 12.0, |w| Out::Money(w.amount)),
-        col("Age (days)", 10.0, |w| Out::opt_int(w.age_days)),
-        col("Reasons", 24.0, |w| {
+        col("Claim ID", 12, |w| Out::opt_text(&w.claim_id)),
+        col("Patient", 20, |w| Out::opt_text(&w.patient)),
+        col("Payer", 18, |w| Out::opt_text(&w.payer)),
+        col("Amount", 12, |w| Out::Money(w.amount)),
+        col("Age (days)", 10, |w| Out::opt_int(w.age_days)),
+        col("Reasons", 24, |w| {
             Out::text(
                 w.reasons.iter().map(|r| format!("{} {}", r.code, r.meaning)).collect::<Vec<_>>().join("; "),
             )
         }),
-        col("Action", 60.0, |w| Out::text(w.action.clone())),
+        col("Action", 60, |w| Out::text(w.action.clone())),
     ]
 }
 
 pub fn unmatched_columns() -> Vec<Col<UnmatchedPayment>> {
     vec![
-        col("File", 18.0, |u| Out::text(u.file.clone())),
-        col("Row", 6.0, |u| Out::Int(u.row.into())),
-        col("Claim ID", 12.0, |u| Out::opt_text(&u.claim_id)),
-        col("Patient", 20.0, |u| Out::opt_text(&u.patient)),
-        col("Service Date", 12.0, |u| u.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
-        col("Code", 10.0, |u| Out::opt_text(&u.code)),
-        col("Paid", 12.0, |u| Out::Money(u.paid)),
-        col("Payer", 18.0, |u| Out::opt_text(&u.payer)),
-        col("Check #", 12.0, |u| Out::opt_text(&u.check_number)),
-        col("Reason Codes", 16.0, |u| Out::list(&u.reason_codes)),
-        col("Why unmatched", 50.0, |u| Out::text(u.note.clone())),
+        col("File", 18, |u| Out::text(u.file.clone())),
+        col("Row", 6, |u| Out::Int(u.row.into())),
+        col("Claim ID", 12, |u| Out::opt_text(&u.claim_id)),
+        col("Patient", 20, |u| Out::opt_text(&u.patient)),
+        col("Service Date", 12, |u| u.service_date.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)),
+        col("Code", 10, |u| Out::opt_text(&u.code)),
+        col("Paid", 12, |u| Out::Money(u.paid)),
+        col("Payer", 18, |u| Out::opt_text(&u.payer)),
+        col("Check #", 12, |u| Out::opt_text(&u.check_number)),
+        col("Reason Codes", 16, |u| Out::list(&u.reason_codes)),
+        col("Why unmatched", 50, |u| Out::text(u.note.clone())),
     ]
 }
 
 pub fn rejected_columns() -> Vec<Col<Rejected>> {
     vec![
-        col("File", 10.0, |r| Out::text(r.file.to_string())),
-        col("Row", 6.0, |r| Out::Int(r.row.into())),
-        col("Column", 8.0, |r| Out::opt_text(&r.column)),
-        col("Value", 20.0, |r| Out::text(r.value.clone())),
-        col("Reason", 60.0, |r| Out::text(r.reason.clone())),
+        col("File", 10, |r| Out::text(r.file.to_string())),
+        col("Row", 6, |r| Out::Int(r.row.into())),
+        col("Column", 8, |r| Out::opt_text(&r.column)),
+        col("Value", 20, |r| Out::text(r.value.clone())),
+        col("Reason", 60, |r| Out::text(r.reason.clone())),
     ]
 }
 
 pub fn provider_adjustment_columns() -> Vec<Col<ProviderAdjustment>> {
     vec![
-        col("File", 18.0, |a| Out::text(a.file.clone())),
-        col("Segment", 8.0, |a| Out::Int(a.segment as i64)),
-        col("Payer", 24.0, |a| Out::text(a.payer.clone())),
-        col("Provider ID", 14.0, |a| Out::text(a.provider_id.clone())),
-        col("Fiscal Period End", 14.0, |a| {
+        col("File", 18, |a| Out::text(a.file.clone())),
+        col("Segment", 8, |a| Out::Int(a.segment as i64)),
+        col("Payer", 24, |a| Out::text(a.payer.clone())),
+        col("Provider ID", 14, |a| Out::text(a.provider_id.clone())),
+        col("Fiscal Period End", 14, |a| {
             a.fiscal_period_end.map(|d| Out::text(iso(d))).unwrap_or(Out::Empty)
         }),
-        col("Reason", 8.0, |a| Out::text(a.reason.clone())),
-        col("Meaning", 36.0, |a| Out::text(a.meaning.clone())),
-        col("Reference", 18.0, |a| Out::opt_text(&a.reference)),
-        col("Amount", 12.0, |a| Out::Money(a.amount)),
+        col("Reason", 8, |a| Out::text(a.reason.clone())),
+        col("Meaning", 36, |a| Out::text(a.meaning.clone())),
+        col("Reference", 18, |a| Out::opt_text(&a.reference)),
+        col("Amount", 12, |a| Out::Money(a.amount)),
     ]
 }
 
 pub fn finding_columns() -> Vec<Col<RemittanceFinding>> {
     vec![
-        col("File", 18.0, |f| Out::text(f.file.clone())),
-        col("Where", 30.0, |f| Out::text(f.location.clone())),
-        col("Severity", 10.0, |f| Out::text(f.severity.clone())),
-        col("Finding", 80.0, |f| Out::text(f.message.clone())),
+        col("File", 18, |f| Out::text(f.file.clone())),
+        col("Where", 30, |f| Out::text(f.location.clone())),
+        col("Severity", 10, |f| Out::text(f.severity.clone())),
+        col("Finding", 80, |f| Out::text(f.message.clone())),
     ]
 }
 
@@ -220,7 +220,8 @@ fn write_out(ws: &mut Worksheet, row: u32, col: u16, value: Out, s: &Styles) -> 
         Out::Text(t) => ws.write_string(row, col, t).map(|_| ()),
         Out::Money(m) => ws.write_with_format(row, col, m.as_decimal(), &s.money).map(|_| ()),
         Out::Rate(r) => ws.write_with_format(row, col, r.as_decimal(), &s.rate).map(|_| ()),
-        Out::Int(i) => ws.write_number(row, col, i as f64).map(|_| ()), // a row number or an age in days
+        // A row number or an age in days: far inside i32.
+        Out::Int(i) => ws.write_number(row, col, i32::try_from(i).unwrap_or(i32::MAX)).map(|_| ()),
         Out::Empty => Ok(()),
     }
 }
