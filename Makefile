@@ -4,12 +4,13 @@
 #   make test    install what is missing, run every check and test (what CI runs: .ci/run)
 #   make build   the native CLI (target/release/clearbill) and the wasm package (www/pkg/)
 #   make bench   the benchmarks
+#   make fuzz    every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer; see FUZZING.md)
 #   make help    every target
 #
 # Every install step checks first and skips what is present, so these are cheap to repeat.
 # Tools come only from rustup, crates.io, npm and Debian apt; nothing downloads a browser or a
 # prebuilt binary. Variables you may override: PORT, BIND (the address to listen on; 0.0.0.0 to
-# reach the page from outside a container), CHROMIUM, CHROMEDRIVER.
+# reach the page from outside a container), CHROMIUM, CHROMEDRIVER, FUZZ_SECONDS, FUZZ_TARGETS.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,6 +19,9 @@ SHELL := bash
 .NOTPARALLEL:
 
 PORT ?= 8080
+# `make fuzz`: seconds per target, and which targets (fuzz/fuzz_targets/*.rs).
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= money dates table records reconcile x12
 BIND ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -44,13 +48,14 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
 .PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools \
-	cli wasm fmt fmt-check clippy test-rust test-wasm e2e clean distclean
+	cli wasm fmt fmt-check clippy test-rust test-wasm e2e fuzz fuzz-tools clean distclean
 
 help:
 	@echo 'make serve       install what is missing, build the page, serve it on http://localhost:$(PORT)'
 	@echo 'make test        install what is missing; fmt-check, clippy, test-rust, wasm, test-wasm, e2e'
 	@echo 'make build       cli + wasm'
 	@echo 'make bench       the benchmarks (benches/)'
+	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
 	@echo 'make cli         target/release/clearbill'
 	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
@@ -178,6 +183,28 @@ endif
 
 e2e: $(WASM_PKG) node-tools browser-tools
 	node --test --test-reporter=spec tests/e2e/*.test.mjs
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing (not part of `make test`). cargo-fuzz wants a nightly compiler for -Zsanitizer;
+# RUSTC_BOOTSTRAP=1 lets the stable one accept the flag. Each target starts from its committed
+# seeds (fuzz/seeds/TARGET, read only; tools/fuzz-seeds.sh remakes them) and keeps what it finds
+# in fuzz/corpus/TARGET; a crash, a hang (-timeout) or running out of memory (-rss_limit_mb)
+# stops the run, leaves the input in fuzz/artifacts/TARGET/ and fails make. FUZZING.md records
+# the runs.
+
+fuzz-tools: rust-tools
+	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+
+fuzz: fuzz-tools
+	RUSTC_BOOTSTRAP=1 cargo fuzz build -O
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t; \
+		echo "== fuzz target $$t for $(FUZZ_SECONDS) s"; \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			|| exit 1; \
+	done
+	@echo 'Fuzzing found nothing.'
 
 # ---------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@
 //! readers in [`crate::money`] and [`dates`].
 
 pub mod dates;
+mod ole;
 mod sheet;
 mod text;
 mod workbook;

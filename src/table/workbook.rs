@@ -36,10 +36,13 @@ impl<'a> Book<'a> {
                 calamine::XlsbError::Password => TableError::PasswordProtected,
                 e => corrupt(e.to_string()),
             })?)),
-            Format::Xls => Book::Xls(Box::new(Xls::new(cursor).map_err(|e| match e {
-                calamine::XlsError::Password => TableError::PasswordProtected,
-                e => corrupt(e.to_string()),
-            })?)),
+            Format::Xls => Book::Xls(Box::new({
+                super::ole::check(bytes).map_err(corrupt)?;
+                Xls::new(cursor).map_err(|e| match e {
+                    calamine::XlsError::Password => TableError::PasswordProtected,
+                    e => corrupt(e.to_string()),
+                })?
+            })),
             Format::Ods => Book::Ods(Box::new(Ods::new(cursor).map_err(|e| match e {
                 calamine::OdsError::Password => TableError::PasswordProtected,
                 e => corrupt(e.to_string()),
