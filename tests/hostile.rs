@@ -159,6 +159,20 @@ fn an_xls_whose_sector_chain_loops_is_damaged_not_an_endless_read() {
 }
 
 #[test]
+fn an_xls_formula_longer_than_its_record_is_damage_not_a_crash() {
+    // Found by the table fuzz target: calamine sliced a formula's tokens past the record's end.
+    let path = fixture("bad/xls_formula_overrun.xls");
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "xls_formula_overrun.xls");
+    assert_eq!(o.status, Some(1));
+    assert!(
+        o.stderr.contains("xls_formula_overrun.xls: the xls file is damaged or incomplete"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
 fn deeply_nested_xml_is_read_without_recursion() {
     // A million nested elements in the sheet after the table, and in a cell of it.
     let depth = 1_000_000;

@@ -11,6 +11,7 @@
 //! [`crate::columns`]; turning cells into amounts and dates is the job of the
 //! readers in [`crate::money`] and [`dates`].
 
+mod biff;
 pub mod dates;
 mod ole;
 mod sheet;

@@ -7,6 +7,12 @@
 //! directory, mini stream, and the workbook stream), the way calamine reads them, and turns
 //! each of those into a "damaged" error instead. Every walk visits a sector at most once, so the
 //! check costs one pass over the file's tables and never allocates more than the file's size.
+//!
+//! [`prepare`] then hands the workbook stream to [`super::biff`], which finds the records that
+//! calamine's record parsers would mis-read, and returns the bytes for calamine: the file as it
+//! is, or a copy with those records defused in place.
+
+use std::borrow::Cow;
 
 const SIGNATURE: &[u8; 8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Sector ids at and above this are markers (free, end of chain, FAT, DIFAT), not sectors.
@@ -17,19 +23,54 @@ const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const MINI_CUTOFF: u64 = 4096;
 const MINI_SECTOR: usize = 64;
 
-/// Why the compound file cannot be read safely; the text goes into "damaged or incomplete (…)".
-pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
+/// The bytes calamine should read for this xls file, or why it cannot be read safely (the text
+/// goes into "damaged or incomplete (…)").
+pub(crate) fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+    let Some(stream) = workbook_stream(bytes)? else { return Ok(Cow::Borrowed(bytes)) };
+    let patches = super::biff::defuse(&stream.bytes)?;
+    if patches.is_empty() {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut copy = bytes.to_vec();
+    for (at, new) in patches {
+        for (i, b) in new.into_iter().enumerate() {
+            if let Some(slot) = stream.file_offset(at + i).and_then(|o| copy.get_mut(o)) {
+                *slot = b;
+            }
+        }
+    }
+    Ok(Cow::Owned(copy))
+}
+
+/// A stream as calamine reads it, and where each of its pieces lies in the file.
+struct Stream {
+    bytes: Vec<u8>,
+    /// Bytes per piece: the sector size, or 64 for a stream in the mini stream.
+    piece: usize,
+    /// File offset of each piece; every piece but the last is whole.
+    offsets: Vec<usize>,
+}
+
+impl Stream {
+    fn file_offset(&self, at: usize) -> Option<usize> {
+        Some(self.offsets.get(at / self.piece)? + at % self.piece)
+    }
+}
+
+/// Checks the structures calamine reads and returns the workbook stream; `None` when calamine
+/// will refuse the file on its own (too short, not OLE, no workbook stream).
+fn workbook_stream(bytes: &[u8]) -> Result<Option<Stream>, String> {
     // calamine reports a short file or a wrong signature or sector size itself.
     if bytes.len() < 512 || &bytes[..8] != SIGNATURE {
-        return Ok(());
+        return Ok(None);
     }
     let size = match u16_at(bytes, 30) {
         9 => 512,
         12 => 4096,
-        _ => return Ok(()),
+        _ => return Ok(None),
     };
     if bytes.len() < size {
-        return Ok(());
+        return Ok(None);
     }
     let file = Sectors { bytes, size };
 
@@ -47,33 +88,42 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
         fat.extend(u32s(file.whole(id, "FAT")?));
     }
 
-    let directory = file.chain(u32_at(bytes, 48), &fat, u64::MAX, "directory")?;
+    let (directory, _) = file.chain(u32_at(bytes, 48), &fat, u64::MAX, "directory")?;
     let entries: Vec<Entry> =
         directory.chunks_exact(128).map(|e| Entry::read(e, size)).collect::<Result<_, _>>()?;
-    let Some(root) = entries.first() else { return Ok(()) };
+    let Some(root) = entries.first() else { return Ok(None) };
 
     let mini_fat_sectors = u64::from(u32_at(bytes, 64));
     let (mini_fat, mini_stream) = if mini_fat_sectors > 0 {
         let stream = file.chain(root.start, &fat, root.len, "mini stream")?;
-        let table = file.chain(u32_at(bytes, 60), &fat, mini_fat_sectors * size as u64, "mini FAT")?;
+        let (table, _) = file.chain(u32_at(bytes, 60), &fat, mini_fat_sectors * size as u64, "mini FAT")?;
         if table.len() % 4 != 0 {
             return Err("the mini sector table ends in the middle of an entry".into());
         }
         (u32s(&table).collect(), stream)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), (Vec::new(), Vec::new()))
     };
 
     // calamine reads the "Workbook" stream, or "Book" (Excel 5) when there is none.
     let find = |name: &str| entries.iter().find(|e| e.name.eq_ignore_ascii_case(name));
-    if let Some(stream) = find("Workbook").or_else(|| find("Book")) {
-        if stream.len < MINI_CUTOFF {
-            mini_chain(stream, &mini_fat, &mini_stream)?;
-        } else {
-            file.chain(stream.start, &fat, stream.len, "workbook stream")?;
+    let Some(stream) = find("Workbook").or_else(|| find("Book")) else { return Ok(None) };
+    Ok(Some(if stream.len < MINI_CUTOFF {
+        let (mini_bytes, mini_offsets) = &mini_stream;
+        let pieces = mini_chain(stream, &mini_fat, mini_bytes)?;
+        let mut out = Vec::new();
+        let mut offsets = Vec::new();
+        for start in pieces {
+            let end = mini_bytes.len().min(start + MINI_SECTOR);
+            let room = (stream.len as usize).saturating_sub(out.len());
+            out.extend_from_slice(&mini_bytes[start..end.min(start + room)]);
+            offsets.push(mini_offsets.get(start / size).map_or(usize::MAX, |o| o + start % size));
         }
-    }
-    Ok(())
+        Stream { bytes: out, piece: MINI_SECTOR, offsets }
+    } else {
+        let (bytes, offsets) = file.chain(stream.start, &fat, stream.len, "workbook stream")?;
+        Stream { bytes, piece: size, offsets }
+    }))
 }
 
 /// The file's sectors after the header, numbered from 0 as in its tables.
@@ -103,9 +153,10 @@ impl Sectors<'_> {
     }
 
     /// Follows a chain through `fat` until it ends or holds `len` bytes, as calamine does, and
-    /// returns what it holds (at most the file's size).
-    fn chain(&self, start: u32, fat: &[u32], len: u64, what: &str) -> Result<Vec<u8>, String> {
+    /// returns what it holds (at most the file's size) and the file offset of each sector.
+    fn chain(&self, start: u32, fat: &[u32], len: u64, what: &str) -> Result<(Vec<u8>, Vec<usize>), String> {
         let mut out = Vec::new();
+        let mut offsets = Vec::new();
         let mut seen = Seen::new(self.count());
         let mut id = start;
         while id != END_OF_CHAIN {
@@ -113,33 +164,42 @@ impl Sectors<'_> {
             let sector = self.get(id).ok_or_else(|| format!("the {what} runs past the end of the file"))?;
             let room = usize::try_from(len.saturating_sub(out.len() as u64)).unwrap_or(usize::MAX);
             out.extend_from_slice(&sector[..sector.len().min(room)]);
+            offsets.push((id as usize + 1) * self.size);
             if out.len() as u64 >= len {
                 break;
             }
             id = *fat.get(id as usize).ok_or_else(|| format!("the {what} leaves the sector table"))?;
         }
-        Ok(out)
+        Ok((out, offsets))
     }
 }
 
 /// Follows a small stream's chain through the mini FAT: every sector must start inside the mini
-/// stream (calamine slices it there) and have an entry in the table.
-fn mini_chain(stream: &Entry, mini_fat: &[u32], mini_stream: &[u8]) -> Result<(), String> {
+/// stream (calamine slices it there) and have an entry in the table. Returns where each of its
+/// sectors starts in the mini stream.
+fn mini_chain(stream: &Entry, mini_fat: &[u32], mini_stream: &[u8]) -> Result<Vec<usize>, String> {
     let mut seen = Seen::new(mini_stream.len().div_ceil(MINI_SECTOR));
     let (mut id, mut held) = (stream.start, 0u64);
+    let mut starts = Vec::new();
     while id != END_OF_CHAIN {
         seen.visit(id, "workbook stream")?;
         let start = id as usize * MINI_SECTOR;
         if start >= mini_stream.len() {
             return Err("the workbook stream runs past the end of the mini stream".into());
         }
-        held += (mini_stream.len() - start).min(MINI_SECTOR) as u64;
+        starts.push(start);
+        let piece = (mini_stream.len() - start).min(MINI_SECTOR);
+        held += piece as u64;
+        // calamine would fill the rest of a cut-short sector from elsewhere in the file.
+        if piece < MINI_SECTOR && held < stream.len {
+            return Err("the workbook stream runs past the end of the mini stream".into());
+        }
         if held >= stream.len {
             break;
         }
         id = *mini_fat.get(id as usize).ok_or("the workbook stream leaves the mini sector table")?;
     }
-    Ok(())
+    Ok(starts)
 }
 
 /// Sectors already visited on one walk: a second visit means the chain loops.
@@ -203,6 +263,10 @@ fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(bytes: &[u8]) -> Result<(), String> {
+        workbook_stream(bytes).map(|_| ())
+    }
 
     /// A minimal compound file with 512-byte sectors: header, one FAT sector (0), one directory
     /// sector (1) with a root entry and a "Workbook" stream of `stream_len` bytes from sector 2,

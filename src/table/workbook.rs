@@ -6,6 +6,7 @@
 //! calamine's row cap for ods) bound that. Before calamine inflates anything,
 //! [`check_zip_parts`] refuses packages whose parts would inflate past the cap.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
@@ -19,7 +20,8 @@ type Src<'a> = Cursor<&'a [u8]>;
 pub(crate) enum Book<'a> {
     Xlsx(Box<Xlsx<Src<'a>>>),
     Xlsb(Box<Xlsb<Src<'a>>>),
-    Xls(Box<Xls<Src<'a>>>),
+    /// Over the file's bytes, or a copy with damaged records defused (`ole::prepare`).
+    Xls(Box<Xls<Cursor<Cow<'a, [u8]>>>>),
     Ods(Box<Ods<Src<'a>>>),
 }
 
@@ -37,7 +39,7 @@ impl<'a> Book<'a> {
                 e => corrupt(e.to_string()),
             })?)),
             Format::Xls => Book::Xls(Box::new({
-                super::ole::check(bytes).map_err(corrupt)?;
+                let cursor = Cursor::new(super::ole::prepare(bytes).map_err(corrupt)?);
                 Xls::new(cursor).map_err(|e| match e {
                     calamine::XlsError::Password => TableError::PasswordProtected,
                     e => corrupt(e.to_string()),
