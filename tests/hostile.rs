@@ -173,6 +173,21 @@ fn an_xls_formula_longer_than_its_record_is_damage_not_a_crash() {
 }
 
 #[test]
+fn an_xlsb_that_trips_its_reader_is_damage_not_a_crash() {
+    // Found by the table fuzz target: calamine's xlsb reader sliced a sheet's relationship id
+    // past its record. The native build catches such panics (table::workbook::guarded).
+    let path = fixture("bad/xlsb_bad_relationship.xlsb");
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "xlsb_bad_relationship.xlsb");
+    assert_eq!(o.status, Some(1));
+    assert_eq!(
+        o.stderr.trim(),
+        "clearbill: xlsb_bad_relationship.xlsb: the xlsb file is damaged or incomplete \
+         (a record could not be read; the reader stopped)"
+    );
+}
+
+#[test]
 fn deeply_nested_xml_is_read_without_recursion() {
     // A million nested elements in the sheet after the table, and in a cell of it.
     let depth = 1_000_000;

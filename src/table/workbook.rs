@@ -27,6 +27,10 @@ pub(crate) enum Book<'a> {
 
 impl<'a> Book<'a> {
     pub fn open(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
+        guarded(format, || Book::open_unguarded(bytes, format))
+    }
+
+    fn open_unguarded(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
         let cursor = Cursor::new(bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         Ok(match format {
@@ -65,6 +69,10 @@ impl<'a> Book<'a> {
     }
 
     pub fn read(&mut self, name: &str, format: Format, limits: &Limits) -> Result<Sheet, TableError> {
+        guarded(format, || self.read_unguarded(name, format, limits))
+    }
+
+    fn read_unguarded(&mut self, name: &str, format: Format, limits: &Limits) -> Result<Sheet, TableError> {
         let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         let too_much = |_| TableError::TooMuchText { limit: limits.max_text_bytes };
@@ -130,6 +138,26 @@ impl<'a> Book<'a> {
         }
         Ok(builder.finish())
     }
+}
+
+/// A last line of defence: calamine indexes into a file's records as the file describes them,
+/// and where a damaged file still makes it panic (its xlsb reader does on many malformed
+/// records; `ole` and `biff` defuse what the xls reader trips on), the native build catches the
+/// panic here and reports the file as damaged. The page is built with panics that abort, so
+/// there this catches nothing: the worker dies and the page must say the file could not be read.
+///
+/// The fuzz build (`cfg(fuzzing)`) lets panics of the other formats through, so that fuzzing
+/// still finds them.
+fn guarded<T>(format: Format, read: impl FnOnce() -> Result<T, TableError>) -> Result<T, TableError> {
+    if cfg!(fuzzing) && format != Format::Xlsb {
+        return read();
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(TableError::Corrupt {
+            format: format.label(),
+            detail: "a record could not be read; the reader stopped".to_string(),
+        })
+    })
 }
 
 /// Cells of a sheet that could not be read, for a note that says where.
