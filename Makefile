@@ -47,7 +47,7 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools \
+.PHONY: help build serve test bench tools rust-tools wasm-tools node-tools browser-tools office-tools \
 	cli wasm fmt fmt-check clippy test-rust test-wasm e2e fuzz fuzz-tools clean distclean
 
 help:
@@ -56,7 +56,7 @@ help:
 	@echo 'make build       cli + wasm'
 	@echo 'make bench       the benchmarks (benches/)'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
-	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
+	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
 	@echo 'make cli         target/release/clearbill'
 	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
 	@echo 'make fmt         format the Rust code (fmt-check only checks)'
@@ -87,7 +87,7 @@ bench: rust-tools
 # ---------------------------------------------------------------------------------------------
 # Installing what is missing.
 
-tools: rust-tools wasm-tools node-tools browser-tools
+tools: rust-tools wasm-tools node-tools browser-tools office-tools
 
 rust-tools:
 	@command -v cargo >/dev/null && command -v rustup >/dev/null || { \
@@ -136,6 +136,18 @@ browser-tools:
 		apt-cache show chromium chromium-driver >/dev/null 2>&1 || $(APT_GET) update; \
 		$(APT_GET) install -y chromium chromium-driver || { \
 			$(APT_GET) update && $(APT_GET) install -y chromium chromium-driver; }; \
+	fi
+
+# LibreOffice writes the xlsx, xls and ods files that tests/money_formats.rs reads back ("money
+# survives every format"); Debian's build without a GUI, installed once (a few minutes).
+office-tools:
+	@if command -v soffice >/dev/null; then \
+		echo 'soffice: present'; \
+	else \
+		echo 'Installing libreoffice-calc-nogui from Debian'; \
+		apt-cache show libreoffice-calc-nogui >/dev/null 2>&1 || $(APT_GET) update; \
+		$(APT_GET) install -y libreoffice-calc-nogui || { \
+			$(APT_GET) update && $(APT_GET) install -y libreoffice-calc-nogui; }; \
 	fi
 
 # ---------------------------------------------------------------------------------------------
