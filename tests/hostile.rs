@@ -188,6 +188,25 @@ fn an_xlsb_that_trips_its_reader_is_damage_not_a_crash() {
 }
 
 #[test]
+fn an_xls_declaring_four_billion_rows_reserves_nothing() {
+    // The xls twin of the stray XFD1048576 cell: calamine reserved memory for the cells the
+    // Dimensions record declares (rows × columns) before reading any. Here the last row says
+    // 4,294,967,295 in the practice charges file.
+    let mut bytes = std::fs::read(fixture("practice/charges.xls")).unwrap();
+    let at = bytes.windows(4).position(|w| w == [0x00, 0x02, 0x0E, 0x00]).expect("a Dimensions record") + 4;
+    bytes[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let dir = tempdir();
+    let path = write(&dir, "huge_dimensions.xls", &bytes);
+    let o = clearbill(&["inspect", path.to_str().unwrap(), "--format", "json"]);
+    no_crash(&o, "huge_dimensions.xls");
+    assert_eq!(o.status, Some(0), "{}", o.stderr);
+    let csv = clearbill(&["inspect", fixture("practice/charges.csv").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.json()["rows"], csv.json()["rows"], "every row is read as from the CSV");
+    assert!(o.peak_kib < SMALL_BUDGET_KIB, "{} KiB", o.peak_kib);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn deeply_nested_xml_is_read_without_recursion() {
     // A million nested elements in the sheet after the table, and in a cell of it.
     let depth = 1_000_000;
