@@ -207,6 +207,111 @@ fn an_xls_declaring_four_billion_rows_reserves_nothing() {
 }
 
 #[test]
+fn one_stray_cell_at_iv65536_of_an_xls_is_refused_before_it_costs_a_gigabyte() {
+    // calamine holds an xls sheet as a dense block from its first cell to its last: the practice
+    // charges file with one number moved to IV65536 took 1 GB before this was refused.
+    let mut bytes = std::fs::read(fixture("practice/charges.xls")).unwrap();
+    let rk = bytes.windows(4).rposition(|w| w == [0x7E, 0x02, 0x0A, 0x00]).expect("an RK cell") + 4;
+    bytes[rk..rk + 4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0x00]); // row 65536, column IV
+    let dir = tempdir();
+    let path = write(&dir, "stray.xls", &bytes);
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "stray.xls");
+    assert_eq!(o.status, Some(1));
+    assert!(
+        o.stderr.contains("stray.xls: sheet \"Charge Detail\" spans 65536 rows × 256 columns")
+            && o.stderr.contains("save the file as .xlsx"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.peak_kib < SMALL_BUDGET_KIB, "{} KiB", o.peak_kib);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_xls_cell_right_of_column_iv_is_skipped() {
+    // Found by the table fuzz target: a cell at column 65,535 made calamine's dense block
+    // gigabytes wide. The format ends at column IV, so such a cell is not read.
+    let path = fixture("bad/xls_cell_past_column_iv.xls");
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "xls_cell_past_column_iv.xls");
+    assert!(o.peak_kib < SMALL_BUDGET_KIB, "{} KiB", o.peak_kib);
+}
+
+/// A minimal ods package whose one table is `rows` (table:table-row elements).
+fn ods(rows: &str) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    write!(zip, r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Charges">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+fn ods_row(cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .map(|c| match c.parse::<f64>() {
+            Ok(_) => format!(r#"<table:table-cell office:value-type="float" office:value="{c}"><text:p>{c}</text:p></table:table-cell>"#),
+            Err(_) => format!(r#"<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>"#),
+        })
+        .collect();
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+#[test]
+fn one_stray_cell_far_down_an_ods_is_refused_before_it_costs_gigabytes() {
+    // calamine expands the million repeated empty rows above the stray cell: 6 GB before this.
+    let table = format!(
+        "{}{}{}{}",
+        ods_row(&["Claim #", "CPT", "Charges"]),
+        ods_row(&["1001", "99213", "125.5"]),
+        r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="3"/></table:table-row>"#,
+        r#"<table:table-row><table:table-cell table:number-columns-repeated="90"/><table:table-cell office:value-type="string"><text:p>stray</text:p></table:table-cell></table:table-row>"#,
+    );
+    let dir = tempdir();
+    let path = write(&dir, "stray.ods", &ods(&table));
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "stray.ods");
+    assert_eq!(o.status, Some(1));
+    assert!(
+        o.stderr.contains("stray.ods: sheet \"Charges\" spans 1048003 rows × 91 columns"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.peak_kib < SMALL_BUDGET_KIB, "{} KiB", o.peak_kib);
+    // The same table without the stray cell reads.
+    let path = write(&dir, "fine.ods", &ods(&table[..table.rfind("<table:table-row>").unwrap()]));
+    let o = clearbill(&["inspect", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status, Some(0), "{}", o.stderr);
+    assert_eq!(o.json()["rows"], 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_ods_space_run_of_four_billion_is_refused() {
+    // <text:s text:c="N"/> is N spaces; calamine would build the string.
+    let table = format!(
+        "{}{}",
+        ods_row(&["Claim #", "CPT", "Charges"]),
+        r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row>"#,
+    );
+    let dir = tempdir();
+    let path = write(&dir, "spaces.ods", &ods(&table));
+    let o = clearbill(&["inspect", path.to_str().unwrap()]);
+    no_crash(&o, "spaces.ods");
+    assert_eq!(o.status, Some(1));
+    assert!(o.stderr.contains("spaces.ods: the sheet holds more than"), "{}", o.stderr);
+    assert!(o.peak_kib < SMALL_BUDGET_KIB, "{} KiB", o.peak_kib);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn deeply_nested_xml_is_read_without_recursion() {
     // A million nested elements in the sheet after the table, and in a cell of it.
     let depth = 1_000_000;

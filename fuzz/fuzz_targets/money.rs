@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(read) = Money::from_float_cell(value) {
             check(read, "float cell");
             let m = read.money;
-            assert!(!(m.is_positive() && value < 0.0) && !(m.is_negative() && value > 0.0), "{value} → {m}");
+            let sign_flipped = (m.is_positive() && value < 0.0) || (m.is_negative() && value > 0.0);
+            assert!(!sign_flipped, "{value} → {m}");
         }
     }
     let text = String::from_utf8_lossy(data);

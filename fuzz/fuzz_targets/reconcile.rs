@@ -84,9 +84,11 @@ fn records<T>(file: FileKind, name: &str, rows: Vec<T>) -> Records<T> {
 struct Case {
     inputs: Option<Inputs>,
     options: Options,
-    billed_by_row: Vec<(u32, Money)>,
+    /// Each charge row's billed amount, and in single mode what it says was paid.
+    billed_by_row: Vec<(u32, Money, Money)>,
     paid: Money,
     payment_rows: Vec<u32>,
+    single: bool,
 }
 
 fn case(u: &mut Unstructured<'_>) -> Result<Case> {
@@ -111,7 +113,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
             remit: if single { remit(u)? } else { Remit::default() },
         });
     }
-    let billed_by_row = charges.iter().map(|c| (c.row, c.billed)).collect();
+    let billed_by_row = charges.iter().map(|c| (c.row, c.billed, c.remit.paid)).collect();
     let mut paid = Money::ZERO;
     let mut payment_rows = Vec::new();
     let payments = if single {
@@ -172,7 +174,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
         payments,
         fees,
     };
-    Ok(Case { inputs: Some(inputs), options, billed_by_row, paid, payment_rows })
+    Ok(Case { inputs: Some(inputs), options, billed_by_row, paid, payment_rows, single })
 }
 
 /// Row accounting, then the conservation equations against the rows that went in: every
@@ -183,16 +185,18 @@ fn check(report: &Report, case: &Case) {
     let mut seen: Vec<u32> = report.lines.iter().flat_map(|l| l.charge_rows.iter().copied()).collect();
     seen.extend(&rejected);
     seen.sort_unstable();
-    let mut expected: Vec<u32> = case.billed_by_row.iter().map(|(row, _)| *row).collect();
+    let mut expected: Vec<u32> = case.billed_by_row.iter().map(|(row, _, _)| *row).collect();
     expected.sort_unstable();
     assert_eq!(seen, expected, "every charge row in exactly one line or rejected");
     let mut seen: Vec<u32> = report.lines.iter().flat_map(|l| l.payment_rows.iter().copied()).collect();
     seen.extend(report.unmatched_payments.iter().map(|u| u.row));
     seen.sort_unstable();
     assert_eq!(seen, case.payment_rows, "every payment row in exactly one line or unmatched");
-    let accepted: Money =
-        case.billed_by_row.iter().filter(|(row, _)| !rejected.contains(row)).map(|(_, b)| *b).sum();
-    report.check_conservation(accepted, case.paid).expect("conservation");
+    let accepted = case.billed_by_row.iter().filter(|(row, _, _)| !rejected.contains(row));
+    let billed: Money = accepted.clone().map(|(_, b, _)| *b).sum();
+    // In single mode the charge rows carry what was paid; otherwise the payment rows do.
+    let paid = if case.single { accepted.map(|(_, _, p)| *p).sum() } else { case.paid };
+    report.check_conservation(billed, paid).expect("conservation");
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -18,9 +18,17 @@
 //! | Lbl (defined name), ExternSheet, MergeCells | turned into an unknown record, which is skipped |
 //! | Dimensions | zeroed: it only sizes an up-front allocation |
 //! | MulRk with its columns backwards, a too-short CodePage or DateMode | skipped likewise |
+//! | a cell right of column IV (256 columns is the format's limit) | skipped likewise |
+//!
+//! The last one matters for memory: calamine holds each xls sheet as a dense block from its
+//! first to its last cell, so one cell at column 65,535 would cost gigabytes.
 //!
 //! A too-short BOF, FilePass or BoundSheet8, a sheet past the end, or a shared-string table that
-//! ends inside a string header is an error ("damaged or incomplete").
+//! ends inside a string header is an error ("damaged or incomplete"). So is a sheet whose cells
+//! span more than [`DENSE_CELL_LIMIT`]: calamine holds an xls sheet as a dense block from its
+//! first cell to its last, so one stray cell at IV65536 would cost a gigabyte.
+
+use super::{TableError, DENSE_CELL_LIMIT};
 
 /// A patch: the bytes at a stream position.
 pub(crate) type Patch = (usize, Vec<u8>);
@@ -39,6 +47,12 @@ const DIMENSIONS: u16 = 0x0200;
 const MUL_RK: u16 = 0x00BD;
 const MERGE_CELLS: u16 = 0x00E5;
 const FORMULA: u16 = 0x0006;
+/// The formula's text result, which belongs to the Formula record just before it.
+const STRING: u16 = 0x0207;
+/// Records of one cell: row and column in their first four bytes.
+const CELLS: [u16; 7] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, FORMULA];
+/// The last column an xls sheet has (IV).
+const LAST_COLUMN: u16 = 255;
 /// A record type no reader knows, so calamine skips it.
 const SKIPPED: [u8; 2] = [0xFF, 0x7F];
 
@@ -75,37 +89,45 @@ fn records(stream: &[u8], pos: usize) -> impl Iterator<Item = Record<'_>> {
     })
 }
 
+fn damaged(detail: String) -> TableError {
+    TableError::Corrupt { format: "xls", detail }
+}
+
 /// The patches that make the stream safe for calamine, or why it cannot be.
-pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, String> {
+pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, TableError> {
     let mut patches = Vec::new();
     let skip = |r: &Record<'_>| (r.at, SKIPPED.to_vec());
     let mut sheets = Vec::new();
+    let mut biff8 = true;
     for r in records(stream, 0) {
         match r.typ {
-            BOF | FILE_PASS if r.data.len() < 2 => return Err(short(&r)),
+            BOF | FILE_PASS if r.data.len() < 2 => return Err(damaged(short(&r))),
+            BOF if sheets.is_empty() => biff8 = r.data[..2] == [0x00, 0x06],
             CODE_PAGE | DATE_MODE | EXTERN_SHEET if r.data.len() < 2 => patches.push(skip(&r)),
             LBL => patches.push(skip(&r)),
             BOUND_SHEET => {
                 if r.data.len() < 6 {
-                    return Err(short(&r));
+                    return Err(damaged(short(&r)));
                 }
                 let pos = u32::from_le_bytes([r.data[0], r.data[1], r.data[2], r.data[3]]) as usize;
                 if pos > stream.len() {
-                    return Err(format!(
+                    return Err(damaged(format!(
                         "a sheet starts at {pos}, past the end of the workbook ({})",
                         stream.len()
-                    ));
+                    )));
                 }
-                sheets.push(pos);
+                sheets.push((pos, sheet_name(&r.data[6..], biff8)));
             }
-            SST => shared_strings(&r)?,
+            SST => shared_strings(&r).map_err(damaged)?,
             EOF => break,
             _ => {}
         }
     }
-    for pos in sheets {
+    for (pos, name) in sheets {
+        let mut span = Span::default();
         let mut depth = 0usize;
         let mut seen_bof = false;
+        let mut skipped_formula = false;
         for r in records(stream, pos) {
             if depth > 0 {
                 match r.typ {
@@ -115,7 +137,20 @@ pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, String> {
                 }
                 continue;
             }
+            let after_skipped_formula = std::mem::take(&mut skipped_formula);
+            let column = |at: usize| r.data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+            if CELLS.contains(&r.typ) && column(2).is_some_and(|c| c > LAST_COLUMN) {
+                patches.push(skip(&r));
+                skipped_formula = r.typ == FORMULA;
+                continue;
+            }
+            if CELLS.contains(&r.typ) {
+                if let (Some(row), Some(col)) = (column(0), column(2)) {
+                    span.add(row, col, col);
+                }
+            }
             match r.typ {
+                STRING if after_skipped_formula => patches.push(skip(&r)),
                 BOF if seen_bof => depth += 1,
                 BOF => seen_bof = true,
                 EOF => break,
@@ -124,8 +159,10 @@ pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, String> {
                 MUL_RK if r.data.len() >= 6 => {
                     let first = u16::from_le_bytes([r.data[2], r.data[3]]);
                     let last = u16::from_le_bytes([r.data[r.data.len() - 2], r.data[r.data.len() - 1]]);
-                    if last < first {
+                    if last < first || last > LAST_COLUMN {
                         patches.push(skip(&r));
+                    } else if let Some(row) = column(0) {
+                        span.add(row, first, last);
                     }
                 }
                 FORMULA if r.data.len() >= 22 => patches.push((r.at + 4 + 20, vec![0, 0])),
@@ -133,8 +170,54 @@ pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, String> {
                 _ => {}
             }
         }
+        let cells = span.cells();
+        if cells > DENSE_CELL_LIMIT {
+            return Err(TableError::SheetTooLarge {
+                sheet: name,
+                rows: span.rows(),
+                columns: cells / span.rows().max(1),
+                limit: DENSE_CELL_LIMIT,
+                format: "xls",
+            });
+        }
     }
     Ok(patches)
+}
+
+/// The rows and columns a sheet's cells reach: the block calamine allocates.
+#[derive(Default)]
+struct Span(Option<(u16, u16, u16, u16)>);
+
+impl Span {
+    fn add(&mut self, row: u16, first_col: u16, last_col: u16) {
+        let (r0, r1, c0, c1) = self.0.unwrap_or((row, row, first_col, last_col));
+        self.0 = Some((r0.min(row), r1.max(row), c0.min(first_col), c1.max(last_col)));
+    }
+
+    fn rows(&self) -> u64 {
+        self.0.map_or(0, |(r0, r1, _, _)| u64::from(r1 - r0) + 1)
+    }
+
+    fn cells(&self) -> u64 {
+        self.0.map_or(0, |(_, _, c0, c1)| self.rows() * (u64::from(c1 - c0) + 1))
+    }
+}
+
+/// A BoundSheet8 name (ShortXLUnicodeString), for messages.
+fn sheet_name(b: &[u8], biff8: bool) -> String {
+    let Some(&chars) = b.first() else { return String::new() };
+    let chars = usize::from(chars);
+    if biff8 {
+        let wide = b.get(1).is_some_and(|f| f & 1 != 0);
+        let text = b.get(2..).unwrap_or(&[]);
+        if wide {
+            let units: Vec<u16> =
+                text.chunks_exact(2).take(chars).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            return String::from_utf16_lossy(&units);
+        }
+        return text.iter().take(chars).map(|&c| char::from(c)).collect();
+    }
+    b.get(1..).unwrap_or(&[]).iter().take(chars).map(|&c| char::from(c)).collect()
 }
 
 fn short(r: &Record<'_>) -> String {
@@ -269,11 +352,31 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_right_of_column_iv_is_skipped_with_its_formula_string() {
+        let number = [[0, 0].as_slice(), &0xFFFFu16.to_le_bytes(), &[0; 10]].concat();
+        let mut formula = [[1, 0].as_slice(), &300u16.to_le_bytes(), &[0; 18]].concat();
+        formula[6..8].copy_from_slice(&[0, 0]);
+        let inside = [[2, 0, 3, 0].as_slice(), &[0; 10]].concat();
+        let stream = workbook(
+            &[],
+            &[
+                record(0x0203, &number),
+                record(FORMULA, &formula),
+                record(STRING, &[1, 0, 0, b'x']),
+                record(0x0203, &inside),
+            ],
+        );
+        let patches = defuse(&stream).unwrap();
+        let skipped: Vec<&Patch> = patches.iter().filter(|(_, p)| p == &SKIPPED.to_vec()).collect();
+        assert_eq!(skipped.len(), 3, "{patches:?}");
+    }
+
+    #[test]
     fn a_sheet_past_the_end_of_the_stream_is_damage() {
         let mut stream = workbook(&[], &[]);
         let bound = 8 + 4; // the BoundSheet8 data, after the BOF record
         stream[bound..bound + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(defuse(&stream).unwrap_err().contains("past the end of the workbook"));
+        assert!(defuse(&stream).unwrap_err().to_string().contains("past the end of the workbook"));
     }
 
     #[test]
@@ -281,7 +384,7 @@ mod tests {
         // One string of 5 characters with only 2 in the SST record, then an empty CONTINUE.
         let sst = [[0u8; 8].as_slice(), &[5, 0, 0, b'a', b'b']].concat();
         let stream = workbook(&[record(SST, &sst), record(CONTINUE, &[])], &[]);
-        assert!(defuse(&stream).unwrap_err().contains("shared string table"));
+        assert!(defuse(&stream).unwrap_err().to_string().contains("shared string table"));
         let stream = workbook(&[record(SST, &sst), record(CONTINUE, &[0, b'c', b'd', b'e'])], &[]);
         assert_eq!(defuse(&stream), Ok(vec![]));
     }

@@ -14,6 +14,8 @@
 
 use std::borrow::Cow;
 
+use super::TableError;
+
 const SIGNATURE: &[u8; 8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Sector ids at and above this are markers (free, end of chain, FAT, DIFAT), not sectors.
 const RESERVED: u32 = 0xFFFF_FFFA;
@@ -23,10 +25,10 @@ const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const MINI_CUTOFF: u64 = 4096;
 const MINI_SECTOR: usize = 64;
 
-/// The bytes calamine should read for this xls file, or why it cannot be read safely (the text
-/// goes into "damaged or incomplete (…)").
-pub(crate) fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
-    let Some(stream) = workbook_stream(bytes)? else { return Ok(Cow::Borrowed(bytes)) };
+/// The bytes calamine should read for this xls file, or why it cannot be read safely.
+pub(crate) fn prepare(bytes: &[u8]) -> Result<Cow<'_, [u8]>, TableError> {
+    let damaged = |detail| TableError::Corrupt { format: "xls", detail };
+    let Some(stream) = workbook_stream(bytes).map_err(damaged)? else { return Ok(Cow::Borrowed(bytes)) };
     let patches = super::biff::defuse(&stream.bytes)?;
     if patches.is_empty() {
         return Ok(Cow::Borrowed(bytes));

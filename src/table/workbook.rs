@@ -43,7 +43,7 @@ impl<'a> Book<'a> {
                 e => corrupt(e.to_string()),
             })?)),
             Format::Xls => Book::Xls(Box::new({
-                let cursor = Cursor::new(super::ole::prepare(bytes).map_err(corrupt)?);
+                let cursor = Cursor::new(super::ole::prepare(bytes)?);
                 Xls::new(cursor).map_err(|e| match e {
                     calamine::XlsError::Password => TableError::PasswordProtected,
                     e => corrupt(e.to_string()),
