@@ -123,12 +123,19 @@ pub(crate) fn defuse(stream: &[u8]) -> Result<Vec<Patch>, TableError> {
             _ => {}
         }
     }
+    // Each sheet is read from its own position to its EOF; in a real file those stretches do
+    // not overlap. Sheets that all point at one long stretch would make the reading quadratic.
+    let mut walked = 0usize;
     for (pos, name) in sheets {
         let mut span = Span::default();
         let mut depth = 0usize;
         let mut seen_bof = false;
         let mut skipped_formula = false;
         for r in records(stream, pos) {
+            walked += 4 + r.data.len() + r.continues.iter().map(|c| 4 + c.len()).sum::<usize>();
+            if walked > stream.len().saturating_mul(2) {
+                return Err(damaged("its sheets overlap one another".to_string()));
+            }
             if depth > 0 {
                 match r.typ {
                     BOF => depth += 1,
@@ -369,6 +376,26 @@ mod tests {
         let patches = defuse(&stream).unwrap();
         let skipped: Vec<&Patch> = patches.iter().filter(|(_, p)| p == &SKIPPED.to_vec()).collect();
         assert_eq!(skipped.len(), 3, "{patches:?}");
+    }
+
+    #[test]
+    fn sheets_that_overlap_are_damage_not_quadratic_work() {
+        let mut stream = workbook(&[], &[record(0x0203, &[0; 14])]);
+        // Repeat the BoundSheet8 record many times: every sheet points at the same records.
+        let bound_at = 8;
+        let bound = stream[bound_at..bound_at + 4 + 9].to_vec();
+        let mut copies = Vec::new();
+        for _ in 0..50 {
+            copies.extend(&bound);
+        }
+        let shift = copies.len() as u32;
+        stream.splice(bound_at..bound_at, copies);
+        for i in 0..51 {
+            let at = bound_at + i * bound.len() + 4;
+            let pos = u32::from_le_bytes(stream[at..at + 4].try_into().unwrap()) + shift;
+            stream[at..at + 4].copy_from_slice(&pos.to_le_bytes());
+        }
+        assert!(defuse(&stream).unwrap_err().to_string().contains("sheets overlap"));
     }
 
     #[test]
