@@ -5,12 +5,13 @@
 #   make build   the native CLI (target/release/clearbill), the wasm package (www/pkg/) and the
 #                offline single-file app (dist/clearbill.html)
 #   make bench   the benchmarks (benches/, results in BENCH.md)
+#   make fuzz    every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer; see FUZZING.md)
 #   make help    every target
 #
 # Every install step checks first and skips what is present, so these are cheap to repeat.
 # Tools come only from rustup, crates.io, npm and Debian apt; nothing downloads a browser or a
 # prebuilt binary. Variables you may override: PORT, BIND (the address to listen on; 0.0.0.0 to
-# reach the page from outside a container), CHROMIUM, CHROMEDRIVER.
+# reach the page from outside a container), CHROMIUM, CHROMEDRIVER, FUZZ_SECONDS, FUZZ_TARGETS.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -19,6 +20,9 @@ SHELL := bash
 .NOTPARALLEL:
 
 PORT ?= 8080
+# `make fuzz`: seconds per target, and which targets (fuzz/fuzz_targets/*.rs).
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= money dates table records reconcile x12
 BIND ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -49,7 +53,8 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
 .PHONY: help build serve test bench bench-quick bench-data tools rust-tools wasm-tools node-tools \
-	browser-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e clean distclean
+	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
+	fuzz-tools clean distclean
 
 help:
 	@echo 'make serve       install what is missing, build the page, serve it on http://localhost:$(PORT)'
@@ -57,7 +62,8 @@ help:
 	@echo 'make build       cli + wasm + single-file'
 	@echo 'make bench       the benchmarks: generate benches/data/ once, time everything, rewrite BENCH.md'
 	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
-	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools'
+	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
+	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
 	@echo 'make cli         target/release/clearbill'
 	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
 	@echo 'make single-file dist/clearbill.html: the whole app in one file that works offline from disk'
@@ -102,7 +108,7 @@ $(BENCH_DIR)/charges-%.csv: benches/generate.rs | rust-tools
 # ---------------------------------------------------------------------------------------------
 # Installing what is missing.
 
-tools: rust-tools wasm-tools node-tools browser-tools
+tools: rust-tools wasm-tools node-tools browser-tools office-tools
 
 rust-tools:
 	@command -v cargo >/dev/null && command -v rustup >/dev/null || { \
@@ -151,6 +157,18 @@ browser-tools:
 		apt-cache show chromium chromium-driver >/dev/null 2>&1 || $(APT_GET) update; \
 		$(APT_GET) install -y chromium chromium-driver || { \
 			$(APT_GET) update && $(APT_GET) install -y chromium chromium-driver; }; \
+	fi
+
+# LibreOffice writes the xlsx, xls and ods files that tests/money_formats.rs reads back ("money
+# survives every format"); Debian's build without a GUI, installed once (a few minutes).
+office-tools:
+	@if command -v soffice >/dev/null; then \
+		echo 'soffice: present'; \
+	else \
+		echo 'Installing libreoffice-calc-nogui from Debian'; \
+		apt-cache show libreoffice-calc-nogui >/dev/null 2>&1 || $(APT_GET) update; \
+		$(APT_GET) install -y libreoffice-calc-nogui || { \
+			$(APT_GET) update && $(APT_GET) install -y libreoffice-calc-nogui; }; \
 	fi
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +224,28 @@ endif
 # first; the offline test opens the single file.
 e2e: $(WASM_PKG) $(SINGLE_FILE) cli node-tools browser-tools
 	node --test --test-reporter=spec tests/e2e/*.test.mjs
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing (not part of `make test`). cargo-fuzz wants a nightly compiler for -Zsanitizer;
+# RUSTC_BOOTSTRAP=1 lets the stable one accept the flag. Each target starts from its committed
+# seeds (fuzz/seeds/TARGET, read only; tools/fuzz-seeds.sh remakes them) and keeps what it finds
+# in fuzz/corpus/TARGET; a crash, a hang (-timeout) or running out of memory (-rss_limit_mb)
+# stops the run, leaves the input in fuzz/artifacts/TARGET/ and fails make. FUZZING.md records
+# the runs.
+
+fuzz-tools: rust-tools
+	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+
+fuzz: fuzz-tools
+	RUSTC_BOOTSTRAP=1 cargo fuzz build -O
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t; \
+		echo "== fuzz target $$t for $(FUZZ_SECONDS) s"; \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			|| exit 1; \
+	done
+	@echo 'Fuzzing found nothing.'
 
 # ---------------------------------------------------------------------------------------------
 

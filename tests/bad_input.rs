@@ -6,84 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use common::cli::{clearbill, tempdir};
 use common::fixture;
-
-struct Outcome {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-    peak_kib: u64,
-}
-
-/// Runs the CLI with a watchdog; a run that outlives it is a hang and fails the test.
-fn clearbill(args: &[&str]) -> Outcome {
-    const WATCHDOG: Duration = Duration::from_secs(60);
-    let dir = tempdir();
-    let time_out = dir.join("time.txt");
-    let mut child = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(&time_out)
-        .arg(env!("CARGO_BIN_EXE_clearbill"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("/usr/bin/time runs (Debian package `time`)");
-    // Drain the pipes while waiting, or a big output would block the child.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut b).ok();
-        b
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut b).ok();
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > WATCHDOG {
-            let _ = child.kill();
-            panic!("clearbill {args:?} hung for {WATCHDOG:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (out, err) = (out_reader.join().unwrap(), err_reader.join().unwrap());
-    let peak_kib = std::fs::read_to_string(&time_out)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().parse::<u64>().ok())
-        .next_back()
-        .unwrap_or(0);
-    Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&out).into_owned(),
-        stderr: String::from_utf8_lossy(&err).into_owned(),
-        peak_kib,
-    }
-}
-
-fn tempdir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "clearbill-bad-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn bad(name: &str) -> String {
     fixture(&format!("bad/{name}")).display().to_string()

@@ -109,3 +109,158 @@ fn formula_payloads_are_prefixed_in_csv() {
         assert!(record[13].parse::<f64>().is_ok(), "balance {:?}", &record[13]);
     }
 }
+
+// ----- every text field of every table, in CSV and xlsx -----
+
+mod every_text_field {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use clearbill::export::{self, Col, Out};
+    use clearbill::reconcile::{ProviderAdjustment, RemittanceFinding};
+
+    /// A payload per row, cycling, in every column a file can fill with text; the payments file
+    /// itself is named like a formula. One payment matches nothing, one charge row has a formula
+    /// where its amount should be, so every table has rows.
+    fn hostile_report() -> Report {
+        let q = |p: &str| format!("\"{}\"", p.replace('"', "\"\""));
+        let mut charges = String::from("Claim #,Line,Patient,DOS,CPT,Charges,Payer\n");
+        let mut payments = String::from("Claim #,Line,Patient,DOS,CPT,Ins Paid,Adj Reason,Payer,Check #\n");
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            let p = q(p);
+            charges.push_str(&format!("{p},{p},{p},2026-10-0{},{p},{}.00,{p}\n", i + 1, 100 + i));
+            if i % 2 == 0 {
+                payments.push_str(&format!("{p},{p},{p},2026-10-0{},{p},40.00,CO-45,{p},{p}\n", i + 1));
+            }
+        }
+        // A payment for a claim that is not there, and a charge whose amount is a formula.
+        let (first, second) = (q(PAYLOADS[1]), q(PAYLOADS[2]));
+        payments.push_str(&format!("{first}X,1,{second},2026-10-09,{first},12.34,,{second},{first}\n"));
+        charges.push_str(&format!("900,1,Ann Lee,2026-10-09,99213,{second},Aetna\n"));
+        let c = FileInput { bytes: charges.as_bytes(), name: "charges.csv", sheet: None, mapping: None };
+        let name = format!("{}.csv", PAYLOADS[0]);
+        let p = FileInput { bytes: payments.as_bytes(), name: &name, sheet: None, mapping: None };
+        let options =
+            Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+        let mut r = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap();
+        // 835 tables: the text fields an 835 fills (payer, provider, reference, messages).
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            r.provider_adjustments.push(ProviderAdjustment {
+                file: p.to_string(),
+                segment: i,
+                payer: p.to_string(),
+                provider_id: p.to_string(),
+                fiscal_period_end: None,
+                reason: p.to_string(),
+                meaning: p.to_string(),
+                reference: Some(p.to_string()),
+                amount: Money::from_cents(-1234),
+            });
+            r.remittance_findings.push(RemittanceFinding {
+                file: p.to_string(),
+                segment: i,
+                location: p.to_string(),
+                severity: p.to_string(),
+                message: p.to_string(),
+            });
+        }
+        r
+    }
+
+    /// Every text cell of one table: in CSV the text, with a leading `'` when a spreadsheet would
+    /// take it for a formula; in xlsx a string cell with exactly the text. Returns the columns
+    /// in which a payload was seen.
+    fn check_table<T>(
+        sheet_name: &str,
+        items: &[T],
+        columns: &[Col<T>],
+        xlsx: &mut clearbill::table::Workbook<'_>,
+    ) -> BTreeSet<String> {
+        let csv = export::table_csv(items, columns);
+        let records: Vec<csv::StringRecord> =
+            csv::Reader::from_reader(csv.as_bytes()).records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), items.len(), "{sheet_name}");
+        let sheet = xlsx.read(Some(sheet_name)).unwrap();
+        let mut seen = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let row = sheet.row(i + 1).unwrap_or_else(|| panic!("{sheet_name} row {}", i + 2));
+            for (c, column) in columns.iter().enumerate() {
+                let Out::Text(text) = (column.value)(item) else { continue };
+                let at = format!("{sheet_name}, {} of row {}", column.header, i + 2);
+                let formula_like = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                let expected = if formula_like { format!("'{text}") } else { text.clone() };
+                assert_eq!(&records[i][c], expected, "CSV: {at}");
+                if text.is_empty() {
+                    assert_eq!(row.get(c), CellRef::Empty, "xlsx: {at}");
+                } else {
+                    assert_eq!(row.get(c), CellRef::Text(&text), "xlsx: {at}");
+                }
+                if PAYLOADS.iter().any(|p| text.to_lowercase().contains(&p.to_lowercase())) {
+                    seen.insert(column.header.to_string());
+                }
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn formula_payloads_in_every_text_field_stay_text_in_csv_and_xlsx() {
+        let r = hostile_report();
+        let bytes = export::report_xlsx(&r).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("<f>"), "the workbook must contain no formulas");
+        let mut wb = open(&bytes, "report.xlsx", &Limits::default()).unwrap();
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        let checks = [
+            (
+                check_table("Lines", &r.lines, &export::line_columns(), &mut wb),
+                set(&["Claim ID", "Line", "Patient", "Code", "Payer"]),
+            ),
+            (
+                check_table("Worklist", &r.worklist, &export::worklist_columns(), &mut wb),
+                set(&["Claim ID", "Patient", "Payer"]),
+            ),
+            (
+                check_table(
+                    "Unmatched payments",
+                    &r.unmatched_payments,
+                    &export::unmatched_columns(),
+                    &mut wb,
+                ),
+                set(&["File", "Claim ID", "Patient", "Code", "Payer", "Check #", "Why unmatched"]),
+            ),
+            (
+                check_table("Rejected rows", &r.rejected, &export::rejected_columns(), &mut wb),
+                set(&["Value"]),
+            ),
+            (
+                check_table(
+                    "Provider adjustments",
+                    &r.provider_adjustments,
+                    &export::provider_adjustment_columns(),
+                    &mut wb,
+                ),
+                set(&["File", "Payer", "Provider ID", "Reason", "Meaning", "Reference"]),
+            ),
+            (
+                check_table(
+                    "Remittance findings",
+                    &r.remittance_findings,
+                    &export::finding_columns(),
+                    &mut wb,
+                ),
+                set(&["File", "Where", "Severity", "Finding"]),
+            ),
+        ];
+        for (seen, expected) in checks {
+            let missing: Vec<&String> = expected.difference(&seen).collect();
+            assert!(missing.is_empty(), "no payload reached {missing:?} (seen in {seen:?})");
+        }
+        // The summary's notes name files too: string cells, never formulas.
+        let summary = wb.read(Some("Summary")).unwrap();
+        for row in summary.rows() {
+            for cell in row.cells() {
+                assert!(!matches!(cell, CellRef::Error(_)), "Summary row {}: {cell:?}", row.number);
+            }
+        }
+    }
+}

@@ -218,3 +218,104 @@ proptest! {
         prop_assert_eq!(report.summary.rows.charges, charges.len());
     }
 }
+
+// ----- row accounting from the file's text to the report -----
+
+mod from_text {
+    use super::*;
+    use clearbill::reconcile::{reconcile_files, FileInput};
+    use clearbill::table::Limits;
+
+    /// One data row of a charges CSV, and what it should become.
+    #[derive(Clone, Debug)]
+    enum Row {
+        /// Claim, code, billed amount text, and the amount it means.
+        Charge(u8, u8, String, Money),
+        /// An amount that is not one: the row is rejected and names the cell.
+        BadAmount(u8, &'static str),
+        /// A footer total: set aside, in no sum.
+        Total(String),
+        Blank,
+    }
+
+    fn row() -> impl Strategy<Value = Row> {
+        let amount = (-50_000i64..5_000_000, 0u8..4).prop_map(|(c, style)| {
+            let m = Money::from_cents(c);
+            let text = match style {
+                0 => m.to_string(),
+                1 if m.is_negative() => format!("\"(${})\"", m.abs()),
+                1 => format!("${}", m),
+                2 => format!("{m} USD"),
+                _ => format!("\"{m}\""),
+            };
+            (text, m)
+        });
+        prop_oneof![
+            8 => (0u8..15, 0u8..4, amount).prop_map(|(c, k, (t, m))| Row::Charge(c, k, t, m)),
+            1 => (0u8..15, prop::sample::select(vec!["abc", "=1+1", "\"1.234,50\"", "12..5", "#REF!"]))
+                .prop_map(|(c, t)| Row::BadAmount(c, t)),
+            1 => prop::sample::select(vec!["Total", "Grand total:", "Subtotal - Aetna", "TOTALS"])
+                .prop_map(|t| Row::Total(t.to_string())),
+            1 => Just(Row::Blank),
+        ]
+    }
+
+    const CODES: [&str; 4] = ["99213", "99214", "36415", "80053"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        /// Every non-blank row of the file is a line, a rejected row or a skipped footer, exactly
+        /// once; blank rows are counted; the lines bill exactly the accepted rows' amounts.
+        #[test]
+        fn every_row_of_the_file_is_accounted_for(rows in prop::collection::vec(row(), 0..50)) {
+            let mut csv = String::from("Claim #,CPT,DOS,Charges,Ins Paid\n");
+            let (mut billed, mut data, mut rejected, mut totals, mut blank_between) =
+                (Money::ZERO, 0usize, Vec::new(), 0usize, 0usize);
+            let mut pending_blank = 0usize;
+            for (i, r) in rows.iter().enumerate() {
+                let number = i as u32 + 2;
+                if !matches!(r, Row::Blank) {
+                    blank_between += pending_blank;
+                    pending_blank = 0;
+                }
+                match r {
+                    Row::Charge(c, k, text, m) => {
+                        csv.push_str(&format!("C{c},{},2026-03-0{},{text},\n", CODES[*k as usize], 1 + c % 9));
+                        billed += *m;
+                        data += 1;
+                    }
+                    Row::BadAmount(c, text) => {
+                        csv.push_str(&format!("C{c},99213,2026-03-01,{text},\n"));
+                        rejected.push(number);
+                    }
+                    Row::Total(label) => {
+                        csv.push_str(&format!("{label},,,{},\n", billed));
+                        totals += 1;
+                    }
+                    Row::Blank => {
+                        csv.push_str(",,,,\n");
+                        pending_blank += 1;
+                    }
+                }
+            }
+            let c = FileInput { bytes: csv.as_bytes(), name: "charges.csv", sheet: None, mapping: None };
+            let report = match reconcile_files(&c, &[], None, &options(), &Limits::default()) {
+                Ok(r) => r,
+                // A file whose rows give no header is refused as a whole, never partly.
+                Err(e) => { prop_assert!(e.to_string().contains("charges.csv"), "{e}"); return Ok(()); }
+            };
+            let counts = &report.summary.rows;
+            prop_assert_eq!(counts.charges, data);
+            prop_assert_eq!(counts.skipped, totals);
+            prop_assert_eq!(counts.blank, blank_between);
+            let mut got: Vec<u32> = report.rejected.iter().map(|r| r.row).collect();
+            got.sort();
+            prop_assert_eq!(got, rejected);
+            for r in &report.rejected {
+                prop_assert_eq!(r.column.as_deref(), Some("D"), "the amount's cell is named");
+            }
+            report.check_conservation(billed, Money::ZERO).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+    }
+}

@@ -89,7 +89,50 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    quiet_panics();
+    let result = std::panic::catch_unwind(|| run(cli)).unwrap_or_else(|_| {
+        Err(format!(
+            "internal error: {}; please report it",
+            LAST_PANIC.lock().ok().and_then(|p| p.clone()).unwrap_or_default()
+        ))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("clearbill: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where the last panic happened and why, for the "internal error" message.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The reader catches a panic of a spreadsheet library on a damaged file and reports the file
+/// as damaged (`table::workbook::guarded`); the default hook would print a backtrace for it
+/// anyway. This hook only remembers the panic; `main` reports one that nothing caught.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(match info.location() {
+                Some(l) => format!("{} at {}:{}", panic_text(info), l.file(), l.line()),
+                None => panic_text(info),
+            });
+        }
+    }));
+}
+
+fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+fn run(cli: Cli) -> CliResult {
+    match cli.command {
         Command::Inspect { file, sheet, format } => run_inspect(&file, sheet.as_deref(), format),
         Command::Reconcile { charges, payments, fees, as_of, tolerance, map, format, out } => run_reconcile(
             &charges,
@@ -104,13 +147,6 @@ fn main() -> ExitCode {
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
         Command::Plan { amount, months, start, discount, format } => {
             run_plan(&amount, months, &start, discount.as_deref(), format)
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("clearbill: {message}");
-            ExitCode::FAILURE
         }
     }
 }

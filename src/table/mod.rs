@@ -11,8 +11,11 @@
 //! [`crate::columns`]; turning cells into amounts and dates is the job of the
 //! readers in [`crate::money`] and [`dates`].
 
+mod biff;
 pub mod dates;
 pub mod floor;
+mod ods;
+mod ole;
 mod sheet;
 mod text;
 mod workbook;
@@ -75,6 +78,12 @@ pub struct Limits {
 
 const MIB: u64 = 1024 * 1024;
 
+/// xls and ods sheets are read by calamine into a dense block from the first cell to the last
+/// (xlsx and xlsb are streamed). A block past this many cells (about 500 MB with calamine's
+/// copies) is refused before it is built: one stray cell far from the table would otherwise
+/// cost gigabytes. A full 65,536-row xls export of 120 columns still fits.
+pub(crate) const DENSE_CELL_LIMIT: u64 = 8_000_000;
+
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
@@ -116,6 +125,12 @@ pub enum TableError {
     NoSuchSheet { name: String, available: String },
     #[error("the workbook has no worksheets")]
     NoSheets,
+    #[error(
+        "sheet \"{sheet}\" spans {rows} rows × {columns} columns, more than the {limit} cells \
+         ClearBill holds for an {format} sheet; delete the cells far below or to the right of the \
+         table, or save the file as .xlsx"
+    )]
+    SheetTooLarge { sheet: String, rows: u64, columns: u64, limit: u64, format: &'static str },
 }
 
 /// An opened file, ready to list and read its sheets.
@@ -143,6 +158,9 @@ pub fn open<'a>(bytes: &'a [u8], file_name: &str, limits: &Limits) -> Result<Wor
         Kind::Zip => {
             let format = zip_format(bytes)?;
             workbook::check_zip_parts(bytes, limits)?;
+            if format == Format::Ods {
+                ods::check(bytes, limits)?;
+            }
             (format, Source::Book(Book::open(bytes, format)?))
         }
         Kind::Ole => (Format::Xls, Source::Book(Book::open(bytes, Format::Xls)?)),

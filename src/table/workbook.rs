@@ -6,6 +6,7 @@
 //! calamine's row cap for ods) bound that. Before calamine inflates anything,
 //! [`check_zip_parts`] refuses packages whose parts would inflate past the cap.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
@@ -19,12 +20,17 @@ type Src<'a> = Cursor<&'a [u8]>;
 pub(crate) enum Book<'a> {
     Xlsx(Box<Xlsx<Src<'a>>>),
     Xlsb(Box<Xlsb<Src<'a>>>),
-    Xls(Box<Xls<Src<'a>>>),
+    /// Over the file's bytes, or a copy with damaged records defused (`ole::prepare`).
+    Xls(Box<Xls<Cursor<Cow<'a, [u8]>>>>),
     Ods(Box<Ods<Src<'a>>>),
 }
 
 impl<'a> Book<'a> {
     pub fn open(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
+        guarded(format, || Book::open_unguarded(bytes, format))
+    }
+
+    fn open_unguarded(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
         let cursor = Cursor::new(bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         Ok(match format {
@@ -36,10 +42,13 @@ impl<'a> Book<'a> {
                 calamine::XlsbError::Password => TableError::PasswordProtected,
                 e => corrupt(e.to_string()),
             })?)),
-            Format::Xls => Book::Xls(Box::new(Xls::new(cursor).map_err(|e| match e {
-                calamine::XlsError::Password => TableError::PasswordProtected,
-                e => corrupt(e.to_string()),
-            })?)),
+            Format::Xls => Book::Xls(Box::new({
+                let cursor = Cursor::new(super::ole::prepare(bytes)?);
+                Xls::new(cursor).map_err(|e| match e {
+                    calamine::XlsError::Password => TableError::PasswordProtected,
+                    e => corrupt(e.to_string()),
+                })?
+            })),
             Format::Ods => Book::Ods(Box::new(Ods::new(cursor).map_err(|e| match e {
                 calamine::OdsError::Password => TableError::PasswordProtected,
                 e => corrupt(e.to_string()),
@@ -60,6 +69,16 @@ impl<'a> Book<'a> {
     }
 
     pub fn read(
+        &mut self,
+        name: &str,
+        format: Format,
+        limits: &Limits,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<Sheet, TableError> {
+        guarded(format, || self.read_unguarded(name, format, limits, progress))
+    }
+
+    fn read_unguarded(
         &mut self,
         name: &str,
         format: Format,
@@ -157,6 +176,26 @@ impl Ticker {
         }
         self.last_row = row;
     }
+}
+
+/// A last line of defence: calamine indexes into a file's records as the file describes them,
+/// and where a damaged file still makes it panic (its xlsb reader does on many malformed
+/// records; `ole` and `biff` defuse what the xls reader trips on), the native build catches the
+/// panic here and reports the file as damaged. The page is built with panics that abort, so
+/// there this catches nothing: the worker dies and the page must say the file could not be read.
+///
+/// The fuzz build (`cfg(fuzzing)`) lets panics of the other formats through, so that fuzzing
+/// still finds them.
+fn guarded<T>(format: Format, read: impl FnOnce() -> Result<T, TableError>) -> Result<T, TableError> {
+    if cfg!(fuzzing) && format != Format::Xlsb {
+        return read();
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(TableError::Corrupt {
+            format: format.label(),
+            detail: "a record could not be read; the reader stopped".to_string(),
+        })
+    })
 }
 
 /// Cells of a sheet that could not be read, for a note that says where.

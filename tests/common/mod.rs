@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::path::PathBuf;
 
 /// A file of the vendored third-party corpus (`tests/data/shared`, see its README).
