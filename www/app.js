@@ -10,9 +10,20 @@ import * as estimateView from './views/estimate.js';
 // The single-file build (tools/single_file.mjs) sets `clearbillWorkerUrl` to a Blob URL of a
 // classic worker script with the wasm inside: a page opened from file:// cannot start a worker
 // from a file, and Chromium starts no module worker from a blob: URL of a file:// page.
-const worker = globalThis.clearbillWorkerUrl
-  ? new Worker(globalThis.clearbillWorkerUrl)
-  : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+function startWorker() {
+  const w = globalThis.clearbillWorkerUrl
+    ? new Worker(globalThis.clearbillWorkerUrl)
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  w.addEventListener('message', onMessage);
+  // The worker script itself failed to load: nothing it was asked will ever answer.
+  w.addEventListener('error', () => rejectAll('the calculation engine did not load'));
+  return w;
+}
+
+let worker = startWorker();
+// A second worker, loaded with the page, takes over if the wasm of the first one traps on a
+// damaged file: so the page keeps working without loading anything after it is ready.
+let spare = startWorker();
 const pending = new Map();
 let nextId = 1;
 
@@ -38,7 +49,26 @@ function transferables(value) {
   return [];
 }
 
-worker.addEventListener('message', ({ data }) => {
+/** Resolves once the spare worker has loaded its wasm (it answers a version request). */
+function spareReady() {
+  return new Promise((resolve, reject) => {
+    const listen = ({ data }) => {
+      if (data.id !== 0) return;
+      spare.removeEventListener('message', listen);
+      if (data.type === 'result') resolve();
+      else reject(new Error(data.message));
+    };
+    spare.addEventListener('message', listen);
+    spare.postMessage({ id: 0, type: 'version', args: [] });
+  });
+}
+
+function rejectAll(message) {
+  for (const request of pending.values()) request.reject(new Error(message));
+  pending.clear();
+}
+
+function onMessage({ data }) {
   const request = pending.get(data.id);
   if (!request) return;
   if (data.type === 'progress') {
@@ -48,13 +78,15 @@ worker.addEventListener('message', ({ data }) => {
   pending.delete(data.id);
   if (data.type === 'result') request.resolve(data.value);
   else request.reject(new Error(data.message));
-});
-
-// The worker script itself failed to load: nothing it was asked will ever answer.
-worker.addEventListener('error', () => {
-  for (const request of pending.values()) request.reject(new Error('the calculation engine did not load'));
-  pending.clear();
-});
+  if (data.fatal) {
+    // The wasm trapped on a damaged file: its worker cannot be trusted again.
+    // Start a fresh one; what the old one held (an open reconciliation) is gone.
+    worker.terminate();
+    rejectAll('the calculation engine restarted after a damaged file; try again');
+    worker = spare ?? startWorker();
+    spare = null;
+  }
+}
 
 /** Says something in the page's live region (screen readers announce it). */
 export function announce(text) {
@@ -93,6 +125,7 @@ const app = { call, announce, show, openEstimate: (services) => estimateView.pre
 async function start() {
   try {
     document.getElementById('version').textContent = await call('version');
+    await spareReady();
     document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     for (const [key, view] of Object.entries(views)) {
       document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));

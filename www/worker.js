@@ -6,6 +6,7 @@
 //   worker → page   { id, type: 'progress', message, percent }   zero or more, while working
 //                   { id, type: 'result', value }
 //                   { id, type: 'error', message }   message is for people, never cell contents
+//                   { id, type: 'error', message, fatal: true }   the wasm trapped; this worker is done
 //
 // File bytes arrive as transferred ArrayBuffers. A reconciliation stays here
 // as a wasm Session, named by a number; the page asks for pages of it.
@@ -67,6 +68,17 @@ self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
     const transfer = value instanceof Uint8Array ? [value.buffer] : [];
     self.postMessage({ id, type: 'result', value }, transfer);
   } catch (error) {
+    // A trap inside the wasm (a reader that gave up on a damaged file) leaves the
+    // instance unusable: say so, and the page starts a fresh worker.
+    if (error instanceof WebAssembly.RuntimeError) {
+      self.postMessage({
+        id,
+        type: 'error',
+        fatal: true,
+        message: 'the file could not be read: it looks damaged, and the reader stopped. Open it in Excel or LibreOffice and save it again as .xlsx',
+      });
+      return;
+    }
     self.postMessage({ id, type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 });

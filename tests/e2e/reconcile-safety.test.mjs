@@ -101,3 +101,22 @@ test('a garbage file gives a readable error, and the page keeps working', async 
     { name: 'reconcile-garbage' },
   );
 });
+
+test('a file that makes the reader trap gives a readable error, and the page keeps working without loading anything', async () => {
+  await withPage(
+    async (page, { requests }) => {
+      // This xlsb trips calamine's reader; in wasm that is a trap that kills the worker's instance.
+      const card = await chooseFile(page, 'charges', `${BAD}xlsb_bad_relationship.xlsb`, { expect: 'error' });
+      assert.match(await card.locator('[role="alert"]').textContent(), /damaged/);
+      const before = requests.length;
+      // The spare worker took over: a good pair reconciles.
+      await chooseFile(page, 'charges', `${PRACTICE}charges.csv`);
+      await chooseFile(page, 'payments', `${PRACTICE}payments.csv`);
+      await reconcileBy(page, () => page.click('#reconcile-button'));
+      assert.match(await page.textContent('#status'), /^Reconciled 606 lines/);
+      assert.equal(requests.length, before, 'the replacement engine was loaded with the page');
+    },
+    // The panic hook reports the reader's panic on the console (a library message, no cell text).
+    { name: 'reconcile-trap', consoleErrorsExpected: /panicked at .*calamine/s },
+  );
+});
