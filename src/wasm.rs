@@ -199,6 +199,8 @@ pub fn reconcile(request: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Session {
     report: Report,
+    /// The order of the last line query, so paging does not sort again.
+    selection: Option<crate::reconcile::query::Selection>,
 }
 
 #[derive(Deserialize, Default)]
@@ -226,7 +228,7 @@ impl Session {
     /// Reconciles a request; `progress(message, percent)` is called as it goes.
     #[wasm_bindgen(constructor)]
     pub fn new(request: JsValue, progress: Option<Function>) -> Result<Session, JsError> {
-        Ok(Session { report: run(&request, progress.as_ref())? })
+        Ok(Session { report: run(&request, progress.as_ref())?, selection: None })
     }
 
     /// The summary, with the payers of the lines and the sizes of every list.
@@ -262,13 +264,13 @@ impl Session {
     }
 
     /// A page of lines: `{ statuses?, payer?, search?, sort?, descending?, offset?, limit? }`.
-    pub fn lines(&self, query: JsValue) -> Result<JsValue, JsError> {
+    pub fn lines(&mut self, query: JsValue) -> Result<JsValue, JsError> {
         let q: LineQuery = if query.is_undefined() || query.is_null() {
             LineQuery::default()
         } else {
             from_js(query, "query")?
         };
-        to_js(&self.report.query_lines(&q))
+        to_js(&self.report.query_lines_cached(&q, &mut self.selection))
     }
 
     pub fn worklist(&self, args: JsValue) -> Result<JsValue, JsError> {
