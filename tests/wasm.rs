@@ -86,7 +86,7 @@ fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
 
 #[wasm_bindgen_test]
 fn a_session_reconciles_and_pages_its_lines() {
-    let session = wasm::Session::new(request(), None).unwrap();
+    let mut session = wasm::Session::new(request(), None).unwrap();
     let overview = session.summary().unwrap();
     assert_eq!(text(&overview, "summary.totals.billed").as_deref(), Some("1370.50"));
     assert_eq!(text(&overview, "summary.totals.insurancePaid").as_deref(), Some("80.00"));
