@@ -8,6 +8,7 @@ use super::aging::AgingBucket;
 use super::fees::FeeSchedule;
 use super::status::{at_stake, classify, Figures, Status, Tolerance};
 use crate::carc::ReasonCode;
+use crate::interned::Text;
 use crate::money::Money;
 use crate::records::{ChargeRow, PaymentRow, Remit};
 use crate::table::dates::{days_between, iso};
@@ -16,13 +17,13 @@ use crate::table::dates::{days_between, iso};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Line {
-    pub claim_id: Option<String>,
-    pub line: Option<String>,
-    pub patient: Option<String>,
+    pub claim_id: Option<Text>,
+    pub line: Option<Text>,
+    pub patient: Option<Text>,
     #[serde(serialize_with = "iso_date")]
     pub service_date: Option<NaiveDate>,
-    pub code: Option<String>,
-    pub payer: Option<String>,
+    pub code: Option<Text>,
+    pub payer: Option<Text>,
     pub billed: Money,
     pub allowed: Option<Money>,
     pub expected: Option<Money>,
@@ -49,11 +50,62 @@ pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::
     }
 }
 
-/// Charge rows and payment rows gathered under one key, before the figures.
+/// The charge rows grouped under one key, as a chain through the charges
+/// (see [`Chains`]), and what the payment rows applied to them add up to.
 #[derive(Debug, Default)]
-pub(crate) struct Group<'a> {
-    pub charges: Vec<&'a ChargeRow>,
-    pub payments: Vec<&'a PaymentRow>,
+pub(crate) struct Group {
+    /// The first and the last charge row of the line (indices into the charges).
+    pub first: u32,
+    pub last: u32,
+    pub remitted: Remitted,
+}
+
+/// The charge rows of every line, without a list per line: `next[i]` is the
+/// charge after charge `i` in its line, or `END`.
+#[derive(Debug, Default)]
+pub(crate) struct Chains {
+    pub next: Vec<u32>,
+}
+
+pub(crate) const END: u32 = u32::MAX;
+
+impl Chains {
+    /// The charges of `group`, in the order they were added.
+    pub fn of<'s, 'c: 's>(
+        &'s self,
+        group: &Group,
+        charges: &'c [ChargeRow],
+    ) -> impl Iterator<Item = &'c ChargeRow> + Clone + 's {
+        let mut at = group.first;
+        std::iter::from_fn(move || {
+            let c = charges.get(at as usize)?;
+            at = self.next.get(at as usize).copied().unwrap_or(END);
+            Some(c)
+        })
+    }
+}
+
+/// What the payment rows of a line add up to, gathered as they are applied
+/// (the rows themselves are not kept).
+#[derive(Debug, Default)]
+pub(crate) struct Remitted {
+    pub rows: Vec<u32>,
+    /// The sum of the allowed amounts the payment rows give, if any gives one.
+    pub allowed: Option<Money>,
+    /// The payer of the first payment row that names one.
+    pub payer: Option<Text>,
+    pub totals: RemitTotals,
+}
+
+impl Remitted {
+    pub fn add(&mut self, p: &PaymentRow) {
+        self.rows.push(p.row);
+        self.allowed = add_known(self.allowed, p.allowed);
+        if self.payer.is_none() {
+            self.payer.clone_from(&p.payer);
+        }
+        self.totals.add(&p.remit);
+    }
 }
 
 /// Everything that is the same for every line of a report.
@@ -65,28 +117,49 @@ pub(crate) struct LineContext<'a> {
     pub single: bool,
 }
 
-impl Group<'_> {
-    pub fn into_line(self, ctx: &LineContext<'_>) -> Line {
-        let first = self.charges[0];
-        let billed: Money = self.charges.iter().map(|c| c.billed).sum();
-        let allowed = sum_known(self.payments.iter().map(|p| p.allowed))
-            .or_else(|| sum_known(self.charges.iter().map(|c| c.allowed)));
-        // E: the fee schedule's amount when it has every code of the line, else AL.
-        let expected =
-            ctx.fees.and_then(|f| f.expected_for(&self.charges, self.payer().as_deref())).or(allowed);
-        let has_remittance = if ctx.single {
-            self.charges.iter().any(|c| c.remit.exists())
-        } else {
-            !self.payments.is_empty()
-        };
-        // The remittance rows of the line (payments, or the charge rows in
-        // single mode), summed in one pass.
-        let mut totals = RemitTotals::default();
-        if ctx.single {
-            self.charges.iter().for_each(|c| totals.add(&c.remit));
-        } else {
-            self.payments.iter().for_each(|p| totals.add(&p.remit));
+impl Group {
+    pub fn into_line<'c>(
+        self,
+        charges: impl Iterator<Item = &'c ChargeRow> + Clone,
+        ctx: &LineContext<'_>,
+    ) -> Line {
+        let Group { remitted, .. } = self;
+        // One pass over the charge rows for everything they give.
+        let mut first: Option<&ChargeRow> = None;
+        let mut billed = Money::ZERO;
+        let mut charge_allowed: Option<Money> = None;
+        let mut charge_payer: Option<&Text> = None;
+        let mut service_date: Option<NaiveDate> = None;
+        let mut billed_date: Option<NaiveDate> = None;
+        let mut codes: Vec<&Text> = Vec::new();
+        let mut charge_rows = Vec::new();
+        let mut has_remittance = !ctx.single && !remitted.rows.is_empty();
+        // In single mode, the remittance rows of the line are its charge rows.
+        let mut totals = if ctx.single { RemitTotals::default() } else { remitted.totals };
+        for c in charges.clone() {
+            first.get_or_insert(c);
+            billed += c.billed;
+            charge_allowed = add_known(charge_allowed, c.allowed);
+            if charge_payer.is_none() {
+                charge_payer = c.payer.as_ref();
+            }
+            service_date = min_known(service_date, c.keys.service_date);
+            billed_date = min_known(billed_date, c.billed_date);
+            if let Some(code) = &c.keys.code {
+                if !codes.iter().any(|s| **s == code.shown) {
+                    codes.push(&code.shown);
+                }
+            }
+            charge_rows.push(c.row);
+            if ctx.single {
+                has_remittance |= c.remit.exists();
+                totals.add(&c.remit);
+            }
         }
+        let allowed = remitted.allowed.or(charge_allowed);
+        let payer = charge_payer.cloned().or(remitted.payer);
+        // E: the fee schedule's amount when it has every code of the line, else AL.
+        let expected = ctx.fees.and_then(|f| f.expected_for(charges, payer.as_deref())).or(allowed);
         let figures = Figures {
             billed,
             paid: totals.paid,
@@ -97,22 +170,23 @@ impl Group<'_> {
             has_remittance,
         };
         let status = classify(&figures, ctx.tolerance);
-        let age_days = self.age_date().map(|d| days_between(d, ctx.as_of));
+        // Age runs from the bill date, or the date of service when there is no
+        // bill date (SPEC §4); the earliest of the line's rows.
+        let age_days = billed_date.or(service_date).map(|d| days_between(d, ctx.as_of));
         let aging_bucket = if status.is_aged() { age_days.map(AgingBucket::for_age) } else { None };
-
-        let mut codes: Vec<&str> = Vec::new();
-        for c in self.charges.iter().filter_map(|c| c.keys.code.as_ref()) {
-            if !codes.contains(&c.shown.as_str()) {
-                codes.push(&c.shown);
-            }
-        }
+        let code = match codes.as_slice() {
+            [] => None,
+            [one] => Some((*one).clone()),
+            many => Some(Text::from(many.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))),
+        };
+        let keys = first.map(|c| &c.keys);
         Line {
-            claim_id: first.keys.claim.as_ref().map(|i| i.shown.clone()),
-            line: first.keys.line.as_ref().map(|i| i.shown.clone()),
-            patient: first.keys.patient_shown(),
-            service_date: self.charges.iter().filter_map(|c| c.keys.service_date).min(),
-            code: (!codes.is_empty()).then(|| codes.join(", ")),
-            payer: self.payer(),
+            claim_id: keys.and_then(|k| k.claim.as_ref()).map(|i| i.shown.clone()),
+            line: keys.and_then(|k| k.line.as_ref()).map(|i| i.shown.clone()),
+            patient: keys.and_then(|k| k.patient_shown()),
+            service_date,
+            code,
+            payer,
             billed,
             allowed,
             expected,
@@ -126,34 +200,16 @@ impl Group<'_> {
             age_days,
             aging_bucket,
             reason_codes: totals.reason_codes,
-            charge_rows: self.charges.iter().map(|c| c.row).collect(),
-            payment_rows: self.payments.iter().map(|p| p.row).collect(),
+            charge_rows,
+            payment_rows: remitted.rows,
             patient_paid: totals.patient_paid,
         }
-    }
-
-    /// The charge's payer, else the first paying payer.
-    fn payer(&self) -> Option<String> {
-        self.charges
-            .iter()
-            .find_map(|c| c.payer.clone())
-            .or_else(|| self.payments.iter().find_map(|p| p.payer.clone()))
-    }
-
-    /// Age runs from the bill date, or the date of service when there is no
-    /// bill date (SPEC §4); the earliest of the line's rows.
-    fn age_date(&self) -> Option<NaiveDate> {
-        self.charges
-            .iter()
-            .filter_map(|c| c.billed_date)
-            .min()
-            .or_else(|| self.charges.iter().filter_map(|c| c.keys.service_date).min())
     }
 }
 
 /// What a line's remittance rows add up to, and their reason codes (each once, in order).
-#[derive(Default)]
-struct RemitTotals {
+#[derive(Debug, Default)]
+pub(crate) struct RemitTotals {
     paid: Money,
     contractual: Money,
     patient_responsibility: Money,
@@ -177,11 +233,19 @@ impl RemitTotals {
     }
 }
 
-/// The sum of the values that are known, or `None` when none is.
-fn sum_known(values: impl Iterator<Item = Option<Money>>) -> Option<Money> {
-    values.fold(None, |acc, v| match (acc, v) {
+/// A running sum of the values that are known: `None` until one is.
+fn add_known(sum: Option<Money>, value: Option<Money>) -> Option<Money> {
+    match (sum, value) {
         (None, v) => v,
         (Some(a), Some(v)) => Some(a + v),
         (a, None) => a,
-    })
+    }
+}
+
+/// The earlier of two dates, either of which may be unknown.
+fn min_known(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

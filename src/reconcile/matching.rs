@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::columns::Role;
@@ -138,6 +139,19 @@ fn need(id: &Option<Id>, role: Role) -> Result<&str, MissingKey> {
     id.as_ref().map(|i| i.key.as_str()).ok_or(MissingKey(role))
 }
 
+/// The parts of a row's key at one level, which compare and hash like the
+/// key itself without writing it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyParts<'k> {
+    /// The claim (or the patient, at the patient level).
+    owner: &'k str,
+    /// The line or the procedure code ("" when the level has none).
+    item: &'k str,
+    /// The modifier ("" for none, or when the level ignores it).
+    modifier: &'k str,
+    date: Option<NaiveDate>,
+}
+
 impl MatchLevel {
     /// The row's key at this level, or the role it is missing.
     pub fn key(self, k: &Keys) -> Result<MatchKey, MissingKey> {
@@ -146,16 +160,12 @@ impl MatchLevel {
         Ok(MatchKey(text))
     }
 
-    /// Writes the row's key into `out` (cleared first), so that a caller
-    /// matching many rows can reuse one buffer instead of allocating a key per row.
-    pub fn write_key(self, k: &Keys, out: &mut String) -> Result<(), MissingKey> {
-        out.clear();
-        match self {
+    /// The parts of the row's key at this level, or the role it is missing.
+    pub fn parts(self, k: &Keys) -> Result<KeyParts<'_>, MissingKey> {
+        let parts = |owner, item, modifier, date| KeyParts { owner, item, modifier, date };
+        Ok(match self {
             MatchLevel::ClaimLine => {
-                let (claim, line) = (need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?);
-                out.push_str(claim);
-                out.push(SEP);
-                out.push_str(line);
+                parts(need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?, "", None)
             }
             MatchLevel::ClaimCode { modifier, date } => {
                 let claim = need(&k.claim, Role::ClaimId)?;
@@ -163,17 +173,9 @@ impl MatchLevel {
                 // A missing modifier is a modifier of "none", not a missing key.
                 let m = if modifier { k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or("") } else { "" };
                 let d = if date { Some(k.service_date.ok_or(MissingKey(Role::ServiceDate))?) } else { None };
-                out.push_str(claim);
-                out.push(SEP);
-                out.push_str(code);
-                out.push(SEP);
-                out.push_str(m);
-                out.push(SEP);
-                if let Some(d) = d {
-                    push_iso(out, d);
-                }
+                parts(claim, code, m, d)
             }
-            MatchLevel::Claim => out.push_str(need(&k.claim, Role::ClaimId)?),
+            MatchLevel::Claim => parts(need(&k.claim, Role::ClaimId)?, "", "", None),
             MatchLevel::PatientDateCode { by_id } => {
                 let patient = if by_id {
                     need(&k.patient_id, Role::PatientId)?
@@ -181,14 +183,45 @@ impl MatchLevel {
                     need(&k.patient_name, Role::PatientName)?
                 };
                 let date = k.service_date.ok_or(MissingKey(Role::ServiceDate))?;
-                let code = need(&k.code, Role::Code)?;
-                out.push_str(patient);
-                out.push(SEP);
-                push_iso(out, date);
-                out.push(SEP);
-                out.push_str(code);
+                parts(patient, need(&k.code, Role::Code)?, "", Some(date))
             }
             MatchLevel::None => return Err(MissingKey(Role::ClaimId)),
+        })
+    }
+
+    /// Writes the row's key into `out` (cleared first), so that a caller
+    /// matching many rows can reuse one buffer instead of allocating a key per row.
+    pub fn write_key(self, k: &Keys, out: &mut String) -> Result<(), MissingKey> {
+        out.clear();
+        let p = self.parts(k)?;
+        match self {
+            MatchLevel::ClaimLine => {
+                out.push_str(p.owner);
+                out.push(SEP);
+                out.push_str(p.item);
+            }
+            MatchLevel::ClaimCode { .. } => {
+                out.push_str(p.owner);
+                out.push(SEP);
+                out.push_str(p.item);
+                out.push(SEP);
+                out.push_str(p.modifier);
+                out.push(SEP);
+                if let Some(d) = p.date {
+                    push_iso(out, d);
+                }
+            }
+            MatchLevel::Claim => out.push_str(p.owner),
+            MatchLevel::PatientDateCode { .. } => {
+                out.push_str(p.owner);
+                out.push(SEP);
+                if let Some(d) = p.date {
+                    push_iso(out, d);
+                }
+                out.push(SEP);
+                out.push_str(p.item);
+            }
+            MatchLevel::None => {}
         }
         Ok(())
     }
@@ -308,7 +341,6 @@ impl<'a> Explainer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn roles(list: &[Role]) -> BTreeSet<Role> {
         list.iter().copied().collect()

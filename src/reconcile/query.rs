@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::line::Line;
 use super::status::Status;
 use super::Report;
+use crate::interned::Text;
 
 /// Which lines to show, in which order, and which page of them.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -75,7 +76,7 @@ impl LineQuery {
             }
         }
         if let Some(s) = search {
-            let hit = |t: &Option<String>| t.as_deref().is_some_and(|t| t.to_lowercase().contains(s));
+            let hit = |t: &Option<Text>| t.as_deref().is_some_and(|t| t.to_lowercase().contains(s));
             if !(hit(&l.claim_id)
                 || hit(&l.patient)
                 || hit(&l.code)
@@ -107,7 +108,7 @@ fn compare(a: &Line, b: &Line, key: SortKey) -> Ordering {
 }
 
 /// Claim numbers sort as numbers when both are digits (9 before 10).
-fn natural(a: &Option<String>, b: &Option<String>) -> Ordering {
+fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
     match (a, b) {
         (Some(x), Some(y))
             if x.bytes().all(|c| c.is_ascii_digit()) && y.bytes().all(|c| c.is_ascii_digit()) =>
@@ -156,10 +157,10 @@ impl Report {
 
     /// Distinct payers of the lines, for the page's filter.
     pub fn payers(&self) -> Vec<String> {
-        let mut p: Vec<String> = self.lines.iter().filter_map(|l| l.payer.clone()).collect();
+        let mut p: Vec<&Text> = self.lines.iter().filter_map(|l| l.payer.as_ref()).collect();
         p.sort();
         p.dedup();
-        p
+        p.into_iter().map(|t| t.to_string()).collect()
     }
 }
 
@@ -183,7 +184,7 @@ mod tests {
     }
 
     fn claims(page: &LinePage<'_>) -> Vec<String> {
-        page.items.iter().map(|i| i.line.claim_id.clone().unwrap()).collect()
+        page.items.iter().map(|i| i.line.claim_id.clone().unwrap().to_string()).collect()
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::line::Line;
 use super::status::Status;
 use super::UnmatchedPayment;
 use crate::carc::{Group, ReasonCode};
+use crate::interned::Text;
 use crate::money::Money;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -35,9 +36,9 @@ pub struct Reason {
 #[serde(rename_all = "camelCase")]
 pub struct WorkItem {
     pub kind: Kind,
-    pub claim_id: Option<String>,
-    pub patient: Option<String>,
-    pub payer: Option<String>,
+    pub claim_id: Option<Text>,
+    pub patient: Option<Text>,
+    pub payer: Option<Text>,
     pub amount: Money,
     pub age_days: Option<i64>,
     pub reasons: Vec<Reason>,
