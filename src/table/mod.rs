@@ -13,6 +13,7 @@
 
 pub mod dates;
 pub mod floor;
+mod plain_xlsx;
 mod sheet;
 mod text;
 mod workbook;

@@ -6,9 +6,9 @@
 //! so a sheet of a million rows stays small; repeated shared strings of a
 //! workbook are stored once.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
+
+use crate::hashing::FastMap;
 
 /// A typed cell value as the reader found it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -196,7 +196,9 @@ pub(crate) struct SheetBuilder {
     late: Vec<(u32, Vec<Slot>)>,
     dropped_cells: u64,
     first_dropped: Option<(u32, u32)>,
-    interned: HashMap<usize, (u32, u32)>,
+    interned: FastMap<usize, (u32, u32)>,
+    /// Where each shared string of the workbook (by index) is stored, once used.
+    shared: Vec<(u32, u32)>,
 }
 
 /// The sheet's text would pass the configured cap.
@@ -207,6 +209,11 @@ pub(crate) enum Value<'s> {
     Text(&'s str),
     /// A shared string: the same `&str` (by address) is stored only once.
     SharedText(&'s str),
+    /// A shared string by its index in the workbook's table, stored only once.
+    Shared {
+        index: usize,
+        text: &'s str,
+    },
     Number(f64), // float cell
     Bool(bool),
     Date(NaiveDate),
@@ -224,7 +231,8 @@ impl SheetBuilder {
             late: Vec::new(),
             dropped_cells: 0,
             first_dropped: None,
-            interned: HashMap::new(),
+            interned: FastMap::default(),
+            shared: Vec::new(),
         }
     }
 
@@ -265,6 +273,24 @@ impl SheetBuilder {
                     }
                 }
             }
+            Value::Shared { index, text } => {
+                if text.is_empty() {
+                    return Ok(());
+                }
+                match self.shared.get(index) {
+                    Some(&(start, len)) if start != u32::MAX => Slot::Text { start, len },
+                    _ => {
+                        let slot = self.store_text(text)?;
+                        if let Slot::Text { start, len } = slot {
+                            if self.shared.len() <= index {
+                                self.shared.resize(index + 1, (u32::MAX, 0));
+                            }
+                            self.shared[index] = (start, len);
+                        }
+                        slot
+                    }
+                }
+            }
             Value::Number(n) => Slot::Number(n),
             Value::Bool(b) => Slot::Bool(b),
             Value::Date(d) => Slot::Date(d),
@@ -298,24 +324,28 @@ impl SheetBuilder {
 
     fn finish_row(&mut self) {
         let Some(number) = self.current_row.take() else { return };
-        let cells = std::mem::take(&mut self.current);
-        if cells.iter().all(|c| matches!(c, Slot::Empty)) {
+        if self.current.iter().all(|c| matches!(c, Slot::Empty)) {
+            self.current.clear();
             return;
         }
         let number = number + 1; // 1-based, as a spreadsheet shows it
         if let Some(last) = self.sheet.rows.last() {
             if number <= last.number {
-                self.late.push((number, cells));
+                self.late.push((number, std::mem::take(&mut self.current)));
                 return;
             }
         }
-        self.append_row(number, cells);
+        // The row's buffer is reused for the next row.
+        let cells = std::mem::take(&mut self.current);
+        self.append_row(number, &cells);
+        self.current = cells;
+        self.current.clear();
     }
 
-    fn append_row(&mut self, number: u32, cells: Vec<Slot>) {
+    fn append_row(&mut self, number: u32, cells: &[Slot]) {
         let start = self.sheet.cells.len() as u32;
         let len = cells.len() as u32;
-        self.sheet.cells.extend(cells);
+        self.sheet.cells.extend_from_slice(cells);
         self.sheet.rows.push(RowEntry { number, start, len });
     }
 
@@ -367,7 +397,7 @@ impl SheetBuilder {
             }
         }
         for (n, cells) in merged {
-            self.append_row(n, cells);
+            self.append_row(n, &cells);
         }
     }
 }

@@ -11,12 +11,16 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::dates;
+use super::plain_xlsx::{Failed, PlainXlsx};
 use super::sheet::{Sheet, SheetBuilder, Value};
 use super::{Format, Limits, TableError};
 
 type Src<'a> = Cursor<&'a [u8]>;
 
 pub(crate) enum Book<'a> {
+    /// An xlsx read by [`PlainXlsx`], with its bytes for calamine should a
+    /// sheet turn out not to be plain.
+    Plain(Box<PlainXlsx<'a>>, &'a [u8]),
     Xlsx(Box<Xlsx<Src<'a>>>),
     Xlsb(Box<Xlsb<Src<'a>>>),
     Xls(Box<Xls<Src<'a>>>),
@@ -24,7 +28,17 @@ pub(crate) enum Book<'a> {
 }
 
 impl<'a> Book<'a> {
+    /// Opens a workbook: a plain xlsx with [`PlainXlsx`], anything else with calamine.
     pub fn open(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
+        if matches!(format, Format::Xlsx | Format::Xlsm) {
+            if let Some(plain) = PlainXlsx::open(bytes) {
+                return Ok(Book::Plain(Box::new(plain), bytes));
+            }
+        }
+        Book::open_with_calamine(bytes, format)
+    }
+
+    pub(super) fn open_with_calamine(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
         let cursor = Cursor::new(bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         Ok(match format {
@@ -51,6 +65,7 @@ impl<'a> Book<'a> {
     /// Worksheets in workbook order; chart, dialog and macro sheets hold no table.
     pub fn sheet_names(&self) -> Vec<String> {
         let meta = match self {
+            Book::Plain(p, _) => return p.sheet_names(),
             Book::Xlsx(b) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
             Book::Xls(b) => b.sheets_metadata(),
@@ -66,10 +81,19 @@ impl<'a> Book<'a> {
         limits: &Limits,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, TableError> {
+        if let Book::Plain(plain, bytes) = self {
+            match plain.read(name, limits, progress) {
+                Ok(sheet) => return Ok(sheet),
+                Err(Failed::Table(e)) => return Err(e),
+                // Not plain after all: calamine reads the workbook from now on.
+                Err(Failed::Unusual) => *self = Book::open_with_calamine(bytes, format)?,
+            }
+        }
         let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         let too_much = |_| TableError::TooMuchText { limit: limits.max_text_bytes };
         match self {
+            Book::Plain(..) => unreachable!("a plain book was read above or replaced"),
             Book::Xlsx(book) => {
                 builder.set_1904(book.has_1904_epoch());
                 let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
@@ -139,17 +163,17 @@ impl<'a> Book<'a> {
 
 /// Reports progress every few thousand rows, as a share of the rows the
 /// sheet declares (its `dimension`; a sheet without one reports nothing).
-struct Ticker {
+pub(super) struct Ticker {
     last_row: u32,
     declared_rows: u32,
 }
 
 impl Ticker {
-    fn new(last_declared_row: u32) -> Ticker {
+    pub(super) fn new(last_declared_row: u32) -> Ticker {
         Ticker { last_row: 0, declared_rows: last_declared_row.saturating_add(1) }
     }
 
-    fn row(&mut self, row: u32, progress: &mut dyn FnMut(f32)) {
+    pub(super) fn row(&mut self, row: u32, progress: &mut dyn FnMut(f32)) {
         if row / super::PROGRESS_EVERY_ROWS != self.last_row / super::PROGRESS_EVERY_ROWS
             && self.declared_rows > 1
         {
