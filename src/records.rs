@@ -342,11 +342,47 @@ pub fn load_with_progress(
     let table_err = |source| InputError::Table { file: file_name.to_string(), source };
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
+    let mut read = |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_with_progress(name, progress);
     let sheet = match sheet {
-        Some(name) => workbook.read_with_progress(Some(name), progress).map_err(table_err)?,
-        None => first_sheet_with_header(&mut workbook, &sheets, progress).map_err(table_err)?,
+        Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
     };
-    let layout = columns::detect(&sheet).ok_or_else(|| InputError::NoHeader {
+    let (layout, mapping) = layout_and_mapping(&sheet, file_name, overrides)?;
+    Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
+}
+
+/// The column mapping [`load`] would give, from the first rows of the file
+/// only: the header is within them ([`columns::HEADER_SEARCH_ROWS`]). The
+/// reconciliation chooses its match level from the payments files' mappings
+/// before it reads the charges rows, so that it never holds a charges file's
+/// rows and a payments sheet at once. (Rows a workbook stores out of order
+/// past the first rows are not looked at; no spreadsheet program writes them.)
+pub fn peek_mapping(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+) -> Result<Mapping, InputError> {
+    let table_err = |source| InputError::Table { file: file_name.to_string(), source };
+    let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
+    let sheets = workbook.sheet_names().to_vec();
+    let read =
+        |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_head(name, columns::HEADER_SEARCH_ROWS);
+    let head = match sheet {
+        Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
+    };
+    Ok(layout_and_mapping(&head, file_name, overrides)?.1)
+}
+
+/// The header of a sheet, and the mapping its columns get (detected, then the user's overrides).
+fn layout_and_mapping(
+    sheet: &Sheet,
+    file_name: &str,
+    overrides: Option<&MappingOverride>,
+) -> Result<(Layout, Mapping), InputError> {
+    let layout = columns::detect(sheet).ok_or_else(|| InputError::NoHeader {
         file: file_name.to_string(),
         sheet: sheet.name.clone(),
         rows: columns::HEADER_SEARCH_ROWS,
@@ -358,24 +394,29 @@ pub fn load_with_progress(
             .apply(o, &layout.columns)
             .map_err(|source| InputError::Mapping { file: file_name.to_string(), source })?;
     }
-    Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
+    Ok((layout, mapping))
 }
 
 /// The default sheet is the first one with a recognisable header (SPEC §2).
-fn first_sheet_with_header(
-    workbook: &mut table::Workbook<'_>,
+fn first_sheet_with_header<'a>(
+    workbook: &mut table::Workbook<'a>,
     names: &[String],
-    progress: &mut dyn FnMut(f32),
+    mut read: impl FnMut(&mut table::Workbook<'a>, Option<&str>) -> Result<Sheet, TableError>,
 ) -> Result<Sheet, TableError> {
     let mut first = None;
     for name in names {
-        let sheet = workbook.read_with_progress(Some(name), progress)?;
+        let sheet = read(workbook, Some(name))?;
         if columns::detect(&sheet).is_some() {
             return Ok(sheet);
         }
         first.get_or_insert(sheet);
     }
     first.ok_or(TableError::NoSheets)
+}
+
+/// A charges table can be read: its billed amount is mapped.
+pub fn check_charges(table: &Table) -> Result<(), InputError> {
+    table.require(&[Role::Billed])
 }
 
 impl Table {
@@ -592,11 +633,55 @@ struct ColumnCache<'a> {
     /// The role the values were read as (a column mapped to two roles by hand
     /// is read afresh for the second).
     role: Option<Role>,
-    texts: FastMap<&'a str, Result<Option<Value>, String>>,
+    texts: Seen<&'a str, Result<Option<Value>, String>>,
     /// Number cells, by their bits.
-    numbers: FastMap<u64, Result<Option<Value>, String>>,
+    numbers: Seen<u64, Result<Option<Value>, String>>,
     /// Patient names, as matching keys.
-    names: FastMap<&'a str, Option<Id>>,
+    names: Seen<&'a str, Option<Id>>,
+}
+
+/// Values already read, by the cell they came from. The cell above is
+/// checked first (rows sorted by claim or date repeat it, and the check needs
+/// no hash); then a map of every value seen, unless most values turn out to
+/// be distinct (claim numbers of a remittance), when the map costs more than
+/// it saves and is let go.
+struct Seen<K, V> {
+    last: Option<(K, V)>,
+    map: FastMap<K, V>,
+    lookups: usize,
+    mostly_distinct: bool,
+}
+
+impl<K, V> Default for Seen<K, V> {
+    fn default() -> Self {
+        Seen { last: None, map: FastMap::default(), lookups: 0, mostly_distinct: false }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash, V: Clone> Seen<K, V> {
+    /// Lookups after which a map holding more distinct values than half of them is let go.
+    const JUDGE_AFTER: usize = 4096;
+
+    fn get_or(&mut self, key: K, read: impl FnOnce() -> V) -> V {
+        if let Some((k, v)) = &self.last {
+            if *k == key {
+                return v.clone();
+            }
+        }
+        let value = if self.mostly_distinct {
+            read()
+        } else {
+            self.lookups += 1;
+            let value = self.map.entry(key).or_insert_with(read).clone();
+            if self.lookups == Self::JUDGE_AFTER && self.map.len() * 2 > self.lookups {
+                self.mostly_distinct = true;
+                self.map = FastMap::default();
+            }
+            value
+        };
+        self.last = Some((key, value.clone()));
+        value
+    }
 }
 
 impl ColumnCache<'_> {
@@ -637,8 +722,8 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let read = || read_cell(role, cell, is_1904, order);
         let result = match self.column_cache(role, col) {
             Some(cache) => match cell {
-                CellRef::Text(t) => cache.texts.entry(t).or_insert_with(read).clone(),
-                CellRef::Number(n) => cache.numbers.entry(n.to_bits()).or_insert_with(read).clone(),
+                CellRef::Text(t) => cache.texts.get_or(t, read),
+                CellRef::Number(n) => cache.numbers.get_or(n.to_bits(), read),
                 _ => read(),
             },
             None => read(),
@@ -729,7 +814,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let patient_name = match name_cell {
             // The name straight from the cell: the same as reading its text first, without the copy.
             Some((c, CellRef::Text(t))) if !t.trim().is_empty() => match self.cache.get_mut(c) {
-                Some(cache) => cache.names.entry(t).or_insert_with(|| Id::name(t)).clone(),
+                Some(cache) => cache.names.get_or(t, || Id::name(t)),
                 None => Id::name(t),
             },
             _ => match self.text(Role::PatientName)? {
@@ -895,11 +980,25 @@ pub fn read_charges_with_progress(
     single: bool,
     progress: &mut dyn FnMut(f32),
 ) -> Result<Records<ChargeRow>, InputError> {
+    let mut rows = Vec::with_capacity(table.sheet.row_count());
+    let records = read_charges_each(table, single, progress, &mut |row| rows.push(row))?;
+    rows.shrink_to_fit();
+    Ok(records.holding(rows))
+}
+
+/// [`read_charges`] handing each accepted row to `each` as it is read, so
+/// that the caller keeps it in the form it needs. The records returned hold
+/// one `()` per accepted row.
+pub fn read_charges_each(
+    table: &Table,
+    single: bool,
+    progress: &mut dyn FnMut(f32),
+    each: &mut dyn FnMut(ChargeRow),
+) -> Result<Records<()>, InputError> {
     table.require(&[Role::Billed])?;
     let ctx = table.context();
     let billed_col = table.mapping.column(Role::Billed);
-    let mut rows = Vec::with_capacity(table.sheet.row_count());
-    let records = read_rows(
+    Ok(read_rows(
         &ctx,
         FileKind::Charges,
         progress,
@@ -918,10 +1017,8 @@ pub fn read_charges_with_progress(
                 remit,
             })
         },
-        |row| rows.push(row),
-    );
-    rows.shrink_to_fit();
-    Ok(records.holding(rows))
+        each,
+    ))
 }
 
 /// Reads a remittance file. A row needs a paid amount, an adjustment or a

@@ -258,15 +258,11 @@ impl Session {
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
         }
-        let mut patients: Vec<&str> = self.report.lines.iter().filter_map(|l| l.patient.as_deref()).collect();
-        patients.sort_unstable();
-        patients.dedup();
-        let patients: Vec<String> = patients.into_iter().map(str::to_string).collect();
         let r = &self.report;
         to_js(&Overview {
             summary: &r.summary,
             payers: r.payers(),
-            patients,
+            patients: r.patients(),
             lines: r.lines.len(),
             worklist: r.worklist.len(),
             unmatched_payments: r.unmatched_payments.len(),

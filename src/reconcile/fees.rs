@@ -8,6 +8,8 @@
 use crate::hashing::FastMap;
 use crate::interned::Text;
 use crate::money::Money;
+use rust_decimal::Decimal;
+
 use crate::records::{ChargeRow, FeeRow, Id};
 
 #[derive(Debug, Default)]
@@ -51,16 +53,30 @@ impl FeeSchedule {
     /// Expected for a line: known only when every charge row's code is in the schedule.
     pub(crate) fn expected_for<'c>(
         &self,
-        charges: impl Iterator<Item = &'c ChargeRow>,
+        charges: impl Iterator<Item = &'c FeeCharge>,
         line_payer: Option<&str>,
     ) -> Option<Money> {
         let mut total = Money::ZERO;
         for c in charges {
             let payer = c.payer.as_deref().or(line_payer);
-            let per_unit = self.amount(c.keys.code.as_ref()?, payer)?;
+            let per_unit = self.amount(c.code.as_ref()?, payer)?;
             total += Money::from_decimal(per_unit.as_decimal() * c.units);
         }
         Some(total)
+    }
+}
+
+/// What the fee schedule needs of a charge row: its code, units and payer.
+#[derive(Debug)]
+pub(crate) struct FeeCharge {
+    pub code: Option<Id>,
+    pub units: Decimal,
+    pub payer: Option<Text>,
+}
+
+impl FeeCharge {
+    pub fn of(c: &ChargeRow) -> FeeCharge {
+        FeeCharge { code: c.keys.code.clone(), units: c.units, payer: c.payer.clone() }
     }
 }
 

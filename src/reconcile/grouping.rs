@@ -1,22 +1,21 @@
-//! Charge rows grouped into lines, and payment rows applied to them one at a
-//! time (SPEC §4 "Matching").
+//! Lines gathered from the rows: charge rows grouped under their match key,
+//! payment rows applied to them one at a time (SPEC §4 "Matching").
 //!
-//! [`Grouping`] first groups every charge row under its match key, in the
-//! order of each line's first row. Payment rows are then applied one by one,
-//! as a file is read, and not kept: each adds to its line's totals
-//! ([`Remitted`]), or becomes an [`UnmatchedPayment`] that says which coarser
-//! key would have matched. Nothing is copied per row: a line's charge rows are
-//! a chain through the charges, and the index of match keys holds only a line
-//! number and a hash, since a line's key can be read again from its first
-//! charge (keys are compared by their parts, never written out).
+//! [`Lines`] makes each [`Line`] from the first charge row with its key and
+//! adds every later charge row with that key to it; the charge rows are then
+//! let go. Payment rows are applied as a file is read and not kept either:
+//! each adds to its line, or becomes an [`UnmatchedPayment`] that says which
+//! coarser key would have matched. The index of match keys holds a line
+//! number and a hash; the line's key is kept once, beside the line.
 
 use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use hashbrown::HashTable;
 
-use super::line::{Chains, Group, Line, LineContext, END};
-use super::matching::{Explainer, KeyParts, MatchLevel, MissingKey};
+use super::fees::FeeCharge;
+use super::line::{Gathering, Line, LineContext};
+use super::matching::{Explainer, KeyParts, LineKey, MatchLevel, MissingKey};
 use super::summary::ReasonTally;
 use super::UnmatchedPayment;
 use crate::columns::Mapping;
@@ -25,29 +24,29 @@ use crate::interned::Text;
 use crate::records::{ChargeRow, FileKind, PaymentRow, Rejected};
 use crate::table::dates::days_between;
 
-/// Charges grouped into lines, with the payment rows applied so far.
-pub(crate) struct Grouping<'c> {
+/// Lines being gathered from charge and payment rows.
+pub(crate) struct Lines {
     level: MatchLevel,
+    single: bool,
     as_of: NaiveDate,
-    charges: &'c [ChargeRow],
-    groups: Vec<Group>,
-    chains: Chains,
-    /// (line, hash) of every line with a key; the key is written again from the line's first charge.
+    /// Keep what the fee schedule needs of each charge row.
+    with_fees: bool,
+    lines: Vec<Line>,
+    /// Beside each line: what it needs until it is finished, and its key.
+    gathering: Vec<Gathering>,
+    keys: Vec<Option<LineKey>>,
+    /// (line, hash) of every line with a key.
     index: HashTable<(u32, u32)>,
     hasher: BuildFast,
     /// The first line of each claim, for claim-level remittance rows.
-    first_line_of_claim: FastMap<&'c str, u32>,
+    first_line_of_claim: FastMap<Text, u32>,
     /// Built on the first payment that matches nothing.
-    explainer: Option<Explainer<'c>>,
-    pub unmatched: Vec<UnmatchedPayment>,
-    /// Claim-level payment rows applied to the first line of their claim.
-    pub claim_level_applied: usize,
-    /// Payment rows applied, matched or not.
-    pub payments: usize,
-    /// Reason codes of every remittance row.
-    pub reasons: ReasonTally,
-    /// Charge rows without the key to match on, in matched mode.
-    pub rejected: Vec<Rejected>,
+    explainer: Option<Explainer>,
+    unmatched: Vec<UnmatchedPayment>,
+    claim_level_applied: usize,
+    payments: usize,
+    reasons: ReasonTally,
+    rejected: Vec<Rejected>,
 }
 
 /// A 64-bit hash that can be rebuilt from its 32 bits: the table stores only those.
@@ -55,23 +54,18 @@ fn spread(h32: u32) -> u64 {
     u64::from(h32) | (u64::from(h32) << 32)
 }
 
-impl<'c> Grouping<'c> {
-    /// Groups the charge rows into lines. `progress` hears the share done (0 to 1).
-    pub fn new(
-        charges: &'c [ChargeRow],
-        level: MatchLevel,
-        single: bool,
-        as_of: NaiveDate,
-        charge_mapping: &Mapping,
-        progress: &mut dyn FnMut(f32),
-    ) -> Grouping<'c> {
-        let mut g = Grouping {
+impl Lines {
+    /// Room for about `charges` charge rows: at most one line each.
+    pub fn new(level: MatchLevel, single: bool, with_fees: bool, as_of: NaiveDate, charges: usize) -> Lines {
+        Lines {
             level,
+            single,
             as_of,
-            charges,
-            groups: Vec::new(),
-            chains: Chains { next: vec![END; charges.len()] },
-            index: HashTable::with_capacity(charges.len()),
+            with_fees,
+            lines: Vec::with_capacity(charges),
+            gathering: Vec::with_capacity(charges),
+            keys: Vec::with_capacity(charges),
+            index: HashTable::with_capacity(charges),
             hasher: BuildFast::default(),
             first_line_of_claim: FastMap::default(),
             explainer: None,
@@ -80,46 +74,49 @@ impl<'c> Grouping<'c> {
             payments: 0,
             reasons: ReasonTally::default(),
             rejected: Vec::new(),
-        };
-        for (i, row) in charges.iter().enumerate() {
-            if i % super::PROGRESS_EVERY_ROWS == super::PROGRESS_EVERY_ROWS - 1 {
-                progress(i as f32 / charges.len() as f32);
-            }
-            let i = i as u32;
-            match level.parts(&row.keys) {
-                Ok(parts) => {
-                    let h32 = g.hash32(&parts);
-                    match g.find(&parts, h32) {
-                        Some(line) => g.append(line, i),
-                        None => {
-                            let line = g.start_line(i);
-                            g.index.insert_unique(spread(h32), (line, h32), |&(_, h)| spread(h));
-                        }
+        }
+    }
+
+    /// Adds a charge row to the line with its key, or starts a line with it.
+    pub fn add_charge(&mut self, c: &ChargeRow, charge_mapping: &Mapping) {
+        if self.single {
+            self.reasons.add(&c.remit);
+        }
+        match self.level.parts(&c.keys) {
+            Ok(parts) => {
+                let h32 = self.hash32(&parts);
+                match self.find(&parts, h32) {
+                    Some(line) => self.add(line, c),
+                    None => {
+                        let key = parts.to_owned();
+                        let line = self.start(c, Some(key));
+                        self.index.insert_unique(spread(h32), (line, h32), |&(_, h)| spread(h));
                     }
                 }
-                // Without a key, a row cannot be matched: in matched mode that
-                // makes it unusable; in single mode (or when nothing can match) it
-                // is simply a line of its own.
-                Err(MissingKey(role)) if !single && level != MatchLevel::None => g.rejected.push(Rejected {
+            }
+            // Without a key, a row cannot be matched: in matched mode that
+            // makes it unusable; in single mode (or when nothing can match) it
+            // is simply a line of its own.
+            Err(MissingKey(role)) if !self.single && self.level != MatchLevel::None => {
+                self.rejected.push(Rejected {
                     file: FileKind::Charges,
-                    row: row.row,
+                    row: c.row,
                     column: charge_mapping.column(role).map(crate::table::column_letter),
                     value: String::new(),
                     reason: format!("no {} to match on", role.label()),
-                }),
-                Err(_) => {
-                    g.start_line(i);
-                }
+                })
+            }
+            Err(_) => {
+                self.start(c, None);
             }
         }
-        // A claim-level row of an 835 (a claim paid without service lines, or
-        // claim adjustments) has no code: it applies to the claim's first line.
-        for (line, group) in g.groups.iter().enumerate() {
-            if let Some(c) = charges[group.first as usize].keys.claim.as_ref() {
-                g.first_line_of_claim.entry(c.key.as_str()).or_insert(line as u32);
-            }
-        }
-        g
+    }
+
+    /// Every charge row is in: the room reserved for lines that did not come is given back.
+    pub fn charges_done(&mut self) {
+        self.lines.shrink_to_fit();
+        self.gathering.shrink_to_fit();
+        self.keys.shrink_to_fit();
     }
 
     fn hash32(&self, parts: &KeyParts<'_>) -> u32 {
@@ -129,24 +126,36 @@ impl<'c> Grouping<'c> {
 
     /// The line with this key (`h32` its hash), if there is one.
     fn find(&self, parts: &KeyParts<'_>, h32: u32) -> Option<u32> {
-        let first_parts = |line: u32| {
-            let first = &self.charges[self.groups[line as usize].first as usize];
-            self.level.parts(&first.keys)
-        };
+        let key_of = |line: u32| self.keys[line as usize].as_ref().map(LineKey::parts);
         self.index
-            .find(spread(h32), |&(line, h)| h == h32 && first_parts(line).as_ref() == Ok(parts))
-            .map(|&(line, _)| line)
+            .find(spread(h32), |&(line, h)| h == h32 && key_of(line).as_ref() == Some(parts))
+            .map(|&(l, _)| l)
     }
 
-    fn start_line(&mut self, charge: u32) -> u32 {
-        self.groups.push(Group { first: charge, last: charge, ..Group::default() });
-        (self.groups.len() - 1) as u32
+    /// A new line from its first charge row.
+    fn start(&mut self, c: &ChargeRow, key: Option<LineKey>) -> u32 {
+        let line = self.lines.len() as u32;
+        let mut gathering = Gathering::default();
+        self.lines.push(Line::start(c, self.single, &mut gathering));
+        if self.with_fees {
+            gathering.fee_charges.push(FeeCharge::of(c));
+        }
+        self.gathering.push(gathering);
+        self.keys.push(key);
+        // A claim-level row of an 835 (a claim paid without service lines, or
+        // claim adjustments) has no code: it applies to the claim's first line.
+        if let Some(claim) = &c.keys.claim {
+            self.first_line_of_claim.entry(claim.key.clone()).or_insert(line);
+        }
+        line
     }
 
-    fn append(&mut self, line: u32, charge: u32) {
-        let group = &mut self.groups[line as usize];
-        self.chains.next[group.last as usize] = charge;
-        group.last = charge;
+    fn add(&mut self, line: u32, c: &ChargeRow) {
+        let (l, gathering) = (&mut self.lines[line as usize], &mut self.gathering[line as usize]);
+        l.add_charge(c, self.single, gathering);
+        if self.with_fees {
+            gathering.fee_charges.push(FeeCharge::of(c));
+        }
     }
 
     /// Applies one payment row from the file named `file`: to the line with
@@ -168,57 +177,56 @@ impl<'c> Grouping<'c> {
                 if by_key.is_none() {
                     self.claim_level_applied += 1;
                 }
-                self.groups[line as usize].remitted.add(p);
+                let i = line as usize;
+                self.lines[i].add_payment(p, &mut self.gathering[i]);
             }
             None => {
-                // The explanations need every charge's coarser keys: built only
+                // The explanations need every line's coarser keys: built only
                 // when some payment matched nothing.
-                if self.explainer.is_none() {
-                    let (groups, chains, charges) = (&self.groups, &self.chains, self.charges);
-                    let keys = groups.iter().flat_map(|g| chains.of(g, charges).map(|c| &c.keys));
-                    self.explainer = Some(Explainer::new(self.level, keys));
-                }
-                let note = self.explainer.as_ref().map(|e| e.explain(&p.keys)).unwrap_or_default();
+                let explainer = self
+                    .explainer
+                    .get_or_insert_with(|| Explainer::of_lines(self.level, self.keys.iter().flatten()));
+                let note = explainer.explain(&p.keys);
                 self.unmatched.push(unmatched_payment(file, p, note, self.as_of));
             }
         }
     }
 
-    /// The lines, in the order of their first charge row. In single mode the
-    /// charge rows are the remittance rows, and their reason codes are tallied here.
-    pub fn into_lines(mut self, ctx: &LineContext<'_>, progress: &mut dyn FnMut(f32)) -> Finished {
-        self.explainer = None;
-        let Grouping { groups, chains, charges, mut reasons, .. } = self;
-        let total = groups.len().max(1);
-        let mut lines = Vec::with_capacity(groups.len());
-        for (i, group) in groups.into_iter().enumerate() {
+    /// The lines with their figures, in the order of their first charge row.
+    pub fn finish(self, ctx: &LineContext<'_>, progress: &mut dyn FnMut(f32)) -> Finished {
+        let Lines { mut lines, gathering, keys, index, explainer, first_line_of_claim, .. } = self;
+        // What only matching needed goes first.
+        drop((keys, index, explainer, first_line_of_claim));
+        let total = lines.len().max(1);
+        for (i, (line, gathering)) in lines.iter_mut().zip(gathering).enumerate() {
             if i % super::PROGRESS_EVERY_ROWS == super::PROGRESS_EVERY_ROWS - 1 {
                 progress(i as f32 / total as f32);
             }
-            let rows = chains.of(&group, charges);
-            lines.push(group.into_line(rows, ctx));
+            line.finish(gathering, ctx);
         }
-        if ctx.single {
-            charges.iter().for_each(|c| reasons.add(&c.remit));
-        }
+        lines.shrink_to_fit();
         Finished {
             lines,
             unmatched: self.unmatched,
             claim_level_applied: self.claim_level_applied,
             payments: self.payments,
-            reasons,
+            reasons: self.reasons,
             rejected: self.rejected,
         }
     }
 }
 
-/// What a [`Grouping`] comes to.
+/// What gathering lines comes to.
 pub(crate) struct Finished {
     pub lines: Vec<Line>,
     pub unmatched: Vec<UnmatchedPayment>,
+    /// Claim-level payment rows applied to the first line of their claim.
     pub claim_level_applied: usize,
+    /// Payment rows applied, matched or not.
     pub payments: usize,
+    /// Reason codes of every remittance row.
     pub reasons: ReasonTally,
+    /// Charge rows without the key to match on, in matched mode.
     pub rejected: Vec<Rejected>,
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use super::aging::AgingBucket;
-use super::fees::FeeSchedule;
+use super::fees::{FeeCharge, FeeSchedule};
 use super::status::{at_stake, classify, Figures, Status, Tolerance};
 use crate::carc::ReasonCode;
 use crate::interned::Text;
@@ -50,64 +50,6 @@ pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::
     }
 }
 
-/// The charge rows grouped under one key, as a chain through the charges
-/// (see [`Chains`]), and what the payment rows applied to them add up to.
-#[derive(Debug, Default)]
-pub(crate) struct Group {
-    /// The first and the last charge row of the line (indices into the charges).
-    pub first: u32,
-    pub last: u32,
-    pub remitted: Remitted,
-}
-
-/// The charge rows of every line, without a list per line: `next[i]` is the
-/// charge after charge `i` in its line, or `END`.
-#[derive(Debug, Default)]
-pub(crate) struct Chains {
-    pub next: Vec<u32>,
-}
-
-pub(crate) const END: u32 = u32::MAX;
-
-impl Chains {
-    /// The charges of `group`, in the order they were added.
-    pub fn of<'s, 'c: 's>(
-        &'s self,
-        group: &Group,
-        charges: &'c [ChargeRow],
-    ) -> impl Iterator<Item = &'c ChargeRow> + Clone + 's {
-        let mut at = group.first;
-        std::iter::from_fn(move || {
-            let c = charges.get(at as usize)?;
-            at = self.next.get(at as usize).copied().unwrap_or(END);
-            Some(c)
-        })
-    }
-}
-
-/// What the payment rows of a line add up to, gathered as they are applied
-/// (the rows themselves are not kept).
-#[derive(Debug, Default)]
-pub(crate) struct Remitted {
-    pub rows: Vec<u32>,
-    /// The sum of the allowed amounts the payment rows give, if any gives one.
-    pub allowed: Option<Money>,
-    /// The payer of the first payment row that names one.
-    pub payer: Option<Text>,
-    pub totals: RemitTotals,
-}
-
-impl Remitted {
-    pub fn add(&mut self, p: &PaymentRow) {
-        self.rows.push(p.row);
-        self.allowed = add_known(self.allowed, p.allowed);
-        if self.payer.is_none() {
-            self.payer.clone_from(&p.payer);
-        }
-        self.totals.add(&p.remit);
-    }
-}
-
 /// Everything that is the same for every line of a report.
 pub(crate) struct LineContext<'a> {
     pub as_of: NaiveDate,
@@ -117,111 +59,95 @@ pub(crate) struct LineContext<'a> {
     pub single: bool,
 }
 
-impl Group {
-    pub fn into_line<'c>(
-        self,
-        charges: impl Iterator<Item = &'c ChargeRow> + Clone,
-        ctx: &LineContext<'_>,
-    ) -> Line {
-        let Group { remitted, .. } = self;
-        // One pass over the charge rows for everything they give.
-        let mut first: Option<&ChargeRow> = None;
-        let mut billed = Money::ZERO;
-        let mut charge_allowed: Option<Money> = None;
-        let mut charge_payer: Option<&Text> = None;
-        let mut service_date: Option<NaiveDate> = None;
-        let mut billed_date: Option<NaiveDate> = None;
-        let mut codes: Vec<&Text> = Vec::new();
-        let mut charge_rows = Vec::new();
-        let mut has_remittance = !ctx.single && !remitted.rows.is_empty();
-        // In single mode, the remittance rows of the line are its charge rows.
-        let mut totals = if ctx.single { RemitTotals::default() } else { remitted.totals };
-        for c in charges.clone() {
-            first.get_or_insert(c);
-            billed += c.billed;
-            charge_allowed = add_known(charge_allowed, c.allowed);
-            if charge_payer.is_none() {
-                charge_payer = c.payer.as_ref();
-            }
-            service_date = min_known(service_date, c.keys.service_date);
-            billed_date = min_known(billed_date, c.billed_date);
-            if let Some(code) = &c.keys.code {
-                if !codes.iter().any(|s| **s == code.shown) {
-                    codes.push(&code.shown);
-                }
-            }
-            charge_rows.push(c.row);
-            if ctx.single {
-                has_remittance |= c.remit.exists();
-                totals.add(&c.remit);
+/// What a line needs besides its own fields while its rows come in.
+#[derive(Debug, Default)]
+pub(crate) struct Gathering {
+    /// The earliest bill date of its charge rows.
+    pub billed_date: Option<NaiveDate>,
+    /// The sum of the allowed amounts its payment rows give, if any gives one
+    /// (it replaces the charge rows' allowed amounts).
+    pub payments_allowed: Option<Money>,
+    /// The payer of its first payment row that names one (for a line whose
+    /// charge rows name none).
+    pub payments_payer: Option<Text>,
+    /// Some charge row carries remittance (single mode).
+    pub remitted_on_charges: bool,
+    /// Its distinct procedure codes after the first, in order (rare: lines
+    /// matched by claim alone).
+    pub more_codes: Vec<Text>,
+    /// Its charge rows as the fee schedule needs them (only when there is one).
+    pub fee_charges: Vec<FeeCharge>,
+}
+
+impl Line {
+    /// A line started from its first charge row; the figures come later.
+    pub(crate) fn start(c: &ChargeRow, single: bool, gathering: &mut Gathering) -> Line {
+        let mut line = Line {
+            claim_id: c.keys.claim.as_ref().map(|i| i.shown.clone()),
+            line: c.keys.line.as_ref().map(|i| i.shown.clone()),
+            patient: c.keys.patient_shown(),
+            service_date: None,
+            code: None,
+            payer: None,
+            billed: Money::ZERO,
+            allowed: None,
+            expected: None,
+            insurance_paid: Money::ZERO,
+            contractual_adjustment: Money::ZERO,
+            patient_responsibility: Money::ZERO,
+            other_adjustment: Money::ZERO,
+            balance: Money::ZERO,
+            at_stake: Money::ZERO,
+            status: Status::Unpaid,
+            age_days: None,
+            aging_bucket: None,
+            reason_codes: Vec::new(),
+            charge_rows: Vec::new(),
+            payment_rows: Vec::new(),
+            patient_paid: Money::ZERO,
+        };
+        line.add_charge(c, single, gathering);
+        line
+    }
+
+    /// Adds a charge row: billed, allowed, dates, code, payer; in single mode
+    /// also what came back on it.
+    pub(crate) fn add_charge(&mut self, c: &ChargeRow, single: bool, gathering: &mut Gathering) {
+        self.billed += c.billed;
+        self.allowed = add_known(self.allowed, c.allowed);
+        if self.payer.is_none() {
+            self.payer.clone_from(&c.payer);
+        }
+        self.service_date = min_known(self.service_date, c.keys.service_date);
+        gathering.billed_date = min_known(gathering.billed_date, c.billed_date);
+        if let Some(code) = &c.keys.code {
+            match &self.code {
+                None => self.code = Some(code.shown.clone()),
+                Some(first) if *first == code.shown || gathering.more_codes.contains(&code.shown) => {}
+                Some(_) => gathering.more_codes.push(code.shown.clone()),
             }
         }
-        let allowed = remitted.allowed.or(charge_allowed);
-        let payer = charge_payer.cloned().or(remitted.payer);
-        // E: the fee schedule's amount when it has every code of the line, else AL.
-        let expected = ctx.fees.and_then(|f| f.expected_for(charges, payer.as_deref())).or(allowed);
-        let figures = Figures {
-            billed,
-            paid: totals.paid,
-            contractual: totals.contractual,
-            patient_responsibility: totals.patient_responsibility,
-            other_adjustment: totals.other_adjustment,
-            expected,
-            has_remittance,
-        };
-        let status = classify(&figures, ctx.tolerance);
-        // Age runs from the bill date, or the date of service when there is no
-        // bill date (SPEC §4); the earliest of the line's rows.
-        let age_days = billed_date.or(service_date).map(|d| days_between(d, ctx.as_of));
-        let aging_bucket = if status.is_aged() { age_days.map(AgingBucket::for_age) } else { None };
-        let code = match codes.as_slice() {
-            [] => None,
-            [one] => Some((*one).clone()),
-            many => Some(Text::from(many.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))),
-        };
-        let keys = first.map(|c| &c.keys);
-        Line {
-            claim_id: keys.and_then(|k| k.claim.as_ref()).map(|i| i.shown.clone()),
-            line: keys.and_then(|k| k.line.as_ref()).map(|i| i.shown.clone()),
-            patient: keys.and_then(|k| k.patient_shown()),
-            service_date,
-            code,
-            payer,
-            billed,
-            allowed,
-            expected,
-            insurance_paid: figures.paid,
-            contractual_adjustment: figures.contractual,
-            patient_responsibility: figures.patient_responsibility,
-            other_adjustment: figures.other_adjustment,
-            balance: figures.balance(),
-            at_stake: at_stake(status, &figures),
-            status,
-            age_days,
-            aging_bucket,
-            reason_codes: totals.reason_codes,
-            charge_rows,
-            payment_rows: remitted.rows,
-            patient_paid: totals.patient_paid,
+        self.charge_rows.push(c.row);
+        if single {
+            gathering.remitted_on_charges |= c.remit.exists();
+            self.add_remit(&c.remit);
         }
     }
-}
 
-/// What a line's remittance rows add up to, and their reason codes (each once, in order).
-#[derive(Debug, Default)]
-pub(crate) struct RemitTotals {
-    paid: Money,
-    contractual: Money,
-    patient_responsibility: Money,
-    other_adjustment: Money,
-    patient_paid: Money,
-    reason_codes: Vec<ReasonCode>,
-}
+    /// Adds a payment row: what came back, and its row, allowed amount and payer.
+    pub(crate) fn add_payment(&mut self, p: &PaymentRow, gathering: &mut Gathering) {
+        self.payment_rows.push(p.row);
+        gathering.payments_allowed = add_known(gathering.payments_allowed, p.allowed);
+        if gathering.payments_payer.is_none() {
+            gathering.payments_payer.clone_from(&p.payer);
+        }
+        self.add_remit(&p.remit);
+    }
 
-impl RemitTotals {
-    fn add(&mut self, r: &Remit) {
-        self.paid += r.paid;
-        self.contractual += r.contractual;
+    /// What a remittance row adds: the amounts, and its reason codes (each once, in order).
+    fn add_remit(&mut self, r: &Remit) {
+        self.insurance_paid += r.paid;
+        self.contractual_adjustment += r.contractual;
         self.patient_responsibility += r.patient_responsibility;
         self.other_adjustment += r.other_adjustment;
         self.patient_paid += r.patient_paid;
@@ -231,10 +157,51 @@ impl RemitTotals {
             }
         }
     }
+
+    /// The line's figures once every row is in: allowed, payer, expected,
+    /// status, balance, amount at stake and age.
+    pub(crate) fn finish(&mut self, gathering: Gathering, ctx: &LineContext<'_>) {
+        let Gathering {
+            billed_date,
+            payments_allowed,
+            payments_payer,
+            remitted_on_charges,
+            more_codes,
+            fee_charges,
+        } = gathering;
+        self.allowed = payments_allowed.or(self.allowed);
+        if self.payer.is_none() {
+            self.payer = payments_payer;
+        }
+        // E: the fee schedule's amount when it has every code of the line, else AL.
+        let from_fees = ctx.fees.and_then(|f| f.expected_for(fee_charges.iter(), self.payer.as_deref()));
+        self.expected = from_fees.or(self.allowed);
+        if !more_codes.is_empty() {
+            let all = self.code.iter().chain(&more_codes).map(|c| c.as_str()).collect::<Vec<_>>();
+            self.code = Some(Text::from(all.join(", ")));
+        }
+        let figures = Figures {
+            billed: self.billed,
+            paid: self.insurance_paid,
+            contractual: self.contractual_adjustment,
+            patient_responsibility: self.patient_responsibility,
+            other_adjustment: self.other_adjustment,
+            expected: self.expected,
+            has_remittance: if ctx.single { remitted_on_charges } else { !self.payment_rows.is_empty() },
+        };
+        self.status = classify(&figures, ctx.tolerance);
+        self.balance = figures.balance();
+        self.at_stake = at_stake(self.status, &figures);
+        // Age runs from the bill date, or the date of service when there is no
+        // bill date (SPEC §4); the earliest of the line's rows.
+        self.age_days = billed_date.or(self.service_date).map(|d| days_between(d, ctx.as_of));
+        self.aging_bucket =
+            if self.status.is_aged() { self.age_days.map(AgingBucket::for_age) } else { None };
+    }
 }
 
 /// A running sum of the values that are known: `None` until one is.
-fn add_known(sum: Option<Money>, value: Option<Money>) -> Option<Money> {
+pub(crate) fn add_known(sum: Option<Money>, value: Option<Money>) -> Option<Money> {
     match (sum, value) {
         (None, v) => v,
         (Some(a), Some(v)) => Some(a + v),

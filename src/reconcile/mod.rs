@@ -46,7 +46,7 @@ pub use status::Status;
 pub use worklist::WorkItem;
 
 use fees::FeeSchedule;
-use grouping::{Finished, Grouping};
+use grouping::{Finished, Lines};
 use line::LineContext;
 use status::Tolerance;
 use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
@@ -298,12 +298,6 @@ fn load_table(
     })
 }
 
-/// A payments file before its rows are applied: a mapped sheet, or the rows of an 835.
-enum LoadedPayments {
-    Table(records::Table),
-    X12(Records<PaymentRow>),
-}
-
 /// [`reconcile_files_with_progress`] over files whose bytes are fetched one file at a time.
 ///
 /// Each file is read and turned into rows before the next. Payment rows are
@@ -325,64 +319,69 @@ pub fn reconcile_sources(
     let bar = Bar::new(&sizes);
 
     let charge_table = load_table(charges, &charges.bytes(), limits, &bar, 0, progress)?;
-    let rows_message = format!("Reading the rows of {}", charges.name());
-    let charge_records = records::read_charges_with_progress(&charge_table, single, &mut |done| {
-        progress(&rows_message, bar.rows(0, done))
-    })?;
-    let records::Table { mapping: charge_mapping, .. } = charge_table;
-    let mut collected = Collected::default();
-    collected.absorb(&charge_records);
+    records::check_charges(&charge_table)?;
 
-    let mut loaded = Vec::with_capacity(payments.len());
+    // The match level depends on the roles every payments file has: known from
+    // their first rows (an 835 is read whole: it is small), so that the charge
+    // rows can be gathered into lines as they are read.
+    let mut remittances = Vec::new();
     let mut provider_adjustments = Vec::new();
     let mut remittance_findings = Vec::new();
     let mut payment_roles: Option<BTreeSet<Role>> = None;
-    for (i, &p) in payments.iter().enumerate() {
+    for &p in payments {
         let bytes = p.bytes();
-        let (file, roles) = if crate::x12::looks_like_x12(&bytes) {
-            progress(&format!("Reading {}", p.name()), bar.sheet(i + 1, 0.0));
+        let roles = if crate::x12::looks_like_x12(&bytes) {
             let (records, remittance) = records::read_835(&bytes, p.name())?;
             add_remittance(&mut provider_adjustments, &mut remittance_findings, p.name(), &remittance);
-            (LoadedPayments::X12(records), records::roles_835())
+            remittances.push(Some(records));
+            records::roles_835()
         } else {
-            let table = load_table(p, &bytes, limits, &bar, i + 1, progress)?;
-            let roles = table.mapping.roles().map(|(r, _)| r).collect();
-            (LoadedPayments::Table(table), roles)
+            remittances.push(None);
+            let mapping = records::peek_mapping(&bytes, p.name(), p.sheet(), p.mapping(), limits)?;
+            mapping.roles().map(|(r, _)| r).collect()
         };
-        loaded.push(file);
         payment_roles = Some(match payment_roles {
             None => roles,
             Some(r) => r.intersection(&roles).copied().collect(),
         });
     }
-
-    let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
+    let charge_roles: BTreeSet<Role> = charge_table.mapping.roles().map(|(r, _)| r).collect();
     let level = MatchLevel::choose(&charge_roles, payment_roles.as_ref().unwrap_or(&charge_roles));
-    let matching = "Matching payments to charges";
-    let first_rows = bar.rows(1.min(sizes.len() - 1), 0.0);
-    progress(matching, first_rows);
-    let mut grouping =
-        Grouping::new(&charge_records.rows, level, single, options.as_of, &charge_mapping, &mut |_| {
-            progress(matching, first_rows)
-        });
-    for (i, (p, file)) in payments.iter().zip(loaded).enumerate() {
+
+    let rows_message = format!("Reading the rows of {}", charges.name());
+    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charge_table.sheet.row_count());
+    let charge_mapping = charge_table.mapping.clone();
+    let charge_records = records::read_charges_each(
+        &charge_table,
+        single,
+        &mut |done| progress(&rows_message, bar.rows(0, done)),
+        &mut |row| lines.add_charge(&row, &charge_mapping),
+    )?;
+    drop(charge_table);
+    lines.charges_done();
+    let mut collected = Collected::default();
+    collected.absorb(&charge_records);
+
+    for (i, (&p, remittance)) in payments.iter().zip(remittances).enumerate() {
         let name = Text::from(p.name());
-        match file {
-            LoadedPayments::Table(table) => {
-                let records = records::read_payments_each(
-                    &table,
-                    &mut |done| progress(matching, bar.rows(i + 1, done)),
-                    &mut |row| grouping.apply(&name, &row),
-                )?;
-                collected.absorb(&records);
-            }
-            LoadedPayments::X12(records) => {
+        let message = format!("Matching the rows of {}", p.name());
+        match remittance {
+            Some(records) => {
                 for (n, row) in records.rows.iter().enumerate() {
                     if n % PROGRESS_EVERY_ROWS == PROGRESS_EVERY_ROWS - 1 {
-                        progress(matching, bar.rows(i + 1, n as f32 / records.rows.len() as f32));
+                        progress(&message, bar.rows(i + 1, n as f32 / records.rows.len() as f32));
                     }
-                    grouping.apply(&name, row);
+                    lines.apply(&name, row);
                 }
+                collected.absorb(&records);
+            }
+            None => {
+                let table = load_table(p, &p.bytes(), limits, &bar, i + 1, progress)?;
+                let records = records::read_payments_each(
+                    &table,
+                    &mut |done| progress(&message, bar.rows(i + 1, done)),
+                    &mut |row| lines.apply(&name, &row),
+                )?;
                 collected.absorb(&records);
             }
         }
@@ -400,8 +399,7 @@ pub fn reconcile_sources(
         collected.absorb(f);
     }
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
-    let finished = lines(grouping, single, schedule.as_ref(), options, progress);
-    drop(charge_records);
+    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
     let payments = Payments { provider_adjustments, findings: remittance_findings, ..Payments::default() };
     let report = assemble(finished, collected, level, single, schedule, payments, options, progress);
     progress("Done", 100);
@@ -460,24 +458,27 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     if let Some(f) = &fees {
         collected.absorb(f);
     }
-    let mut grouping =
-        Grouping::new(&charges.rows, level, single, options.as_of, &charge_mapping, &mut |_| {});
+    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charges.rows.len());
+    for c in &charges.rows {
+        lines.add_charge(c, &charge_mapping);
+    }
+    lines.charges_done();
     for records in &payment_records {
         let name = Text::from(records.name.as_str());
         for p in &records.rows {
-            grouping.apply(&name, p);
+            lines.apply(&name, p);
         }
     }
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     let progress = &mut |_: &str, _: u8| {};
-    let finished = lines(grouping, single, schedule.as_ref(), options, progress);
+    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
     let payments = Payments { provider_adjustments, findings, ..Payments::default() };
     assemble(finished, collected, level, single, schedule, payments, options, progress)
 }
 
-/// The lines of a grouping, with every payment applied (85–95% of the bar).
-fn lines(
-    grouping: Grouping<'_>,
+/// The lines with their figures, every row applied (85–95% of the bar).
+fn finish_lines(
+    lines: Lines,
     single: bool,
     schedule: Option<&FeeSchedule>,
     options: &Options,
@@ -487,7 +488,7 @@ fn lines(
     progress(message, 85);
     let ctx =
         LineContext { as_of: options.as_of, tolerance: Tolerance(options.tolerance), fees: schedule, single };
-    grouping.into_lines(&ctx, &mut |done| progress(message, 85 + (done * 10.0) as u8))
+    lines.finish(&ctx, &mut |done| progress(message, 85 + (done * 10.0) as u8))
 }
 
 /// The blank and footer counts, notes and rejected rows of every file, in the order the files were given.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::line::Line;
 use super::status::Status;
 use super::Report;
+use crate::hashing::FastSet;
 use crate::interned::Text;
 
 /// Which lines to show, in which order, and which page of them.
@@ -157,11 +158,21 @@ impl Report {
 
     /// Distinct payers of the lines, for the page's filter.
     pub fn payers(&self) -> Vec<String> {
-        let mut p: Vec<&Text> = self.lines.iter().filter_map(|l| l.payer.as_ref()).collect();
-        p.sort();
-        p.dedup();
-        p.into_iter().map(|t| t.to_string()).collect()
+        distinct_sorted(self.lines.iter().filter_map(|l| l.payer.as_deref()))
     }
+
+    /// Distinct patients of the lines, for the estimate view's list.
+    pub fn patients(&self) -> Vec<String> {
+        distinct_sorted(self.lines.iter().filter_map(|l| l.patient.as_deref()))
+    }
+}
+
+/// Each text once, sorted (a set first: a million lines name a few thousand patients).
+fn distinct_sorted<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let set: FastSet<&str> = texts.collect();
+    let mut out: Vec<&str> = set.into_iter().collect();
+    out.sort_unstable();
+    out.into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]

@@ -306,21 +306,32 @@ impl<'a> PlainXlsx<'a> {
         &mut self,
         name: &str,
         limits: &Limits,
+        until_row: Option<u32>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, Failed> {
         let path = self.sheets.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).ok_or(Unusual)?;
         let actual = self.parts.get(&path.to_ascii_lowercase()).ok_or(Unusual)?.clone();
         let file = self.archive.by_name(&actual).map_err(|_| Unusual)?;
+        // A stored cell takes at least a dozen bytes of XML (`<c r="A1"/>`).
+        let most_cells = usize::try_from(file.size() / 12).unwrap_or(usize::MAX);
         let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
         builder.set_1904(self.is_1904);
         let ctx = Context { formats: &self.formats, shared: &self.shared, is_1904: self.is_1904 };
         let too_much =
             |_: TextCapExceeded| Failed::Table(TableError::TooMuchText { limit: limits.max_text_bytes });
         let mut scan = Scanner::new(file);
-        let last_row = scan.sheet_data()?;
+        let (last_row, last_col) = scan.sheet_data()?;
+        let rows = last_row as usize + 1;
+        let width = (last_col as usize + 1).min(limits.max_columns);
+        if until_row.is_none() {
+            builder.reserve(rows.min(most_cells), rows.saturating_mul(width).min(most_cells), 0);
+        }
         let mut tick = super::workbook::Ticker::new(last_row);
         let mut scratch = String::new();
         while let Some(cell) = scan.next_cell()? {
+            if until_row.is_some_and(|last| cell.row >= last) {
+                break;
+            }
             tick.row(cell.row, progress);
             if let Some(value) = ctx.value(&cell, &mut scratch)? {
                 builder.push(cell.row, cell.col, value).map_err(too_much)?;
@@ -735,13 +746,13 @@ impl<R: Read> Scanner<R> {
         Ok(true)
     }
 
-    /// Skips to `<sheetData>`, returning the last row the sheet declares (its
-    /// `<dimension>`, 0-based; 0 without one).
-    fn sheet_data(&mut self) -> Result<u32, Unusual> {
+    /// Skips to `<sheetData>`, returning the last row and column the sheet
+    /// declares (its `<dimension>`, 0-based; 0 without one).
+    fn sheet_data(&mut self) -> Result<(u32, u32), Unusual> {
         let finder = memchr::memmem::Finder::new(b"<sheetData");
         let at = self.find_with(0, 10, |_, rest| finder.find(rest))?.ok_or(Unusual)?;
         let head = &self.window()[..at];
-        let mut last_row = 0;
+        let mut last = (0, 0);
         if memchr::memmem::find(head, b":dimension").is_some() {
             return Err(Unusual);
         }
@@ -749,7 +760,7 @@ impl<R: Read> Scanner<R> {
             let tag_end = head[d..].iter().position(|&b| b == b'>').ok_or(Unusual)? + d;
             let tag = &head[d + b"<dimension".len()..tag_end];
             let tag = tag.strip_suffix(b"/").unwrap_or(tag);
-            last_row = dimension_end_row(attribute(tag, b"ref")?.ok_or(Unusual)?)?;
+            last = dimension_end(attribute(tag, b"ref")?.ok_or(Unusual)?)?;
         }
         let end = self.find_byte(b'>', at)?.ok_or(Unusual)?;
         if !is_name_end(self.window().get(at + b"<sheetData".len())) {
@@ -762,7 +773,7 @@ impl<R: Read> Scanner<R> {
             self.done = true;
             self.start = self.end;
         }
-        Ok(last_row)
+        Ok(last)
     }
 
     /// The next cell of `<sheetData>`, or `None` at its end.
@@ -1025,13 +1036,14 @@ fn is_name_end(b: Option<&u8>) -> bool {
     matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
 }
 
-/// The last row (0-based) of a `<dimension ref="A1:L200001">` (calamine refuses other forms).
-fn dimension_end_row(reference: &[u8]) -> Result<u32, Unusual> {
+/// The last row and column (0-based) of a `<dimension ref="A1:L200001">`
+/// (calamine refuses other forms).
+fn dimension_end(reference: &[u8]) -> Result<(u32, u32), Unusual> {
     let parts: Vec<&[u8]> = reference.split(|&b| b == b':').collect();
     let cells = parts.iter().map(|p| cell_ref(p)).collect::<Result<Vec<_>, _>>()?;
     match cells.as_slice() {
-        [only] => Ok(only.0),
-        [first, last] if last.0 >= first.0 && last.1 >= first.1 => Ok(last.0),
+        [only] => Ok(*only),
+        [first, last] if last.0 >= first.0 && last.1 >= first.1 => Ok(*last),
         _ => Err(Unusual),
     }
 }
@@ -1088,8 +1100,8 @@ mod tests {
         assert_eq!(plain.sheet_names(), calamine.sheet_names(), "{what}: sheet names");
         let mut outcome = Outcome::Plain;
         for name in plain.sheet_names() {
-            let by_calamine = calamine.read(&name, Format::Xlsx, &limits, &mut |_| {});
-            match plain.read(&name, &limits, &mut |_| {}) {
+            let by_calamine = calamine.read(&name, Format::Xlsx, &limits, None, &mut |_| {});
+            match plain.read(&name, &limits, None, &mut |_| {}) {
                 Ok(sheet) => {
                     let theirs =
                         by_calamine.unwrap_or_else(|e| panic!("{what} {name}: plain read, calamine: {e}"));
@@ -1267,9 +1279,9 @@ mod tests {
         let bytes = workbook(&[(0, 0, Cell::Text("x".into()))]);
         let edited = rewrite_sheet(&bytes, |xml| xml.replace("<c r=\"A1\"", "<c"));
         let mut plain = PlainXlsx::open(&edited).unwrap();
-        assert!(matches!(plain.read("Sheet1", &Limits::default(), &mut |_| {}), Err(Failed::Unusual)));
+        assert!(matches!(plain.read("Sheet1", &Limits::default(), None, &mut |_| {}), Err(Failed::Unusual)));
         let mut book = Book::open(&edited, Format::Xlsx).unwrap();
-        let sheet = book.read("Sheet1", Format::Xlsx, &Limits::default(), &mut |_| {}).unwrap();
+        let sheet = book.read("Sheet1", Format::Xlsx, &Limits::default(), None, &mut |_| {}).unwrap();
         assert_eq!(sheet.row(0).unwrap().get(0), CellRef::Text("x"));
     }
 

@@ -74,15 +74,19 @@ impl<'a> Book<'a> {
         meta.iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect()
     }
 
+    /// Reads a sheet; with `until_row`, only the rows (0-based) below it as
+    /// stored in the file (xls and ods sheets are read whole).
     pub fn read(
         &mut self,
         name: &str,
         format: Format,
         limits: &Limits,
+        until_row: Option<u32>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, TableError> {
+        let past = |row: u32| until_row.is_some_and(|last| row >= last);
         if let Book::Plain(plain, bytes) = self {
-            match plain.read(name, limits, progress) {
+            match plain.read(name, limits, until_row, progress) {
                 Ok(sheet) => return Ok(sheet),
                 Err(Failed::Table(e)) => return Err(e),
                 // Not plain after all: calamine reads the workbook from now on.
@@ -103,6 +107,9 @@ impl<'a> Book<'a> {
                     match reader.next_cell() {
                         Ok(Some(cell)) => {
                             let (row, col) = cell.get_position();
+                            if past(row) {
+                                break;
+                            }
                             tick.row(row, progress);
                             damage.last = Some((row, col));
                             push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
@@ -139,6 +146,9 @@ impl<'a> Book<'a> {
                 let mut tick = Ticker::new(reader.dimensions().end.0);
                 while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
                     let (row, col) = cell.get_position();
+                    if past(row) {
+                        break;
+                    }
                     tick.row(row, progress);
                     push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
                 }
