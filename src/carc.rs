@@ -14,6 +14,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::interned::Text;
+
 /// Who bears an adjustment (X12 CAS01).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Group {
@@ -63,13 +65,13 @@ impl Group {
 pub struct ReasonCode {
     pub group: Option<Group>,
     /// The CARC (`45`, `A1`, `B7`) or the remark code (`N130`, `MA01`).
-    pub code: String,
+    pub code: Text,
     pub remark: bool,
 }
 
 impl ReasonCode {
     pub fn carc(group: Option<Group>, code: &str) -> ReasonCode {
-        ReasonCode { group, code: code.to_ascii_uppercase(), remark: false }
+        ReasonCode { group, code: Text::from(code.to_ascii_uppercase()), remark: false }
     }
 
     /// What the code means, in a few words. The group's meaning is
@@ -226,7 +228,7 @@ pub fn parse_list(text: &str) -> Result<Vec<ReasonCode>, ReasonListError> {
         if !remark && !is_carc(&upper) {
             return Err(err());
         }
-        out.push(ReasonCode { group: if remark { None } else { group }, code: upper, remark });
+        out.push(ReasonCode { group: if remark { None } else { group }, code: Text::from(upper), remark });
     }
     if pending_group.is_some() {
         return Err(err());

@@ -33,8 +33,8 @@ impl Out {
     fn text(s: impl Into<String>) -> Out {
         Out::Text(s.into())
     }
-    fn opt_text(s: &Option<String>) -> Out {
-        s.as_ref().map(|s| Out::Text(s.clone())).unwrap_or(Out::Empty)
+    fn opt_text<S: AsRef<str>>(s: &Option<S>) -> Out {
+        s.as_ref().map(|s| Out::Text(s.as_ref().to_string())).unwrap_or(Out::Empty)
     }
     fn opt_money(m: Option<Money>) -> Out {
         m.map(Out::Money).unwrap_or(Out::Empty)

@@ -24,6 +24,7 @@
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
+//! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 
 pub mod carc;
@@ -32,6 +33,7 @@ pub mod estimate;
 pub mod export;
 pub mod hashing;
 pub mod inspect;
+pub mod interned;
 pub mod money;
 pub mod reconcile;
 pub mod records;

@@ -24,6 +24,8 @@ use serde::Serialize;
 
 use crate::carc::{self, ReasonCode};
 use crate::columns::{self, Column, Layout, Mapping, MappingOverride, Role, ValueKind};
+use crate::hashing::FastMap;
+use crate::interned::Text;
 use crate::money::{Money, ReadAmount};
 use crate::table::dates::{self, ColumnOrder, DayMonthOrder};
 use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
@@ -61,11 +63,12 @@ pub struct Rejected {
 
 /// An identifier as written, and its matching key: trimmed, inner spaces
 /// collapsed, case-folded, and without leading zeros when it is all digits,
-/// because spreadsheets drop them (SPEC §2, §4).
+/// because spreadsheets drop them (SPEC §2, §4). Both are shared [`Text`]; when
+/// the key is the text as shown (most codes and identifiers), they are one copy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id {
-    pub shown: String,
-    pub key: String,
+    pub shown: Text,
+    pub key: Text,
 }
 
 impl Id {
@@ -77,16 +80,27 @@ impl Id {
         let key = if shown.bytes().all(|b| b.is_ascii_digit()) {
             let t = shown.trim_start_matches('0');
             if t.is_empty() {
-                "0".to_string()
+                Some("0".to_string())
+            } else if t.len() == shown.len() {
+                None
             } else {
-                t.to_string()
+                Some(t.to_string())
             }
         } else if shown.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            shown.to_string() // already folded: to_lowercase would copy it unchanged
+            None // already folded: to_lowercase would copy it unchanged
         } else {
-            shown.to_lowercase()
+            Some(shown.to_lowercase())
         };
-        Some(Id { shown: shown.into_owned(), key })
+        Some(Id::from_parts(shown, key))
+    }
+
+    /// The shown text and, when it differs, the key.
+    fn from_parts(shown: Cow<'_, str>, key: Option<String>) -> Id {
+        let shown = Text::from(shown);
+        match key {
+            Some(k) if k != *shown => Id { shown, key: Text::from(k) },
+            _ => Id { key: shown.clone(), shown },
+        }
     }
 
     /// Procedure codes and modifiers compare upper-cased; `99213 ` = `99213`.
@@ -96,12 +110,12 @@ impl Id {
             return None;
         }
         let shown = if collapsed.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
-            collapsed.into_owned() // already upper-case
+            collapsed // already upper-case
         } else {
-            collapsed.to_uppercase()
+            Cow::Owned(collapsed.to_uppercase())
         };
-        let key = if shown.contains(' ') { shown.replace(' ', "") } else { shown.clone() };
-        Some(Id { shown, key })
+        let key = shown.contains(' ').then(|| shown.replace(' ', ""));
+        Some(Id::from_parts(shown, key))
     }
 
     /// Modifier lists compare as sets written one way: `25, 59` = `25 59` = `25/59`.
@@ -117,7 +131,7 @@ impl Id {
         let shown = parts.join(",");
         let mut sorted = parts;
         sorted.sort();
-        Some(Id { shown, key: sorted.join(",") })
+        Some(Id::from_parts(Cow::Owned(shown), Some(sorted.join(","))))
     }
 
     /// Patient names match whatever the order: `Lee, Ann` = `ANN LEE`.
@@ -146,7 +160,7 @@ impl Id {
             lower.sort();
             lower.join(" ")
         };
-        Some(Id { shown: shown.into_owned(), key })
+        Some(Id::from_parts(shown, Some(key)))
     }
 }
 
@@ -189,7 +203,7 @@ pub struct Keys {
 
 impl Keys {
     /// The patient as shown: the name when there is one, else the ID.
-    pub fn patient_shown(&self) -> Option<String> {
+    pub fn patient_shown(&self) -> Option<Text> {
         self.patient_name.as_ref().or(self.patient_id.as_ref()).map(|i| i.shown.clone())
     }
 }
@@ -225,7 +239,7 @@ impl Remit {
 pub struct ChargeRow {
     pub row: u32,
     pub keys: Keys,
-    pub payer: Option<String>,
+    pub payer: Option<Text>,
     pub billed: Money,
     pub allowed: Option<Money>,
     pub billed_date: Option<NaiveDate>,
@@ -240,12 +254,12 @@ pub struct ChargeRow {
 pub struct PaymentRow {
     pub row: u32,
     pub keys: Keys,
-    pub payer: Option<String>,
+    pub payer: Option<Text>,
     pub billed: Option<Money>,
     pub allowed: Option<Money>,
     pub remit: Remit,
     pub payment_date: Option<NaiveDate>,
-    pub check_number: Option<String>,
+    pub check_number: Option<Text>,
     /// A row about a whole claim rather than one service line (from an 835:
     /// a claim paid without service lines, or claim-level adjustments).
     pub claim_level: bool,
@@ -328,11 +342,47 @@ pub fn load_with_progress(
     let table_err = |source| InputError::Table { file: file_name.to_string(), source };
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
+    let mut read = |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_with_progress(name, progress);
     let sheet = match sheet {
-        Some(name) => workbook.read_with_progress(Some(name), progress).map_err(table_err)?,
-        None => first_sheet_with_header(&mut workbook, &sheets, progress).map_err(table_err)?,
+        Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
     };
-    let layout = columns::detect(&sheet).ok_or_else(|| InputError::NoHeader {
+    let (layout, mapping) = layout_and_mapping(&sheet, file_name, overrides)?;
+    Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
+}
+
+/// The column mapping [`load`] would give, from the first rows of the file
+/// only: the header is within them ([`columns::HEADER_SEARCH_ROWS`]). The
+/// reconciliation chooses its match level from the payments files' mappings
+/// before it reads the charges rows, so that it never holds a charges file's
+/// rows and a payments sheet at once. (Rows a workbook stores out of order
+/// past the first rows are not looked at; no spreadsheet program writes them.)
+pub fn peek_mapping(
+    bytes: &[u8],
+    file_name: &str,
+    sheet: Option<&str>,
+    overrides: Option<&MappingOverride>,
+    limits: &Limits,
+) -> Result<Mapping, InputError> {
+    let table_err = |source| InputError::Table { file: file_name.to_string(), source };
+    let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
+    let sheets = workbook.sheet_names().to_vec();
+    let read =
+        |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_head(name, columns::HEADER_SEARCH_ROWS);
+    let head = match sheet {
+        Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
+        None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
+    };
+    Ok(layout_and_mapping(&head, file_name, overrides)?.1)
+}
+
+/// The header of a sheet, and the mapping its columns get (detected, then the user's overrides).
+fn layout_and_mapping(
+    sheet: &Sheet,
+    file_name: &str,
+    overrides: Option<&MappingOverride>,
+) -> Result<(Layout, Mapping), InputError> {
+    let layout = columns::detect(sheet).ok_or_else(|| InputError::NoHeader {
         file: file_name.to_string(),
         sheet: sheet.name.clone(),
         rows: columns::HEADER_SEARCH_ROWS,
@@ -344,24 +394,29 @@ pub fn load_with_progress(
             .apply(o, &layout.columns)
             .map_err(|source| InputError::Mapping { file: file_name.to_string(), source })?;
     }
-    Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
+    Ok((layout, mapping))
 }
 
 /// The default sheet is the first one with a recognisable header (SPEC §2).
-fn first_sheet_with_header(
-    workbook: &mut table::Workbook<'_>,
+fn first_sheet_with_header<'a>(
+    workbook: &mut table::Workbook<'a>,
     names: &[String],
-    progress: &mut dyn FnMut(f32),
+    mut read: impl FnMut(&mut table::Workbook<'a>, Option<&str>) -> Result<Sheet, TableError>,
 ) -> Result<Sheet, TableError> {
     let mut first = None;
     for name in names {
-        let sheet = workbook.read_with_progress(Some(name), progress)?;
+        let sheet = read(workbook, Some(name))?;
         if columns::detect(&sheet).is_some() {
             return Ok(sheet);
         }
         first.get_or_insert(sheet);
     }
     first.ok_or(TableError::NoSheets)
+}
+
+/// A charges table can be read: its billed amount is mapped.
+pub fn check_charges(table: &Table) -> Result<(), InputError> {
+    table.require(&[Role::Billed])
 }
 
 impl Table {
@@ -459,10 +514,10 @@ impl<'a> ReadContext<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Id(Id),
-    Text(String),
+    Text(Text),
     Date(NaiveDate),
     Money(ReadAmount),
-    Count(String),
+    Count(Text),
     Reasons(Vec<ReasonCode>),
 }
 
@@ -470,8 +525,8 @@ impl Value {
     /// The parsed value as the contracts show it (money with two decimals, ISO dates).
     pub fn shown(&self) -> String {
         match self {
-            Value::Id(i) => i.shown.clone(),
-            Value::Text(t) | Value::Count(t) => t.clone(),
+            Value::Id(i) => i.shown.to_string(),
+            Value::Text(t) | Value::Count(t) => t.to_string(),
             Value::Date(d) => dates::iso(*d),
             Value::Money(m) => m.money.to_string(),
             Value::Reasons(r) => r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
@@ -540,11 +595,11 @@ pub fn read_cell(
         ValueKind::Text => {
             let text = cell_text(cell);
             let t = collapse_spaces(&text);
-            Ok((!t.is_empty()).then(|| Value::Text(t.into_owned())))
+            Ok((!t.is_empty()).then(|| Value::Text(Text::from(t))))
         }
         ValueKind::Count => {
             let text = cell.display();
-            Ok((!text.trim().is_empty()).then(|| Value::Count(text.trim().to_string())))
+            Ok((!text.trim().is_empty()).then(|| Value::Count(Text::from(text.trim()))))
         }
     }
 }
@@ -566,12 +621,83 @@ fn id_text(cell: CellRef<'_>) -> String {
     }
 }
 
+/// What the cells of one column have read to so far, by their content.
+///
+/// Identifiers, names, payers, dates, units and reason lists repeat down a
+/// column. Each distinct cell is read once; every row that repeats it shares
+/// the value (and its [`Text`]) instead of normalising and copying it again.
+/// Only what `read_cell` decides from the cell alone is kept, so a cached
+/// value is exactly what reading the cell again would give.
+#[derive(Default)]
+struct ColumnCache<'a> {
+    /// The role the values were read as (a column mapped to two roles by hand
+    /// is read afresh for the second).
+    role: Option<Role>,
+    texts: Seen<&'a str, Result<Option<Value>, String>>,
+    /// Number cells, by their bits.
+    numbers: Seen<u64, Result<Option<Value>, String>>,
+    /// Patient names, as matching keys.
+    names: Seen<&'a str, Option<Id>>,
+}
+
+/// Values already read, by the cell they came from. The cell above is
+/// checked first (rows sorted by claim or date repeat it, and the check needs
+/// no hash); then a map of every value seen, unless most values turn out to
+/// be distinct (claim numbers of a remittance), when the map costs more than
+/// it saves and is let go.
+struct Seen<K, V> {
+    last: Option<(K, V)>,
+    map: FastMap<K, V>,
+    lookups: usize,
+    mostly_distinct: bool,
+}
+
+impl<K, V> Default for Seen<K, V> {
+    fn default() -> Self {
+        Seen { last: None, map: FastMap::default(), lookups: 0, mostly_distinct: false }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash, V: Clone> Seen<K, V> {
+    /// Lookups after which a map holding more distinct values than half of them is let go.
+    const JUDGE_AFTER: usize = 4096;
+
+    fn get_or(&mut self, key: K, read: impl FnOnce() -> V) -> V {
+        if let Some((k, v)) = &self.last {
+            if *k == key {
+                return v.clone();
+            }
+        }
+        let value = if self.mostly_distinct {
+            read()
+        } else {
+            self.lookups += 1;
+            let value = self.map.entry(key).or_insert_with(read).clone();
+            if self.lookups == Self::JUDGE_AFTER && self.map.len() * 2 > self.lookups {
+                self.mostly_distinct = true;
+                self.map = FastMap::default();
+            }
+            value
+        };
+        self.last = Some((key, value.clone()));
+        value
+    }
+}
+
+impl ColumnCache<'_> {
+    /// The kinds whose value depends on the cell alone and is worth keeping.
+    fn keeps(kind: ValueKind) -> bool {
+        !matches!(kind, ValueKind::Money)
+    }
+}
+
 /// Reads the cells of one row, collecting the first unreadable one.
 struct RowReader<'r, 'a> {
     ctx: &'r ReadContext<'a>,
-    row: Row<'r>,
+    row: Row<'a>,
     file: FileKind,
-    rounded: Vec<String>,
+    rounded: &'r mut Vec<String>,
+    cache: &'r mut Vec<ColumnCache<'a>>,
 }
 
 impl<'r, 'a> RowReader<'r, 'a> {
@@ -592,7 +718,17 @@ impl<'r, 'a> RowReader<'r, 'a> {
 
     fn value_at(&mut self, role: Role, col: usize) -> Result<Option<Value>, Rejected> {
         let cell = self.row.get(col);
-        match read_cell(role, cell, self.ctx.sheet.is_1904, self.ctx.order_of(col)) {
+        let (is_1904, order) = (self.ctx.sheet.is_1904, self.ctx.order_of(col));
+        let read = || read_cell(role, cell, is_1904, order);
+        let result = match self.column_cache(role, col) {
+            Some(cache) => match cell {
+                CellRef::Text(t) => cache.texts.get_or(t, read),
+                CellRef::Number(n) => cache.numbers.get_or(n.to_bits(), read),
+                _ => read(),
+            },
+            None => read(),
+        };
+        match result {
             Ok(v) => {
                 if let Some(Value::Money(ReadAmount { money, rounded_from: Some(exact) })) = &v {
                     self.rounded.push(format!(
@@ -611,6 +747,21 @@ impl<'r, 'a> RowReader<'r, 'a> {
         }
     }
 
+    /// The cache of column `col` for reading it as `role`, when one applies.
+    fn column_cache(&mut self, role: Role, col: usize) -> Option<&mut ColumnCache<'a>> {
+        if !ColumnCache::keeps(role.kind()) || col >= self.cache.len() {
+            return None;
+        }
+        let cache = &mut self.cache[col];
+        match cache.role {
+            Some(r) if r != role => None,
+            _ => {
+                cache.role = Some(role);
+                Some(cache)
+            }
+        }
+    }
+
     fn money(&mut self, role: Role) -> Result<Option<Money>, Rejected> {
         Ok(match self.value(role)? {
             Some(Value::Money(m)) => Some(m.money),
@@ -625,7 +776,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
         })
     }
 
-    fn text(&mut self, role: Role) -> Result<Option<String>, Rejected> {
+    fn text(&mut self, role: Role) -> Result<Option<Text>, Rejected> {
         Ok(match self.value(role)? {
             Some(Value::Text(t)) | Some(Value::Count(t)) => Some(t),
             Some(Value::Id(i)) => Some(i.shown),
@@ -646,6 +797,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let Some(col) = self.ctx.mapping.column(Role::Units) else { return Ok(Decimal::ONE) };
         match self.text(Role::Units)? {
             None => Ok(Decimal::ONE),
+            Some(t) if t == "1" => Ok(Decimal::ONE),
             Some(t) => match Decimal::from_str(t.trim()) {
                 Ok(u) if u > Decimal::ZERO && u <= Decimal::from(10_000) => Ok(u.normalize()),
                 _ => Err(self.reject(
@@ -657,10 +809,14 @@ impl<'r, 'a> RowReader<'r, 'a> {
     }
 
     fn keys(&mut self) -> Result<Keys, Rejected> {
-        let name_cell = self.ctx.mapping.column(Role::PatientName).map(|c| self.row.get(c));
+        let name_col = self.ctx.mapping.column(Role::PatientName);
+        let name_cell = name_col.map(|c| (c, self.row.get(c)));
         let patient_name = match name_cell {
             // The name straight from the cell: the same as reading its text first, without the copy.
-            Some(CellRef::Text(t)) if !t.trim().is_empty() => Id::name(t),
+            Some((c, CellRef::Text(t))) if !t.trim().is_empty() => match self.cache.get_mut(c) {
+                Some(cache) => cache.names.get_or(t, || Id::name(t)),
+                None => Id::name(t),
+            },
             _ => match self.text(Role::PatientName)? {
                 Some(n) => Id::name(&n),
                 None => {
@@ -694,7 +850,11 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let mut reason_codes = Vec::new();
         for &col in self.ctx.mapping.columns(Role::ReasonCodes) {
             if let Some(Value::Reasons(r)) = self.value_at(Role::ReasonCodes, col)? {
-                reason_codes.extend(r);
+                if reason_codes.is_empty() {
+                    reason_codes = r;
+                } else {
+                    reason_codes.extend(r);
+                }
             }
         }
         // SPEC §3: without a patient responsibility value, it is the sum of its parts.
@@ -720,13 +880,20 @@ impl<'r, 'a> RowReader<'r, 'a> {
     }
 }
 
+/// Rows read between two progress reports.
+const PROGRESS_EVERY_ROWS: usize = 8192;
+
 /// Walks the data rows below the header: counts blank rows, sets footer rows
-/// aside, and hands every other row to `read`.
+/// aside, and hands every other row to `read`, and what it reads to `accept`.
+/// The records returned hold one `()` per accepted row; `progress` hears the
+/// share of the rows read so far (0 to 1).
 fn read_rows<T>(
     ctx: &ReadContext<'_>,
     file: FileKind,
+    progress: &mut dyn FnMut(f32),
     mut read: impl FnMut(&mut RowReader<'_, '_>) -> Result<T, Rejected>,
-) -> Records<T> {
+    mut accept: impl FnMut(T),
+) -> Records<()> {
     let mut records = Records {
         file,
         name: ctx.file_name.to_string(),
@@ -737,9 +904,14 @@ fn read_rows<T>(
         notes: ctx.sheet.notes.clone(),
     };
     let mut rounded = Vec::new();
+    let mut cache: Vec<ColumnCache<'_>> = (0..ctx.sheet.width()).map(|_| ColumnCache::default()).collect();
     let mut previous = ctx.header_row;
-    for row in ctx.sheet.rows().filter(|r| r.number > ctx.header_row) {
-        if row.is_empty() {
+    let total = ctx.sheet.row_count().max(1);
+    for (i, row) in ctx.sheet.rows().enumerate() {
+        if i % PROGRESS_EVERY_ROWS == PROGRESS_EVERY_ROWS - 1 {
+            progress(i as f32 / total as f32);
+        }
+        if row.number <= ctx.header_row || row.is_empty() {
             continue;
         }
         // Rows a spreadsheet shows as empty between two data rows.
@@ -749,11 +921,12 @@ fn read_rows<T>(
             records.totals_rows.push(row.number);
             continue;
         }
-        let mut reader = RowReader { ctx, row, file, rounded: Vec::new() };
-        let result = read(&mut reader);
-        rounded.append(&mut reader.rounded);
-        match result {
-            Ok(r) => records.rows.push(r),
+        let mut reader = RowReader { ctx, row, file, rounded: &mut rounded, cache: &mut cache };
+        match read(&mut reader) {
+            Ok(r) => {
+                accept(r);
+                records.rows.push(());
+            }
             Err(rejected) => records.rejected.push(rejected),
         }
     }
@@ -767,6 +940,21 @@ fn read_rows<T>(
     records.notes.extend(ctx.date_notes(file));
     records.notes.extend(summarise(rounded, "more amounts were rounded to the cent"));
     records
+}
+
+impl Records<()> {
+    /// The same records, holding `rows`.
+    fn holding<T>(self, rows: Vec<T>) -> Records<T> {
+        Records {
+            file: self.file,
+            name: self.name,
+            rows,
+            rejected: self.rejected,
+            blank: self.blank,
+            totals_rows: self.totals_rows,
+            notes: self.notes,
+        }
+    }
 }
 
 /// At most a screenful of per-row notes, then a count.
@@ -783,30 +971,74 @@ fn summarise(mut notes: Vec<String>, rest: &str) -> Vec<String> {
 /// Reads the charges file. In single mode each row also carries what came
 /// back (paid, adjustments, reason codes).
 pub fn read_charges(table: &Table, single: bool) -> Result<Records<ChargeRow>, InputError> {
+    read_charges_with_progress(table, single, &mut |_| {})
+}
+
+/// [`read_charges`], telling `progress` the share of the rows read (0 to 1).
+pub fn read_charges_with_progress(
+    table: &Table,
+    single: bool,
+    progress: &mut dyn FnMut(f32),
+) -> Result<Records<ChargeRow>, InputError> {
+    let mut rows = Vec::with_capacity(table.sheet.row_count());
+    let records = read_charges_each(table, single, progress, &mut |row| rows.push(row))?;
+    rows.shrink_to_fit();
+    Ok(records.holding(rows))
+}
+
+/// [`read_charges`] handing each accepted row to `each` as it is read, so
+/// that the caller keeps it in the form it needs. The records returned hold
+/// one `()` per accepted row.
+pub fn read_charges_each(
+    table: &Table,
+    single: bool,
+    progress: &mut dyn FnMut(f32),
+    each: &mut dyn FnMut(ChargeRow),
+) -> Result<Records<()>, InputError> {
     table.require(&[Role::Billed])?;
     let ctx = table.context();
     let billed_col = table.mapping.column(Role::Billed);
-    Ok(read_rows(&ctx, FileKind::Charges, |r| {
-        let keys = r.keys()?;
-        let billed = r.money(Role::Billed)?.ok_or_else(|| r.reject(billed_col, "no billed amount"))?;
-        let remit = if single { r.remit()? } else { Remit::default() };
-        Ok(ChargeRow {
-            row: r.row.number,
-            keys,
-            payer: r.text(Role::Payer)?,
-            billed,
-            allowed: r.money(Role::Allowed)?,
-            billed_date: r.date(Role::BilledDate)?,
-            units: r.units()?,
-            remit,
-        })
-    }))
+    Ok(read_rows(
+        &ctx,
+        FileKind::Charges,
+        progress,
+        |r| {
+            let keys = r.keys()?;
+            let billed = r.money(Role::Billed)?.ok_or_else(|| r.reject(billed_col, "no billed amount"))?;
+            let remit = if single { r.remit()? } else { Remit::default() };
+            Ok(ChargeRow {
+                row: r.row.number,
+                keys,
+                payer: r.text(Role::Payer)?,
+                billed,
+                allowed: r.money(Role::Allowed)?,
+                billed_date: r.date(Role::BilledDate)?,
+                units: r.units()?,
+                remit,
+            })
+        },
+        each,
+    ))
 }
 
 /// Reads a remittance file. A row needs a paid amount, an adjustment or a
 /// reason code; a denial written with blank amounts and a reason code is a
 /// remittance that paid nothing.
 pub fn read_payments(table: &Table) -> Result<Records<PaymentRow>, InputError> {
+    let mut rows = Vec::with_capacity(table.sheet.row_count());
+    let records = read_payments_each(table, &mut |_| {}, &mut |row| rows.push(row))?;
+    rows.shrink_to_fit();
+    Ok(records.holding(rows))
+}
+
+/// [`read_payments`] without keeping the rows: each accepted row goes to
+/// `each` as it is read, so a reconciliation can apply it and let it go. The
+/// records returned hold one `()` per accepted row.
+pub fn read_payments_each(
+    table: &Table,
+    progress: &mut dyn FnMut(f32),
+    each: &mut dyn FnMut(PaymentRow),
+) -> Result<Records<()>, InputError> {
     if ![
         Role::Paid,
         Role::Contractual,
@@ -822,24 +1054,30 @@ pub fn read_payments(table: &Table) -> Result<Records<PaymentRow>, InputError> {
     }
     let ctx = table.context();
     let paid_col = table.mapping.column(Role::Paid);
-    Ok(read_rows(&ctx, FileKind::Payments, |r| {
-        let keys = r.keys()?;
-        let remit = r.remit()?;
-        if !remit.exists() {
-            return Err(r.reject(paid_col, "no paid amount, adjustment or reason code"));
-        }
-        Ok(PaymentRow {
-            row: r.row.number,
-            keys,
-            payer: r.text(Role::Payer)?,
-            billed: r.money(Role::Billed)?,
-            allowed: r.money(Role::Allowed)?,
-            remit,
-            payment_date: r.date(Role::PaymentDate)?,
-            check_number: r.id(Role::CheckNumber)?.map(|i| i.shown),
-            claim_level: false,
-        })
-    }))
+    Ok(read_rows(
+        &ctx,
+        FileKind::Payments,
+        progress,
+        |r| {
+            let keys = r.keys()?;
+            let remit = r.remit()?;
+            if !remit.exists() {
+                return Err(r.reject(paid_col, "no paid amount, adjustment or reason code"));
+            }
+            Ok(PaymentRow {
+                row: r.row.number,
+                keys,
+                payer: r.text(Role::Payer)?,
+                billed: r.money(Role::Billed)?,
+                allowed: r.money(Role::Allowed)?,
+                remit,
+                payment_date: r.date(Role::PaymentDate)?,
+                check_number: r.id(Role::CheckNumber)?.map(|i| i.shown),
+                claim_level: false,
+            })
+        },
+        each,
+    ))
 }
 
 /// Reads a fee schedule: code, optional payer, and the expected allowed
@@ -850,12 +1088,20 @@ pub fn read_fees(table: &Table) -> Result<Records<FeeRow>, InputError> {
     table.require(&[amount_role])?;
     let ctx = table.context();
     let (code_col, amount_col) = (table.mapping.column(Role::Code), table.mapping.column(amount_role));
-    Ok(read_rows(&ctx, FileKind::Fees, |r| {
-        let code = r.id(Role::Code)?.ok_or_else(|| r.reject(code_col, "no procedure code"))?;
-        let allowed = r.money(amount_role)?.ok_or_else(|| r.reject(amount_col, "no expected amount"))?;
-        let payer = r.text(Role::Payer)?.and_then(|p| Id::new(&p));
-        Ok(FeeRow { row: r.row.number, code, payer, allowed })
-    }))
+    let mut rows = Vec::new();
+    let records = read_rows(
+        &ctx,
+        FileKind::Fees,
+        &mut |_| {},
+        |r| {
+            let code = r.id(Role::Code)?.ok_or_else(|| r.reject(code_col, "no procedure code"))?;
+            let allowed = r.money(amount_role)?.ok_or_else(|| r.reject(amount_col, "no expected amount"))?;
+            let payer = r.text(Role::Payer)?.and_then(|p| Id::new(&p));
+            Ok(FeeRow { row: r.row.number, code, payer, allowed })
+        },
+        |row| rows.push(row),
+    );
+    Ok(records.holding(rows))
 }
 
 /// The roles an X12 835 supplies, for choosing the match level against a
@@ -912,7 +1158,7 @@ pub fn read_835(
                     code: l.code.as_deref().and_then(Id::code),
                     modifier: Id::modifiers(&l.modifiers.join(",")),
                 },
-                payer: Some(l.payer.clone()).filter(|p| !p.is_empty()),
+                payer: Some(l.payer.as_str()).filter(|p| !p.is_empty()).map(Text::from),
                 billed: Some(l.billed),
                 allowed: l.allowed,
                 remit: Remit {
@@ -928,7 +1174,7 @@ pub fn read_835(
                     any_amount: true,
                 },
                 payment_date: l.payment_date,
-                check_number: l.check_number.clone(),
+                check_number: l.check_number.as_deref().map(Text::from),
                 claim_level: l.kind != RemitLineKind::ServiceLine,
             }
         })

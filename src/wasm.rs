@@ -7,6 +7,8 @@
 //! for a summary, a page of lines, the worklist or an export, instead of
 //! copying every line into JS.
 
+use std::borrow::Cow;
+
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -14,12 +16,15 @@ use wasm_bindgen::prelude::*;
 use crate::columns::MappingOverride;
 use crate::estimate::{self, Plan};
 use crate::reconcile::query::LineQuery;
-use crate::reconcile::{reconcile_files_with_progress, FileInput, Options, Report};
+use crate::reconcile::{reconcile_sources, FileSource, Options, Report};
 use crate::table::Limits;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    // std has no randomness here: seed the maps' hash (see `hashing`) from the browser's.
+    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    crate::hashing::seed_with(half() << 32 | half());
 }
 
 /// The crate version, so the page can show which build it runs.
@@ -84,9 +89,10 @@ pub fn inspect(
     to_js(&inspection)
 }
 
-/// One file of a reconcile request: `{ bytes, name, sheet?, mapping? }`.
+/// One file of a reconcile request: `{ bytes, name, sheet?, mapping? }`. The
+/// bytes stay in JS until the file's turn comes to be read (see [`FileSource`]).
 struct FileArg {
-    bytes: Vec<u8>,
+    bytes: Uint8Array,
     name: String,
     sheet: Option<String>,
     mapping: Option<MappingOverride>,
@@ -104,7 +110,7 @@ fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsError> {
     let bytes = get(v, "bytes");
     // A Uint8Array, or the ArrayBuffer a worker was handed.
     let bytes = if bytes.is_instance_of::<Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>() {
-        Uint8Array::new(&bytes).to_vec()
+        Uint8Array::new(&bytes)
     } else {
         return Err(JsError::new(&format!("{role}.bytes must be a Uint8Array or an ArrayBuffer")));
     };
@@ -122,14 +128,22 @@ fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsError> {
     })
 }
 
-impl FileArg {
-    fn input(&self) -> FileInput<'_> {
-        FileInput {
-            bytes: &self.bytes,
-            name: &self.name,
-            sheet: self.sheet.as_deref(),
-            mapping: self.mapping.as_ref(),
-        }
+impl FileSource for FileArg {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+    fn mapping(&self) -> Option<&MappingOverride> {
+        self.mapping.as_ref()
+    }
+    fn len(&self) -> usize {
+        self.bytes.length() as usize
+    }
+    /// Copied into wasm memory now, and freed by the caller once the file is read.
+    fn bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Owned(self.bytes.to_vec())
     }
 }
 
@@ -171,17 +185,17 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     if tolerance.is_negative() {
         return Err(JsError::new("tolerance cannot be negative"));
     }
-    let payment_inputs: Vec<FileInput<'_>> = payments.iter().map(FileArg::input).collect();
-    let fee_input = fees.as_ref().map(FileArg::input);
+    let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
+    let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let mut report_progress = |message: &str, percent: u8| {
         if let Some(f) = progress {
             let _ = f.call2(&JsValue::NULL, &JsValue::from_str(message), &JsValue::from(percent));
         }
     };
-    reconcile_files_with_progress(
-        &charges.input(),
+    reconcile_sources(
+        &charges,
         &payment_inputs,
-        fee_input.as_ref(),
+        fee_input,
         &Options { as_of, tolerance },
         &Limits::default(),
         &mut report_progress,
@@ -246,14 +260,11 @@ impl Session {
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
         }
-        let mut patients: Vec<String> = self.report.lines.iter().filter_map(|l| l.patient.clone()).collect();
-        patients.sort();
-        patients.dedup();
         let r = &self.report;
         to_js(&Overview {
             summary: &r.summary,
             payers: r.payers(),
-            patients,
+            patients: r.patients(),
             lines: r.lines.len(),
             worklist: r.worklist.len(),
             unmatched_payments: r.unmatched_payments.len(),

@@ -785,7 +785,7 @@ pub fn services_from_lines<'a>(lines: impl IntoIterator<Item = &'a crate::reconc
     lines
         .into_iter()
         .map(|l| {
-            let code = l.code.clone();
+            let code = l.code.as_deref().map(str::to_string);
             let when =
                 l.service_date.map(|d| format!(" on {}", crate::table::dates::iso(d))).unwrap_or_default();
             Service {

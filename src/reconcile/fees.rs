@@ -5,32 +5,38 @@
 //! as fee schedules (and Medicare's) are written, so a line's expected amount
 //! is the sum over its charge rows of fee × units, rounded to the cent per row.
 
-use std::collections::HashMap;
-
+use crate::hashing::FastMap;
+use crate::interned::Text;
 use crate::money::Money;
+use rust_decimal::Decimal;
+
 use crate::records::{ChargeRow, FeeRow, Id};
 
 #[derive(Debug, Default)]
 pub struct FeeSchedule {
-    /// (code key, payer key or "") → amount per unit
-    amounts: HashMap<(String, String), Money>,
+    /// code key → payer key ("" for every payer) → amount per unit
+    amounts: FastMap<Text, FastMap<Text, Money>>,
     /// Rows that repeat an earlier (code, payer) with a different amount.
     pub conflicts: Vec<(u32, u32)>,
 }
 
 impl FeeSchedule {
     pub fn new(rows: &[FeeRow]) -> FeeSchedule {
-        let mut amounts = HashMap::new();
-        let mut first_row: HashMap<(String, String), (u32, Money)> = HashMap::new();
+        let mut amounts: FastMap<Text, FastMap<Text, Money>> = FastMap::default();
+        let mut first_row: FastMap<(Text, Text), u32> = FastMap::default();
         let mut conflicts = Vec::new();
         for r in rows {
-            let key = (r.code.key.clone(), r.payer.as_ref().map(|p| p.key.clone()).unwrap_or_default());
-            match first_row.get(&key) {
-                Some((row, amount)) if *amount != r.allowed => conflicts.push((*row, r.row)),
+            let payer = r.payer.as_ref().map(|p| p.key.clone()).unwrap_or_default();
+            let by_payer = amounts.entry(r.code.key.clone()).or_default();
+            match by_payer.get(&payer) {
+                Some(amount) if *amount != r.allowed => {
+                    let first = first_row.get(&(r.code.key.clone(), payer)).copied().unwrap_or_default();
+                    conflicts.push((first, r.row));
+                }
                 Some(_) => {}
                 None => {
-                    first_row.insert(key.clone(), (r.row, r.allowed));
-                    amounts.insert(key, r.allowed);
+                    first_row.insert((r.code.key.clone(), payer.clone()), r.row);
+                    by_payer.insert(payer, r.allowed);
                 }
             }
         }
@@ -39,22 +45,38 @@ impl FeeSchedule {
 
     /// The per-unit amount for a code from a payer.
     pub fn amount(&self, code: &Id, payer: Option<&str>) -> Option<Money> {
-        let payer_key = payer.and_then(Id::new).map(|p| p.key).unwrap_or_default();
-        self.amounts
-            .get(&(code.key.clone(), payer_key))
-            .or_else(|| self.amounts.get(&(code.key.clone(), String::new())))
-            .copied()
+        let by_payer = self.amounts.get(code.key.as_str())?;
+        let payer_key = payer.and_then(Id::new);
+        payer_key.and_then(|p| by_payer.get(p.key.as_str())).or_else(|| by_payer.get("")).copied()
     }
 
     /// Expected for a line: known only when every charge row's code is in the schedule.
-    pub(crate) fn expected_for(&self, charges: &[&ChargeRow], line_payer: Option<&str>) -> Option<Money> {
+    pub(crate) fn expected_for<'c>(
+        &self,
+        charges: impl Iterator<Item = &'c FeeCharge>,
+        line_payer: Option<&str>,
+    ) -> Option<Money> {
         let mut total = Money::ZERO;
         for c in charges {
             let payer = c.payer.as_deref().or(line_payer);
-            let per_unit = self.amount(c.keys.code.as_ref()?, payer)?;
+            let per_unit = self.amount(c.code.as_ref()?, payer)?;
             total += Money::from_decimal(per_unit.as_decimal() * c.units);
         }
         Some(total)
+    }
+}
+
+/// What the fee schedule needs of a charge row: its code, units and payer.
+#[derive(Debug)]
+pub(crate) struct FeeCharge {
+    pub code: Option<Id>,
+    pub units: Decimal,
+    pub payer: Option<Text>,
+}
+
+impl FeeCharge {
+    pub fn of(c: &ChargeRow) -> FeeCharge {
+        FeeCharge { code: c.keys.code.clone(), units: c.units, payer: c.payer.clone() }
     }
 }
 

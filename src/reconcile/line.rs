@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use super::aging::AgingBucket;
-use super::fees::FeeSchedule;
+use super::fees::{FeeCharge, FeeSchedule};
 use super::status::{at_stake, classify, Figures, Status, Tolerance};
 use crate::carc::ReasonCode;
+use crate::interned::Text;
 use crate::money::Money;
 use crate::records::{ChargeRow, PaymentRow, Remit};
 use crate::table::dates::{days_between, iso};
@@ -16,13 +17,13 @@ use crate::table::dates::{days_between, iso};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Line {
-    pub claim_id: Option<String>,
-    pub line: Option<String>,
-    pub patient: Option<String>,
+    pub claim_id: Option<Text>,
+    pub line: Option<Text>,
+    pub patient: Option<Text>,
     #[serde(serialize_with = "iso_date")]
     pub service_date: Option<NaiveDate>,
-    pub code: Option<String>,
-    pub payer: Option<String>,
+    pub code: Option<Text>,
+    pub payer: Option<Text>,
     pub billed: Money,
     pub allowed: Option<Money>,
     pub expected: Option<Money>,
@@ -49,13 +50,6 @@ pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::
     }
 }
 
-/// Charge rows and payment rows gathered under one key, before the figures.
-#[derive(Debug, Default)]
-pub(crate) struct Group<'a> {
-    pub charges: Vec<&'a ChargeRow>,
-    pub payments: Vec<&'a PaymentRow>,
-}
-
 /// Everything that is the same for every line of a report.
 pub(crate) struct LineContext<'a> {
     pub as_of: NaiveDate,
@@ -65,107 +59,95 @@ pub(crate) struct LineContext<'a> {
     pub single: bool,
 }
 
-impl Group<'_> {
-    pub fn into_line(self, ctx: &LineContext<'_>) -> Line {
-        let first = self.charges[0];
-        let billed: Money = self.charges.iter().map(|c| c.billed).sum();
-        let allowed = sum_known(self.payments.iter().map(|p| p.allowed))
-            .or_else(|| sum_known(self.charges.iter().map(|c| c.allowed)));
-        // E: the fee schedule's amount when it has every code of the line, else AL.
-        let expected =
-            ctx.fees.and_then(|f| f.expected_for(&self.charges, self.payer().as_deref())).or(allowed);
-        let has_remittance = if ctx.single {
-            self.charges.iter().any(|c| c.remit.exists())
-        } else {
-            !self.payments.is_empty()
-        };
-        // The remittance rows of the line (payments, or the charge rows in
-        // single mode), summed in one pass.
-        let mut totals = RemitTotals::default();
-        if ctx.single {
-            self.charges.iter().for_each(|c| totals.add(&c.remit));
-        } else {
-            self.payments.iter().for_each(|p| totals.add(&p.remit));
-        }
-        let figures = Figures {
-            billed,
-            paid: totals.paid,
-            contractual: totals.contractual,
-            patient_responsibility: totals.patient_responsibility,
-            other_adjustment: totals.other_adjustment,
-            expected,
-            has_remittance,
-        };
-        let status = classify(&figures, ctx.tolerance);
-        let age_days = self.age_date().map(|d| days_between(d, ctx.as_of));
-        let aging_bucket = if status.is_aged() { age_days.map(AgingBucket::for_age) } else { None };
+/// What a line needs besides its own fields while its rows come in.
+#[derive(Debug, Default)]
+pub(crate) struct Gathering {
+    /// The earliest bill date of its charge rows.
+    pub billed_date: Option<NaiveDate>,
+    /// The sum of the allowed amounts its payment rows give, if any gives one
+    /// (it replaces the charge rows' allowed amounts).
+    pub payments_allowed: Option<Money>,
+    /// The payer of its first payment row that names one (for a line whose
+    /// charge rows name none).
+    pub payments_payer: Option<Text>,
+    /// Some charge row carries remittance (single mode).
+    pub remitted_on_charges: bool,
+    /// Its distinct procedure codes after the first, in order (rare: lines
+    /// matched by claim alone).
+    pub more_codes: Vec<Text>,
+    /// Its charge rows as the fee schedule needs them (only when there is one).
+    pub fee_charges: Vec<FeeCharge>,
+}
 
-        let mut codes: Vec<&str> = Vec::new();
-        for c in self.charges.iter().filter_map(|c| c.keys.code.as_ref()) {
-            if !codes.contains(&c.shown.as_str()) {
-                codes.push(&c.shown);
+impl Line {
+    /// A line started from its first charge row; the figures come later.
+    pub(crate) fn start(c: &ChargeRow, single: bool, gathering: &mut Gathering) -> Line {
+        let mut line = Line {
+            claim_id: c.keys.claim.as_ref().map(|i| i.shown.clone()),
+            line: c.keys.line.as_ref().map(|i| i.shown.clone()),
+            patient: c.keys.patient_shown(),
+            service_date: None,
+            code: None,
+            payer: None,
+            billed: Money::ZERO,
+            allowed: None,
+            expected: None,
+            insurance_paid: Money::ZERO,
+            contractual_adjustment: Money::ZERO,
+            patient_responsibility: Money::ZERO,
+            other_adjustment: Money::ZERO,
+            balance: Money::ZERO,
+            at_stake: Money::ZERO,
+            status: Status::Unpaid,
+            age_days: None,
+            aging_bucket: None,
+            reason_codes: Vec::new(),
+            charge_rows: Vec::new(),
+            payment_rows: Vec::new(),
+            patient_paid: Money::ZERO,
+        };
+        line.add_charge(c, single, gathering);
+        line
+    }
+
+    /// Adds a charge row: billed, allowed, dates, code, payer; in single mode
+    /// also what came back on it.
+    pub(crate) fn add_charge(&mut self, c: &ChargeRow, single: bool, gathering: &mut Gathering) {
+        self.billed += c.billed;
+        self.allowed = add_known(self.allowed, c.allowed);
+        if self.payer.is_none() {
+            self.payer.clone_from(&c.payer);
+        }
+        self.service_date = min_known(self.service_date, c.keys.service_date);
+        gathering.billed_date = min_known(gathering.billed_date, c.billed_date);
+        if let Some(code) = &c.keys.code {
+            match &self.code {
+                None => self.code = Some(code.shown.clone()),
+                Some(first) if *first == code.shown || gathering.more_codes.contains(&code.shown) => {}
+                Some(_) => gathering.more_codes.push(code.shown.clone()),
             }
         }
-        Line {
-            claim_id: first.keys.claim.as_ref().map(|i| i.shown.clone()),
-            line: first.keys.line.as_ref().map(|i| i.shown.clone()),
-            patient: first.keys.patient_shown(),
-            service_date: self.charges.iter().filter_map(|c| c.keys.service_date).min(),
-            code: (!codes.is_empty()).then(|| codes.join(", ")),
-            payer: self.payer(),
-            billed,
-            allowed,
-            expected,
-            insurance_paid: figures.paid,
-            contractual_adjustment: figures.contractual,
-            patient_responsibility: figures.patient_responsibility,
-            other_adjustment: figures.other_adjustment,
-            balance: figures.balance(),
-            at_stake: at_stake(status, &figures),
-            status,
-            age_days,
-            aging_bucket,
-            reason_codes: totals.reason_codes,
-            charge_rows: self.charges.iter().map(|c| c.row).collect(),
-            payment_rows: self.payments.iter().map(|p| p.row).collect(),
-            patient_paid: totals.patient_paid,
+        self.charge_rows.push(c.row);
+        if single {
+            gathering.remitted_on_charges |= c.remit.exists();
+            self.add_remit(&c.remit);
         }
     }
 
-    /// The charge's payer, else the first paying payer.
-    fn payer(&self) -> Option<String> {
-        self.charges
-            .iter()
-            .find_map(|c| c.payer.clone())
-            .or_else(|| self.payments.iter().find_map(|p| p.payer.clone()))
+    /// Adds a payment row: what came back, and its row, allowed amount and payer.
+    pub(crate) fn add_payment(&mut self, p: &PaymentRow, gathering: &mut Gathering) {
+        self.payment_rows.push(p.row);
+        gathering.payments_allowed = add_known(gathering.payments_allowed, p.allowed);
+        if gathering.payments_payer.is_none() {
+            gathering.payments_payer.clone_from(&p.payer);
+        }
+        self.add_remit(&p.remit);
     }
 
-    /// Age runs from the bill date, or the date of service when there is no
-    /// bill date (SPEC §4); the earliest of the line's rows.
-    fn age_date(&self) -> Option<NaiveDate> {
-        self.charges
-            .iter()
-            .filter_map(|c| c.billed_date)
-            .min()
-            .or_else(|| self.charges.iter().filter_map(|c| c.keys.service_date).min())
-    }
-}
-
-/// What a line's remittance rows add up to, and their reason codes (each once, in order).
-#[derive(Default)]
-struct RemitTotals {
-    paid: Money,
-    contractual: Money,
-    patient_responsibility: Money,
-    other_adjustment: Money,
-    patient_paid: Money,
-    reason_codes: Vec<ReasonCode>,
-}
-
-impl RemitTotals {
-    fn add(&mut self, r: &Remit) {
-        self.paid += r.paid;
-        self.contractual += r.contractual;
+    /// What a remittance row adds: the amounts, and its reason codes (each once, in order).
+    fn add_remit(&mut self, r: &Remit) {
+        self.insurance_paid += r.paid;
+        self.contractual_adjustment += r.contractual;
         self.patient_responsibility += r.patient_responsibility;
         self.other_adjustment += r.other_adjustment;
         self.patient_paid += r.patient_paid;
@@ -175,13 +157,62 @@ impl RemitTotals {
             }
         }
     }
+
+    /// The line's figures once every row is in: allowed, payer, expected,
+    /// status, balance, amount at stake and age.
+    pub(crate) fn finish(&mut self, gathering: Gathering, ctx: &LineContext<'_>) {
+        let Gathering {
+            billed_date,
+            payments_allowed,
+            payments_payer,
+            remitted_on_charges,
+            more_codes,
+            fee_charges,
+        } = gathering;
+        self.allowed = payments_allowed.or(self.allowed);
+        if self.payer.is_none() {
+            self.payer = payments_payer;
+        }
+        // E: the fee schedule's amount when it has every code of the line, else AL.
+        let from_fees = ctx.fees.and_then(|f| f.expected_for(fee_charges.iter(), self.payer.as_deref()));
+        self.expected = from_fees.or(self.allowed);
+        if !more_codes.is_empty() {
+            let all = self.code.iter().chain(&more_codes).map(|c| c.as_str()).collect::<Vec<_>>();
+            self.code = Some(Text::from(all.join(", ")));
+        }
+        let figures = Figures {
+            billed: self.billed,
+            paid: self.insurance_paid,
+            contractual: self.contractual_adjustment,
+            patient_responsibility: self.patient_responsibility,
+            other_adjustment: self.other_adjustment,
+            expected: self.expected,
+            has_remittance: if ctx.single { remitted_on_charges } else { !self.payment_rows.is_empty() },
+        };
+        self.status = classify(&figures, ctx.tolerance);
+        self.balance = figures.balance();
+        self.at_stake = at_stake(self.status, &figures);
+        // Age runs from the bill date, or the date of service when there is no
+        // bill date (SPEC §4); the earliest of the line's rows.
+        self.age_days = billed_date.or(self.service_date).map(|d| days_between(d, ctx.as_of));
+        self.aging_bucket =
+            if self.status.is_aged() { self.age_days.map(AgingBucket::for_age) } else { None };
+    }
 }
 
-/// The sum of the values that are known, or `None` when none is.
-fn sum_known(values: impl Iterator<Item = Option<Money>>) -> Option<Money> {
-    values.fold(None, |acc, v| match (acc, v) {
+/// A running sum of the values that are known: `None` until one is.
+pub(crate) fn add_known(sum: Option<Money>, value: Option<Money>) -> Option<Money> {
+    match (sum, value) {
         (None, v) => v,
         (Some(a), Some(v)) => Some(a + v),
         (a, None) => a,
-    })
+    }
+}
+
+/// The earlier of two dates, either of which may be unknown.
+fn min_known(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

@@ -9,10 +9,12 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::columns::Role;
 use crate::hashing::FastMap;
+use crate::interned::Text;
 use crate::records::{Id, Keys};
 use crate::table::dates::{iso, push_iso};
 
@@ -134,8 +136,58 @@ pub struct MissingKey(pub Role);
 
 const SEP: char = '\u{1f}';
 
-fn need(id: &Option<Id>, role: Role) -> Result<&str, MissingKey> {
-    id.as_ref().map(|i| i.key.as_str()).ok_or(MissingKey(role))
+/// The parts of a row's key at one level, which compare and hash like the
+/// key itself without writing it out; [`LineKey`] is the kept copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyParts<'k> {
+    /// The claim (or the patient, at the patient level).
+    owner: &'k Text,
+    /// The line or the procedure code, when the level has one.
+    item: Option<&'k Text>,
+    /// The modifier, when the level compares it and the row has one.
+    modifier: Option<&'k Text>,
+    date: Option<NaiveDate>,
+}
+
+/// A line's match key, kept to find the line again and to explain why a
+/// payment found none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineKey {
+    owner: Text,
+    item: Option<Text>,
+    modifier: Option<Text>,
+    date: Option<NaiveDate>,
+}
+
+impl KeyParts<'_> {
+    pub fn to_owned(self) -> LineKey {
+        LineKey {
+            owner: self.owner.clone(),
+            item: self.item.cloned(),
+            modifier: self.modifier.cloned(),
+            date: self.date,
+        }
+    }
+}
+
+impl LineKey {
+    pub fn parts(&self) -> KeyParts<'_> {
+        KeyParts {
+            owner: &self.owner,
+            item: self.item.as_ref(),
+            modifier: self.modifier.as_ref(),
+            date: self.date,
+        }
+    }
+
+    /// The claim (or, at the patient level, the patient) the key belongs to.
+    pub fn owner(&self) -> &Text {
+        &self.owner
+    }
+}
+
+fn need_id(id: &Option<Id>, role: Role) -> Result<&Text, MissingKey> {
+    id.as_ref().map(|i| &i.key).ok_or(MissingKey(role))
 }
 
 impl MatchLevel {
@@ -146,106 +198,149 @@ impl MatchLevel {
         Ok(MatchKey(text))
     }
 
+    /// The parts of the row's key at this level, or the role it is missing.
+    pub fn parts(self, k: &Keys) -> Result<KeyParts<'_>, MissingKey> {
+        let parts = |owner, item, modifier, date| KeyParts { owner, item, modifier, date };
+        Ok(match self {
+            MatchLevel::ClaimLine => {
+                parts(need_id(&k.claim, Role::ClaimId)?, Some(need_id(&k.line, Role::Line)?), None, None)
+            }
+            MatchLevel::ClaimCode { modifier, date } => {
+                let claim = need_id(&k.claim, Role::ClaimId)?;
+                let code = need_id(&k.code, Role::Code)?;
+                // A missing modifier is a modifier of "none", not a missing key.
+                let m = if modifier { k.modifier.as_ref().map(|m| &m.key) } else { None };
+                let d = if date { Some(k.service_date.ok_or(MissingKey(Role::ServiceDate))?) } else { None };
+                parts(claim, Some(code), m, d)
+            }
+            MatchLevel::Claim => parts(need_id(&k.claim, Role::ClaimId)?, None, None, None),
+            MatchLevel::PatientDateCode { by_id } => {
+                let patient = if by_id {
+                    need_id(&k.patient_id, Role::PatientId)?
+                } else {
+                    need_id(&k.patient_name, Role::PatientName)?
+                };
+                let date = k.service_date.ok_or(MissingKey(Role::ServiceDate))?;
+                parts(patient, Some(need_id(&k.code, Role::Code)?), None, Some(date))
+            }
+            MatchLevel::None => return Err(MissingKey(Role::ClaimId)),
+        })
+    }
+
     /// Writes the row's key into `out` (cleared first), so that a caller
     /// matching many rows can reuse one buffer instead of allocating a key per row.
     pub fn write_key(self, k: &Keys, out: &mut String) -> Result<(), MissingKey> {
         out.clear();
+        let p = self.parts(k)?;
+        fn text(t: Option<&Text>) -> &str {
+            t.map(|t| t.as_str()).unwrap_or("")
+        }
         match self {
             MatchLevel::ClaimLine => {
-                let (claim, line) = (need(&k.claim, Role::ClaimId)?, need(&k.line, Role::Line)?);
-                out.push_str(claim);
+                out.push_str(p.owner);
                 out.push(SEP);
-                out.push_str(line);
+                out.push_str(text(p.item));
             }
-            MatchLevel::ClaimCode { modifier, date } => {
-                let claim = need(&k.claim, Role::ClaimId)?;
-                let code = need(&k.code, Role::Code)?;
-                // A missing modifier is a modifier of "none", not a missing key.
-                let m = if modifier { k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or("") } else { "" };
-                let d = if date { Some(k.service_date.ok_or(MissingKey(Role::ServiceDate))?) } else { None };
-                out.push_str(claim);
+            MatchLevel::ClaimCode { .. } => {
+                out.push_str(p.owner);
                 out.push(SEP);
-                out.push_str(code);
+                out.push_str(text(p.item));
                 out.push(SEP);
-                out.push_str(m);
+                out.push_str(text(p.modifier));
                 out.push(SEP);
-                if let Some(d) = d {
+                if let Some(d) = p.date {
                     push_iso(out, d);
                 }
             }
-            MatchLevel::Claim => out.push_str(need(&k.claim, Role::ClaimId)?),
-            MatchLevel::PatientDateCode { by_id } => {
-                let patient = if by_id {
-                    need(&k.patient_id, Role::PatientId)?
-                } else {
-                    need(&k.patient_name, Role::PatientName)?
-                };
-                let date = k.service_date.ok_or(MissingKey(Role::ServiceDate))?;
-                let code = need(&k.code, Role::Code)?;
-                out.push_str(patient);
+            MatchLevel::Claim => out.push_str(p.owner),
+            MatchLevel::PatientDateCode { .. } => {
+                out.push_str(p.owner);
                 out.push(SEP);
-                push_iso(out, date);
+                if let Some(d) = p.date {
+                    push_iso(out, d);
+                }
                 out.push(SEP);
-                out.push_str(code);
+                out.push_str(text(p.item));
             }
-            MatchLevel::None => return Err(MissingKey(Role::ClaimId)),
+            MatchLevel::None => {}
         }
         Ok(())
     }
 }
 
-/// Coarser keys of every charge, to explain why a payment matched nothing.
+/// Coarser keys of every line, to explain why a payment matched nothing.
 ///
-/// It borrows the charges' keys and chains them by claim (or by patient at
-/// the patient level), so that a question such as "does claim 123 have code
-/// 99214?" walks the few charges of claim 123 instead of needing a set of
-/// every (claim, code) pair.
-pub struct Explainer<'a> {
+/// It chains the lines by claim (or by patient at the patient level), so
+/// that a question such as "does claim 123 have code 99214?" walks the few
+/// lines of claim 123 instead of needing a set of every (claim, code) pair.
+/// One representative per line is enough: the rows of a line share every
+/// part of the key that an explanation looks at.
+pub struct Explainer {
     level: MatchLevel,
-    /// The first charge (index into `keys`) of each claim or patient key.
-    head: FastMap<&'a str, u32>,
-    /// The next charge with the same claim or patient, or `END`.
+    /// The first entry of each claim or patient key.
+    head: FastMap<Text, u32>,
+    /// The next entry with the same claim or patient, or `END`.
     next: Vec<u32>,
-    keys: Vec<&'a Keys>,
+    entries: Vec<Entry>,
+}
+
+/// What an explanation asks of a charge: its code, modifier and date.
+struct Entry {
+    code: Option<Text>,
+    modifier: Option<Text>,
+    date: Option<NaiveDate>,
 }
 
 const END: u32 = u32::MAX;
 
-impl<'a> Explainer<'a> {
-    pub fn new(level: MatchLevel, charges: impl Iterator<Item = &'a Keys>) -> Explainer<'a> {
-        let mut e = Explainer { level, head: FastMap::default(), next: Vec::new(), keys: Vec::new() };
+impl Explainer {
+    /// From the keys of charge rows.
+    pub fn new<'a>(level: MatchLevel, charges: impl Iterator<Item = &'a Keys>) -> Explainer {
         let by_patient = matches!(level, MatchLevel::PatientDateCode { .. });
-        for k in charges {
-            let chain = if by_patient { e.patient_key(k) } else { k.claim.as_ref().map(|i| i.key.as_str()) };
-            if let Some(c) = chain {
-                let index = e.keys.len() as u32;
-                e.keys.push(k);
-                e.next.push(e.head.insert(c, index).unwrap_or(END));
-            }
+        let entries = charges.filter_map(|k| {
+            let owner = if by_patient { patient_key(level, k) } else { k.claim.as_ref().map(|i| &i.key) }?;
+            let entry = Entry {
+                code: k.code.as_ref().map(|i| i.key.clone()),
+                modifier: k.modifier.as_ref().map(|i| i.key.clone()),
+                date: k.service_date,
+            };
+            Some((owner.clone(), entry))
+        });
+        Explainer::chained(level, entries)
+    }
+
+    /// From the keys of the lines of a reconciliation.
+    pub(crate) fn of_lines<'a>(level: MatchLevel, keys: impl Iterator<Item = &'a LineKey>) -> Explainer {
+        let entries = keys.map(|k| {
+            let entry = Entry { code: k.item.clone(), modifier: k.modifier.clone(), date: k.date };
+            (k.owner.clone(), entry)
+        });
+        Explainer::chained(level, entries)
+    }
+
+    fn chained(level: MatchLevel, entries: impl Iterator<Item = (Text, Entry)>) -> Explainer {
+        let mut e = Explainer { level, head: FastMap::default(), next: Vec::new(), entries: Vec::new() };
+        for (owner, entry) in entries {
+            let index = e.entries.len() as u32;
+            e.entries.push(entry);
+            e.next.push(e.head.insert(owner, index).unwrap_or(END));
         }
         e
     }
 
-    /// The charges chained under a claim or patient key.
-    fn chain(&self, key: &str) -> impl Iterator<Item = &'a Keys> + '_ {
+    /// The entries chained under a claim or patient key.
+    fn chain(&self, key: &str) -> impl Iterator<Item = &Entry> + '_ {
         let mut at = self.head.get(key).copied().unwrap_or(END);
         std::iter::from_fn(move || {
-            let k = *self.keys.get(at as usize)?;
+            let e = self.entries.get(at as usize)?;
             at = self.next[at as usize];
-            Some(k)
+            Some(e)
         })
-    }
-
-    fn patient_key<'k>(&self, k: &'k Keys) -> Option<&'k str> {
-        match self.level {
-            MatchLevel::PatientDateCode { by_id: true } => k.patient_id.as_ref().map(|i| i.key.as_str()),
-            _ => k.patient_name.as_ref().map(|i| i.key.as_str()),
-        }
     }
 
     /// Why a payment row with these keys matched no charge.
     pub fn explain(&self, k: &Keys) -> String {
-        if let Err(MissingKey(role)) = self.level.write_key(k, &mut String::new()) {
+        if let Err(MissingKey(role)) = self.level.parts(k) {
             if self.level == MatchLevel::None {
                 return "the files share no columns to match on".into();
             }
@@ -266,14 +361,14 @@ impl<'a> Explainer<'a> {
                 format!("claim {} exists, but not line {}", shown(&k.claim), shown(&k.line))
             }
             MatchLevel::ClaimCode { modifier, date } => {
-                let has_code = |c: &Keys| c.code.as_ref().is_some_and(|i| i.key == code);
+                let has_code = |e: &Entry| e.code.as_ref().is_some_and(|c| *c == code);
                 if !self.chain(claim).any(has_code) {
                     return format!("claim {} exists, but not code {}", shown(&k.claim), shown(&k.code));
                 }
                 let m = k.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or_default();
                 let same_modifier =
-                    |c: &Keys| c.modifier.as_ref().map(|m| m.key.as_str()).unwrap_or_default() == m;
-                if modifier && !self.chain(claim).any(|c| has_code(c) && same_modifier(c)) {
+                    |e: &Entry| e.modifier.as_ref().map(|m| m.as_str()).unwrap_or_default() == m;
+                if modifier && !self.chain(claim).any(|e| has_code(e) && same_modifier(e)) {
                     let which = match &k.modifier {
                         Some(m) => format!("with modifier {}", m.shown),
                         None => "without a modifier".into(),
@@ -288,13 +383,12 @@ impl<'a> Explainer<'a> {
             }
             MatchLevel::Claim => format!("no charge has claim {}", shown(&k.claim)),
             MatchLevel::PatientDateCode { .. } => {
-                let p = self.patient_key(k).unwrap_or_default();
+                let p = patient_key(self.level, k).map(|t| t.as_str()).unwrap_or_default();
                 let who = k.patient_shown().unwrap_or_default();
                 let d = k.service_date.map(iso).unwrap_or_default();
                 if !self.head.contains_key(p) {
                     format!("no charge for patient {who}")
-                } else if !self.chain(p).any(|c| c.service_date.is_some() && c.service_date == k.service_date)
-                {
+                } else if !self.chain(p).any(|e| e.date.is_some() && e.date == k.service_date) {
                     format!("patient {who} has charges, but none on {d}")
                 } else {
                     format!("patient {who} has charges on {d}, but not code {}", shown(&k.code))
@@ -305,10 +399,17 @@ impl<'a> Explainer<'a> {
     }
 }
 
+/// The patient key of a row at the patient level: its ID, or its name.
+fn patient_key(level: MatchLevel, k: &Keys) -> Option<&Text> {
+    match level {
+        MatchLevel::PatientDateCode { by_id: true } => k.patient_id.as_ref().map(|i| &i.key),
+        _ => k.patient_name.as_ref().map(|i| &i.key),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn roles(list: &[Role]) -> BTreeSet<Role> {
         list.iter().copied().collect()

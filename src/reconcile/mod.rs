@@ -18,6 +18,7 @@
 
 pub mod aging;
 pub mod fees;
+mod grouping;
 pub mod line;
 pub mod matching;
 pub mod query;
@@ -25,6 +26,7 @@ pub mod status;
 pub mod summary;
 pub mod worklist;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -32,10 +34,10 @@ use serde::Serialize;
 
 use crate::carc::ReasonCode;
 use crate::columns::{Mapping, MappingOverride, Role};
-use crate::hashing::FastMap;
+use crate::interned::Text;
 use crate::money::Money;
-use crate::records::{self, ChargeRow, FeeRow, FileKind, InputError, PaymentRow, Records, Rejected, Remit};
-use crate::table::dates::{days_between, iso};
+use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, Rejected};
+use crate::table::dates::iso;
 use crate::table::Limits;
 
 pub use line::Line;
@@ -44,8 +46,8 @@ pub use status::Status;
 pub use worklist::WorkItem;
 
 use fees::FeeSchedule;
-use line::{Group, LineContext};
-use matching::{Explainer, MissingKey};
+use grouping::{Finished, Lines};
+use line::LineContext;
 use status::Tolerance;
 use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
 
@@ -122,19 +124,19 @@ pub enum Mode {
 #[serde(rename_all = "camelCase")]
 pub struct UnmatchedPayment {
     /// The payments file it came from.
-    pub file: String,
+    pub file: Text,
     /// Its row (for an 835, the segment number of its SVC or CLP).
     pub row: u32,
-    pub claim_id: Option<String>,
-    pub patient: Option<String>,
+    pub claim_id: Option<Text>,
+    pub patient: Option<Text>,
     #[serde(serialize_with = "line::iso_date")]
     pub service_date: Option<NaiveDate>,
-    pub code: Option<String>,
+    pub code: Option<Text>,
     pub paid: Money,
     /// Why it matched nothing, e.g. "claim 123 exists, but not code 99214".
     pub note: String,
-    pub payer: Option<String>,
-    pub check_number: Option<String>,
+    pub payer: Option<Text>,
+    pub check_number: Option<Text>,
     pub reason_codes: Vec<ReasonCode>,
     /// Days from the payment date (or date of service) to the as-of date.
     pub age_days: Option<i64>,
@@ -189,6 +191,40 @@ pub struct FileInput<'a> {
     pub mapping: Option<&'a MappingOverride>,
 }
 
+/// An input file whose bytes are fetched only while it is read: the page
+/// copies each file into wasm memory when its turn comes and frees it right
+/// after, instead of holding every file's bytes for the whole reconciliation.
+pub trait FileSource {
+    fn name(&self) -> &str;
+    fn sheet(&self) -> Option<&str>;
+    fn mapping(&self) -> Option<&MappingOverride>;
+    /// The size in bytes, known without fetching them.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The bytes, borrowed or fetched; the caller drops them when the file is read.
+    fn bytes(&self) -> Cow<'_, [u8]>;
+}
+
+impl FileSource for FileInput<'_> {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn sheet(&self) -> Option<&str> {
+        self.sheet
+    }
+    fn mapping(&self) -> Option<&MappingOverride> {
+        self.mapping
+    }
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+    fn bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(self.bytes)
+    }
+}
+
 /// Reads the files and reconciles them: the front door for the CLI and the page.
 pub fn reconcile_files(
     charges: &FileInput<'_>,
@@ -210,72 +246,176 @@ pub fn reconcile_files_with_progress(
     limits: &Limits,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
+    let payments: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
+    reconcile_sources(charges, &payments, fees.map(|f| f as &dyn FileSource), options, limits, progress)
+}
+
+/// Rows (or lines) handled between two progress reports.
+const PROGRESS_EVERY_ROWS: usize = 8192;
+
+/// Where each file's reading lies on the progress bar: files share the first
+/// 85% by size; a file's sheet takes 70% of its share and its rows the rest.
+struct Bar {
+    starts: Vec<f32>,
+    shares: Vec<f32>,
+}
+
+impl Bar {
+    const READING: f32 = 85.0;
+    const SHEET: f32 = 0.7;
+
+    fn new(sizes: &[usize]) -> Bar {
+        let total = sizes.iter().sum::<usize>().max(1) as f32;
+        let shares: Vec<f32> = sizes.iter().map(|&s| s as f32 * Bar::READING / total).collect();
+        let starts = shares.iter().scan(0.0, |at, s| Some(std::mem::replace(at, *at + s))).collect();
+        Bar { starts, shares }
+    }
+
+    /// The percentage `done` (0 to 1) through file `i`'s sheet.
+    fn sheet(&self, i: usize, done: f32) -> u8 {
+        (self.starts[i] + self.shares[i] * Bar::SHEET * done) as u8
+    }
+
+    /// The percentage `done` (0 to 1) through file `i`'s rows.
+    fn rows(&self, i: usize, done: f32) -> u8 {
+        (self.starts[i] + self.shares[i] * (Bar::SHEET + (1.0 - Bar::SHEET) * done)) as u8
+    }
+}
+
+/// Reads one file's sheet and maps its columns, telling `progress` how far along it is.
+fn load_table(
+    f: &dyn FileSource,
+    bytes: &[u8],
+    limits: &Limits,
+    bar: &Bar,
+    i: usize,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<records::Table, InputError> {
+    let message = format!("Reading {}", f.name());
+    progress(&message, bar.sheet(i, 0.0));
+    records::load_with_progress(bytes, f.name(), f.sheet(), f.mapping(), limits, &mut |read| {
+        progress(&message, bar.sheet(i, read))
+    })
+}
+
+/// [`reconcile_files_with_progress`] over files whose bytes are fetched one file at a time.
+///
+/// Each file is read and turned into rows before the next. Payment rows are
+/// applied to their lines as they are read and not kept, and each sheet is
+/// dropped as soon as its rows are read, so memory holds the charge rows, the
+/// lines and one sheet at a time (two or more payments files are all read
+/// before any is applied, since the match level depends on all of them).
+pub fn reconcile_sources(
+    charges: &dyn FileSource,
+    payments: &[&dyn FileSource],
+    fees: Option<&dyn FileSource>,
+    options: &Options,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<Report, InputError> {
     let single = payments.is_empty();
-    // Reading dominates; share 80% of the bar among the files by size.
-    let total_bytes = (charges.bytes.len()
-        + payments.iter().map(|p| p.bytes.len()).sum::<usize>()
-        + fees.map_or(0, |f| f.bytes.len()))
-    .max(1);
-    let done_bytes = std::cell::Cell::new(0usize);
-    // Reads one file's sheet, telling `progress` how far along it is, and
-    // hands the table to `rows`, which turns it into records; the sheet is
-    // dropped as soon as its rows are read.
-    let read_file = |f: &FileInput<'_>, progress: &mut dyn FnMut(&str, u8)| {
-        let start = done_bytes.get() as f32 * 80.0 / total_bytes as f32;
-        let share = f.bytes.len() as f32 * 80.0 / total_bytes as f32;
-        done_bytes.set(done_bytes.get() + f.bytes.len());
-        let message = format!("Reading {}", f.name);
-        progress(&message, start as u8);
-        let table = records::load_with_progress(f.bytes, f.name, f.sheet, f.mapping, limits, &mut |read| {
-            progress(&message, (start + share * 0.8 * read) as u8)
-        })?;
-        progress(&format!("Reading the rows of {}", f.name), (start + share * 0.8) as u8);
-        Ok::<_, InputError>(table)
-    };
-    let charge_table = read_file(charges, progress)?;
-    let charge_records = records::read_charges(&charge_table, single)?;
-    let records::Table { mapping: charge_mapping, .. } = charge_table;
-    let payments = if single {
-        None
-    } else {
-        let mut loaded = Payments::default();
-        let mut roles: Option<BTreeSet<Role>> = None;
-        for p in payments {
-            let mapped = if crate::x12::looks_like_x12(p.bytes) {
-                progress(&format!("Reading {}", p.name), (done_bytes.get() * 80 / total_bytes) as u8);
-                done_bytes.set(done_bytes.get() + p.bytes.len());
-                let (records, remittance) = records::read_835(p.bytes, p.name)?;
-                add_remittance(&mut loaded, p.name, &remittance);
-                loaded.records.push(records);
-                records::roles_835()
-            } else {
-                let table = read_file(p, progress)?;
-                loaded.records.push(records::read_payments(&table)?);
-                table.mapping.roles().map(|(r, _)| r).collect()
-            };
-            roles = Some(match roles {
-                None => mapped,
-                Some(r) => r.intersection(&mapped).copied().collect(),
-            });
+    let sizes: Vec<usize> =
+        std::iter::once(charges).chain(payments.iter().copied()).chain(fees).map(|f| f.len()).collect();
+    let bar = Bar::new(&sizes);
+
+    let charge_table = load_table(charges, &charges.bytes(), limits, &bar, 0, progress)?;
+    records::check_charges(&charge_table)?;
+
+    // The match level depends on the roles every payments file has: known from
+    // their first rows (an 835 is read whole: it is small), so that the charge
+    // rows can be gathered into lines as they are read.
+    let mut remittances = Vec::new();
+    let mut provider_adjustments = Vec::new();
+    let mut remittance_findings = Vec::new();
+    let mut payment_roles: Option<BTreeSet<Role>> = None;
+    for &p in payments {
+        let bytes = p.bytes();
+        let roles = if crate::x12::looks_like_x12(&bytes) {
+            let (records, remittance) = records::read_835(&bytes, p.name())?;
+            add_remittance(&mut provider_adjustments, &mut remittance_findings, p.name(), &remittance);
+            remittances.push(Some(records));
+            records::roles_835()
+        } else {
+            remittances.push(None);
+            let mapping = records::peek_mapping(&bytes, p.name(), p.sheet(), p.mapping(), limits)?;
+            mapping.roles().map(|(r, _)| r).collect()
+        };
+        payment_roles = Some(match payment_roles {
+            None => roles,
+            Some(r) => r.intersection(&roles).copied().collect(),
+        });
+    }
+    let charge_roles: BTreeSet<Role> = charge_table.mapping.roles().map(|(r, _)| r).collect();
+    let level = MatchLevel::choose(&charge_roles, payment_roles.as_ref().unwrap_or(&charge_roles));
+
+    let rows_message = format!("Reading the rows of {}", charges.name());
+    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charge_table.sheet.row_count());
+    let charge_mapping = charge_table.mapping.clone();
+    let charge_records = records::read_charges_each(
+        &charge_table,
+        single,
+        &mut |done| progress(&rows_message, bar.rows(0, done)),
+        &mut |row| lines.add_charge(&row, &charge_mapping),
+    )?;
+    drop(charge_table);
+    lines.charges_done();
+    let mut collected = Collected::default();
+    collected.absorb(&charge_records);
+
+    for (i, (&p, remittance)) in payments.iter().zip(remittances).enumerate() {
+        let name = Text::from(p.name());
+        let message = format!("Matching the rows of {}", p.name());
+        match remittance {
+            Some(records) => {
+                for (n, row) in records.rows.iter().enumerate() {
+                    if n % PROGRESS_EVERY_ROWS == PROGRESS_EVERY_ROWS - 1 {
+                        progress(&message, bar.rows(i + 1, n as f32 / records.rows.len() as f32));
+                    }
+                    lines.apply(&name, row);
+                }
+                collected.absorb(&records);
+            }
+            None => {
+                let table = load_table(p, &p.bytes(), limits, &bar, i + 1, progress)?;
+                let records = records::read_payments_each(
+                    &table,
+                    &mut |done| progress(&message, bar.rows(i + 1, done)),
+                    &mut |row| lines.apply(&name, &row),
+                )?;
+                collected.absorb(&records);
+            }
         }
-        loaded.roles = roles.unwrap_or_default();
-        Some(loaded)
-    };
+    }
+
     let fees = match fees {
-        Some(f) => Some(records::read_fees(&read_file(f, progress)?)?),
+        Some(f) => {
+            let i = sizes.len() - 1;
+            let table = load_table(f, &f.bytes(), limits, &bar, i, progress)?;
+            Some(records::read_fees(&table)?)
+        }
         None => None,
     };
-    let inputs = Inputs { charges: charge_records, charge_mapping, payments, fees };
-    let report = reconcile_with_progress(inputs, options, progress);
+    if let Some(f) = &fees {
+        collected.absorb(f);
+    }
+    let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
+    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let payments = Payments { provider_adjustments, findings: remittance_findings, ..Payments::default() };
+    let report = assemble(finished, collected, level, single, schedule, payments, options, progress);
     progress("Done", 100);
     Ok(report)
 }
 
 /// Takes an 835's provider adjustments and findings into the report.
-fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::Remittance) {
+fn add_remittance(
+    adjustments: &mut Vec<ProviderAdjustment>,
+    findings: &mut Vec<RemittanceFinding>,
+    file: &str,
+    remittance: &crate::x12::Remittance,
+) {
     for t in &remittance.transactions {
         for a in &t.provider_adjustments {
-            payments.provider_adjustments.push(ProviderAdjustment {
+            adjustments.push(ProviderAdjustment {
                 file: file.to_string(),
                 segment: a.segment,
                 payer: t.payer.name.clone(),
@@ -289,7 +429,7 @@ fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::
         }
     }
     for f in remittance.all_findings() {
-        payments.findings.push(RemittanceFinding {
+        findings.push(RemittanceFinding {
             file: file.to_string(),
             segment: f.segment,
             location: f.location(),
@@ -301,12 +441,6 @@ fn add_remittance(payments: &mut Payments, file: &str, remittance: &crate::x12::
 
 /// Reconciles rows that are already read.
 pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
-    reconcile_with_progress(inputs, options, &mut |_, _| {})
-}
-
-/// [`reconcile`], telling `progress` which step it is on (80–99% of the bar).
-fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn FnMut(&str, u8)) -> Report {
-    progress("Matching payments to charges", 80);
     let Inputs { charges, charge_mapping, payments, fees } = inputs;
     let single = payments.is_none();
     let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
@@ -314,19 +448,88 @@ fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn
         None => MatchLevel::choose(&charge_roles, &charge_roles),
         Some(p) => MatchLevel::choose(&charge_roles, &p.roles),
     };
-
-    let mut notes: Vec<String> = Vec::new();
-    let mut rejected: Vec<Rejected> = Vec::new();
-    let mut counts = RowCounts::default();
-    absorb(&charges, &mut counts, &mut notes, &mut rejected);
-    let Payments { records: payment_records, provider_adjustments, findings: remittance_findings, .. } =
+    let mut collected = Collected::default();
+    collected.absorb(&charges);
+    let Payments { records: payment_records, provider_adjustments, findings, .. } =
         payments.unwrap_or_default();
     for p in &payment_records {
-        absorb(p, &mut counts, &mut notes, &mut rejected);
+        collected.absorb(p);
     }
     if let Some(f) = &fees {
-        absorb(f, &mut counts, &mut notes, &mut rejected);
+        collected.absorb(f);
     }
+    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charges.rows.len());
+    for c in &charges.rows {
+        lines.add_charge(c, &charge_mapping);
+    }
+    lines.charges_done();
+    for records in &payment_records {
+        let name = Text::from(records.name.as_str());
+        for p in &records.rows {
+            lines.apply(&name, p);
+        }
+    }
+    let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
+    let progress = &mut |_: &str, _: u8| {};
+    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let payments = Payments { provider_adjustments, findings, ..Payments::default() };
+    assemble(finished, collected, level, single, schedule, payments, options, progress)
+}
+
+/// The lines with their figures, every row applied (85–95% of the bar).
+fn finish_lines(
+    lines: Lines,
+    single: bool,
+    schedule: Option<&FeeSchedule>,
+    options: &Options,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Finished {
+    let message = "Working out each line";
+    progress(message, 85);
+    let ctx =
+        LineContext { as_of: options.as_of, tolerance: Tolerance(options.tolerance), fees: schedule, single };
+    lines.finish(&ctx, &mut |done| progress(message, 85 + (done * 10.0) as u8))
+}
+
+/// The blank and footer counts, notes and rejected rows of every file, in the order the files were given.
+#[derive(Default)]
+struct Collected {
+    counts: RowCounts,
+    notes: Vec<String>,
+    rejected: Vec<Rejected>,
+}
+
+impl Collected {
+    fn absorb<T>(&mut self, r: &Records<T>) {
+        self.counts.blank += r.blank;
+        self.counts.skipped += r.totals_rows.len();
+        self.notes.extend(r.notes.iter().cloned());
+        self.rejected.extend(r.rejected.iter().cloned());
+    }
+}
+
+/// The report from its lines: notes, totals, aging, KPIs and the worklist (95–99% of the bar).
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    finished: Finished,
+    collected: Collected,
+    level: MatchLevel,
+    single: bool,
+    schedule: Option<FeeSchedule>,
+    payments: Payments,
+    options: &Options,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Report {
+    progress("Totals, aging and the worklist", 95);
+    let Finished {
+        lines,
+        unmatched,
+        claim_level_applied,
+        payments: payment_count,
+        reasons,
+        rejected: unkeyed,
+    } = finished;
+    let Collected { mut counts, mut notes, mut rejected } = collected;
     notes.insert(
         0,
         if single {
@@ -335,117 +538,24 @@ fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn
             level.describe()
         },
     );
-
-    // 1. Group charge rows into lines, in the order of their first row.
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut index: FastMap<Box<str>, usize> = FastMap::default();
-    let mut key = String::new();
-    for row in &charges.rows {
-        match level.write_key(&row.keys, &mut key) {
-            Ok(()) => {
-                let i = match index.get(key.as_str()) {
-                    Some(&i) => i,
-                    None => {
-                        groups.push(Group::default());
-                        index.insert(key.as_str().into(), groups.len() - 1);
-                        groups.len() - 1
-                    }
-                };
-                groups[i].charges.push(row);
-            }
-            // Without a key, a row cannot be matched: in matched mode that
-            // makes it unusable; in single mode (or when nothing can match) it
-            // is simply a line of its own.
-            Err(MissingKey(role)) if !single && level != MatchLevel::None => rejected.push(Rejected {
-                file: FileKind::Charges,
-                row: row.row,
-                column: charge_mapping.column(role).map(crate::table::column_letter),
-                value: String::new(),
-                reason: format!("no {} to match on", role.label()),
-            }),
-            Err(_) => groups.push(Group { charges: vec![row], payments: Vec::new() }),
-        }
-    }
-
-    // 2. Attach each payment row to its line, or explain why it has none.
-    // A claim-level row of an 835 (a claim paid without service lines, or
-    // claim adjustments) has no code: it applies to the claim's first line.
-    let mut first_line_of_claim: FastMap<&str, usize> = FastMap::default();
-    for (i, g) in groups.iter().enumerate() {
-        if let Some(c) = g.charges.first().and_then(|c| c.keys.claim.as_ref()) {
-            first_line_of_claim.entry(c.key.as_str()).or_insert(i);
-        }
-    }
-    let mut unmatched_rows: Vec<(&str, &PaymentRow)> = Vec::new();
-    let mut claim_level_applied = 0usize;
-    for records in &payment_records {
-        for p in &records.rows {
-            counts.payments += 1;
-            let by_key = match level.write_key(&p.keys, &mut key) {
-                Ok(()) => index.get(key.as_str()).copied(),
-                Err(_) => None,
-            };
-            let by_claim = || {
-                let claim = p.keys.claim.as_ref()?;
-                (p.claim_level && level != MatchLevel::None)
-                    .then(|| first_line_of_claim.get(claim.key.as_str()))?
-            };
-            match by_key.or_else(|| by_claim().copied()) {
-                Some(i) => {
-                    if by_key.is_none() {
-                        claim_level_applied += 1;
-                    }
-                    groups[i].payments.push(p)
-                }
-                None => unmatched_rows.push((records.name.as_str(), p)),
-            }
-        }
-    }
-    drop(index);
-    // The explanations need every charge's coarser keys: built only when some payment matched nothing.
-    let unmatched: Vec<UnmatchedPayment> = if unmatched_rows.is_empty() {
-        Vec::new()
-    } else {
-        let explainer =
-            Explainer::new(level, groups.iter().flat_map(|g| g.charges.iter().map(|c: &&ChargeRow| &c.keys)));
-        unmatched_rows
-            .into_iter()
-            .map(|(file, p)| unmatched_payment(file, p, explainer.explain(&p.keys), options.as_of))
-            .collect()
-    };
     if claim_level_applied > 0 {
         notes.push(format!(
             "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
         ));
     }
-
-    // 3. Figures per line.
-    progress("Working out each line", 88);
-    let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     if let Some(s) = &schedule {
         for (first, again) in &s.conflicts {
             notes.push(format!("fees rows {first} and {again} give different amounts for the same code and payer; row {first} was used"));
         }
     }
-    let ctx = LineContext {
-        as_of: options.as_of,
-        tolerance: Tolerance(options.tolerance),
-        fees: schedule.as_ref(),
-        single,
-    };
-    let lines: Vec<Line> = groups.into_iter().map(|g| g.into_line(&ctx)).collect();
+    rejected.extend(unkeyed);
+    counts.payments = payment_count;
     counts.charges = lines.iter().map(|l| l.charge_rows.len()).sum();
     counts.rejected = rejected.len();
 
-    progress("Totals, aging and the worklist", 95);
     notes.extend(date_notes(&lines, options.as_of));
     let mut totals = Totals::of(&lines, &unmatched);
-    totals.provider_adjustments = provider_adjustments.iter().map(|a| a.amount).sum();
-    let remits: Vec<&Remit> = if single {
-        charges.rows.iter().map(|c| &c.remit).collect()
-    } else {
-        payment_records.iter().flat_map(|r| r.rows.iter().map(|p| &p.remit)).collect()
-    };
+    totals.provider_adjustments = payments.provider_adjustments.iter().map(|a| a.amount).sum();
     let summary = Summary {
         mode: if single { Mode::Single } else { Mode::Matched },
         as_of: iso(options.as_of),
@@ -455,7 +565,7 @@ fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn
         by_status: ByStatus::of(&lines),
         aging: summary::aging(&lines),
         kpis: Kpis::of(&lines, &totals),
-        reason_codes: summary::reason_totals(remits.into_iter()),
+        reason_codes: reasons.totals(),
         totals,
     };
     let worklist = worklist::build(&lines, &unmatched);
@@ -465,33 +575,8 @@ fn reconcile_with_progress(inputs: Inputs, options: &Options, progress: &mut dyn
         unmatched_payments: unmatched,
         rejected,
         worklist,
-        provider_adjustments,
-        remittance_findings,
-    }
-}
-
-/// Takes a file's blank and footer counts, notes and rejected rows into the report.
-fn absorb<T>(r: &Records<T>, counts: &mut RowCounts, notes: &mut Vec<String>, rejected: &mut Vec<Rejected>) {
-    counts.blank += r.blank;
-    counts.skipped += r.totals_rows.len();
-    notes.extend(r.notes.iter().cloned());
-    rejected.extend(r.rejected.iter().cloned());
-}
-
-fn unmatched_payment(file: &str, p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {
-    UnmatchedPayment {
-        file: file.to_string(),
-        row: p.row,
-        claim_id: p.keys.claim.as_ref().map(|i| i.shown.clone()),
-        patient: p.keys.patient_shown(),
-        service_date: p.keys.service_date,
-        code: p.keys.code.as_ref().map(|i| i.shown.clone()),
-        paid: p.remit.paid,
-        note,
-        payer: p.payer.clone(),
-        check_number: p.check_number.clone(),
-        reason_codes: p.remit.reason_codes.clone(),
-        age_days: p.payment_date.or(p.keys.service_date).map(|d| days_between(d, as_of)),
+        provider_adjustments: payments.provider_adjustments,
+        remittance_findings: payments.findings,
     }
 }
 

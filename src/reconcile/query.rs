@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::line::Line;
 use super::status::Status;
 use super::Report;
+use crate::hashing::FastSet;
+use crate::interned::Text;
 
 /// Which lines to show, in which order, and which page of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -82,7 +84,7 @@ impl LineQuery {
             }
         }
         if let Some(s) = search {
-            let hit = |t: &Option<String>| t.as_deref().is_some_and(|t| t.to_lowercase().contains(s));
+            let hit = |t: &Option<Text>| t.as_deref().is_some_and(|t| t.to_lowercase().contains(s));
             if !(hit(&l.claim_id)
                 || hit(&l.patient)
                 || hit(&l.code)
@@ -114,7 +116,7 @@ fn compare(a: &Line, b: &Line, key: SortKey) -> Ordering {
 }
 
 /// Claim numbers sort as numbers when both are digits (9 before 10).
-fn natural(a: &Option<String>, b: &Option<String>) -> Ordering {
+fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
     match (a, b) {
         (Some(x), Some(y))
             if x.bytes().all(|c| c.is_ascii_digit()) && y.bytes().all(|c| c.is_ascii_digit()) =>
@@ -181,11 +183,21 @@ impl Report {
 
     /// Distinct payers of the lines, for the page's filter.
     pub fn payers(&self) -> Vec<String> {
-        let mut p: Vec<String> = self.lines.iter().filter_map(|l| l.payer.clone()).collect();
-        p.sort();
-        p.dedup();
-        p
+        distinct_sorted(self.lines.iter().filter_map(|l| l.payer.as_deref()))
     }
+
+    /// Distinct patients of the lines, for the estimate view's list.
+    pub fn patients(&self) -> Vec<String> {
+        distinct_sorted(self.lines.iter().filter_map(|l| l.patient.as_deref()))
+    }
+}
+
+/// Each text once, sorted (a set first: a million lines name a few thousand patients).
+fn distinct_sorted<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let set: FastSet<&str> = texts.collect();
+    let mut out: Vec<&str> = set.into_iter().collect();
+    out.sort_unstable();
+    out.into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -208,7 +220,7 @@ mod tests {
     }
 
     fn claims(page: &LinePage<'_>) -> Vec<String> {
-        page.items.iter().map(|i| i.line.claim_id.clone().unwrap()).collect()
+        page.items.iter().map(|i| i.line.claim_id.clone().unwrap().to_string()).collect()
     }
 
     #[test]

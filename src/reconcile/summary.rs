@@ -237,39 +237,57 @@ fn attribute_each<'a>(remit: &'a Remit, mut each: impl FnMut(&'a ReasonCode, Mon
 
 /// Count and amount per reason code over all remittance rows, largest amount first.
 pub fn reason_totals<'a>(remits: impl Iterator<Item = &'a Remit>) -> Vec<ReasonTotal> {
-    // Tally each distinct code first (a hash of the code, no text per row),
-    // remembering the order codes were first seen in.
-    let mut seen: FastMap<&ReasonCode, usize> = FastMap::default();
-    let mut tally: Vec<(&ReasonCode, usize, Money)> = Vec::new();
-    for remit in remits {
+    let mut tally = ReasonTally::default();
+    remits.for_each(|r| tally.add(r));
+    tally.totals()
+}
+
+/// [`reason_totals`] one remittance row at a time, for rows that are not kept.
+#[derive(Debug, Default)]
+pub struct ReasonTally {
+    /// Each distinct code, in the order first seen (a hash of the code, no text per row).
+    seen: FastMap<ReasonCode, usize>,
+    tally: Vec<(ReasonCode, usize, Money)>,
+}
+
+impl ReasonTally {
+    pub fn add(&mut self, remit: &Remit) {
+        let Self { seen, tally } = self;
         attribute_each(remit, |code, amount| {
-            let i = *seen.entry(code).or_insert_with(|| {
-                tally.push((code, 0, Money::ZERO));
-                tally.len() - 1
-            });
+            let i = match seen.get(code) {
+                Some(&i) => i,
+                None => {
+                    tally.push((code.clone(), 0, Money::ZERO));
+                    seen.insert(code.clone(), tally.len() - 1);
+                    tally.len() - 1
+                }
+            };
             tally[i].1 += 1;
             tally[i].2 += amount;
         });
     }
-    // Codes shown alike (a remark with and without a group) are one entry,
-    // described by the first of them seen.
-    let mut by_code: BTreeMap<String, (ReasonCode, usize, Money)> = BTreeMap::new();
-    for (code, count, amount) in tally {
-        let e = by_code.entry(code.to_string()).or_insert((code.clone(), 0, Money::ZERO));
-        e.1 += count;
-        e.2 += amount;
+
+    pub fn totals(self) -> Vec<ReasonTotal> {
+        // Codes shown alike (a remark with and without a group) are one entry,
+        // described by the first of them seen.
+        let mut by_code: BTreeMap<String, (ReasonCode, usize, Money)> = BTreeMap::new();
+        for (code, count, amount) in self.tally {
+            let e = by_code.entry(code.to_string()).or_insert((code, 0, Money::ZERO));
+            e.1 += count;
+            e.2 += amount;
+        }
+        let mut out: Vec<ReasonTotal> = by_code
+            .into_iter()
+            .map(|(label, (code, count, amount))| ReasonTotal {
+                code: label,
+                meaning: code.meaning().to_string(),
+                count,
+                amount,
+            })
+            .collect();
+        out.sort_by(|a, b| b.amount.cmp(&a.amount).then(b.count.cmp(&a.count)).then(a.code.cmp(&b.code)));
+        out
     }
-    let mut out: Vec<ReasonTotal> = by_code
-        .into_iter()
-        .map(|(label, (code, count, amount))| ReasonTotal {
-            code: label,
-            meaning: code.meaning().to_string(),
-            count,
-            amount,
-        })
-        .collect();
-    out.sort_by(|a, b| b.amount.cmp(&a.amount).then(b.count.cmp(&a.count)).then(a.code.cmp(&b.code)));
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Rules of SPEC §4, each proved on small files as a user would write them.
 
 use super::*;
+use crate::records::FileKind;
 use serde_json::json;
 
 fn date(s: &str) -> NaiveDate {
@@ -234,8 +235,11 @@ fn rates_with_a_zero_denominator_are_null() {
 #[test]
 fn worklist_is_ordered_by_amount_then_age() {
     let r = run(CHARGES, Some(PAYMENTS), None, "2026-11-15");
-    let order: Vec<(String, String)> =
-        r.worklist.iter().map(|w| (w.claim_id.clone().unwrap_or_default(), w.amount.to_string())).collect();
+    let order: Vec<(String, String)> = r
+        .worklist
+        .iter()
+        .map(|w| (w.claim_id.clone().unwrap_or_default().to_string(), w.amount.to_string()))
+        .collect();
     assert_eq!(
         order,
         [

@@ -6,12 +6,15 @@
 //! remedy, else from the status. The order is the amount at stake, largest
 //! first, then the oldest first.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::line::Line;
 use super::status::Status;
 use super::UnmatchedPayment;
 use crate::carc::{Group, ReasonCode};
+use crate::interned::Text;
 use crate::money::Money;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -25,23 +28,25 @@ pub enum Kind {
     UnmatchedPayment,
 }
 
+/// A reason code of an item and what it means (`{ "code": "CO-45", "meaning": … }`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reason {
-    pub code: String,
-    pub meaning: String,
+    pub code: ReasonCode,
+    pub meaning: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItem {
     pub kind: Kind,
-    pub claim_id: Option<String>,
-    pub patient: Option<String>,
-    pub payer: Option<String>,
+    pub claim_id: Option<Text>,
+    pub patient: Option<Text>,
+    pub payer: Option<Text>,
     pub amount: Money,
     pub age_days: Option<i64>,
     pub reasons: Vec<Reason>,
-    pub action: String,
+    /// What to do; a fixed sentence for a line, shared instead of copied per item.
+    pub action: Cow<'static, str>,
     /// Index of the line in the report's `lines` (`null` for an unmatched payment).
     pub line: Option<usize>,
     /// The payment row, for an unmatched payment.
@@ -82,7 +87,7 @@ fn is_patient_share(code: &ReasonCode) -> bool {
 }
 
 /// The suggested next step for a line that is not paid.
-pub fn action_for_line(line: &Line) -> String {
+pub fn action_for_line(line: &Line) -> Cow<'static, str> {
     if line.status == Status::Overpaid {
         return "overpaid: refund the difference or expect a recoupment".into();
     }
@@ -108,12 +113,12 @@ pub fn action_for_line(line: &Line) -> String {
         Status::Partial => {
             "balance left: check the remittance, then rebill, adjust or bill the patient".into()
         }
-        Status::Overpaid | Status::Paid => String::new(),
+        Status::Overpaid | Status::Paid => "".into(),
     }
 }
 
 fn reasons(codes: &[ReasonCode]) -> Vec<Reason> {
-    codes.iter().map(|c| Reason { code: c.to_string(), meaning: c.meaning().to_string() }).collect()
+    codes.iter().map(|c| Reason { code: c.clone(), meaning: c.meaning() }).collect()
 }
 
 /// Builds the worklist in its default order.
@@ -149,7 +154,7 @@ pub fn build(lines: &[Line], unmatched: &[UnmatchedPayment]) -> Vec<WorkItem> {
         amount: u.paid.abs(),
         age_days: u.age_days,
         reasons: reasons(&u.reason_codes),
-        action: format!("unmatched payment ({}): find the claim, or post it as unapplied", u.note),
+        action: format!("unmatched payment ({}): find the claim, or post it as unapplied", u.note).into(),
         line: None,
         row: Some(u.row),
     }));

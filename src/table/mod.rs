@@ -16,6 +16,7 @@ pub mod dates;
 pub mod floor;
 mod ods;
 mod ole;
+mod plain_xlsx;
 mod sheet;
 mod text;
 mod workbook;
@@ -221,6 +222,22 @@ impl<'a> Workbook<'a> {
         name: Option<&str>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, TableError> {
+        self.read_rows(name, None, progress)
+    }
+
+    /// The first rows of a sheet (0-based rows below `rows`, as stored in the
+    /// file): enough to find its header without reading the rest. xls and ods
+    /// sheets are read whole.
+    pub fn read_head(&mut self, name: Option<&str>, rows: u32) -> Result<Sheet, TableError> {
+        self.read_rows(name, Some(rows), &mut |_| {})
+    }
+
+    fn read_rows(
+        &mut self,
+        name: Option<&str>,
+        until_row: Option<u32>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<Sheet, TableError> {
         let name = match name {
             None => self.sheets[0].clone(),
             Some(n) => self.sheets.iter().find(|s| s.as_str() == n).cloned().ok_or_else(|| {
@@ -231,9 +248,9 @@ impl<'a> Workbook<'a> {
             })?,
         };
         match &mut self.source {
-            Source::Book(book) => book.read(&name, self.format, &self.limits, progress),
+            Source::Book(book) => book.read(&name, self.format, &self.limits, until_row, progress),
             Source::Text { bytes, prefer_tab } => {
-                Ok(text::read(bytes, &name, *prefer_tab, &self.limits, progress)?.0)
+                Ok(text::read(bytes, &name, *prefer_tab, &self.limits, until_row, progress)?.0)
             }
         }
     }

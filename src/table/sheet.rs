@@ -2,13 +2,13 @@
 //!
 //! Only rows with at least one non-empty cell are stored, each with the row
 //! number a spreadsheet program shows, so a gap between two stored rows is a
-//! run of blank rows. Text lives in one arena per sheet and a cell is 16 bytes,
+//! run of blank rows. Text lives in one arena per sheet and a cell is 8 bytes,
 //! so a sheet of a million rows stays small; repeated shared strings of a
 //! workbook are stored once.
 
-use std::collections::HashMap;
+use chrono::{Datelike, NaiveDate};
 
-use chrono::NaiveDate;
+use crate::hashing::FastMap;
 
 /// A typed cell value as the reader found it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,14 +56,48 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Slot {
-    Empty,
-    Text { start: u32, len: u32 },
-    Number(f64), // float cell
-    Bool(bool),
-    Date(NaiveDate),
-    Error(&'static str),
+/// One stored cell: 12 bytes in wasm32, since nothing in it needs 8-byte alignment.
+/// One stored cell in 8 bytes: the top three bits of `b` say what it is; the
+/// rest is where to find it (text in the sheet's arena, a float cell among the
+/// sheet's numbers, an error among its errors) or the value itself (a date, a
+/// boolean). A CSV file of a million rows is mostly text cells, 8 bytes each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    a: u32,
+    b: u32,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot { a: 0, b: 0 };
+    const TAG_SHIFT: u32 = 29;
+    /// The longest text a cell can hold (512 MiB; longer is refused as too much text).
+    const MAX_LEN: u32 = (1 << Slot::TAG_SHIFT) - 1;
+    const TEXT: u32 = 1;
+    const NUMBER: u32 = 2;
+    const BOOL: u32 = 3;
+    const DATE: u32 = 4;
+    const ERROR: u32 = 5;
+
+    fn tagged(tag: u32, a: u32, b: u32) -> Slot {
+        Slot { a, b: tag << Slot::TAG_SHIFT | b }
+    }
+
+    fn text(start: u32, len: u32) -> Slot {
+        Slot::tagged(Slot::TEXT, start, len)
+    }
+
+    fn tag(self) -> u32 {
+        self.b >> Slot::TAG_SHIFT
+    }
+
+    fn is_empty(self) -> bool {
+        self == Slot::EMPTY
+    }
+
+    /// Where its text is, for a text cell.
+    fn text_span(self) -> Option<(u32, u32)> {
+        (self.tag() == Slot::TEXT).then_some((self.a, self.b & Slot::MAX_LEN))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -85,6 +119,8 @@ pub struct Sheet {
     rows: Vec<RowEntry>,
     cells: Vec<Slot>,
     text: String,
+    numbers: Vec<f64>,
+    errors: Vec<&'static str>,
 }
 
 /// One stored row: its number as a spreadsheet shows it and its cells.
@@ -92,22 +128,24 @@ pub struct Sheet {
 pub struct Row<'a> {
     pub number: u32,
     cells: &'a [Slot],
-    text: &'a str,
+    sheet: &'a Sheet,
 }
 
 impl<'a> Row<'a> {
     /// The cell in column `index` (0 = A); empty past the row's last cell.
     pub fn get(&self, index: usize) -> CellRef<'a> {
-        match self.cells.get(index) {
-            None | Some(Slot::Empty) => CellRef::Empty,
-            Some(Slot::Text { start, len }) => {
-                let (s, l) = (*start as usize, *len as usize);
-                CellRef::Text(&self.text[s..s + l])
+        let Some(&slot) = self.cells.get(index) else { return CellRef::Empty };
+        let sheet = self.sheet;
+        let (a, b) = (slot.a as usize, (slot.b & Slot::MAX_LEN) as usize);
+        match slot.tag() {
+            Slot::TEXT => sheet.text.get(a..a + b).map_or(CellRef::Empty, CellRef::Text),
+            Slot::NUMBER => sheet.numbers.get(a).map_or(CellRef::Empty, |&n| CellRef::Number(n)),
+            Slot::BOOL => CellRef::Bool(a != 0),
+            Slot::DATE => {
+                NaiveDate::from_num_days_from_ce_opt(slot.a as i32).map_or(CellRef::Empty, CellRef::Date)
             }
-            Some(Slot::Number(n)) => CellRef::Number(*n),
-            Some(Slot::Bool(b)) => CellRef::Bool(*b),
-            Some(Slot::Date(d)) => CellRef::Date(*d),
-            Some(Slot::Error(e)) => CellRef::Error(e),
+            Slot::ERROR => sheet.errors.get(a).map_or(CellRef::Empty, |e| CellRef::Error(e)),
+            _ => CellRef::Empty,
         }
     }
 
@@ -172,7 +210,7 @@ impl Sheet {
 
     fn make_row(&self, r: &RowEntry) -> Row<'_> {
         let (s, l) = (r.start as usize, r.len as usize);
-        Row { number: r.number, cells: &self.cells[s..s + l], text: &self.text }
+        Row { number: r.number, cells: &self.cells[s..s + l], sheet: self }
     }
 
     /// Number of columns in the widest stored row.
@@ -196,7 +234,9 @@ pub(crate) struct SheetBuilder {
     late: Vec<(u32, Vec<Slot>)>,
     dropped_cells: u64,
     first_dropped: Option<(u32, u32)>,
-    interned: HashMap<usize, (u32, u32)>,
+    interned: FastMap<usize, (u32, u32)>,
+    /// Where each shared string of the workbook (by index) is stored, once used.
+    shared: Vec<(u32, u32)>,
 }
 
 /// The sheet's text would pass the configured cap.
@@ -207,6 +247,11 @@ pub(crate) enum Value<'s> {
     Text(&'s str),
     /// A shared string: the same `&str` (by address) is stored only once.
     SharedText(&'s str),
+    /// A shared string by its index in the workbook's table, stored only once.
+    Shared {
+        index: usize,
+        text: &'s str,
+    },
     Number(f64), // float cell
     Bool(bool),
     Date(NaiveDate),
@@ -224,8 +269,18 @@ impl SheetBuilder {
             late: Vec::new(),
             dropped_cells: 0,
             first_dropped: None,
-            interned: HashMap::new(),
+            interned: FastMap::default(),
+            shared: Vec::new(),
         }
+    }
+
+    /// Room for about this many rows, cells and bytes of text, so that a big
+    /// sheet is not copied each time it outgrows its buffers (which would
+    /// hold both copies at once). What is not used is given back at the end.
+    pub fn reserve(&mut self, rows: usize, cells: usize, text: usize) {
+        self.sheet.rows.reserve(rows);
+        self.sheet.cells.reserve(cells);
+        self.sheet.text.reserve(text.min(self.max_text_bytes));
     }
 
     pub fn set_1904(&mut self, is_1904: bool) {
@@ -255,20 +310,50 @@ impl SheetBuilder {
                 }
                 let key = t.as_ptr() as usize;
                 match self.interned.get(&key) {
-                    Some(&(start, len)) if len as usize == t.len() => Slot::Text { start, len },
+                    Some(&(start, len)) if len as usize == t.len() => Slot::text(start, len),
                     _ => {
                         let slot = self.store_text(t)?;
-                        if let Slot::Text { start, len } = slot {
-                            self.interned.insert(key, (start, len));
+                        if let Some(span) = slot.text_span() {
+                            self.interned.insert(key, span);
                         }
                         slot
                     }
                 }
             }
-            Value::Number(n) => Slot::Number(n),
-            Value::Bool(b) => Slot::Bool(b),
-            Value::Date(d) => Slot::Date(d),
-            Value::Error(e) => Slot::Error(e),
+            Value::Shared { index, text } => {
+                if text.is_empty() {
+                    return Ok(());
+                }
+                match self.shared.get(index) {
+                    Some(&(start, len)) if start != u32::MAX => Slot::text(start, len),
+                    _ => {
+                        let slot = self.store_text(text)?;
+                        if let Some(span) = slot.text_span() {
+                            if self.shared.len() <= index {
+                                self.shared.resize(index + 1, (u32::MAX, 0));
+                            }
+                            self.shared[index] = span;
+                        }
+                        slot
+                    }
+                }
+            }
+            Value::Number(n) => {
+                self.sheet.numbers.push(n);
+                Slot::tagged(Slot::NUMBER, (self.sheet.numbers.len() - 1) as u32, 0)
+            }
+            Value::Bool(b) => Slot::tagged(Slot::BOOL, u32::from(b), 0),
+            Value::Date(d) => Slot::tagged(Slot::DATE, d.num_days_from_ce() as u32, 0),
+            Value::Error(e) => {
+                let i = match self.sheet.errors.iter().position(|&x| x == e) {
+                    Some(i) => i,
+                    None => {
+                        self.sheet.errors.push(e);
+                        self.sheet.errors.len() - 1
+                    }
+                };
+                Slot::tagged(Slot::ERROR, i as u32, 0)
+            }
         };
         if col as usize >= self.max_columns {
             self.dropped_cells += 1;
@@ -281,41 +366,45 @@ impl SheetBuilder {
         }
         let c = col as usize;
         if self.current.len() <= c {
-            self.current.resize(c + 1, Slot::Empty);
+            self.current.resize(c + 1, Slot::EMPTY);
         }
         self.current[c] = slot;
         Ok(())
     }
 
     fn store_text(&mut self, t: &str) -> Result<Slot, TextCapExceeded> {
-        if self.sheet.text.len() + t.len() > self.max_text_bytes {
+        if self.sheet.text.len() + t.len() > self.max_text_bytes || t.len() > Slot::MAX_LEN as usize {
             return Err(TextCapExceeded);
         }
-        let start = self.sheet.text.len() as u32;
+        let start = u32::try_from(self.sheet.text.len()).map_err(|_| TextCapExceeded)?;
         self.sheet.text.push_str(t);
-        Ok(Slot::Text { start, len: t.len() as u32 })
+        Ok(Slot::text(start, t.len() as u32))
     }
 
     fn finish_row(&mut self) {
         let Some(number) = self.current_row.take() else { return };
-        let cells = std::mem::take(&mut self.current);
-        if cells.iter().all(|c| matches!(c, Slot::Empty)) {
+        if self.current.iter().all(|c| c.is_empty()) {
+            self.current.clear();
             return;
         }
         let number = number + 1; // 1-based, as a spreadsheet shows it
         if let Some(last) = self.sheet.rows.last() {
             if number <= last.number {
-                self.late.push((number, cells));
+                self.late.push((number, std::mem::take(&mut self.current)));
                 return;
             }
         }
-        self.append_row(number, cells);
+        // The row's buffer is reused for the next row.
+        let cells = std::mem::take(&mut self.current);
+        self.append_row(number, &cells);
+        self.current = cells;
+        self.current.clear();
     }
 
-    fn append_row(&mut self, number: u32, cells: Vec<Slot>) {
+    fn append_row(&mut self, number: u32, cells: &[Slot]) {
         let start = self.sheet.cells.len() as u32;
         let len = cells.len() as u32;
-        self.sheet.cells.extend(cells);
+        self.sheet.cells.extend_from_slice(cells);
         self.sheet.rows.push(RowEntry { number, start, len });
     }
 
@@ -324,6 +413,10 @@ impl SheetBuilder {
         if !self.late.is_empty() {
             self.merge_late_rows();
         }
+        self.sheet.rows.shrink_to_fit();
+        self.sheet.cells.shrink_to_fit();
+        self.sheet.text.shrink_to_fit();
+        self.sheet.numbers.shrink_to_fit();
         if self.dropped_cells > 0 {
             let (row, col) = self.first_dropped.unwrap_or_default();
             self.sheet.notes.push(format!(
@@ -355,10 +448,10 @@ impl SheetBuilder {
             match merged.last_mut() {
                 Some((last, existing)) if *last == n => {
                     if existing.len() < cells.len() {
-                        existing.resize(cells.len(), Slot::Empty);
+                        existing.resize(cells.len(), Slot::EMPTY);
                     }
                     for (i, c) in cells.into_iter().enumerate() {
-                        if !matches!(c, Slot::Empty) {
+                        if !c.is_empty() {
                             existing[i] = c;
                         }
                     }
@@ -367,7 +460,7 @@ impl SheetBuilder {
             }
         }
         for (n, cells) in merged {
-            self.append_row(n, cells);
+            self.append_row(n, &cells);
         }
     }
 }

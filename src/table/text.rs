@@ -141,6 +141,7 @@ pub(crate) fn read(
     name: &str,
     prefer_tab: bool,
     limits: &Limits,
+    until_row: Option<u32>,
     progress: &mut dyn FnMut(f32),
 ) -> Result<(Sheet, u8), TableError> {
     let (text, encoding_note) = decode(bytes);
@@ -149,6 +150,10 @@ pub(crate) fn read(
     let delimiter = sniff_delimiter(&text, prefer_tab);
 
     let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
+    if until_row.is_none() {
+        let (rows, cells) = estimate_size(&text, delimiter);
+        builder.reserve(rows, cells, text.len());
+    }
     if let Some(note) = encoding_note {
         builder.note(note);
     }
@@ -170,6 +175,9 @@ pub(crate) fn read(
                 // The csv crate skips blank lines; a spreadsheet shows them as rows.
                 let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
                 row += blank_lines_before(text.as_bytes(), start);
+                if until_row.is_some_and(|last| row >= last) {
+                    break;
+                }
                 for (col, field) in record.iter().enumerate() {
                     let value = field.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
                     let col = u32::try_from(col).unwrap_or(u32::MAX);
@@ -189,6 +197,16 @@ pub(crate) fn read(
         }
     }
     Ok((builder.finish(), delimiter))
+}
+
+/// About how many rows and cells the text holds, from its first lines.
+fn estimate_size(text: &str, delimiter: u8) -> (usize, usize) {
+    const SAMPLE: usize = 256 * 1024;
+    let sample = &text.as_bytes()[..text.len().min(SAMPLE)];
+    let lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let fields = sample.iter().filter(|&&b| b == delimiter).count() + lines;
+    let rows = text.len() / (sample.len() / lines).max(1) + 1;
+    (rows, rows * (fields / lines + 1))
 }
 
 /// Blank lines between the previous record and the one whose parse began at
@@ -228,7 +246,7 @@ mod tests {
     use crate::table::CellRef;
 
     fn sheet(bytes: &[u8]) -> Sheet {
-        read(bytes, "t", false, &Limits::default(), &mut |_| {}).unwrap().0
+        read(bytes, "t", false, &Limits::default(), None, &mut |_| {}).unwrap().0
     }
 
     #[test]
@@ -276,7 +294,7 @@ mod tests {
         for u in "Claim\tPaid\r\n7\t1.00\r\n".encode_utf16() {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
-        let s = read(&bytes, "t", true, &Limits::default(), &mut |_| {}).unwrap();
+        let s = read(&bytes, "t", true, &Limits::default(), None, &mut |_| {}).unwrap();
         assert_eq!(s.1, b'\t');
         assert_eq!(s.0.row(1).unwrap().get(1), CellRef::Text("1.00"));
     }

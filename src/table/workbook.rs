@@ -12,12 +12,16 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::dates;
+use super::plain_xlsx::{Failed, PlainXlsx};
 use super::sheet::{Sheet, SheetBuilder, Value};
 use super::{Format, Limits, TableError};
 
 type Src<'a> = Cursor<&'a [u8]>;
 
 pub(crate) enum Book<'a> {
+    /// An xlsx read by [`PlainXlsx`], with its bytes for calamine should a
+    /// sheet turn out not to be plain.
+    Plain(Box<PlainXlsx<'a>>, &'a [u8]),
     Xlsx(Box<Xlsx<Src<'a>>>),
     Xlsb(Box<Xlsb<Src<'a>>>),
     /// Over the file's bytes, or a copy with damaged records defused (`ole::prepare`).
@@ -26,11 +30,21 @@ pub(crate) enum Book<'a> {
 }
 
 impl<'a> Book<'a> {
+    /// Opens a workbook: a plain xlsx with [`PlainXlsx`], anything else with calamine.
     pub fn open(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
         guarded(format, || Book::open_unguarded(bytes, format))
     }
 
     fn open_unguarded(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
+        if matches!(format, Format::Xlsx | Format::Xlsm) {
+            if let Some(plain) = PlainXlsx::open(bytes) {
+                return Ok(Book::Plain(Box::new(plain), bytes));
+            }
+        }
+        Book::open_with_calamine(bytes, format)
+    }
+
+    pub(super) fn open_with_calamine(bytes: &'a [u8], format: Format) -> Result<Book<'a>, TableError> {
         let cursor = Cursor::new(bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         Ok(match format {
@@ -60,6 +74,7 @@ impl<'a> Book<'a> {
     /// Worksheets in workbook order; chart, dialog and macro sheets hold no table.
     pub fn sheet_names(&self) -> Vec<String> {
         let meta = match self {
+            Book::Plain(p, _) => return p.sheet_names(),
             Book::Xlsx(b) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
             Book::Xls(b) => b.sheets_metadata(),
@@ -68,14 +83,17 @@ impl<'a> Book<'a> {
         meta.iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect()
     }
 
+    /// Reads a sheet; with `until_row`, only the rows (0-based) below it as
+    /// stored in the file (xls and ods sheets are read whole).
     pub fn read(
         &mut self,
         name: &str,
         format: Format,
         limits: &Limits,
+        until_row: Option<u32>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, TableError> {
-        guarded(format, || self.read_unguarded(name, format, limits, progress))
+        guarded(format, || self.read_unguarded(name, format, limits, until_row, progress))
     }
 
     fn read_unguarded(
@@ -83,12 +101,23 @@ impl<'a> Book<'a> {
         name: &str,
         format: Format,
         limits: &Limits,
+        until_row: Option<u32>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Sheet, TableError> {
+        let past = |row: u32| until_row.is_some_and(|last| row >= last);
+        if let Book::Plain(plain, bytes) = self {
+            match plain.read(name, limits, until_row, progress) {
+                Ok(sheet) => return Ok(sheet),
+                Err(Failed::Table(e)) => return Err(e),
+                // Not plain after all: calamine reads the workbook from now on.
+                Err(Failed::Unusual) => *self = Book::open_with_calamine(bytes, format)?,
+            }
+        }
         let mut builder = SheetBuilder::new(name, limits.max_columns, limits.max_text_bytes);
         let corrupt = |detail: String| TableError::Corrupt { format: format.label(), detail };
         let too_much = |_| TableError::TooMuchText { limit: limits.max_text_bytes };
         match self {
+            Book::Plain(..) => unreachable!("a plain book was read above or replaced"),
             Book::Xlsx(book) => {
                 builder.set_1904(book.has_1904_epoch());
                 let mut reader = book.worksheet_cells_reader(name).map_err(|e| corrupt(e.to_string()))?;
@@ -98,6 +127,9 @@ impl<'a> Book<'a> {
                     match reader.next_cell() {
                         Ok(Some(cell)) => {
                             let (row, col) = cell.get_position();
+                            if past(row) {
+                                break;
+                            }
                             tick.row(row, progress);
                             damage.last = Some((row, col));
                             push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
@@ -134,6 +166,9 @@ impl<'a> Book<'a> {
                 let mut tick = Ticker::new(reader.dimensions().end.0);
                 while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.to_string()))? {
                     let (row, col) = cell.get_position();
+                    if past(row) {
+                        break;
+                    }
                     tick.row(row, progress);
                     push_ref(&mut builder, row, col, cell.get_value()).map_err(too_much)?;
                 }
@@ -158,17 +193,17 @@ impl<'a> Book<'a> {
 
 /// Reports progress every few thousand rows, as a share of the rows the
 /// sheet declares (its `dimension`; a sheet without one reports nothing).
-struct Ticker {
+pub(super) struct Ticker {
     last_row: u32,
     declared_rows: u32,
 }
 
 impl Ticker {
-    fn new(last_declared_row: u32) -> Ticker {
+    pub(super) fn new(last_declared_row: u32) -> Ticker {
         Ticker { last_row: 0, declared_rows: last_declared_row.saturating_add(1) }
     }
 
-    fn row(&mut self, row: u32, progress: &mut dyn FnMut(f32)) {
+    pub(super) fn row(&mut self, row: u32, progress: &mut dyn FnMut(f32)) {
         if row / super::PROGRESS_EVERY_ROWS != self.last_row / super::PROGRESS_EVERY_ROWS
             && self.declared_rows > 1
         {
