@@ -308,7 +308,7 @@ impl Session {
     /// module's `writeXlsx` turns into the xlsx file (see `src/wasm_xlsx.rs`).
     #[wasm_bindgen(js_name = exportBook)]
     pub fn export_book(&self) -> Vec<u8> {
-        crate::export::book::report_book(&self.report).to_json()
+        crate::export::book::report_json(&self.report)
     }
 
     /// The lines as CSV, safe from formula injection.

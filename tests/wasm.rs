@@ -105,7 +105,7 @@ fn a_session_reconciles_and_pages_its_lines() {
 fn the_writer_module_writes_the_sessions_book_to_an_xlsx_with_the_same_cents() {
     use clearbill::table::{open, CellRef, Limits};
     let session = wasm::Session::new(request(), None).unwrap();
-    let xlsx = clearbill::wasm_xlsx::write_xlsx(&session.export_book()).unwrap();
+    let xlsx = clearbill::wasm_xlsx::write_xlsx(session.export_book()).unwrap();
     let mut workbook = open(&xlsx, "export.xlsx", &Limits::default()).unwrap();
     assert_eq!(workbook.sheet_names()[..2], ["Summary", "Lines"]);
     let lines = workbook.read(Some("Lines")).unwrap();
@@ -124,7 +124,7 @@ fn the_writer_module_writes_the_sessions_book_to_an_xlsx_with_the_same_cents() {
 
 #[wasm_bindgen_test]
 fn the_writer_module_refuses_a_damaged_book_with_a_readable_error() {
-    let error = clearbill::wasm_xlsx::write_xlsx(b"{\"sheets\": 3}").unwrap_err();
+    let error = clearbill::wasm_xlsx::write_xlsx(b"{\"sheets\": 3}".to_vec()).unwrap_err();
     let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
     assert!(message.contains("reload the page"), "{message}");
 }

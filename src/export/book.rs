@@ -6,7 +6,8 @@
 //! report and lays the book out, and the xlsx writer is a separate module that
 //! the page loads only when the user downloads an xlsx (rust_xlsxwriter would
 //! otherwise be a third of the page's download). The book crosses between them
-//! as JSON ([`Book::to_json`], [`Book::from_json`]).
+//! as JSON: [`report_json`] writes it straight from the report, row by row,
+//! without holding the whole book, and [`Book::from_json`] reads it back.
 //!
 //! Nothing is lost on the way: money is the cents as text (as everywhere in
 //! ClearBill's JSON), a rate is its exact decimal (not the four decimals that
@@ -16,6 +17,7 @@
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{
@@ -32,14 +34,15 @@ pub struct Book {
     pub sheets: Vec<Sheet>,
 }
 
-/// One worksheet.
+/// One worksheet. Its rows are cells held in memory, except while a table is
+/// written to JSON straight from the report ([`report_json`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Sheet {
+pub struct Sheet<Rows = Vec<Vec<Cell>>> {
     pub name: String,
     /// The widths of the first columns, in characters; the others keep the default.
     pub widths: Vec<f64>,
     /// The rows from the top, each from column A; an empty row stays blank.
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows,
     /// The first row names the columns of a table below it: it stays in view when
     /// scrolling, and has a filter button over each column.
     pub header_row: bool,
@@ -103,7 +106,7 @@ fn rate_from_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Rate, D
 pub struct BookError(String);
 
 impl Book {
-    /// The book as JSON, for the xlsx writer module.
+    /// The book as JSON, as [`report_json`] writes it.
     pub fn to_json(&self) -> Vec<u8> {
         // Every value serialises (strings, numbers, and Money and Rate as text): this cannot fail.
         serde_json::to_vec(self).unwrap_or_default()
@@ -118,29 +121,113 @@ impl Book {
 /// Rejected rows, and, from 835 files, Provider adjustments and Remittance
 /// findings. A table with nothing in it still has its sheet, with its heading row.
 pub fn report_book(report: &Report) -> Book {
-    Book {
-        sheets: vec![
-            summary_sheet(report),
-            table_sheet("Lines", &report.lines, &line_columns()),
-            table_sheet("Worklist", &report.worklist, &worklist_columns()),
-            table_sheet("Unmatched payments", &report.unmatched_payments, &unmatched_columns()),
-            table_sheet("Rejected rows", &report.rejected, &rejected_columns()),
-            table_sheet("Provider adjustments", &report.provider_adjustments, &provider_adjustment_columns()),
-            table_sheet("Remittance findings", &report.remittance_findings, &finding_columns()),
-        ],
+    let mut sheets = Vec::new();
+    report_sheets(report, &mut sheets);
+    Book { sheets }
+}
+
+/// The JSON of [`report_book`], written row by row from the report: the page's
+/// wasm hands this to the xlsx writer module without ever holding the whole
+/// book (a report of 200,000 lines makes a book of hundreds of MiB).
+pub fn report_json(report: &Report) -> Vec<u8> {
+    let mut json = BookJson(br#"{"sheets":["#.to_vec());
+    report_sheets(report, &mut json);
+    json.0.extend_from_slice(b"]}");
+    json.0
+}
+
+/// The sheets of the report's workbook, in order, into a book or its JSON.
+fn report_sheets(report: &Report, out: &mut impl Sheets) {
+    out.sheet(summary_sheet(report));
+    out.table("Lines", &report.lines, &line_columns());
+    out.table("Worklist", &report.worklist, &worklist_columns());
+    out.table("Unmatched payments", &report.unmatched_payments, &unmatched_columns());
+    out.table("Rejected rows", &report.rejected, &rejected_columns());
+    out.table("Provider adjustments", &report.provider_adjustments, &provider_adjustment_columns());
+    out.table("Remittance findings", &report.remittance_findings, &finding_columns());
+}
+
+/// Where [`report_sheets`] puts each sheet.
+trait Sheets {
+    fn sheet(&mut self, sheet: Sheet);
+    /// A table: a heading row of the columns' names, then one row per item.
+    fn table<T>(&mut self, name: &str, items: &[T], columns: &[Col<T>]);
+}
+
+impl Sheets for Vec<Sheet> {
+    fn sheet(&mut self, sheet: Sheet) {
+        self.push(sheet);
+    }
+    fn table<T>(&mut self, name: &str, items: &[T], columns: &[Col<T>]) {
+        let rows = TableRows { items, columns };
+        let mut cells = Vec::with_capacity(items.len() + 1);
+        cells.push(rows.heading());
+        cells.extend(items.iter().map(|item| rows.row(item).collect()));
+        self.push(table_sheet(name, columns, cells));
     }
 }
 
-/// A header row of the columns' names, then one row per item.
-fn table_sheet<T>(name: &str, items: &[T], columns: &[Col<T>]) -> Sheet {
-    let mut rows = Vec::with_capacity(items.len() + 1);
-    rows.push(columns.iter().map(|c| Cell::Heading(c.header.to_string())).collect());
-    rows.extend(items.iter().map(|item| columns.iter().map(|c| Cell::from((c.value)(item))).collect()));
+/// A book's JSON so far: `{"sheets":[` and the sheets written.
+struct BookJson(Vec<u8>);
+
+impl BookJson {
+    fn push<Rows: Serialize>(&mut self, sheet: &Sheet<Rows>) {
+        if self.0.last() != Some(&b'[') {
+            self.0.push(b',');
+        }
+        // Writing to a Vec cannot fail, and every value serialises.
+        let _ = serde_json::to_writer(&mut self.0, sheet);
+    }
+}
+
+impl Sheets for BookJson {
+    fn sheet(&mut self, sheet: Sheet) {
+        self.push(&sheet);
+    }
+    fn table<T>(&mut self, name: &str, items: &[T], columns: &[Col<T>]) {
+        self.push(&table_sheet(name, columns, TableRows { items, columns }));
+    }
+}
+
+fn table_sheet<T, Rows>(name: &str, columns: &[Col<T>], rows: Rows) -> Sheet<Rows> {
     Sheet {
         name: name.to_string(),
         widths: columns.iter().map(|c| f64::from(c.width)).collect(),
         rows,
         header_row: true,
+    }
+}
+
+/// A table's rows, made from its items only as they are written.
+struct TableRows<'a, T> {
+    items: &'a [T],
+    columns: &'a [Col<T>],
+}
+
+impl<'a, T> TableRows<'a, T> {
+    fn heading(&self) -> Vec<Cell> {
+        self.columns.iter().map(|c| Cell::Heading(c.header.to_string())).collect()
+    }
+    fn row(&self, item: &'a T) -> impl Iterator<Item = Cell> + 'a {
+        self.columns.iter().map(move |c| Cell::from((c.value)(item)))
+    }
+}
+
+impl<T> Serialize for TableRows<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// One item's row, serialised cell by cell.
+        struct Row<'a, T>(&'a TableRows<'a, T>, &'a T);
+        impl<T> Serialize for Row<'_, T> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.row(self.1))
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.items.len() + 1))?;
+        seq.serialize_element(&self.heading())?;
+        for item in self.items {
+            seq.serialize_element(&Row(self, item))?;
+        }
+        seq.end()
     }
 }
 
@@ -267,6 +354,14 @@ mod tests {
             "the practice's KPIs have more decimals than a report shows: {rates:?}"
         );
         assert_eq!(Book::from_json(&book.to_json()).unwrap(), book);
+    }
+
+    #[test]
+    fn the_json_written_row_by_row_is_the_books_json() {
+        let report = practice_report();
+        let json = report_json(&report);
+        assert_eq!(String::from_utf8_lossy(&json), String::from_utf8_lossy(&report_book(&report).to_json()));
+        assert_eq!(Book::from_json(&json).unwrap(), report_book(&report));
     }
 
     #[test]

@@ -206,7 +206,7 @@ pub fn lines_csv(report: &Report) -> String {
 /// adjustments and Remittance findings (see [`book::report_book`]).
 #[cfg(feature = "xlsx")]
 pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    xlsx::write(&book::report_book(report))
+    xlsx::write(book::report_book(report))
 }
 
 #[cfg(test)]

@@ -29,37 +29,38 @@ impl Styles {
     }
 }
 
-/// The book as the bytes of an xlsx file.
-pub fn write(book: &Book) -> Result<Vec<u8>, XlsxError> {
+/// The book as the bytes of an xlsx file. The book is used up as it is written: each row's text
+/// moves into the workbook, and the memory of the rows written is free for the rest.
+pub fn write(book: Book) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    for sheet in &book.sheets {
+    for sheet in book.sheets {
         write_sheet(workbook.add_worksheet(), sheet, &styles)?;
     }
     workbook.save_to_buffer()
 }
 
-fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, s: &Styles) -> Result<(), XlsxError> {
+fn write_sheet(ws: &mut Worksheet, sheet: Sheet, s: &Styles) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     for (col, width) in sheet.widths.iter().enumerate() {
         ws.set_column_width(column(col)?, *width)?;
     }
-    for (r, cells) in sheet.rows.iter().enumerate() {
+    let last_row = row(sheet.rows.len().saturating_sub(1))?;
+    let last_col = column(sheet.rows.first().map_or(0, |header| header.len().saturating_sub(1)))?;
+    for (r, cells) in sheet.rows.into_iter().enumerate() {
         let r = row(r)?;
-        for (col, cell) in cells.iter().enumerate() {
+        for (col, cell) in cells.into_iter().enumerate() {
             write_cell(ws, r, column(col)?, cell, s)?;
         }
     }
     if sheet.header_row {
         ws.set_freeze_panes(1, 0)?;
-        let last_row = row(sheet.rows.len().saturating_sub(1))?;
-        let last_col = column(sheet.rows.first().map_or(0, |header| header.len().saturating_sub(1)))?;
         ws.autofilter(0, 0, last_row, last_col)?;
     }
     Ok(())
 }
 
-fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, s: &Styles) -> Result<(), XlsxError> {
+fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: Cell, s: &Styles) -> Result<(), XlsxError> {
     match cell {
         Cell::Empty => Ok(()),
         // write_string never makes a formula, whatever the text starts with.
@@ -69,7 +70,7 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, s: &Styles) -
         Cell::Money(m) => ws.write_with_format(row, col, m.as_decimal(), &s.money).map(|_| ()),
         Cell::Rate(r) => ws.write_with_format(row, col, r.as_decimal(), &s.rate).map(|_| ()),
         // A row number, a count or an age in days: far inside i32.
-        Cell::Int(i) => ws.write_number(row, col, i32::try_from(*i).unwrap_or(i32::MAX)).map(|_| ()),
+        Cell::Int(i) => ws.write_number(row, col, i32::try_from(i).unwrap_or(i32::MAX)).map(|_| ()),
     }
 }
 
