@@ -42,10 +42,14 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 NPM_STAMP := node_modules/.package-lock.json
+# The page's wasm (www/pkg), and the xlsx writer (www/pkg-xlsx) that the page loads only when the
+# user downloads an xlsx, so that the page's own download stays small (src/wasm_xlsx.rs).
 WASM_PKG := www/pkg/clearbill_bg.wasm
+WASM_XLSX_PKG := www/pkg-xlsx/clearbill_xlsx_bg.wasm
+WASM_PKGS := $(WASM_PKG) $(WASM_XLSX_PKG)
 # The whole app in one HTML file that works opened from disk (tools/single_file.mjs).
 SINGLE_FILE := dist/clearbill.html
-WWW_SOURCES := $(shell find www -type f -not -path 'www/pkg/*')
+WWW_SOURCES := $(shell find www -type f -not -path 'www/pkg/*' -not -path 'www/pkg-xlsx/*')
 BENCH_DIR := benches/data
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
 # The tests that run in the browser are tests/wasm*.rs (the other integration tests read files
@@ -65,14 +69,14 @@ help:
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
 	@echo 'make cli         target/release/clearbill'
-	@echo 'make wasm        www/pkg/ (wasm-pack, release, without the cli feature)'
+	@echo 'make wasm        www/pkg/ (the page) and www/pkg-xlsx/ (its xlsx writer): wasm-pack, release'
 	@echo 'make single-file dist/clearbill.html: the whole app in one file that works offline from disk'
 	@echo 'make fmt         format the Rust code (fmt-check only checks)'
 	@echo 'make clippy      clippy -D warnings, native (all targets) and wasm32 (lib + wasm tests)'
 	@echo 'make test-rust   cargo test, native: unit, integration and doc tests'
 	@echo 'make test-wasm   tests/wasm*.rs in headless Chrome'
 	@echo 'make e2e         tests/e2e/*.test.mjs in headless Chromium (screenshots: tests/e2e/output/)'
-	@echo 'make clean       remove www/pkg, dist and e2e output (distclean: also target/ and node_modules/)'
+	@echo 'make clean       remove www/pkg, www/pkg-xlsx, dist and e2e output (distclean: also target/ and node_modules/)'
 
 # ---------------------------------------------------------------------------------------------
 # The three things people run.
@@ -177,18 +181,26 @@ office-tools:
 cli: rust-tools
 	cargo build --release
 
-wasm: $(WASM_PKG)
+wasm: $(WASM_PKGS)
 
 # --mode no-install: use the wasm-bindgen on PATH (wasm-tools installed it) and never download.
-# --no-default-features: the page does not need the `cli` feature (clap).
+# --no-default-features: the page needs neither the `cli` feature (clap) nor, in its own module,
+# the `xlsx` one (rust_xlsxwriter); the writer module has the `xlsx` feature alone, and so only
+# the code that writes a workbook. Both builds link target/wasm32-unknown-unknown/release/
+# clearbill.wasm in turn; each wasm-pack run makes its own copy in www/.
 $(WASM_PKG): $(RUST_SOURCES) | wasm-tools node-tools
 	wasm-pack build --mode no-install --target web --out-dir www/pkg --out-name clearbill --release \
-		-- --no-default-features
+		-- --no-default-features --features page
 
-# esbuild (pinned in package.json) bundles the page and the worker; the wasm goes in as base64.
+$(WASM_XLSX_PKG): $(RUST_SOURCES) | wasm-tools node-tools
+	wasm-pack build --mode no-install --target web --out-dir www/pkg-xlsx --out-name clearbill_xlsx \
+		--release -- --no-default-features --features xlsx
+
+# esbuild (pinned in package.json) bundles the page and the worker; both wasm modules go in as
+# base64.
 single-file: $(SINGLE_FILE)
 
-$(SINGLE_FILE): $(WASM_PKG) $(WWW_SOURCES) tools/single_file.mjs | node-tools
+$(SINGLE_FILE): $(WASM_PKGS) $(WWW_SOURCES) tools/single_file.mjs | node-tools
 	node tools/single_file.mjs $@
 
 # ---------------------------------------------------------------------------------------------
@@ -200,10 +212,12 @@ fmt: rust-tools
 fmt-check: rust-tools
 	cargo fmt --check
 
-# The wasm binding (src/wasm.rs) only exists for wasm32, so it is linted there as well.
+# The wasm bindings (src/wasm.rs, src/wasm_xlsx.rs) only exist for wasm32, so they are linted
+# there as well, together as the wasm tests build them.
 clippy: rust-tools
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --no-default-features --lib $(WASM_TESTS) -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --features page,xlsx --lib $(WASM_TESTS) \
+		-- -D warnings
 
 test-rust: rust-tools
 	cargo test --all-targets
@@ -211,18 +225,19 @@ test-rust: rust-tools
 
 # cargo test with wasm-bindgen-test-runner, which wasm-pack test would call too; but wasm-pack
 # test builds every test target for wasm32, and the native ones cannot be (proptest forks
-# processes, the CLI tests need the cli feature). CHROMEDRIVER makes the runner use Debian's.
+# processes, the CLI tests need the cli feature). The tests call both wasm modules' functions, so
+# they build with both features. CHROMEDRIVER makes the runner use Debian's.
 test-wasm: wasm-tools browser-tools
 ifeq ($(WASM_TESTS),)
 	@echo 'No tests/wasm*.rs: nothing to run in the browser.'
 else
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-		cargo test --target $(WASM_TARGET) --no-default-features $(WASM_TESTS)
+		cargo test --target $(WASM_TARGET) --no-default-features --features page,xlsx $(WASM_TESTS)
 endif
 
 # The Node API test and the upload test compare the page's wasm with the native CLI, so it is built
 # first; the offline test opens the single file.
-e2e: $(WASM_PKG) $(SINGLE_FILE) cli node-tools browser-tools
+e2e: $(WASM_PKGS) $(SINGLE_FILE) cli node-tools browser-tools
 	node --test --test-reporter=spec tests/e2e/*.test.mjs
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +265,7 @@ fuzz: fuzz-tools
 # ---------------------------------------------------------------------------------------------
 
 clean:
-	rm -rf www/pkg dist tests/e2e/output
+	rm -rf www/pkg www/pkg-xlsx dist tests/e2e/output
 
 distclean: clean
 	cargo clean

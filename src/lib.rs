@@ -2,8 +2,10 @@
 //!
 //! Everything runs on the user's machine: the same core is compiled to a native
 //! command line (`src/bin/clearbill.rs`) and to WebAssembly for the page
-//! (`src/wasm.rs`). The rules live in `../shared/SPEC.md`; each module below owns
-//! one part of it.
+//! (`src/wasm.rs`, feature `page`). The page's xlsx writer is a second, small
+//! WebAssembly module (`src/wasm_xlsx.rs`, feature `xlsx`) that the page loads
+//! only when the user downloads an xlsx. The rules live in `../shared/SPEC.md`;
+//! each module below owns one part of it.
 //!
 //! Data flows one way:
 //!
@@ -20,7 +22,7 @@
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
 //! | [`reconcile`] | §4 | matching, statuses, at stake, aging, KPIs, worklist: the report |
-//! | [`export`] | §6 | report → CSV and xlsx, safe from formula injection |
+//! | [`export`] | §6 | report → CSV, and → a workbook described as data → xlsx; safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
@@ -40,8 +42,12 @@ pub mod records;
 pub mod table;
 pub mod x12;
 
-/// The WebAssembly binding; public so that `tests/wasm.rs` can call it in the browser.
-#[cfg(target_arch = "wasm32")]
+/// The page's WebAssembly binding; public so that `tests/wasm.rs` can call it in the browser.
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 pub mod wasm;
+
+/// The WebAssembly xlsx writer, a module of its own (www/pkg-xlsx) that the page loads lazily.
+#[cfg(all(target_arch = "wasm32", feature = "xlsx"))]
+pub mod wasm_xlsx;
 
 pub use money::{Money, Rate};

@@ -5,7 +5,9 @@
 //! strings) and throw `Error`s with a readable message. A reconciliation of
 //! 200,000 lines is kept inside wasm as a [`Session`], which the page asks
 //! for a summary, a page of lines, the worklist or an export, instead of
-//! copying every line into JS.
+//! copying every line into JS. The xlsx export is written by a separate wasm
+//! module, loaded only when needed (`src/wasm_xlsx.rs`); a Session hands it
+//! the workbook laid out as data (`exportBook`).
 
 use std::borrow::Cow;
 
@@ -302,10 +304,11 @@ impl Session {
         page(&self.report.remittance_findings, page_args(args)?)
     }
 
-    /// The whole report as an xlsx workbook.
-    #[wasm_bindgen(js_name = exportXlsx)]
-    pub fn export_xlsx(&self) -> Result<Vec<u8>, JsError> {
-        crate::export::report_xlsx(&self.report).map_err(err)
+    /// The whole report laid out as a workbook, as JSON: what the xlsx writer
+    /// module's `writeXlsx` turns into the xlsx file (see `src/wasm_xlsx.rs`).
+    #[wasm_bindgen(js_name = exportBook)]
+    pub fn export_book(&self) -> Vec<u8> {
+        crate::export::book::report_json(&self.report)
     }
 
     /// The lines as CSV, safe from formula injection.

@@ -255,6 +255,9 @@ mod every_text_field {
             let missing: Vec<&String> = expected.difference(&seen).collect();
             assert!(missing.is_empty(), "no payload reached {missing:?} (seen in {seen:?})");
         }
+        // The page's wasm hands the book to its xlsx writer as JSON: every text comes back exactly.
+        let book = export::book::report_book(&r);
+        assert_eq!(export::book::Book::from_json(&export::book::report_json(&r)).unwrap(), book);
         // The summary's notes name files too: string cells, never formulas.
         let summary = wb.read(Some("Summary")).unwrap();
         for row in summary.rows() {

@@ -96,7 +96,37 @@ fn a_session_reconciles_and_pages_its_lines() {
     let page = session.lines(unpaid).unwrap();
     assert_eq!(get(&page, "total").as_f64(), Some(1.0));
     assert_eq!(text(&Array::from(&get(&page, "items")).get(0), "claimId").as_deref(), Some("3"));
-    assert_eq!(&session.export_xlsx().unwrap()[..2], b"PK");
+}
+
+// The xlsx download, as the worker makes it: the page's Session lays the workbook out
+// (exportBook), and the separate writer module (src/wasm_xlsx.rs) writes it.
+
+#[wasm_bindgen_test]
+fn the_writer_module_writes_the_sessions_book_to_an_xlsx_with_the_same_cents() {
+    use clearbill::table::{open, CellRef, Limits};
+    let session = wasm::Session::new(request(), None).unwrap();
+    let xlsx = clearbill::wasm_xlsx::write_xlsx(session.export_book()).unwrap();
+    let mut workbook = open(&xlsx, "export.xlsx", &Limits::default()).unwrap();
+    assert_eq!(workbook.sheet_names()[..2], ["Summary", "Lines"]);
+    let lines = workbook.read(Some("Lines")).unwrap();
+    assert_eq!(lines.row(0).unwrap().get(6), CellRef::Text("Billed"));
+    let billed: Money = lines
+        .rows()
+        .skip(1)
+        .map(|row| match row.get(6) {
+            CellRef::Number(n) => Money::from_float_cell(n).unwrap().money,
+            other => panic!("row {}: Billed is {other:?}", row.number),
+        })
+        .sum();
+    assert_eq!(billed.to_string(), "1370.50");
+    assert_eq!(lines.row(2).unwrap().get(0), CellRef::Text("2"), "claim numbers stay text");
+}
+
+#[wasm_bindgen_test]
+fn the_writer_module_refuses_a_damaged_book_with_a_readable_error() {
+    let error = clearbill::wasm_xlsx::write_xlsx(b"{\"sheets\": 3}".to_vec()).unwrap_err();
+    let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
+    assert!(message.contains("reload the page"), "{message}");
 }
 
 #[wasm_bindgen_test]

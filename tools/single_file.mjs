@@ -15,6 +15,10 @@
 //     start a worker from a file:// URL, nor a *module* worker from a blob: URL
 //     made by a file:// page, but it starts a classic one; worker.js already
 //     takes the wasm bytes from `self.clearbillWasm` instead of fetching them.
+//     The xlsx writer module, which the served page fetches only when the user
+//     downloads an xlsx, goes in too: esbuild bundles worker.js's import() of its
+//     glue, and its wasm comes from `self.clearbillXlsxWasm`. A file from disk
+//     has nowhere to fetch it from, and its size does not matter here.
 //   - The Content-Security-Policy stays as strict as the served page's: the
 //     inline script and style are allowed by their sha256 hashes (no
 //     'unsafe-inline'), wasm may compile ('wasm-unsafe-eval'), workers may only
@@ -30,6 +34,7 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WWW = join(ROOT, 'www');
 const WASM = join(WWW, 'pkg', 'clearbill_bg.wasm');
+const XLSX_WASM = join(WWW, 'pkg-xlsx', 'clearbill_xlsx_bg.wasm');
 const WORKER_ELEMENT = 'clearbill-worker';
 
 /** The policy of the single file; `{script}` and `{style}` are the hashes of the inline code. */
@@ -107,18 +112,27 @@ function replaceOnce(html, pattern, replacement, what) {
 }
 
 export async function buildSingleFile(out = join(ROOT, 'dist', 'clearbill.html')) {
-  const [html, wasm] = await Promise.all([readFile(join(WWW, 'index.html'), 'utf8'), readFile(WASM)]);
+  const [html, wasm, xlsxWasm] = await Promise.all([
+    readFile(join(WWW, 'index.html'), 'utf8'),
+    readFile(WASM),
+    readFile(XLSX_WASM),
+  ]);
 
   const workerCode = scriptText(
     await bundle({
       entry: "import 'clearbill:wasm';\nimport './worker.js';\n",
       modules: {
         'clearbill:wasm': [
-          '// The wasm core, inlined: worker.js instantiates it from these bytes, with no fetch.',
-          `const text = atob(${JSON.stringify(wasm.toString('base64'))});`,
-          'const bytes = new Uint8Array(text.length);',
-          'for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);',
-          'self.clearbillWasm = bytes;',
+          '// The wasm core and the xlsx writer, inlined: worker.js instantiates them from these bytes,',
+          '// with no fetch.',
+          'const decode = (base64) => {',
+          '  const text = atob(base64);',
+          '  const bytes = new Uint8Array(text.length);',
+          '  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);',
+          '  return bytes;',
+          '};',
+          `self.clearbillWasm = decode(${JSON.stringify(wasm.toString('base64'))});`,
+          `self.clearbillXlsxWasm = decode(${JSON.stringify(xlsxWasm.toString('base64'))});`,
         ].join('\n'),
       },
       format: 'iife',

@@ -10,12 +10,47 @@
 //
 // File bytes arrive as transferred ArrayBuffers. A reconciliation stays here
 // as a wasm Session, named by a number; the page asks for pages of it.
+//
+// The xlsx writer is a second wasm module (pkg-xlsx/, src/wasm_xlsx.rs), fetched the first time
+// the page asks a session for `exportXlsx`: rust_xlsxwriter would be a third of the page's own
+// wasm, and most visits never download an xlsx. The session lays the workbook out (`exportBook`,
+// JSON) and the writer turns it into the file; to the page, `exportXlsx` gives the bytes as before.
 
 import init, * as wasm from './pkg/clearbill.js';
 
 // Fetches and compiles pkg/clearbill_bg.wasm; `#[wasm_bindgen(start)]` runs here.
 // A single-file build hands the module in through `self.clearbillWasm`.
 const ready = init(self.clearbillWasm ? { module_or_path: self.clearbillWasm } : undefined);
+
+/** The xlsx writer module, loaded once on first use (a single-file build hands its bytes in). */
+let writer;
+function xlsxWriter() {
+  writer ??= (async () => {
+    const module = await import('./pkg-xlsx/clearbill_xlsx.js');
+    await module.default(self.clearbillXlsxWasm ? { module_or_path: self.clearbillXlsxWasm } : undefined);
+    return module;
+  })().catch((error) => {
+    writer = undefined;
+    throw new Error(`the xlsx writer did not load (${error.message}); check the connection and try again`);
+  });
+  return writer;
+}
+
+/** A session's report as xlsx bytes: laid out by the session, written by the writer module. */
+async function exportXlsx(session) {
+  const loading = xlsxWriter(); // starts fetching while the session lays the workbook out
+  const book = session.exportBook();
+  const { writeXlsx } = await loading;
+  try {
+    return writeXlsx(book);
+  } catch (error) {
+    // A trap leaves only the writer's own instance unusable (the sessions live in the other
+    // one): the next download loads a fresh writer.
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    writer = undefined;
+    throw new Error('the xlsx could not be written; try again, or download the csv or json');
+  }
+}
 
 const sessions = new Map();
 let nextSession = 1;
@@ -42,6 +77,7 @@ const handlers = {
   session: (id, method, ...args) => {
     const session = sessions.get(id);
     if (!session) throw new Error('That reconciliation is no longer open; reconcile again.');
+    if (method === 'exportXlsx') return exportXlsx(session);
     if (typeof session[method] !== 'function' || method === 'free' || method.startsWith('_')) {
       throw new Error(`A reconciliation has no "${method}".`);
     }

@@ -1,6 +1,7 @@
 // dist/clearbill.html, the single-file app (tools/single_file.mjs), opened from disk with no
 // network: it is self-contained under a strict CSP, it starts its engine in a Blob worker,
-// it reconciles the sample data and a large file without freezing the page, the patient
+// it reconciles the sample data and a large file without freezing the page, it writes the
+// xlsx download with the writer module that the file carries inside it, the patient
 // estimate and share links work from file://, its worker cannot send anything, and when the
 // worker cannot start it says so.
 
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { fillPlan, readLines, readTotals, setServices, showEstimate } from './estimate-form.mjs';
 import { SINGLE_FILE, crateVersion, withFilePage } from './harness.mjs';
+import { wasmInNode } from './reconcile.helpers.mjs';
 import { startServer } from '../../tools/serve.mjs';
 
 const EXPECTED = JSON.parse(await readFile(new URL('../fixtures/practice/expected.json', import.meta.url), 'utf8'));
@@ -96,6 +98,11 @@ test('opened from disk, it starts in a Blob worker and reconciles the sample dat
         '$78,232.50',
         { timeout: 60_000 },
       );
+
+      // "Download xlsx": the writer module comes from inside the file too.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download xlsx')]);
+      const lines = (await wasmInNode()).inspect(await readFile(await download.path()), 'sample.xlsx', 'Lines');
+      assert.equal(lines.rows, EXPECTED.scenarios.matched.lines.length, 'one row per line of the sample');
 
       // The engine itself, through the same worker code: the report the fixtures expect.
       await startEngine(page);

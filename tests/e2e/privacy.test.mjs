@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { withPage } from './harness.mjs';
+import { XLSX_WRITER, withPage } from './harness.mjs';
 
 const POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; " +
@@ -22,12 +22,15 @@ test('the page declares the strict content security policy, and the server repea
   );
 });
 
-test('loading the page fetches only its own static files', async () => {
+test('loading the page fetches only its own static files, and not the xlsx writer', async () => {
   await withPage(
     async (page, { origin, requests }) => {
       const paths = requests.map(({ url }) => url.replace(origin, ''));
       for (const file of ['/', '/app.js', '/worker.js', '/pkg/clearbill.js', '/pkg/clearbill_bg.wasm']) {
         assert.ok(paths.includes(file), `${file} was not loaded; loaded: ${paths.join(' ')}`);
+      }
+      for (const file of XLSX_WRITER) {
+        assert.ok(!paths.includes(file), `${file} waits for an xlsx download; loaded: ${paths.join(' ')}`);
       }
     },
     { name: 'static-files' },

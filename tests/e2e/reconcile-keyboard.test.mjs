@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { withPage } from './harness.mjs';
+import { XLSX_WRITER, withPage } from './harness.mjs';
 import { PRACTICE, reconcileBy } from './reconcile.helpers.mjs';
 
 /** Presses Tab until `selector` has the focus (at most `limit` times); fails if it never does. */
@@ -78,6 +78,7 @@ test('a practice maps, reconciles, filters and exports its files with the keyboa
       assert.equal(await page.evaluate(() => document.activeElement.id), 'estimate-tab');
       assert.equal(await page.isVisible('#estimate-view'), true);
     },
-    { name: 'reconcile-keyboard' },
+    // Downloading the xlsx fetches the xlsx writer module.
+    { name: 'reconcile-keyboard', afterReady: XLSX_WRITER },
   );
 });

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 export const PRACTICE = fileURLToPath(new URL('../fixtures/practice/', import.meta.url));
 export const BAD = fileURLToPath(new URL('../fixtures/bad/', import.meta.url));
 const PKG = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
+const XLSX_PKG = fileURLToPath(new URL('../../www/pkg-xlsx/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../target/release/clearbill', import.meta.url));
 
 /** tests/fixtures/practice/expected.json. */
@@ -38,6 +39,22 @@ export async function wasmInNode() {
     wasm = module;
   }
   return wasm;
+}
+
+let writer;
+/** The xlsx writer module (www/pkg-xlsx), which the page's worker loads on the first xlsx download. */
+export async function xlsxWriterInNode() {
+  if (!writer) {
+    const module = await import(`${XLSX_PKG}clearbill_xlsx.js`);
+    await module.default({ module_or_path: await readFile(`${XLSX_PKG}clearbill_xlsx_bg.wasm`) });
+    writer = module;
+  }
+  return writer;
+}
+
+/** A Session's report as xlsx bytes, made as the worker makes them: laid out, then written. */
+export async function exportXlsxInNode(session) {
+  return (await xlsxWriterInNode()).writeXlsx(session.exportBook());
 }
 
 /** "78232.50" → "$78,232.50", as the page shows money. */

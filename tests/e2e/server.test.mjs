@@ -35,6 +35,9 @@ test('each kind of file the page loads is served with the type the browser requi
     '/style.css': 'text/css; charset=utf-8',
     '/pkg/clearbill.js': 'text/javascript; charset=utf-8',
     '/pkg/clearbill_bg.wasm': 'application/wasm',
+    // The xlsx writer module, which the worker imports on the first xlsx download.
+    '/pkg-xlsx/clearbill_xlsx.js': 'text/javascript; charset=utf-8',
+    '/pkg-xlsx/clearbill_xlsx_bg.wasm': 'application/wasm',
   };
   for (const [path, type] of Object.entries(expected)) {
     const response = await get(path);

@@ -6,18 +6,24 @@
 //! (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with
 //! `'` in CSV; xlsx writes every text as a string cell, never a formula.
 //! Money goes to xlsx as numbers with a currency format, so the sums work.
+//!
+//! An xlsx is made in two steps: [`book::report_book`] lays the report out as
+//! a [`book::Book`], plain data (sheets, cells, widths, styles by name), and
+//! [`xlsx::write`] (feature `xlsx`) turns that into the file with
+//! rust_xlsxwriter. The page needs the split: its wasm lays the book out and
+//! hands it as JSON to the separate writer module, which it loads only when the
+//! user asks for an xlsx (see `src/wasm_xlsx.rs`).
 
 use std::borrow::Cow;
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-
 use crate::money::{Money, Rate};
-use crate::reconcile::summary::StatusTotal;
-use crate::reconcile::{
-    Line, ProviderAdjustment, RemittanceFinding, Report, Status, UnmatchedPayment, WorkItem,
-};
+use crate::reconcile::{Line, ProviderAdjustment, RemittanceFinding, Report, UnmatchedPayment, WorkItem};
 use crate::records::Rejected;
 use crate::table::dates::iso;
+
+pub mod book;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 /// A value in an exported cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,190 +201,12 @@ pub fn lines_csv(report: &Report) -> String {
     table_csv(&report.lines, &line_columns())
 }
 
-struct Styles {
-    header: Format,
-    money: Format,
-    rate: Format,
-    title: Format,
-}
-
-fn styles() -> Styles {
-    Styles {
-        header: Format::new()
-            .set_bold()
-            .set_background_color("#E8EEF5")
-            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
-        money: Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00"),
-        rate: Format::new().set_num_format("0.00%"),
-        title: Format::new().set_bold().set_font_size(14),
-    }
-}
-
-fn write_out(ws: &mut Worksheet, row: u32, col: u16, value: Out, s: &Styles) -> Result<(), XlsxError> {
-    match value {
-        // write_string never makes a formula, whatever the text starts with.
-        Out::Text(t) => ws.write_string(row, col, t).map(|_| ()),
-        Out::Money(m) => ws.write_with_format(row, col, m.as_decimal(), &s.money).map(|_| ()),
-        Out::Rate(r) => ws.write_with_format(row, col, r.as_decimal(), &s.rate).map(|_| ()),
-        // A row number or an age in days: far inside i32.
-        Out::Int(i) => ws.write_number(row, col, i32::try_from(i).unwrap_or(i32::MAX)).map(|_| ()),
-        Out::Empty => Ok(()),
-    }
-}
-
-fn write_table<T>(
-    wb: &mut Workbook,
-    name: &str,
-    items: &[T],
-    columns: &[Col<T>],
-    s: &Styles,
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    for (c, column) in columns.iter().enumerate() {
-        let c = c as u16;
-        ws.write_string_with_format(0, c, column.header, &s.header)?;
-        ws.set_column_width(c, column.width)?;
-    }
-    for (r, item) in items.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, column) in columns.iter().enumerate() {
-            write_out(ws, r, c as u16, (column.value)(item), s)?;
-        }
-    }
-    ws.set_freeze_panes(1, 0)?;
-    let last_col = columns.len().saturating_sub(1) as u16;
-    ws.autofilter(0, 0, items.len() as u32, last_col)?;
-    Ok(())
-}
-
-fn write_summary(wb: &mut Workbook, report: &Report, s: &Styles) -> Result<(), XlsxError> {
-    let sum = &report.summary;
-    let ws = wb.add_worksheet();
-    ws.set_name("Summary")?;
-    ws.set_column_width(0, 28.0)?;
-    ws.set_column_width(1, 16.0)?;
-    ws.set_column_width(2, 16.0)?;
-    ws.set_column_width(3, 16.0)?;
-    let mut r = 0u32;
-    ws.write_string_with_format(r, 0, "ClearBill reconciliation", &s.title)?;
-    r += 2;
-    let mode =
-        serde_json::to_value(sum.mode).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    let matched = serde_json::to_value(sum.matched_by)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    for (k, v) in [("As of", sum.as_of.clone()), ("Mode", mode), ("Matched by", matched)] {
-        ws.write_string(r, 0, k)?;
-        ws.write_string(r, 1, v)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "Totals", &s.header)?;
-    r += 1;
-    let t = &sum.totals;
-    for (k, m) in [
-        ("Billed", t.billed),
-        ("Insurance paid", t.insurance_paid),
-        ("Contractual adjustment", t.contractual_adjustment),
-        ("Patient responsibility", t.patient_responsibility),
-        ("Other adjustment", t.other_adjustment),
-        ("Balance", t.balance),
-        ("Unmatched payments", t.unmatched_paid),
-        ("Patient paid", t.patient_paid),
-        ("Provider adjustments (835 PLB)", t.provider_adjustments),
-    ] {
-        ws.write_string(r, 0, k)?;
-        write_out(ws, r, 1, Out::Money(m), s)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "KPIs", &s.header)?;
-    r += 1;
-    let k = &sum.kpis;
-    for (label, rate) in [
-        ("Gross collection rate", k.gross_collection_rate),
-        ("Net collection rate", k.net_collection_rate),
-        ("Denial rate (amount)", k.denial_rate_by_amount),
-        ("Denial rate (count)", k.denial_rate_by_count),
-    ] {
-        ws.write_string(r, 0, label)?;
-        write_out(ws, r, 1, rate.map(Out::Rate).unwrap_or(Out::text("n/a")), s)?;
-        r += 1;
-    }
-    ws.write_string(r, 0, "Days in A/R")?;
-    let days = serde_json::to_value(k.days_in_ar)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or("n/a".into());
-    ws.write_string(r, 1, days)?;
-    r += 2;
-    for (c, h) in ["Status", "Lines", "Billed", "At stake"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
-    }
-    r += 1;
-    for status in Status::ALL {
-        let StatusTotal { count, billed, at_stake } = sum.by_status.get(status);
-        ws.write_string(r, 0, status.key())?;
-        write_out(ws, r, 1, Out::Int(*count as i64), s)?;
-        write_out(ws, r, 2, Out::Money(*billed), s)?;
-        write_out(ws, r, 3, Out::Money(*at_stake), s)?;
-        r += 1;
-    }
-    r += 1;
-    for (c, h) in ["Aging (days)", "Lines", "Amount"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
-    }
-    r += 1;
-    for a in &sum.aging {
-        ws.write_string(r, 0, a.bucket.label())?;
-        write_out(ws, r, 1, Out::Int(a.count as i64), s)?;
-        write_out(ws, r, 2, Out::Money(a.amount), s)?;
-        r += 1;
-    }
-    r += 1;
-    for (c, h) in ["Reason code", "Count", "Amount", "Meaning"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &s.header)?;
-    }
-    r += 1;
-    for rc in &sum.reason_codes {
-        ws.write_string(r, 0, &rc.code)?;
-        write_out(ws, r, 1, Out::Int(rc.count as i64), s)?;
-        write_out(ws, r, 2, Out::Money(rc.amount), s)?;
-        ws.write_string(r, 3, &rc.meaning)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "Notes", &s.header)?;
-    r += 1;
-    for n in &sum.notes {
-        ws.write_string(r, 0, n)?;
-        r += 1;
-    }
-    Ok(())
-}
-
 /// The whole report as an xlsx workbook: Summary, Lines, Worklist,
 /// Unmatched payments, Rejected rows, and, from 835 files, Provider
-/// adjustments and Remittance findings.
-pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
-    let s = styles();
-    let mut wb = Workbook::new();
-    write_summary(&mut wb, report, &s)?;
-    write_table(&mut wb, "Lines", &report.lines, &line_columns(), &s)?;
-    write_table(&mut wb, "Worklist", &report.worklist, &worklist_columns(), &s)?;
-    write_table(&mut wb, "Unmatched payments", &report.unmatched_payments, &unmatched_columns(), &s)?;
-    write_table(&mut wb, "Rejected rows", &report.rejected, &rejected_columns(), &s)?;
-    write_table(
-        &mut wb,
-        "Provider adjustments",
-        &report.provider_adjustments,
-        &provider_adjustment_columns(),
-        &s,
-    )?;
-    write_table(&mut wb, "Remittance findings", &report.remittance_findings, &finding_columns(), &s)?;
-    wb.save_to_buffer()
+/// adjustments and Remittance findings (see [`book::report_book`]).
+#[cfg(feature = "xlsx")]
+pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    xlsx::write(book::report_book(report))
 }
 
 #[cfg(test)]
