@@ -49,9 +49,20 @@ fn main() {
     };
     let read = |p: &str| std::fs::read(p).unwrap_or_else(|e| panic!("{p}: {e}"));
     let (charges, payments) = (read(charges_path), read(payments_path));
-    let charge_input = FileInput { bytes: &charges, name: name_of(charges_path), sheet: None, mapping: None };
-    let payment_input =
-        FileInput { bytes: &payments, name: name_of(payments_path), sheet: None, mapping: None };
+    let charge_input = FileInput {
+        bytes: &charges,
+        name: name_of(charges_path),
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    };
+    let payment_input = FileInput {
+        bytes: &payments,
+        name: name_of(payments_path),
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    };
     let options =
         Options { as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(), tolerance: Money::ZERO };
     let limits = Limits::default();

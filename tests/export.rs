@@ -26,8 +26,10 @@ fn report() -> Report {
         }
     }
     payments.push_str("999,1,12.34,0,0,\n");
-    let c = FileInput { bytes: charges.as_bytes(), name: "c.csv", sheet: None, mapping: None };
-    let p = FileInput { bytes: payments.as_bytes(), name: "p.csv", sheet: None, mapping: None };
+    let c =
+        FileInput { bytes: charges.as_bytes(), name: "c.csv", sheet: None, mapping: None, header_row: None };
+    let p =
+        FileInput { bytes: payments.as_bytes(), name: "p.csv", sheet: None, mapping: None, header_row: None };
     let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
     reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap()
 }
@@ -137,9 +139,21 @@ mod every_text_field {
         let (first, second) = (q(PAYLOADS[1]), q(PAYLOADS[2]));
         payments.push_str(&format!("{first}X,1,{second},2026-10-09,{first},12.34,,{second},{first}\n"));
         charges.push_str(&format!("900,1,Ann Lee,2026-10-09,99213,{second},Aetna\n"));
-        let c = FileInput { bytes: charges.as_bytes(), name: "charges.csv", sheet: None, mapping: None };
+        let c = FileInput {
+            bytes: charges.as_bytes(),
+            name: "charges.csv",
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        };
         let name = format!("{}.csv", PAYLOADS[0]);
-        let p = FileInput { bytes: payments.as_bytes(), name: &name, sheet: None, mapping: None };
+        let p = FileInput {
+            bytes: payments.as_bytes(),
+            name: &name,
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        };
         let options =
             Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
         let mut r = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap();

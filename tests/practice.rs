@@ -21,7 +21,7 @@ fn expected() -> Value {
 }
 
 fn input((bytes, name): &(Vec<u8>, String)) -> FileInput<'_> {
-    FileInput { bytes, name, sheet: None, mapping: None }
+    FileInput { bytes, name, sheet: None, mapping: None, header_row: None }
 }
 
 fn run(charges: &str, payments: Option<&str>, fees: Option<&str>) -> Report {

@@ -13,9 +13,17 @@ use common::{read, shared};
 fn reconcile(charges: &str, files: &[&str], as_of: &str) -> Report {
     let bytes: Vec<(Vec<u8>, String)> =
         files.iter().map(|f| (read(&shared(f)), f.rsplit('/').next().unwrap().to_string())).collect();
-    let payments: Vec<FileInput<'_>> =
-        bytes.iter().map(|(b, n)| FileInput { bytes: b, name: n, sheet: None, mapping: None }).collect();
-    let c = FileInput { bytes: charges.as_bytes(), name: "charges.csv", sheet: None, mapping: None };
+    let payments: Vec<FileInput<'_>> = bytes
+        .iter()
+        .map(|(b, n)| FileInput { bytes: b, name: n, sheet: None, mapping: None, header_row: None })
+        .collect();
+    let c = FileInput {
+        bytes: charges.as_bytes(),
+        name: "charges.csv",
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    };
     let options =
         Options { as_of: NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
     reconcile_files(&c, &payments, None, &options, &Limits::default()).unwrap()
@@ -112,8 +120,14 @@ fn several_835_files_reconcile_at_once() {
 #[test]
 fn an_837_given_as_payments_is_a_clear_error() {
     let bytes = read(&shared("x12-837/LinuxForHealth__x12/demo.example1.837"));
-    let p = FileInput { bytes: &bytes, name: "claims.837", sheet: None, mapping: None };
-    let c = FileInput { bytes: b"Claim #,Charges\n1,10\n", name: "charges.csv", sheet: None, mapping: None };
+    let p = FileInput { bytes: &bytes, name: "claims.837", sheet: None, mapping: None, header_row: None };
+    let c = FileInput {
+        bytes: b"Claim #,Charges\n1,10\n",
+        name: "charges.csv",
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    };
     let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
     let err = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap_err().to_string();
     assert!(err.starts_with("claims.837: ") && err.contains("837"), "{err}");

@@ -249,17 +249,29 @@ fn run_reconcile(
         payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let fee_file = fees.map(|f| Ok::<_, String>((read_file(f)?, file_name(f)))).transpose()?;
 
-    let charge_input =
-        FileInput { bytes: &charge_bytes, name: &charge_name, sheet: None, mapping: map.charges.as_ref() };
+    let charge_input = FileInput {
+        bytes: &charge_bytes,
+        name: &charge_name,
+        sheet: None,
+        mapping: map.charges.as_ref(),
+        header_row: None,
+    };
     let payment_inputs: Vec<FileInput<'_>> = payment_files
         .iter()
-        .map(|(b, n)| FileInput { bytes: b, name: n, sheet: None, mapping: map.payments.as_ref() })
+        .map(|(b, n)| FileInput {
+            bytes: b,
+            name: n,
+            sheet: None,
+            mapping: map.payments.as_ref(),
+            header_row: None,
+        })
         .collect();
     let fee_input = fee_file.as_ref().map(|(b, n)| FileInput {
         bytes: b,
         name: n,
         sheet: None,
         mapping: map.fees.as_ref(),
+        header_row: None,
     });
     let options = Options { as_of, tolerance };
     let report =

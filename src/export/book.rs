@@ -330,8 +330,13 @@ mod tests {
     fn practice_report() -> Report {
         use crate::reconcile::{reconcile_files, FileInput, Options};
         use crate::table::Limits;
-        let file =
-            |name: &'static str, bytes: &'static [u8]| FileInput { bytes, name, sheet: None, mapping: None };
+        let file = |name: &'static str, bytes: &'static [u8]| FileInput {
+            bytes,
+            name,
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        };
         let charges = file("charges.csv", include_bytes!("../../tests/fixtures/practice/charges.csv"));
         let payments = file("payments.csv", include_bytes!("../../tests/fixtures/practice/payments.csv"));
         let fees = file("fees.csv", include_bytes!("../../tests/fixtures/practice/fees.csv"));

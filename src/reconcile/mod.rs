@@ -183,12 +183,15 @@ pub struct Report {
 }
 
 /// One input file as the user gave it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct FileInput<'a> {
     pub bytes: &'a [u8],
     pub name: &'a str,
     pub sheet: Option<&'a str>,
     pub mapping: Option<&'a MappingOverride>,
+    /// The header row the user chose (1-based, as a spreadsheet shows it);
+    /// `None` finds it (SPEC §2, §8.1).
+    pub header_row: Option<u32>,
 }
 
 /// An input file whose bytes are fetched only while it is read: the page
@@ -198,6 +201,10 @@ pub trait FileSource {
     fn name(&self) -> &str;
     fn sheet(&self) -> Option<&str>;
     fn mapping(&self) -> Option<&MappingOverride>;
+    /// The header row the user chose, if any (1-based).
+    fn header_row(&self) -> Option<u32> {
+        None
+    }
     /// The size in bytes, known without fetching them.
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
@@ -216,6 +223,9 @@ impl FileSource for FileInput<'_> {
     }
     fn mapping(&self) -> Option<&MappingOverride> {
         self.mapping
+    }
+    fn header_row(&self) -> Option<u32> {
+        self.header_row
     }
     fn len(&self) -> usize {
         self.bytes.len()

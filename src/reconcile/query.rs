@@ -212,8 +212,20 @@ mod tests {
             "Claim #,Patient,CPT,Charges,Payer\n9,Ann Lee,99213,100,Aetna\n10,Bo Park,99214,300,Medicare\n\
                        11,Cy Diaz,36415,20,aetna \n12,Di Ng,99213,50,Cigna\n";
         let payments = "Claim #,Paid,Contractual\n9,80,20\n10,100,0\n12,0,50\n";
-        let c = FileInput { bytes: charges.as_bytes(), name: "c.csv", sheet: None, mapping: None };
-        let p = FileInput { bytes: payments.as_bytes(), name: "p.csv", sheet: None, mapping: None };
+        let c = FileInput {
+            bytes: charges.as_bytes(),
+            name: "c.csv",
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        };
+        let p = FileInput {
+            bytes: payments.as_bytes(),
+            name: "p.csv",
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        };
         let o =
             Options { as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
         reconcile_files(&c, &[p], None, &o, &Limits::default()).unwrap()

@@ -13,12 +13,30 @@ fn options(as_of: &str) -> Options {
 }
 
 fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -> Report {
-    let c = FileInput { bytes: charges.as_bytes(), name: "charges.csv", sheet: None, mapping: None };
+    let c = FileInput {
+        bytes: charges.as_bytes(),
+        name: "charges.csv",
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    };
     let p: Vec<FileInput<'_>> = payments
         .iter()
-        .map(|p| FileInput { bytes: p.as_bytes(), name: "payments.csv", sheet: None, mapping: None })
+        .map(|p| FileInput {
+            bytes: p.as_bytes(),
+            name: "payments.csv",
+            sheet: None,
+            mapping: None,
+            header_row: None,
+        })
         .collect();
-    let f = fees.map(|f| FileInput { bytes: f.as_bytes(), name: "fees.csv", sheet: None, mapping: None });
+    let f = fees.map(|f| FileInput {
+        bytes: f.as_bytes(),
+        name: "fees.csv",
+        sheet: None,
+        mapping: None,
+        header_row: None,
+    });
     let report = reconcile_files(&c, &p, f.as_ref(), &options(as_of), &Limits::default()).unwrap();
     assert_conserved(&report, charges, payments);
     report
