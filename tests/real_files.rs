@@ -327,6 +327,8 @@ fn shared_data() -> Option<std::path::PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The spreadsheets under `root`, except hospital price files (`hpt/`): those are CMS
+/// machine-readable files, not practice tables, and the price-file reader's tests read them.
 fn spreadsheet_files(root: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -335,7 +337,9 @@ fn spreadsheet_files(root: &std::path::Path) -> Vec<String> {
             let p = entry.unwrap().path();
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             if p.is_dir() {
-                stack.push(p);
+                if p.file_name().is_some_and(|n| n != "hpt") {
+                    stack.push(p);
+                }
             } else if ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv"].contains(&ext.as_str()) {
                 found.push(p.strip_prefix(root).unwrap().display().to_string());
             }
