@@ -28,6 +28,8 @@
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
+//! | [`remit`] | §12 | 835s read on their own: payments, claims, the posting sheet, the patient's explanation |
+//! | [`rarc`] | §12 | remark codes (RARCs) and their meanings |
 
 pub mod carc;
 pub mod columns;
@@ -37,8 +39,10 @@ pub mod hashing;
 pub mod inspect;
 pub mod interned;
 pub mod money;
+pub mod rarc;
 pub mod reconcile;
 pub mod records;
+pub mod remit;
 pub mod table;
 pub mod x12;
 
