@@ -221,9 +221,11 @@ fn totals_match_sums_by_hand_from_the_segments_of_every_835() {
 
 #[test]
 fn by_hand_reader_counts_a_known_file() {
-    // managed-care.835 (LinuxForHealth): one claim, CLP04 450.00, CO-A2 50.00 at claim level.
+    // managed-care.835 (LinuxForHealth): two claims paying 450.00 and 495.00; CO-A2 50.00 and 55.00
+    // at claim level and CO-45 50.00 on a line; PR-1 300.00 and 600.00; one SVC each.
     let hand = by_hand(&std::fs::read(corpus().join("LinuxForHealth__x12/managed-care.835")).unwrap());
-    assert_eq!((hand.claims, hand.paid, hand.contractual), (1, money("450"), money("50")));
+    assert_eq!((hand.claims, hand.lines, hand.paid), (2, 2, money("945")));
+    assert_eq!((hand.contractual, hand.deductible), (money("155"), money("900")));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 // "Read a remittance" (SPEC §12): two real 835 files are dropped with no charges file, a claim is
 // found by the patient's name, "Explain to the patient" opens its printable page, and the PDF
 // that Chromium prints says what the patient owes. Oracles: the 835 segments themselves
-// (managed-care.835: SETTLE, SUSAN's claim 8765432112 has CAS*PR*1*600.00, so she owes $600.00 of
-// deductible), and the CLI's `remit --format json` for the totals.
+// (managed-care.835: SETTLE, SUSAN's claim 8765432112 has CAS*PR*1*600.00 on its one service
+// line, so she owes $600.00 of deductible), and the CLI's `remit --format json` for the totals.
 
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ test('two 835s with no charges file: find a claim by patient, explain it, and pr
   await withPage(
     async (page) => {
       await readRemittances(page);
-      assert.match(await page.textContent('#status'), /Read 2 payments, 6 claims and 7 lines\./);
+      assert.match(await page.textContent('#status'), /Read 2 payments, 5 claims and 5 lines\./);
       assert.equal(await page.locator('#remit-payments tbody tr').count(), 2);
       const cards = await page.textContent('#remit-totals');
       for (const key of ['paid', 'contractual', 'patientResponsibility', 'providerAdjustments']) {
@@ -43,10 +43,10 @@ test('two 835s with no charges file: find a claim by patient, explain it, and pr
 
       await page.fill('#remit-search', 'settle');
       assert.equal(await page.locator('#remit-claims tbody tr').count(), 1);
-      assert.match(await page.textContent('#remit-claims-count'), /^1 claim of 6 match/);
+      assert.match(await page.textContent('#remit-claims-count'), /^1 claim of 5 match/);
       const row = page.locator('#remit-claims tbody tr');
       assert.match(await row.textContent(), /SETTLE, SUSAN.*8765432112/);
-      assert.equal(await page.locator('#remit-lines tbody tr').count(), 2, 'the claim has two service lines');
+      assert.equal(await page.locator('#remit-lines tbody tr').count(), 1, 'the claim has one service line');
       assert.deepEqual(serious(await accessibilityProblems(page)), [], 'the remittance view');
       await page.screenshot({ path: `${OUTPUT}remit-1366.png`, fullPage: true });
 
@@ -90,7 +90,7 @@ test('a remittance fits a 390 px screen, its tables scroll in their own box, and
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#remit-export-csv')]);
       const text = await (await csv.createReadStream()).toArray();
       const lines = Buffer.concat(text).toString('utf8').trim().split('\r\n');
-      assert.equal(lines.length, 1 + 7, 'a header and the 7 lines');
+      assert.equal(lines.length, 1 + 5, 'a header and the 5 lines');
       assert.match(lines[0], /^File,Check\/EFT #,Claim ID,Patient/);
       const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#remit-export-xlsx')]);
       assert.equal(xlsx.suggestedFilename(), 'remittances-posting.xlsx');
