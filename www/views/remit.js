@@ -213,7 +213,13 @@ function findings(report) {
       'ul',
       {},
       report.findings.map((f) =>
-        el('li', {}, el('span', {}, f.message), el('span', { class: 'details-line' }, ` ${f.file}, ${f.location}`)),
+        el(
+          'li',
+          {},
+          el('span', {}, f.severity === 'error' ? 'Part of a file could not be read' : 'Amounts that do not add up, or something unusual', ` in ${f.file}`),
+          // The reader's own words name the file's elements: a details line, for whoever opens the file.
+          el('span', { class: 'details-line' }, `${f.location}: ${f.message}`),
+        ),
       ),
     ),
   );
@@ -259,7 +265,7 @@ function claimsTable(report, shown, openExplanation) {
     scrollTable(
       'remit-claims',
       'Claims',
-      ['Patient', 'Claim number', "Payer's claim number", 'Check or EFT', 'Service date', 'What the payer did', 'Billed', 'Paid', 'Patient owes', 'Claim adjustments', ''],
+      ['Patient', 'Claim number', "Payer's claim number", 'Check or EFT', 'Service date', 'What the payer did', 'Billed', 'Paid', 'Patient owes', 'Claim adjustments', 'For the patient'],
       rows,
       [6, 7, 8],
     ),
