@@ -208,7 +208,9 @@ fn totals_match_sums_by_hand_from_the_segments_of_every_835() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["lineCount"] != 1 || lines[c["firstLine"].as_u64().unwrap() as usize]["code"].is_string())
+            .filter(|c| {
+                c["lineCount"] != 1 || lines[c["firstLine"].as_u64().unwrap() as usize]["code"].is_string()
+            })
             .flat_map(|c| c["adjustments"].as_array().unwrap().clone())
             .filter(|a| a["group"] == "CO")
             .map(|a| money(a["amount"].as_str().unwrap()))
@@ -248,7 +250,8 @@ fn several_files_at_once_and_a_resent_check_across_files() {
     let b = corpus().join("azoner__pyx12/835_simple.txt");
     let json = remit_json(&[&a, &b]);
     assert_eq!(json["payments"].as_array().unwrap().len(), 2);
-    let files: BTreeSet<&str> = json["claims"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()).collect();
+    let files: BTreeSet<&str> =
+        json["claims"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()).collect();
     assert_eq!(files, BTreeSet::from(["managed-care.835", "835_simple.txt"]));
     let expected = by_hand(&std::fs::read(&a).unwrap()).paid + by_hand(&std::fs::read(&b).unwrap()).paid;
     assert_eq!(total(&json, "paid"), expected);
@@ -287,8 +290,14 @@ fn text_and_xlsx_formats_are_written() {
 
     let dir = common::cli::tempdir();
     let out = dir.join("era.xlsx");
-    let xlsx =
-        common::cli::clearbill(&["remit", path.to_str().unwrap(), "--format", "xlsx", "--out", out.to_str().unwrap()]);
+    let xlsx = common::cli::clearbill(&[
+        "remit",
+        path.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(xlsx.status, Some(0), "{}", xlsx.stderr);
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
@@ -369,7 +378,13 @@ fn posting_sheet_opens_in_libreoffice_with_money_as_numbers_and_no_formulas() {
     assert!(rows.len() >= 2);
     for (r, row) in rows.iter().enumerate() {
         for &c in &money_columns {
-            assert!(matches!(row[c], Data::Float(_) | Data::Int(_)), "row {}, {}: {:?}", r + 2, header[c], row[c]);
+            assert!(
+                matches!(row[c], Data::Float(_) | Data::Int(_)),
+                "row {}, {}: {:?}",
+                r + 2,
+                header[c],
+                row[c]
+            );
         }
     }
     let first = rows[0];

@@ -83,7 +83,10 @@ pub struct ExplanationService {
 fn patient_part(reason: &str) -> (&'static str, &'static str) {
     match reason {
         "1" => ("Deductible", "the amount you pay each year before your plan starts to pay"),
-        "2" => ("Coinsurance", "your share of the cost, a percentage of the allowed amount, after the deductible"),
+        "2" => (
+            "Coinsurance",
+            "your share of the cost, a percentage of the allowed amount, after the deductible",
+        ),
         "3" => ("Copay", "a fixed amount your plan asks you to pay for this kind of care"),
         _ => ("Not covered", ""),
     }
@@ -157,7 +160,11 @@ pub fn explain(report: &RemitReport, claim: usize) -> Option<Explanation> {
                 "Copay" => 2,
                 _ => 3,
             };
-            let why = if why.is_empty() { format!("your plan does not pay for this: {}", meaning(&reason)) } else { why.to_string() };
+            let why = if why.is_empty() {
+                format!("your plan does not pay for this: {}", meaning(&reason))
+            } else {
+                why.to_string()
+            };
             let key = (order, if order == 3 { reason.clone() } else { String::new() });
             owed.entry(key)
                 .or_insert_with(|| ExplanationItem { label: label.to_string(), amount: Money::ZERO, why })
@@ -229,7 +236,8 @@ pub fn explain(report: &RemitReport, claim: usize) -> Option<Explanation> {
         "If you are billed for an amount listed above as not billed to you, show this page to the billing office and ask them to correct the bill.".to_string(),
     ];
 
-    let dates: Vec<NaiveDate> = lines.iter().filter_map(|l| l.service_date).chain(summary.service_date).collect();
+    let dates: Vec<NaiveDate> =
+        lines.iter().filter_map(|l| l.service_date).chain(summary.service_date).collect();
     Some(Explanation {
         patient: summary.patient.clone(),
         member_id: summary.member_id.clone(),
@@ -312,7 +320,8 @@ mod tests {
     fn what_the_patient_owes_adds_up_from_its_reasons() {
         let e = explain(&report(), 0).unwrap();
         assert_eq!(e.you_owe, m("60"));
-        let parts: Vec<(&str, Money)> = e.you_owe_because.iter().map(|i| (i.label.as_str(), i.amount)).collect();
+        let parts: Vec<(&str, Money)> =
+            e.you_owe_because.iter().map(|i| (i.label.as_str(), i.amount)).collect();
         assert_eq!(
             parts,
             [("Deductible", m("30")), ("Coinsurance", m("10")), ("Copay", m("15")), ("Not covered", m("5"))]

@@ -224,11 +224,14 @@ pub fn read_remittances(files: &[RemitFile<'_>]) -> Result<RemitReport, RemitErr
     }
     for (i, file) in files.iter().enumerate() {
         if let Some(first) = files[..i].iter().find(|f| f.bytes == file.bytes) {
-            return Err(RemitError::SameFile { first: first.name.to_string(), second: file.name.to_string() });
+            return Err(RemitError::SameFile {
+                first: first.name.to_string(),
+                second: file.name.to_string(),
+            });
         }
     }
     let mut report = RemitReport::default();
-    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String), FirstCopy> = BTreeMap::new();
     for file in files {
         let remittance = x12::parse(file.bytes)
             .map_err(|source| RemitError::NotRemittance { file: file.name.to_string(), source })?;
@@ -238,20 +241,26 @@ pub fn read_remittances(files: &[RemitFile<'_>]) -> Result<RemitReport, RemitErr
     Ok(report)
 }
 
+/// Where a check was first read, and what it said it paid.
+struct FirstCopy {
+    file: String,
+    amount: Option<Money>,
+}
+
 fn add_file(
     report: &mut RemitReport,
-    seen: &mut BTreeMap<(String, String), String>,
+    seen: &mut BTreeMap<(String, String), FirstCopy>,
     file: &str,
     remittance: &Remittance,
 ) {
     let mut findings: Vec<&x12::Finding> = remittance.findings.iter().collect();
     for transaction in &remittance.transactions {
         if let Some(key) = check_key(transaction) {
-            if let Some(first_file) = seen.get(&key) {
-                report.notes.push(duplicate_note(transaction, file, first_file));
+            if let Some(first) = seen.get(&key) {
+                report.notes.push(duplicate_note(transaction, file, first));
                 continue;
             }
-            seen.insert(key, file.to_string());
+            seen.insert(key, FirstCopy { file: file.to_string(), amount: transaction.payment.amount });
         }
         findings.extend(transaction.findings.iter());
         findings.extend(transaction.claims.iter().flat_map(|c| c.findings.iter()));
@@ -271,15 +280,26 @@ fn check_key(transaction: &Transaction) -> Option<(String, String)> {
     Some((trace.to_string(), payer.trim().to_uppercase()))
 }
 
-fn duplicate_note(transaction: &Transaction, file: &str, first_file: &str) -> String {
+fn duplicate_note(transaction: &Transaction, file: &str, first: &FirstCopy) -> String {
     let check = transaction.payment.trace_number.as_deref().unwrap_or_default();
     let payer = &transaction.payer.name;
-    let place = if file == first_file {
+    let place = if file == first.file {
         format!("{file} holds it twice")
     } else {
-        format!("first in {first_file}, again in {file}")
+        format!("first in {}, again in {file}", first.file)
     };
-    format!("check {check} from {payer} appears twice; read once ({place})")
+    let amount = |a: Option<Money>| a.map_or_else(|| "no amount".to_string(), |a| a.to_string());
+    // Nothing is dropped silently: a copy that says something else is named with both amounts.
+    let differs = if transaction.payment.amount != first.amount {
+        format!(
+            "; the copy skipped says {}, the one read {}",
+            amount(transaction.payment.amount),
+            amount(first.amount)
+        )
+    } else {
+        String::new()
+    };
+    format!("check {check} from {payer} appears twice; read once ({place}){differs}")
 }
 
 fn add_transaction(report: &mut RemitReport, file: &str, transaction: &Transaction) {
@@ -413,8 +433,11 @@ fn add_code_meanings(report: &mut RemitReport) {
         let meaning = crate::carc::carc_meaning(reason).unwrap_or("unknown code").to_string();
         meanings.insert(code, meaning);
     }
-    let remarks =
-        report.lines.iter().flat_map(|l| &l.remark_codes).chain(report.claims.iter().flat_map(|c| &c.remark_codes));
+    let remarks = report
+        .lines
+        .iter()
+        .flat_map(|l| &l.remark_codes)
+        .chain(report.claims.iter().flat_map(|c| &c.remark_codes));
     for code in remarks {
         meanings.entry(code.clone()).or_insert_with(|| crate::rarc::describe(code));
     }
@@ -477,7 +500,10 @@ mod tests {
         let report = read_remittances(&[RemitFile { name: "a.835", bytes: text.as_bytes() }]).unwrap();
         let t = &report.totals;
         assert_eq!((t.billed, t.paid), (m("290"), m("100")));
-        assert_eq!((t.deductible, t.coinsurance, t.copay, t.other_patient), (m("30"), m("10"), m("20"), m("0")));
+        assert_eq!(
+            (t.deductible, t.coinsurance, t.copay, t.other_patient),
+            (m("30"), m("10"), m("20"), m("0"))
+        );
         assert_eq!(t.patient_responsibility, m("60"));
         assert_eq!((t.contractual, t.other_adjustments), (m("120"), m("10")));
         // Every dollar billed is paid or adjusted.
@@ -519,6 +545,18 @@ mod tests {
     }
 
     #[test]
+    fn a_skipped_copy_that_says_another_amount_is_named_with_both() {
+        let one = transaction("1", "C1", "ACME", CLAIM_A);
+        let changed = transaction("2", "C1", "ACME", CLAIM_A).replace("BPR*I*100*", "BPR*I*90*");
+        let text = file(&[one, changed]);
+        let report = read_remittances(&[RemitFile { name: "a.835", bytes: text.as_bytes() }]).unwrap();
+        assert_eq!(
+            report.notes,
+            ["check C1 from ACME appears twice; read once (a.835 holds it twice); the copy skipped says 90.00, the one read 100.00"]
+        );
+    }
+
+    #[test]
     fn several_interchanges_and_transactions_in_one_file_are_all_read() {
         let first = file(&[transaction("1", "C1", "ACME", CLAIM_A), transaction("2", "C2", "ACME", CLAIM_B)]);
         let text = format!("{first}{}", file(&[transaction("3", "C3", "ACME", CLAIM_B)]));
@@ -536,12 +574,16 @@ mod tests {
             RemitFile { name: "copy.835", bytes: text.as_bytes() },
         ])
         .unwrap_err();
-        assert_eq!(err.to_string(), "copy.835 is the same file as monday.835 (identical contents); give each file once");
+        assert_eq!(
+            err.to_string(),
+            "copy.835 is the same file as monday.835 (identical contents); give each file once"
+        );
     }
 
     #[test]
     fn a_file_that_is_not_an_835_is_named() {
-        let err = read_remittances(&[RemitFile { name: "charges.csv", bytes: b"Claim,Paid\n1,2\n" }]).unwrap_err();
+        let err =
+            read_remittances(&[RemitFile { name: "charges.csv", bytes: b"Claim,Paid\n1,2\n" }]).unwrap_err();
         assert!(err.to_string().starts_with("charges.csv: this is not an X12 file"), "{err}");
         assert_eq!(read_remittances(&[]).unwrap_err(), RemitError::NoFiles);
     }

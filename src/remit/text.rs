@@ -41,7 +41,11 @@ pub fn summary_text(report: &RemitReport) -> String {
             );
         }
         for claim in report.claims.iter().filter(|c| c.payment == index) {
-            write_claim(&mut out, claim, &report.lines[claim.first_line..claim.first_line + claim.line_count]);
+            write_claim(
+                &mut out,
+                claim,
+                &report.lines[claim.first_line..claim.first_line + claim.line_count],
+            );
         }
     }
     let t = &report.totals;
