@@ -73,7 +73,9 @@ pub struct ExplanationItem {
 pub struct ExplanationService {
     #[serde(serialize_with = "crate::x12::model::iso_date")]
     pub date: Option<NaiveDate>,
-    pub code: Option<String>,
+    /// "service 99213", "the whole claim" (a claim sent without lines), or "adjustment to the
+    /// whole claim".
+    pub description: String,
     pub billed: Money,
     pub plan_paid: Money,
     pub you_owe: Money,
@@ -258,18 +260,39 @@ pub fn explain(report: &RemitReport, claim: usize) -> Option<Explanation> {
         you_owe_because,
         taken_off,
         remarks,
-        services: lines
-            .iter()
-            .map(|l| ExplanationService {
-                date: l.service_date,
-                code: l.code.clone(),
-                billed: l.billed,
-                plan_paid: l.paid,
-                you_owe: l.deductible + l.coinsurance + l.copay + l.other_patient,
-            })
-            .collect(),
+        services: services(lines, summary.billed, summary.paid, you_owe),
         if_you_disagree,
     })
+}
+
+/// The services of the claim, and one more row for what the plan changed on the whole claim
+/// (a claim-level adjustment), so that the rows add up to the claim's billed, paid and owed.
+fn services(lines: &[PostingLine], billed: Money, paid: Money, you_owe: Money) -> Vec<ExplanationService> {
+    let mut rows: Vec<ExplanationService> = lines
+        .iter()
+        .map(|l| ExplanationService {
+            date: l.service_date,
+            description: l
+                .code
+                .as_ref()
+                .map_or_else(|| "the whole claim".to_string(), |c| format!("service {c}")),
+            billed: l.billed,
+            plan_paid: l.paid,
+            you_owe: l.deductible + l.coinsurance + l.copay + l.other_patient,
+        })
+        .collect();
+    let sum = |f: fn(&ExplanationService) -> Money| rows.iter().map(f).sum::<Money>();
+    let rest = (billed - sum(|r| r.billed), paid - sum(|r| r.plan_paid), you_owe - sum(|r| r.you_owe));
+    if rest != (Money::ZERO, Money::ZERO, Money::ZERO) {
+        rows.push(ExplanationService {
+            date: None,
+            description: "adjustment to the whole claim".to_string(),
+            billed: rest.0,
+            plan_paid: rest.1,
+            you_owe: rest.2,
+        });
+    }
+    rows
 }
 
 /// What the plan did with the claim (CLP02), in a sentence.
@@ -334,8 +357,26 @@ mod tests {
         assert_eq!(e.remarks, ["Consult the plan's benefit documents for coverage limits."]);
         assert_eq!(e.services.len(), 2);
         assert_eq!(e.services[1].you_owe, m("20"));
+        assert_eq!(e.services[0].description, "service 99213");
         assert!(e.if_you_disagree[0].contains("claim number P1"));
         assert!(e.if_you_disagree[2].contains("MAIN STREET CLINIC"));
+    }
+
+    #[test]
+    fn a_claim_level_adjustment_is_a_row_of_its_own_so_the_services_add_up() {
+        // managed-care.835's first claim: the line paid 500.00, CO-A2 50.00 at claim level, CLP04 450.00.
+        let era = "ST*835*1~BPR*I*450*C*CHK************20240105~TRN*1*C1*1~N1*PR*RUSHMORE LIFE~LX*1~\
+            CLP*5554555444*1*800*450*300*12*9406~CAS*CO*A2*50~SVC*HC:99211*800*500~CAS*PR*1*300~SE*9*1~";
+        let report = read_remittances(&[RemitFile { name: "era.835", bytes: era.as_bytes() }]).unwrap();
+        let e = explain(&report, 0).unwrap();
+        let rows: Vec<(&str, Money, Money)> =
+            e.services.iter().map(|s| (s.description.as_str(), s.billed, s.plan_paid)).collect();
+        assert_eq!(
+            rows,
+            [("service 99211", m("800"), m("500")), ("adjustment to the whole claim", Money::ZERO, m("-50"))]
+        );
+        assert_eq!(e.services.iter().map(|s| s.plan_paid).sum::<Money>(), e.plan_paid);
+        assert_eq!(e.you_owe, m("300"));
     }
 
     #[test]

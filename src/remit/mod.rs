@@ -116,7 +116,7 @@ pub struct ClaimSummary {
     pub claim_id: String,
     /// CLP02 as sent.
     pub status: String,
-    /// CLP02 in plain words; "unknown status" for a code the table does not know.
+    /// CLP02 in plain words; "unknown status code 27" for a code the table does not know.
     pub status_meaning: String,
     /// CLP07.
     pub payer_claim_number: Option<String>,
@@ -373,7 +373,10 @@ fn add_claim(report: &mut RemitReport, file: &str, transaction: &Transaction, cl
         payment: report.payments.len() - 1,
         claim_id: claim.patient_control_number.clone(),
         status: claim.status.code().to_string(),
-        status_meaning: claim.status.meaning().unwrap_or("unknown status").to_string(),
+        status_meaning: claim
+            .status
+            .meaning()
+            .map_or_else(|| format!("unknown status code {}", claim.status.code()), str::to_string),
         payer_claim_number: claim.payer_claim_number.clone(),
         patient: claim.patient.as_ref().map(|p| p.display_name()),
         member_id: claim.patient.as_ref().and_then(|p| p.id.clone()),
@@ -564,6 +567,16 @@ mod tests {
         let checks: Vec<_> = report.payments.iter().map(|p| p.check_number.as_deref().unwrap()).collect();
         assert_eq!(checks, ["C1", "C2", "C3"]);
         assert_eq!(report.claims.len(), 3);
+    }
+
+    #[test]
+    fn unknown_codes_are_shown_as_codes() {
+        let body = "CLP*Z9*27*10*0~SVC*HC:1*10*0~CAS*CO*ZZ9*10~LQ*HE*N9999~";
+        let text = file(&[transaction("1", "C1", "ACME", body)]);
+        let report = read_remittances(&[RemitFile { name: "a.835", bytes: text.as_bytes() }]).unwrap();
+        assert_eq!(report.claims[0].status_meaning, "unknown status code 27");
+        assert_eq!(report.code_meanings["CO-ZZ9"], "unknown code");
+        assert_eq!(report.code_meanings["N9999"], "remark N9999: see the payer's remark code list");
     }
 
     #[test]

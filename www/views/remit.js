@@ -403,12 +403,12 @@ function explain(e, close) {
     el(
       'table',
       { class: 'services' },
-      el('thead', {}, el('tr', {}, ['Date', 'Service code', 'Billed', 'Plan paid', 'You owe'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ['Date', 'Service', 'Billed', 'Plan paid', 'You owe'].map((h) => el('th', { scope: 'col' }, h)))),
       el(
         'tbody',
         {},
         e.services.map((s) =>
-          el('tr', {}, el('td', {}, s.date ?? '—'), el('td', {}, s.code ?? 'whole claim'), el('td', { class: 'number' }, dollars(s.billed)), el('td', { class: 'number' }, dollars(s.planPaid)), el('td', { class: 'number' }, dollars(s.youOwe))),
+          el('tr', {}, el('td', {}, s.date ?? '—'), el('td', {}, s.description), el('td', { class: 'number' }, dollars(s.billed)), el('td', { class: 'number' }, dollars(s.planPaid)), el('td', { class: 'number' }, dollars(s.youOwe))),
         ),
       ),
     ),
