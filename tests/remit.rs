@@ -396,3 +396,43 @@ fn posting_sheet_opens_in_libreoffice_with_money_as_numbers_and_no_formulas() {
     assert!(at("Patient").to_string().starts_with("'=HYPERLINK"), "{:?}", at("Patient"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The JSON contract of SPEC §12 (and README's additions), on a real file: every key, camelCase,
+/// money as 2-decimal strings, absent values as null. The numbers are managed-care.835's own
+/// (CLP*8765432112*1*1200.00*495.00*600.00, CAS*CO*A2*55.00 at claim level, one SVC of 1200.00
+/// paid 550.00 with CAS*PR*1*600.00 and CAS*CO*45*50.00).
+#[test]
+fn json_contract_of_a_real_remittance() {
+    let json = remit_json(&[&corpus().join("LinuxForHealth__x12/managed-care.835")]);
+    assert_eq!(
+        json["payments"][0],
+        serde_json::json!({"file": "managed-care.835", "payer": "RUSHMORE LIFE", "payee": "ACME MEDICAL CENTER",
+            "checkNumber": "7170066655", "method": "ACH", "methodMeaning": "electronic funds transfer (ACH)",
+            "date": null, "amount": "945.00", "claims": 2, "providerAdjustments": []})
+    );
+    assert_eq!(
+        json["claims"][1],
+        serde_json::json!({"file": "managed-care.835", "checkNumber": "7170066655", "payer": "RUSHMORE LIFE",
+            "payment": 0, "claimId": "8765432112", "status": "1", "statusMeaning": "processed as primary",
+            "payerClaimNumber": "94077799230000", "patient": "SETTLE, SUSAN", "memberId": "44455666610",
+            "serviceDate": "2002-03-10", "billed": "1200.00", "paid": "495.00", "patientResponsibility": "600.00",
+            "adjustments": [{"group": "CO", "code": "A2", "meaning": "contractual adjustment", "amount": "55.00"}],
+            "remarkCodes": [], "firstLine": 1, "lineCount": 1})
+    );
+    assert_eq!(
+        json["lines"][1],
+        serde_json::json!({"file": "managed-care.835", "checkNumber": "7170066655", "claimId": "8765432112",
+            "claim": 1, "patient": "SETTLE, SUSAN", "lineControl": null, "serviceDate": "2002-03-10",
+            "code": "93555", "modifiers": [], "units": null, "billed": "1200.00", "allowed": null, "paid": "550.00",
+            "deductible": "600.00", "coinsurance": "0.00", "copay": "0.00", "otherPatient": "0.00",
+            "contractual": "50.00", "otherAdjustments": "0.00", "reasonCodes": ["PR-1", "CO-45"], "remarkCodes": []})
+    );
+    assert_eq!(
+        json["totals"],
+        serde_json::json!({"billed": "2000.00", "paid": "945.00", "contractual": "155.00",
+            "patientResponsibility": "900.00", "deductible": "900.00", "coinsurance": "0.00", "copay": "0.00",
+            "otherPatient": "0.00", "otherAdjustments": "0.00", "providerAdjustments": "0.00", "payments": "945.00"})
+    );
+    assert_eq!(json["findings"][0]["location"], "segment 4 (BPR, #2 in its transaction)");
+    assert_eq!(json["codeMeanings"]["CO-A2"], "contractual adjustment");
+}
