@@ -198,7 +198,10 @@ function payments(report) {
 
 function notes(report) {
   if (!report.notes.length) return null;
-  return el('div', { class: 'notes', id: 'remit-notes' }, el('h3', {}, 'Notes'), el('ul', {}, report.notes.map((n) => el('li', {}, n))));
+  const list = el('ul', {}, report.notes.map((n) => el('li', {}, n)));
+  // A file that repeats one check many times would bury the claims under its notes.
+  const body = report.notes.length > 5 ? el('details', {}, el('summary', {}, `${plural(report.notes.length, 'note')}: checks sent more than once, read once`), list) : list;
+  return el('div', { class: 'notes', id: 'remit-notes' }, el('h3', {}, 'Notes'), body);
 }
 
 function findings(report) {
