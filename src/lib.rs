@@ -12,6 +12,7 @@
 //! ```text
 //! bytes ──table──▶ Sheet ──columns──▶ Mapping ──records──▶ rows ──reconcile──▶ Report ──export──▶ csv/xlsx
 //!                                                             └──estimate──▶ Estimate
+//! 835 bytes ──x12──▶ Remittance ──remit──▶ RemitReport (posting sheet, patient explanation) ──▶ csv/xlsx
 //! ```
 //!
 //! | module | SPEC | job |
