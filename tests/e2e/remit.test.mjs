@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { OUTPUT, XLSX_WRITER, accessibilityProblems, withPage } from './harness.mjs';
+import { OUTPUT, XLSX_WRITER, accessibilityProblems, withFilePage, withPage } from './harness.mjs';
 import { cli, dollars, serious } from './reconcile.helpers.mjs';
 import { pdfText } from './pdf-text.mjs';
 
@@ -115,5 +115,18 @@ test('a file that is not an 835 is named, and nothing else breaks', async () => 
       assert.equal(await page.locator('#remit-claims tbody tr').count(), 2);
     },
     { name: 'remit-not-835' },
+  );
+});
+
+test('the offline one-file app reads a remittance and explains a claim, with no request', async () => {
+  await withFilePage(
+    async (page) => {
+      await readRemittances(page);
+      await page.fill('#remit-search', '5554555444');
+      await page.locator('#remit-claims button.explain').click();
+      await page.waitForSelector('#remit-explanation:not([hidden])');
+      assert.equal(await page.textContent('#remit-you-owe'), '$300.00');
+    },
+    { name: 'remit-offline' },
   );
 });
