@@ -12,6 +12,7 @@
 //! ```text
 //! bytes ──table──▶ Sheet ──columns──▶ Mapping ──records──▶ rows ──reconcile──▶ Report ──export──▶ csv/xlsx
 //!                                                             └──estimate──▶ Estimate
+//! 835 bytes ──x12──▶ Remittance ──remit──▶ RemitReport (posting sheet, patient explanation) ──▶ csv/xlsx
 //! ```
 //!
 //! | module | SPEC | job |
@@ -28,6 +29,8 @@
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
+//! | [`remit`] | §12 | 835s read on their own: payments, claims, the posting sheet, the patient's explanation |
+//! | [`rarc`] | §12 | remark codes (RARCs) and their meanings |
 
 pub mod carc;
 pub mod columns;
@@ -37,8 +40,10 @@ pub mod hashing;
 pub mod inspect;
 pub mod interned;
 pub mod money;
+pub mod rarc;
 pub mod reconcile;
 pub mod records;
+pub mod remit;
 pub mod table;
 pub mod x12;
 

@@ -433,3 +433,63 @@ pub fn sample_files() -> Result<JsValue, JsError> {
     }
     Ok(out.into())
 }
+
+/// 835 remittances read on their own, with no charges file (SPEC §12): kept in wasm so that the
+/// page can ask for a claim's explanation and for the downloads.
+#[wasm_bindgen]
+pub struct Remittances {
+    report: crate::remit::RemitReport,
+}
+
+#[wasm_bindgen]
+impl Remittances {
+    /// `new Remittances([{ bytes, name }, …])`: reads every file; an error names the file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(files: JsValue) -> Result<Remittances, JsError> {
+        if !js_sys::Array::is_array(&files) {
+            return Err(JsError::new("remittances need an array of files [{ bytes, name }]"));
+        }
+        let args: Vec<FileArg> = js_sys::Array::from(&files)
+            .iter()
+            .enumerate()
+            .map(|(i, f)| file_arg(&f, &format!("files[{i}]")))
+            .collect::<Result<_, _>>()?;
+        let contents: Vec<Vec<u8>> = args.iter().map(|f| f.bytes.to_vec()).collect();
+        let inputs: Vec<crate::remit::RemitFile<'_>> = args
+            .iter()
+            .zip(&contents)
+            .map(|(f, bytes)| crate::remit::RemitFile { name: &f.name, bytes })
+            .collect();
+        Ok(Remittances { report: crate::remit::read_remittances(&inputs).map_err(err)? })
+    }
+
+    /// The whole report (payments, claims, lines, totals, findings, notes, code meanings).
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        to_js(&self.report)
+    }
+
+    /// "Explain to the patient" for claim number `claim` (an index into `claims`).
+    pub fn explain(&self, claim: usize) -> Result<JsValue, JsError> {
+        let explanation = crate::remit::explain(&self.report, claim)
+            .ok_or_else(|| JsError::new(&format!("there is no claim number {claim} in these remittances")))?;
+        to_js(&explanation)
+    }
+
+    /// The workbook (Payments, Claims, Lines) as JSON, for the xlsx writer module.
+    #[wasm_bindgen(js_name = exportBook)]
+    pub fn export_book(&self) -> Vec<u8> {
+        crate::remit::remit_book(&self.report).to_json()
+    }
+
+    /// The posting sheet as CSV, safe from formula injection.
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self) -> String {
+        crate::remit::lines_csv(&self.report)
+    }
+
+    /// The report as JSON text (SPEC §12).
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self) -> Result<String, JsError> {
+        serde_json::to_string_pretty(&self.report).map_err(err)
+    }
+}

@@ -150,3 +150,23 @@ fn payment_plan_splits_to_the_cent() {
     assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
     assert_eq!(text(&plan, "total").as_deref(), Some("100.00"));
 }
+
+// SPEC §12: 835s read on their own, as the page's worker reads them.
+
+const ERA: &str = "ST*835*1~BPR*I*80*C*CHK************20240105~TRN*1*CHK1*1~N1*PR*ACME~N1*PE*CLINIC~LX*1~\
+    CLP*A1*1*100*80*20*12*P1~NM1*QC*1*DOE*JANE~SVC*HC:99213*100*80**1~CAS*PR*2*20~SE*11*1~";
+
+#[wasm_bindgen_test]
+fn remittances_are_read_explained_and_exported_in_the_browser() {
+    let files: JsValue = Array::of1(&file("era.835", ERA)).into();
+    let remittances = wasm::Remittances::new(files).unwrap();
+    let report = remittances.report().unwrap();
+    assert_eq!(text(&report, "totals.paid").as_deref(), Some("80.00"));
+    assert_eq!(text(&report, "totals.coinsurance").as_deref(), Some("20.00"));
+    let explanation = remittances.explain(0).unwrap();
+    assert_eq!(text(&explanation, "youOwe").as_deref(), Some("20.00"));
+    assert!(remittances.explain(5).is_err());
+    assert!(remittances.export_csv().contains(",20.00,"));
+    let book = clearbill::export::book::Book::from_json(&remittances.export_book()).unwrap();
+    assert_eq!(book.sheets.len(), 3);
+}

@@ -1,11 +1,12 @@
 // The page: starts the worker that owns the wasm core, switches between the
-// two views (reconcile for practices, estimate for patients) and announces
+// three views (reconcile for practices, estimate for patients, read a remittance) and announces
 // status in one live region. Views only touch the DOM through dom.js.
 // When it is ready it sets <html data-state="ready"> (or "error"); the browser
 // tests wait for that.
 
 import * as reconcileView from './views/reconcile.js';
 import * as estimateView from './views/estimate.js';
+import * as remitView from './views/remit.js';
 
 // The single-file build (tools/single_file.mjs) sets `clearbillWorkerUrl` to a Blob URL of a
 // classic worker script with the wasm inside: a page opened from file:// cannot start a worker
@@ -93,7 +94,7 @@ export function announce(text) {
   document.getElementById('status').textContent = text;
 }
 
-const views = { reconcile: reconcileView, estimate: estimateView };
+const views = { reconcile: reconcileView, estimate: estimateView, remit: remitView };
 
 /** Shows one view; the other stays mounted (its state kept) but hidden. */
 export function show(name) {

@@ -9,7 +9,8 @@
 //                   { id, type: 'error', message, fatal: true }   the wasm trapped; this worker is done
 //
 // File bytes arrive as transferred ArrayBuffers. A reconciliation stays here
-// as a wasm Session, named by a number; the page asks for pages of it.
+// as a wasm Session, named by a number; the page asks for pages of it. Remittances read on their
+// own (readRemittances) are kept the same way, and answer explain, exportCsv, exportXlsx, exportJson.
 //
 // The xlsx writer is a second wasm module (pkg-xlsx/, src/wasm_xlsx.rs), fetched the first time
 // the page asks a session for `exportXlsx`: rust_xlsxwriter would be a third of the page's own
@@ -82,6 +83,13 @@ const handlers = {
       throw new Error(`A reconciliation has no "${method}".`);
     }
     return session[method](...args);
+  },
+  /** Reads 835 files on their own (SPEC §12) and keeps them; answers with the session's number and the report. */
+  readRemittances: (files) => {
+    const remittances = new wasm.Remittances(files);
+    const id = nextSession++;
+    sessions.set(id, remittances);
+    return { session: id, report: remittances.report() };
   },
   closeSession: (id) => {
     sessions.get(id)?.free();

@@ -61,6 +61,16 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Read 835 remittances on their own: payments, claims and the posting sheet (no charges file).
+    Remit {
+        /// One or more 835 (ERA) files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Output,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Estimate what a patient will owe for a list of services under a plan.
     Estimate {
         #[arg(long)]
@@ -144,6 +154,7 @@ fn run(cli: Cli) -> CliResult {
             format,
             out,
         ),
+        Command::Remit { files, format, out } => run_remit(&files, format, out),
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
         Command::Plan { amount, months, start, discount, format } => {
             run_plan(&amount, months, &start, discount.as_deref(), format)
@@ -287,6 +298,27 @@ fn run_reconcile(
         Output::Xlsx => {
             let out = out.ok_or("--format xlsx needs --out FILE.xlsx")?;
             let bytes = clearbill::export::report_xlsx(&report).map_err(|e| e.to_string())?;
+            write_output(Some(&out), &bytes)
+        }
+    }
+}
+
+fn run_remit(files: &[PathBuf], format: Output, out: Option<PathBuf>) -> CliResult {
+    use clearbill::remit::{lines_csv, read_remittances, remit_book, summary_text, RemitFile};
+    let contents: Vec<(Vec<u8>, String)> =
+        files.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
+    let inputs: Vec<RemitFile<'_>> = contents.iter().map(|(bytes, name)| RemitFile { name, bytes }).collect();
+    let report = read_remittances(&inputs).map_err(|e| e.to_string())?;
+    match format {
+        Output::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            write_output(out.as_deref(), format!("{text}\n").as_bytes())
+        }
+        Output::Text => write_output(out.as_deref(), summary_text(&report).as_bytes()),
+        Output::Csv => write_output(out.as_deref(), lines_csv(&report).as_bytes()),
+        Output::Xlsx => {
+            let out = out.ok_or("--format xlsx needs --out FILE.xlsx")?;
+            let bytes = clearbill::export::xlsx::write(remit_book(&report)).map_err(|e| e.to_string())?;
             write_output(Some(&out), &bytes)
         }
     }

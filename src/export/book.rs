@@ -16,6 +16,7 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -72,6 +73,19 @@ pub enum Cell {
     /// A whole number: a row number, a count, an age in days.
     #[serde(rename = "i")]
     Int(i64),
+    /// A date with a date format, so that it sorts and filters as a date; ISO text in JSON.
+    #[serde(rename = "d", serialize_with = "date_text", deserialize_with = "date_from_text")]
+    Date(NaiveDate),
+}
+
+fn date_text<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&date.format("%Y-%m-%d"))
+}
+
+fn date_from_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| serde::de::Error::custom(format!("\"{text}\" is not a date")))
 }
 
 impl From<Out> for Cell {

@@ -3,7 +3,8 @@
 //! The only place that knows rust_xlsxwriter: how each [`Cell`] style looks,
 //! and that text goes in as a string cell, never as a formula (SPEC §6).
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use chrono::Datelike;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::book::{Book, Cell, Sheet};
 
@@ -13,6 +14,7 @@ struct Styles {
     title: Format,
     money: Format,
     rate: Format,
+    date: Format,
 }
 
 impl Styles {
@@ -25,6 +27,7 @@ impl Styles {
             title: Format::new().set_bold().set_font_size(14),
             money: Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00"),
             rate: Format::new().set_num_format("0.00%"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
         }
     }
 }
@@ -71,6 +74,12 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: Cell, s: &Styles) ->
         Cell::Rate(r) => ws.write_with_format(row, col, r.as_decimal(), &s.rate).map(|_| ()),
         // A row number, a count or an age in days: far inside i32.
         Cell::Int(i) => ws.write_number(row, col, i32::try_from(i).unwrap_or(i32::MAX)).map(|_| ()),
+        Cell::Date(d) => {
+            // A NaiveDate's month and day fit u8; a year outside 1900..=9999 is refused by ExcelDateTime.
+            let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
+            let date = ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)?;
+            ws.write_datetime_with_format(row, col, &date, &s.date).map(|_| ())
+        }
     }
 }
 

@@ -112,6 +112,36 @@ pub struct RemittanceFinding {
     pub message: String,
 }
 
+impl ProviderAdjustment {
+    /// A PLB of an 835 transaction from `payer`, read from `file`.
+    pub fn from_x12(file: &str, payer: &str, a: &crate::x12::ProviderAdjustment) -> ProviderAdjustment {
+        ProviderAdjustment {
+            file: file.to_string(),
+            segment: a.segment,
+            payer: payer.to_string(),
+            provider_id: a.provider_id.clone(),
+            fiscal_period_end: a.fiscal_period_end,
+            reason: a.reason.code().to_string(),
+            meaning: a.reason.meaning().unwrap_or("unknown code").to_string(),
+            reference: a.reference.clone(),
+            amount: a.amount,
+        }
+    }
+}
+
+impl RemittanceFinding {
+    /// A finding of the 835 reader, read from `file`.
+    pub fn from_x12(file: &str, f: &crate::x12::Finding) -> RemittanceFinding {
+        RemittanceFinding {
+            file: file.to_string(),
+            segment: f.segment,
+            location: f.location(),
+            severity: format!("{:?}", f.severity).to_lowercase(),
+            message: f.message.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {

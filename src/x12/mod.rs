@@ -37,7 +37,7 @@ pub use model::{
     Adjustment, Claim, Finding, FindingKind, Party, Payment, Person, Procedure, ProviderAdjustment,
     Remittance, ServiceLine, Severity, Transaction,
 };
-pub use remit_line::{remit_lines, RemitLine, RemitLineKind};
+pub use remit_line::{claim_rows, remit_lines, RemitLine, RemitLineKind};
 pub use summary::summary_text;
 
 /// Why a file is not an 835 remittance at all. Problems inside an 835 are [`Finding`]s instead.

@@ -110,7 +110,9 @@ pub fn remit_lines(remittance: &Remittance) -> Vec<RemitLine> {
     rows
 }
 
-fn claim_rows(transaction: &Transaction, claim: &Claim, rows: &mut Vec<RemitLine>) {
+/// The payment rows of one claim, appended to `rows`: its service lines in order, then a
+/// claim-adjustment row when there is one; or one whole-claim row for a claim without lines.
+pub fn claim_rows(transaction: &Transaction, claim: &Claim, rows: &mut Vec<RemitLine>) {
     if claim.services.is_empty() {
         let mut row = claim_row(transaction, claim, RemitLineKind::WholeClaim);
         row.billed = claim.charge;
