@@ -89,7 +89,7 @@ fn joined(sheet: &Sheet, upper: &Row<'_>, lower: &Row<'_>) -> Layout {
     let width = upper.len().max(lower.len());
     let mut labels: Vec<String> = (0..width).map(|i| columns::header_text(upper.get(i))).collect();
     for (first, last) in spans(upper, lower, sheet.merges()) {
-        let label = labels[first].clone();
+        let Some(label) = labels.get(first).cloned() else { continue };
         for l in labels.iter_mut().take(last + 1).skip(first + 1) {
             l.clone_from(&label);
         }

@@ -60,8 +60,9 @@ pub struct SkippedRow {
 /// Tells the rows a report adds from its data rows, for one table.
 #[derive(Debug)]
 pub struct RowKinds {
-    /// The header row(s), each cell normalised ([`normalise_header`]).
-    header: Vec<Vec<String>>,
+    /// The header row(s): each cell's length as written, and its text
+    /// normalised ([`normalise_header`]).
+    header: Vec<Vec<(usize, String)>>,
     /// Title rows above the header (a lone text cell each), normalised.
     titles: Vec<String>,
     /// The first column that has a header: where a group label sits.
@@ -69,6 +70,10 @@ pub struct RowKinds {
     /// Columns mapped to an amount.
     money_columns: Vec<usize>,
 }
+
+/// How much longer or shorter a repeated header cell may be written than
+/// the header's ("Claim No." for "Claim #").
+const HEADER_SPELLING_SLACK: usize = 6;
 
 /// Words that start a page footer line.
 const PAGE_FOOTERS: [&str; 12] = [
@@ -112,11 +117,19 @@ impl RowKinds {
         let mut titles = Vec::new();
         for row in sheet.rows().take_while(|r| r.number <= layout.header_end) {
             if row.number >= layout.header_row {
-                header.push(row.cells().map(|c| normalise_header(&c.display())).collect());
-            } else if let [(_, CellRef::Text(t))] =
-                row.cells().enumerate().filter(|(_, c)| !c.is_empty()).collect::<Vec<_>>()[..]
-            {
-                titles.push(normalise_header(t));
+                header.push(
+                    row.cells()
+                        .map(|c| {
+                            let shown = c.display();
+                            (shown.trim().len(), normalise_header(&shown))
+                        })
+                        .collect(),
+                );
+            } else {
+                let filled: Vec<CellRef<'_>> = row.cells().filter(|c| !c.is_empty()).collect();
+                if let [CellRef::Text(t)] = filled.as_slice() {
+                    titles.push(normalise_header(t));
+                }
             }
         }
         let first_column = layout.columns.iter().find(|c| !c.header.is_empty()).map_or(0, |c| c.index);
@@ -165,18 +178,20 @@ impl RowKinds {
 
     /// The header (one of its rows) again, cell for cell after normalising.
     fn repeats_header(&self, row: &Row<'_>, index: usize, text: &str) -> bool {
+        let text_len = text.trim().len();
         self.header.iter().any(|h| {
-            let Some(first) = h.get(index) else { return false };
-            // Answered from the first letter for almost every row.
+            let Some((written_len, first)) = h.get(index) else { return false };
+            // Answered from the first letter and the length for almost every row.
             let starts_alike = first
                 .bytes()
                 .next()
                 .zip(text.trim_start().bytes().next())
                 .is_some_and(|(a, b)| a.eq_ignore_ascii_case(&b));
             starts_alike
+                && text_len.abs_diff(*written_len) <= HEADER_SPELLING_SLACK
                 && *first == normalise_header(text)
                 && (0..row.len().max(h.len())).all(|i| {
-                    let want = h.get(i).map_or("", String::as_str);
+                    let want = h.get(i).map_or("", |(_, norm)| norm.as_str());
                     let cell = row.get(i);
                     if want.is_empty() {
                         cell.is_empty()
@@ -217,15 +232,18 @@ fn is_amount(cell: CellRef<'_>) -> bool {
     }
 }
 
+/// `text` starts with `prefix`, ignoring ASCII case; the rest of it.
+fn strip_prefix_ignoring_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
 /// "Page 3 of 12", "Printed 12/01/2026", "Run date: 12/01/2026", "Report continued".
+/// Compared without copying the text: most first cells are names, not footers.
 fn is_page_footer(text: &str) -> bool {
-    let lead = text.trim_start().as_bytes()[0].to_ascii_lowercase();
-    if !matches!(lead, b'p' | b'r' | b'c' | b'd' | b'e' | b'(' | b'-' | b'*') {
-        return false;
-    }
-    let lower = text.trim().trim_matches(['-', '*', '=', ' ']).to_lowercase();
+    let t = text.trim().trim_matches(['-', '*', '=', ' ']);
     PAGE_FOOTERS.iter().any(|phrase| {
-        let Some(rest) = lower.strip_prefix(phrase) else { return false };
+        let Some(rest) = strip_prefix_ignoring_case(t, phrase) else { return false };
         match *phrase {
             // "Page 3", "Page 3 of 12", "Page: 3".
             "page" => rest.trim_start_matches([' ', ':', '#']).starts_with(|c: char| c.is_ascii_digit()),
@@ -233,8 +251,8 @@ fn is_page_footer(text: &str) -> bool {
             "continued" | "(continued)" | "report continued" | "end of report" => {
                 rest.is_empty()
                     || rest.starts_with(['.', ':', '-', ')'])
-                    || rest.starts_with(" on ")
-                    || rest.starts_with(" from ")
+                    || strip_prefix_ignoring_case(rest, " on ").is_some()
+                    || strip_prefix_ignoring_case(rest, " from ").is_some()
             }
             // "Printed 12/01/2026", "Printed on …", "Run date: …".
             _ => rest.is_empty() || rest.starts_with([' ', ':']),
@@ -245,9 +263,9 @@ fn is_page_footer(text: &str) -> bool {
 /// "Patient: SMITH, JOHN", "Provider: Dr. Lee", "Insurance - BLUE CROSS".
 fn is_group_label(text: &str) -> bool {
     let Some(colon) = text.find([':', '-']) else { return false };
-    let label = text[..colon].trim().to_lowercase();
+    let label = text[..colon].trim();
     let value = text[colon + 1..].trim();
-    !value.is_empty() && GROUP_LABELS.contains(&label.as_str())
+    !value.is_empty() && GROUP_LABELS.iter().any(|g| g.eq_ignore_ascii_case(label))
 }
 
 #[cfg(test)]

@@ -180,7 +180,7 @@ impl<'a> Book<'a> {
                     RangeError::Text => TableError::TooMuchText { limit: limits.max_text_bytes },
                 })?;
                 // Read with the sheet already: its merged cells say how far a header label spans.
-                if let Some(merges) = book.worksheet_merge_cells(name) {
+                if let Ok(merges) = book.merge_cells_by_sheet_name(name) {
                     builder.set_merges(merges.iter().map(merge_of).collect());
                 }
             }
