@@ -561,7 +561,11 @@ pub fn detect(sheet: &Sheet) -> Option<Layout> {
             .count();
         if votes >= 2 {
             let headers: Vec<String> = (0..row.len()).map(|i| header_text(row.get(i))).collect();
-            return Some(Layout { header_row: row.number, header_end: row.number, columns: assign_roles(&headers) });
+            return Some(Layout {
+                header_row: row.number,
+                header_end: row.number,
+                columns: assign_roles(&headers),
+            });
         }
     }
     None

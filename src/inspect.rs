@@ -70,7 +70,8 @@ pub fn inspect_with(
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Inspection, InputError> {
-    let table = records::load_with_progress(bytes, file_name, sheet, header_row, overrides, limits, &mut |_| {})?;
+    let table =
+        records::load_with_progress(bytes, file_name, sheet, header_row, overrides, limits, &mut |_| {})?;
     let columns = table.columns();
     let ctx = records::ReadContext::new(&table.file_name, &table.sheet, &table.layout, &table.mapping);
     let kinds = ctx.row_kinds();

@@ -393,7 +393,9 @@ fn layout_and_mapping(
     overrides: Option<&MappingOverride>,
 ) -> Result<(Layout, Mapping), InputError> {
     let layout = layout::find_layout(sheet, header_row).ok_or_else(|| match header_row {
-        Some(row) => InputError::EmptyHeaderRow { file: file_name.to_string(), sheet: sheet.name.clone(), row },
+        Some(row) => {
+            InputError::EmptyHeaderRow { file: file_name.to_string(), sheet: sheet.name.clone(), row }
+        }
         None => InputError::NoHeader {
             file: file_name.to_string(),
             sheet: sheet.name.clone(),
@@ -933,7 +935,7 @@ fn read_rows<T>(
     };
     let kinds = ctx.row_kinds();
     let mut fill = FillDown::new(ctx.mapping);
-    let mut grouped = || kinds.is_grouped(ctx.sheet, ctx.header_row);
+    let grouped = || kinds.is_grouped(ctx.sheet, ctx.header_row);
     let mut rounded = Vec::new();
     let mut cache: Vec<ColumnCache<'_>> = (0..ctx.sheet.width()).map(|_| ColumnCache::default()).collect();
     let mut previous = ctx.header_row;
@@ -953,7 +955,7 @@ fn read_rows<T>(
             fill.end_group();
             continue;
         }
-        fill.start_row(&row, &mut grouped);
+        fill.start_row(&row, grouped);
         let mut reader = RowReader { ctx, row, fill: &fill, file, rounded: &mut rounded, cache: &mut cache };
         match read(&mut reader) {
             Ok(r) => {

@@ -82,7 +82,8 @@ pub fn inspect(
             findings: remittance.all_findings().len(),
         });
     }
-    let (header_row, mapping) = if header_row.is_object() { (JsValue::UNDEFINED, header_row) } else { (header_row, mapping) };
+    let (header_row, mapping) =
+        if header_row.is_object() { (JsValue::UNDEFINED, header_row) } else { (header_row, mapping) };
     let header_row = header_row_arg(&header_row, "headerRow")?;
     let overrides: Option<MappingOverride> =
         if mapping.is_undefined() || mapping.is_null() { None } else { Some(from_js(mapping, "mapping")?) };

@@ -40,9 +40,16 @@ fn line<'r>(report: &'r Report, claim: &str, line: &str) -> &'r clearbill::recon
 #[test]
 fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
     let bytes = common::read(&common::fixture("layouts/grouped-charges.csv"));
-    let report = reconcile_files(&file(&bytes, "charges.csv"), &[], None, &options(), &Limits::default()).unwrap();
+    let report =
+        reconcile_files(&file(&bytes, "charges.csv"), &[], None, &options(), &Limits::default()).unwrap();
     let rows = &report.summary.rows;
-    assert_eq!((rows.charges, rows.skipped, rows.rejected), (7, 13, 0), "{:?}\n{}", report.rejected, notes(&report));
+    assert_eq!(
+        (rows.charges, rows.skipped, rows.rejected),
+        (7, 13, 0),
+        "{:?}\n{}",
+        report.rejected,
+        notes(&report)
+    );
     let totals = &report.summary.totals;
     assert_eq!(totals.billed, money("610.00"), "the report's own grand total");
     assert_eq!(totals.insurance_paid, money("334.00"));
@@ -58,10 +65,16 @@ fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
 
     // The credit (21.00 CR) and the carried-down claim put rows 11 and 12 on one line.
     let l = line(&report, "1002", "1");
-    assert_eq!((l.billed, l.insurance_paid, l.charge_rows.clone()), (money("200.00"), money("99.00"), vec![11, 12]));
+    assert_eq!(
+        (l.billed, l.insurance_paid, l.charge_rows.clone()),
+        (money("200.00"), money("99.00"), vec![11, 12])
+    );
     assert_eq!(l.status, Status::Paid);
     let l = line(&report, "1003", "2");
-    assert_eq!((l.status, l.balance, l.patient.as_deref()), (Status::Partial, money("15.00"), Some("PARK, BO")));
+    assert_eq!(
+        (l.status, l.balance, l.patient.as_deref()),
+        (Status::Partial, money("15.00"), Some("PARK, BO"))
+    );
     assert_eq!(l.payer.as_deref(), Some("Blue Cross"), "the payer carried down its group");
 
     let notes = notes(&report);
@@ -180,7 +193,8 @@ fn merged_header_cells_of_a_workbook_are_joined() {
             ("Patient Paid", Some(Role::PatientPaid)),
         ]
     );
-    let charges = "Claim #,DOS,Charges\n1001,03/02/2026,150.00\n1002,03/03/2026,90.00\n1003,03/04/2026,40.00\n";
+    let charges =
+        "Claim #,DOS,Charges\n1001,03/02/2026,150.00\n1002,03/03/2026,90.00\n1003,03/04/2026,40.00\n";
     let report = reconcile_files(
         &file(charges.as_bytes(), "charges.csv"),
         &[file(&bytes, "era.xlsx")],
@@ -207,9 +221,8 @@ fn day_sheet() -> Vec<u8> {
     for (c, h) in ["Claim #", "CPT", "DOS", "Charges"].iter().enumerate() {
         debits.write(0, c as u16, *h).unwrap();
     }
-    for (r, (claim, code, billed)) in [("701", "99213", 125.0), ("702", "99214", 180.5), ("703", "36415", 22.25)]
-        .iter()
-        .enumerate()
+    for (r, (claim, code, billed)) in
+        [("701", "99213", 125.0), ("702", "99214", 180.5), ("703", "36415", 22.25)].iter().enumerate()
     {
         let r = r as u32 + 1;
         debits.write(r, 0, *claim).unwrap();
@@ -248,7 +261,8 @@ fn a_day_sheet_workbook_is_both_files_with_a_sheet_each() {
     let charges = FileInput { sheet: Some("Debits"), ..file(&bytes, "day-sheet.xlsx") };
     let credits = FileInput { sheet: Some("Credits"), ..file(&bytes, "day-sheet.xlsx") };
     let adjustments = FileInput { sheet: Some("Adjustments"), ..file(&bytes, "day-sheet.xlsx") };
-    let report = reconcile_files(&charges, &[credits, adjustments], None, &options(), &Limits::default()).unwrap();
+    let report =
+        reconcile_files(&charges, &[credits, adjustments], None, &options(), &Limits::default()).unwrap();
     let rows = &report.summary.rows;
     assert_eq!((rows.charges, rows.payments, rows.rejected), (3, 3, 0), "{:?}", report.rejected);
     let totals = &report.summary.totals;
@@ -257,12 +271,17 @@ fn a_day_sheet_workbook_is_both_files_with_a_sheet_each() {
     assert_eq!(totals.contractual_adjustment, money("125.25"), "the lone Adjustment columns are contractual");
     assert_eq!(totals.balance, money("22.25"));
     assert_eq!(line_by_claim(&report, "701").status, Status::Paid);
-    assert_eq!(line_by_claim(&report, "702").status, Status::Paid, "100.25 paid, 60.00 + 20.25 adjusted on two tabs");
+    assert_eq!(
+        line_by_claim(&report, "702").status,
+        Status::Paid,
+        "100.25 paid, 60.00 + 20.25 adjusted on two tabs"
+    );
     assert_eq!(line_by_claim(&report, "703").status, Status::Unpaid);
     report.check_conservation(money("327.75"), money("180.25")).unwrap();
 
     // The lone Adjustment column is a guess the page asks the user to check.
-    let ins = inspect_with(&bytes, "day-sheet.xlsx", Some("Credits"), None, None, &Limits::default()).unwrap();
+    let ins =
+        inspect_with(&bytes, "day-sheet.xlsx", Some("Credits"), None, None, &Limits::default()).unwrap();
     let adj = ins.columns.iter().find(|c| c.header == "Adjustment").unwrap();
     assert_eq!(adj.role, Some(Role::Contractual));
     assert!(adj.confidence < LOW_CONFIDENCE);

@@ -64,7 +64,9 @@ fn request() -> JsValue {
 
 #[wasm_bindgen_test]
 fn inspect_reads_a_small_csv_with_roles_and_a_preview() {
-    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let inspection =
+        wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, JsValue::UNDEFINED)
+            .unwrap();
     assert_eq!(text(&inspection, "format").as_deref(), Some("csv"));
     assert_eq!(get(&inspection, "headerRow").as_f64(), Some(1.0));
     let columns = Array::from(&get(&inspection, "columns"));
@@ -77,9 +79,11 @@ fn inspect_reads_a_small_csv_with_roles_and_a_preview() {
 #[wasm_bindgen_test]
 fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
     let mapping = object(&[("billed", JsValue::NULL)]);
-    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, mapping).unwrap();
+    let inspection =
+        wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, mapping).unwrap();
     assert!(get(&Array::from(&get(&inspection, "columns")).get(4), "role").is_null());
-    let error = wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
+    let error =
+        wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
     let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
     assert!(message.starts_with("scan.xlsx: ") && message.contains("PDF"), "{message}");
 }

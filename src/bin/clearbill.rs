@@ -165,13 +165,18 @@ fn run(cli: Cli) -> CliResult {
             format,
             out,
         } => {
-            let choices = Choices {
-                charges_sheet,
-                payments_sheet,
-                charges_header_row,
-                payments_header_row,
-            };
-            run_reconcile(&charges, &payments, fees.as_deref(), as_of, &tolerance, map.as_deref(), &choices, format, out)
+            let choices = Choices { charges_sheet, payments_sheet, charges_header_row, payments_header_row };
+            run_reconcile(
+                &charges,
+                &payments,
+                fees.as_deref(),
+                as_of,
+                &tolerance,
+                map.as_deref(),
+                &choices,
+                format,
+                out,
+            )
         }
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
         Command::Plan { amount, months, start, discount, format } => {
@@ -262,9 +267,10 @@ impl Choices {
     }
 
     fn check(&self, payments: usize) -> CliResult {
-        for (flag, n) in
-            [("--payments-sheet", self.payments_sheet.len()), ("--payments-header-row", self.payments_header_row.len())]
-        {
+        for (flag, n) in [
+            ("--payments-sheet", self.payments_sheet.len()),
+            ("--payments-header-row", self.payments_header_row.len()),
+        ] {
             if n > 1 && n != payments {
                 return Err(format!("{flag} is given {n} times for {payments} payments file(s); give it once, or once per file"));
             }

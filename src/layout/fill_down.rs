@@ -134,7 +134,9 @@ mod tests {
     use crate::table::{open, Limits};
 
     fn run(csv: &str, grouped: bool) -> (Vec<Vec<String>>, FillDown<'static>) {
-        let sheet = Box::leak(Box::new(open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap()));
+        let sheet = Box::leak(Box::new(
+            open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap(),
+        ));
         let layout = find_layout(sheet, None).unwrap();
         let mapping = Mapping::from_layout(&layout);
         let mut fill = FillDown::new(&mapping);

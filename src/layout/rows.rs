@@ -333,9 +333,19 @@ mod tests {
 
     #[test]
     fn footer_phrases() {
-        for t in ["Page 3 of 12", "PAGE 3", "Page: 2", "Printed 12/01/2026", "Printed on 12/01/2026", "Run Date: x",
-            "Report continued", "Continued on next page", "(continued)", "- Page 2 -", "End of report"]
-        {
+        for t in [
+            "Page 3 of 12",
+            "PAGE 3",
+            "Page: 2",
+            "Printed 12/01/2026",
+            "Printed on 12/01/2026",
+            "Run Date: x",
+            "Report continued",
+            "Continued on next page",
+            "(continued)",
+            "- Page 2 -",
+            "End of report",
+        ] {
             assert!(is_page_footer(t), "{t}");
         }
         for t in ["Page, Ann", "Pages Clinic", "Printer supplies", "Continuedcare", "Running"] {
@@ -345,7 +355,8 @@ mod tests {
 
     #[test]
     fn grouped_layouts_need_a_group_label_or_subtotals() {
-        let sheet = |csv: &str| open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap();
+        let sheet =
+            |csv: &str| open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap();
         let grouped = |csv: &str| {
             let s = sheet(csv);
             let layout = find_layout(&s, None).unwrap();

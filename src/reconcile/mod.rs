@@ -304,9 +304,15 @@ fn load_table(
 ) -> Result<records::Table, InputError> {
     let message = format!("Reading {}", f.name());
     progress(&message, bar.sheet(i, 0.0));
-    records::load_with_progress(bytes, f.name(), f.sheet(), f.header_row(), f.mapping(), limits, &mut |read| {
-        progress(&message, bar.sheet(i, read))
-    })
+    records::load_with_progress(
+        bytes,
+        f.name(),
+        f.sheet(),
+        f.header_row(),
+        f.mapping(),
+        limits,
+        &mut |read| progress(&message, bar.sheet(i, read)),
+    )
 }
 
 /// [`reconcile_files_with_progress`] over files whose bytes are fetched one file at a time.

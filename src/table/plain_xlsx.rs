@@ -828,7 +828,12 @@ impl<R: Read> Scanner<R> {
                     Some(colon) => (cell_ref(&range[..colon])?, cell_ref(&range[colon + 1..])?),
                     None => (cell_ref(range)?, cell_ref(range)?),
                 };
-                merges.push(Merge { first_row: first.0 + 1, last_row: last.0 + 1, first_col: first.1, last_col: last.1 });
+                merges.push(Merge {
+                    first_row: first.0 + 1,
+                    last_row: last.0 + 1,
+                    first_col: first.1,
+                    last_col: last.1,
+                });
             }
             self.start += end + 1;
         }
