@@ -1321,6 +1321,59 @@ mod tests {
     }
 
     #[test]
+    fn report_rows_are_skipped_by_kind_and_a_group_fills_down() {
+        let t = table(
+            "Claim #,Patient,Charges\n\
+             Patient: LEE,,\n1,Ann Lee,10\n,,5 CR\nTotal for LEE,,5\n\
+             Page 1 of 2,,\nClaim #,Patient,Charges\nBLUE CROSS,,\n2,Bo Park,20\n,,oops\n",
+        );
+        let recs = read_charges(&t, false).unwrap();
+        let kinds: Vec<(u32, SkipKind)> = recs.skipped.iter().map(|s| (s.row, s.kind)).collect();
+        use SkipKind::*;
+        assert_eq!(
+            kinds,
+            [(2, GroupHeader), (5, FooterTotal), (6, PageFooter), (7, PageHeader), (8, GroupHeader)]
+        );
+        assert_eq!(recs.totals_rows(), [5]);
+        let read: Vec<(u32, String, String)> = recs
+            .rows
+            .iter()
+            .map(|r| (r.row, r.keys.claim.as_ref().unwrap().shown.to_string(), r.billed.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (3, "1".into(), "10.00".into()),
+                (4, "1".into(), "-5.00".into()),
+                (9, "2".into(), "20.00".into())
+            ]
+        );
+        assert_eq!(recs.rejected.len(), 1, "a bad amount is still rejected, with its claim filled in");
+        assert_eq!((recs.rejected[0].row, recs.rejected[0].value.as_str()), (10, "oops"));
+        assert!(
+            recs.notes.iter().any(|n| n.contains("claim number (column A \"Claim #\"): 2 cell(s)")),
+            "{:?}",
+            recs.notes
+        );
+    }
+
+    #[test]
+    fn a_chosen_header_row_is_read_from_and_a_missing_one_is_an_error() {
+        let csv = "Status,Payer\nRef,Amount Billed\n7,12.00\n";
+        let t =
+            load_with_progress(csv.as_bytes(), "x.csv", None, Some(2), None, &Limits::default(), &mut |_| {})
+                .unwrap();
+        assert_eq!(t.layout.header_row, 2);
+        assert_eq!(read_charges(&t, false).unwrap().rows[0].billed.to_string(), "12.00");
+        let err =
+            load_with_progress(csv.as_bytes(), "x.csv", None, Some(9), None, &Limits::default(), &mut |_| {})
+                .unwrap_err();
+        assert_eq!(err.to_string(), "x.csv: row 9 of sheet \"x\" is empty, so it cannot be the header row");
+        let m = peek_mapping(csv.as_bytes(), "x.csv", None, Some(2), None, &Limits::default()).unwrap();
+        assert_eq!(m.column(Role::Billed), Some(1));
+    }
+
+    #[test]
     fn patient_responsibility_is_the_sum_of_its_parts_when_not_given() {
         let t = table("Claim,Paid,Deductible,Coinsurance,Copay\n1,80,10,5.50,\n2,0,,,\n");
         let recs = read_payments(&t).unwrap();

@@ -166,8 +166,34 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   function showError(error) {
     file.inspection = null;
     node.dataset.state = 'error';
-    replace(body, el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`));
+    replace(
+      body,
+      el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`),
+      // A table whose column names ClearBill did not find can still be read from a row the user names.
+      /\.(835|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
+    );
     app.announce(`ClearBill cannot use ${name}.`);
+  }
+
+  /** The "Header row" field: the row that holds the column names, as the spreadsheet numbers it. */
+  function headerRowField(value, hint) {
+    return el(
+      'p',
+      { class: 'header-row-picker' },
+      el('label', { for: `${id}-header-row` }, 'Header row '),
+      el('input', {
+        type: 'number',
+        id: `${id}-header-row`,
+        min: 1,
+        step: 1,
+        value,
+        'aria-describedby': `${id}-header-row-hint`,
+        on: { change: (event) => chooseHeaderRow(event.target.value) },
+      }),
+      ' ',
+      el('span', { id: `${id}-header-row-hint`, class: 'hint' }, hint),
+      el('span', { class: 'header-row-problem error' }),
+    );
   }
 
   /** The user says which row holds the column names; the core reads the file again from there. */
@@ -183,8 +209,10 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
       file.headerRow = before;
       try {
         render({ focus, usedSaved: await read() });
-      } catch (again) {
-        return showError(again);
+      } catch {
+        // The file could not be read before either: say why this row did not work.
+        showError(error);
+        return;
       }
       const message = `Row ${value} cannot be the header row: ${error.message}`;
       node.querySelector('.header-row-problem').textContent = message;
@@ -248,28 +276,11 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
             ),
           )
         : null;
-    const headerPicker = el(
-      'p',
-      { class: 'header-row-picker' },
-      el('label', { for: `${id}-header-row` }, 'Header row '),
-      el('input', {
-        type: 'number',
-        id: `${id}-header-row`,
-        min: 1,
-        step: 1,
-        value: ins.headerRow,
-        'aria-describedby': `${id}-header-row-hint`,
-        on: { change: (event) => chooseHeaderRow(event.target.value) },
-      }),
-      ' ',
-      el(
-        'span',
-        { id: `${id}-header-row-hint`, class: 'hint' },
-        ins.headerEnd > ins.headerRow
-          ? `The column names span rows ${ins.headerRow} and ${ins.headerEnd}; they were joined. Give another row number if the names are elsewhere.`
-          : 'The row that holds the column names. Give another row number if ClearBill picked the wrong one.',
-      ),
-      el('span', { class: 'header-row-problem error' }),
+    const headerPicker = headerRowField(
+      ins.headerRow,
+      ins.headerEnd > ins.headerRow
+        ? `The column names span rows ${ins.headerRow} and ${ins.headerEnd}; they were joined. Give another row number if the names are elsewhere.`
+        : 'The row that holds the column names. Give another row number if ClearBill picked the wrong one.',
     );
     replace(
       body,
