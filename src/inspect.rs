@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::columns::{Column, MappingOverride, LOW_CONFIDENCE};
-use crate::layout::{SkipKind, SkippedRow};
+use crate::layout::{FillDown, SkipKind, SkippedRow};
 use crate::records::{self, read_cell, InputError};
 use crate::table::{Format, Limits};
 
@@ -75,6 +75,9 @@ pub fn inspect_with(
     let columns = table.columns();
     let ctx = records::ReadContext::new(&table.file_name, &table.sheet, &table.layout, &table.mapping);
     let kinds = ctx.row_kinds();
+    // The preview shows the rows as they will be read: with a group's values carried down.
+    let mut fill = FillDown::new(&table.mapping);
+    let grouped = || kinds.is_grouped(&table.sheet, table.layout.header_end);
 
     let mut rows = 0;
     let mut blank_rows = 0;
@@ -87,14 +90,16 @@ pub fn inspect_with(
         previous = row.number;
         if let Some(kind) = kinds.classify(&row) {
             skipped_rows.push(SkippedRow { row: row.number, kind });
+            fill.end_group();
             continue;
         }
+        fill.start_row(&row, grouped);
         rows += 1;
         if preview.len() < PREVIEW_ROWS {
             let cells = columns
                 .iter()
                 .map(|c| {
-                    let cell = row.get(c.index);
+                    let cell = fill.cell(&row, c.index);
                     let (value, error) = match c.role {
                         None => (None, None),
                         Some(role) => match read_cell(role, cell, table.sheet.is_1904, ctx.order_of(c.index))

@@ -117,6 +117,10 @@ fn the_two_row_header_is_shown_joined_by_inspect() {
         ]
     );
     assert_eq!((ins.rows, ins.skipped_rows.len(), ins.totals_rows.len()), (7, 13, 4));
+    // The preview shows row 8 as it will be read: with its group's claim and date carried down.
+    let row8 = &ins.preview[1];
+    assert_eq!(row8.row, 8);
+    assert_eq!((row8.cells[0].text.as_str(), row8.cells[4].value.as_deref()), ("1001", Some("2026-03-02")));
 }
 
 #[test]
