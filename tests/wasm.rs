@@ -89,6 +89,23 @@ fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
 }
 
 #[wasm_bindgen_test]
+fn a_header_row_chosen_in_the_page_is_read_from_in_inspect_and_reconcile() {
+    let csv = "Status,Payer\nRef,Amount Billed\n7,12.00 CR\n";
+    let inspection =
+        wasm::inspect(csv.as_bytes(), "ledger.csv", None, JsValue::from_f64(2.0), JsValue::UNDEFINED)
+            .unwrap();
+    assert_eq!(get(&inspection, "headerRow").as_f64(), Some(2.0));
+    assert_eq!(text(&Array::from(&get(&inspection, "columns")).get(0), "header").as_deref(), Some("Ref"));
+    let charges = file("ledger.csv", csv);
+    Reflect::set(&charges, &JsValue::from_str("headerRow"), &JsValue::from_f64(2.0)).unwrap();
+    let request = object(&[("charges", charges), ("asOf", JsValue::from_str("2026-11-15"))]);
+    let report = wasm::reconcile(request).unwrap();
+    assert_eq!(text(&report, "summary.totals.billed").as_deref(), Some("-12.00"), "a credit, from row 3");
+    let bad = wasm::inspect(csv.as_bytes(), "ledger.csv", None, JsValue::from_f64(0.5), JsValue::UNDEFINED);
+    assert!(bad.is_err(), "a row number is a whole number from 1");
+}
+
+#[wasm_bindgen_test]
 fn a_session_reconciles_and_pages_its_lines() {
     let mut session = wasm::Session::new(request(), None).unwrap();
     let overview = session.summary().unwrap();

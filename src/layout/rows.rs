@@ -170,7 +170,14 @@ impl RowKinds {
             }
             return Some(SkipKind::GroupHeader);
         }
-        if is_group_label(text) && amounts_blank() {
+        // "Patient: SMITH, JOHN" (and perhaps "MRN: 1234" beside it): labels only.
+        let labels_only = || {
+            (index + 1..row.len()).all(|i| match row.get(i) {
+                CellRef::Text(t) => t.trim().is_empty() || t.contains(':'),
+                c => c.is_empty(),
+            })
+        };
+        if is_group_label(text) && amounts_blank() && labels_only() {
             return Some(SkipKind::GroupHeader);
         }
         None
@@ -260,12 +267,14 @@ fn is_page_footer(text: &str) -> bool {
     })
 }
 
-/// "Patient: SMITH, JOHN", "Provider: Dr. Lee", "Insurance - BLUE CROSS".
+/// "Patient: SMITH, JOHN", "Provider: Dr. Lee", "Insurance - BLUE CROSS"
+/// (not "Account-12345": an identifier).
 fn is_group_label(text: &str) -> bool {
-    let Some(colon) = text.find([':', '-']) else { return false };
-    let label = text[..colon].trim();
-    let value = text[colon + 1..].trim();
-    !value.is_empty() && GROUP_LABELS.iter().any(|g| g.eq_ignore_ascii_case(label))
+    let (label, value) = match text.split_once(':').or_else(|| text.split_once(" - ")) {
+        Some(parts) => parts,
+        None => return false,
+    };
+    !value.trim().is_empty() && GROUP_LABELS.iter().any(|g| g.eq_ignore_ascii_case(label.trim()))
 }
 
 #[cfg(test)]
@@ -326,9 +335,24 @@ mod tests {
              DEF,,,CO-16\n\
              Pagett,99213,10,\n\
              Continued care,99213,10,\n\
-             Patient: Lee,,5.00,\n",
+             Patient: Lee,,5.00,\n\
+             Account-12345,,,CO-16\n\
+             Patient: Lee,99213,,\n",
         );
         assert!(got.iter().all(|(_, k)| k.is_none()), "{got:?}");
+    }
+
+    #[test]
+    fn group_labels_with_a_colon_may_sit_beside_other_labels() {
+        let got = kinds(
+            "Claim #,Patient,MRN,Charges\n\
+             \"Patient: SMITH, JOHN\",,MRN: 1234,\n\
+             Insurance - BLUE CROSS,,,\n\
+             Provider: Dr. Lee,x,,\n\
+             1,Lee,1234,10\n",
+        );
+        use SkipKind::*;
+        assert_eq!(got, vec![(2, Some(GroupHeader)), (3, Some(GroupHeader)), (4, None), (5, None)]);
     }
 
     #[test]
