@@ -47,6 +47,7 @@ test('a printed charge report with a two-row header, page breaks and groups is r
 
     await page.fill('#as-of', '2026-12-01');
     await reconcileBy(page, () => page.click('#reconcile-button'));
+    assert.match(await page.textContent('.result-facts'), /Read 7 charge rows; 0 blank, 13 skipped \(totals, page and group rows\), 0 rejected/);
     assert.equal(await figure(page, 'billed'), dollars('610.00'), "the report's own grand total");
     assert.equal(await figure(page, 'insurancePaid'), dollars('334.00'), 'with the 21.00 CR credit');
     assert.equal(await figure(page, 'balance'), dollars('15.00'));
