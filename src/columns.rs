@@ -442,7 +442,7 @@ pub fn normalise_header(text: &str) -> String {
         .map(|w| match w {
             "no" | "nbr" | "num" | "number" | "nr" => "#",
             "amt" | "amount" => "amount",
-            "adj" | "adjustment" | "adjustments" | "adjs" => "adj",
+            "adj" | "adjustment" | "adjustments" | "adjs" | "adjust" => "adj",
             "pt" | "pat" => "patient",
             "ins" | "insurance" => "insurance",
             "svc" | "serv" | "service" | "services" => "service",
@@ -472,7 +472,11 @@ const RUN_TOGETHER: Confidence = 90;
 /// The header contains a synonym plus other words ("Primary Payer Name").
 const CONTAINS: Confidence = 75;
 /// Headers that count toward finding the header row.
-const HEADER_VOTE: Confidence = 70;
+pub(crate) const HEADER_VOTE: Confidence = 70;
+/// A lone "Adjustment" column read as contractual: most adjustments in
+/// practice exports are contractual write-offs, but the page asks the user
+/// to check it (SPEC §8.1 "Ambiguous headers").
+const LONE_ADJUSTMENT: Confidence = 60;
 
 /// Every role's synonyms, normalised once.
 fn synonym_table() -> &'static Vec<(Role, Vec<String>)> {
@@ -533,8 +537,11 @@ pub struct Column {
 /// Where the table starts and what each column holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
-    /// Row number (as a spreadsheet shows it) of the header row.
+    /// Row number (as a spreadsheet shows it) of the header row: the first
+    /// of two when a header printed over two rows was joined (SPEC §8.1).
     pub header_row: u32,
+    /// The header's last row: the data start below it.
+    pub header_end: u32,
     pub columns: Vec<Column>,
 }
 
@@ -554,19 +561,23 @@ pub fn detect(sheet: &Sheet) -> Option<Layout> {
             .count();
         if votes >= 2 {
             let headers: Vec<String> = (0..row.len()).map(|i| header_text(row.get(i))).collect();
-            return Some(Layout { header_row: row.number, columns: assign_roles(&headers) });
+            return Some(Layout {
+                header_row: row.number,
+                header_end: row.number,
+                columns: assign_roles(&headers),
+            });
         }
     }
     None
 }
 
-fn header_text(cell: CellRef<'_>) -> String {
+pub(crate) fn header_text(cell: CellRef<'_>) -> String {
     cell.display().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Gives each role to at most one column (reason codes may span several
 /// columns), best confidence first; ties go to the leftmost column.
-fn assign_roles(headers: &[String]) -> Vec<Column> {
+pub(crate) fn assign_roles(headers: &[String]) -> Vec<Column> {
     let mut columns: Vec<Column> = headers
         .iter()
         .enumerate()
@@ -590,7 +601,22 @@ fn assign_roles(headers: &[String]) -> Vec<Column> {
         columns[i].role = Some(role);
         columns[i].confidence = confidence;
     }
+    read_lone_adjustment_as_contractual(&mut columns);
     columns
+}
+
+/// SPEC §8.1: a lone "Adjustment"/"Adj"/"Adjustments" column, with no other
+/// contractual column, is contractual, with a confidence that asks the user
+/// to check it.
+fn read_lone_adjustment_as_contractual(columns: &mut [Column]) {
+    if columns.iter().any(|c| c.role == Some(Role::Contractual)) {
+        return;
+    }
+    let mut lone = columns.iter_mut().filter(|c| normalise_header(&c.header) == "adj");
+    if let (Some(column), None) = (lone.next(), lone.next()) {
+        column.role = Some(Role::Contractual);
+        column.confidence = LONE_ADJUSTMENT;
+    }
 }
 
 /// The role → column choice that records are read with.
@@ -840,14 +866,14 @@ mod tests {
         assert_eq!(cols[1].role, None, "the role is already taken by the exact match to its left");
         assert_eq!(cols[2].role, Some(Role::ReasonCodes));
         assert_eq!(cols[3].role, Some(Role::ReasonCodes));
-        let m = Mapping::from_layout(&Layout { header_row: 1, columns: cols });
+        let m = Mapping::from_layout(&Layout { header_row: 1, header_end: 1, columns: cols });
         assert_eq!(m.columns(Role::ReasonCodes), &[2, 3]);
     }
 
     #[test]
     fn overrides_by_header_or_letter_move_a_role() {
         let cols = assign_roles(&["Claim #".into(), "Amount".into(), "Paid".into(), "Notes".into()]);
-        let mut m = Mapping::from_layout(&Layout { header_row: 1, columns: cols.clone() });
+        let mut m = Mapping::from_layout(&Layout { header_row: 1, header_end: 1, columns: cols.clone() });
         assert_eq!(m.column(Role::Billed), None);
         let mut o = MappingOverride::default();
         o.0.insert("billed".into(), Some("amount".into()));
@@ -865,7 +891,7 @@ mod tests {
     #[test]
     fn bad_overrides_say_what_exists() {
         let cols = assign_roles(&["Claim #".into(), "Paid".into()]);
-        let mut m = Mapping::from_layout(&Layout { header_row: 1, columns: cols.clone() });
+        let mut m = Mapping::from_layout(&Layout { header_row: 1, header_end: 1, columns: cols.clone() });
         let mut o = MappingOverride::default();
         o.0.insert("paid".into(), Some("Ins Pd".into()));
         let err = m.apply(&o, &cols).unwrap_err().to_string();
@@ -873,6 +899,19 @@ mod tests {
         let mut o = MappingOverride::default();
         o.0.insert("money".into(), Some("B".into()));
         assert!(m.apply(&o, &cols).unwrap_err().to_string().contains("claim_id"));
+    }
+
+    #[test]
+    fn a_lone_adjustment_column_is_contractual_to_be_checked() {
+        for header in ["Adjustment", "Adj", "Adjustments", "ADJUST"] {
+            let cols = assign_roles(&["Claim #".into(), "Paid".into(), header.into()]);
+            assert_eq!(cols[2].role, Some(Role::Contractual), "{header}");
+            assert!(cols[2].confidence < LOW_CONFIDENCE, "{header}: the page asks the user to check it");
+        }
+        let cols = assign_roles(&["Contractual".into(), "Adjustment".into()]);
+        assert_eq!(cols[1].role, Some(Role::OtherAdjustment), "another column is contractual");
+        let cols = assign_roles(&["Adj".into(), "Adjustments".into()]);
+        assert_eq!(cols[0].role, Some(Role::OtherAdjustment), "two adjustment columns: not a lone one");
     }
 
     #[test]

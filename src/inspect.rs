@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::columns::{Column, MappingOverride, LOW_CONFIDENCE};
+use crate::layout::{FillDown, SkipKind, SkippedRow};
 use crate::records::{self, read_cell, InputError};
 use crate::table::{Format, Limits};
 
@@ -22,11 +23,18 @@ pub struct Inspection {
     pub sheets: Vec<String>,
     pub sheet: String,
     pub header_row: u32,
+    /// The header's last row: the row under `header_row` when a header
+    /// printed over two rows was joined (SPEC §8.1), else `header_row`.
+    pub header_end: u32,
     pub columns: Vec<Column>,
-    /// Data rows below the header (blank and footer rows not counted).
+    /// Data rows below the header (blank and skipped rows not counted).
     pub rows: usize,
     pub blank_rows: usize,
+    /// Footer total rows ("Total", "Subtotal").
     pub totals_rows: Vec<u32>,
+    /// Every row skipped (footer totals, repeated page headers, page footers,
+    /// group labels), with its kind.
+    pub skipped_rows: Vec<SkippedRow>,
     pub preview: Vec<PreviewRow>,
     pub notes: Vec<String>,
     /// A key for remembering this file's mapping (see `columns::header_signature`).
@@ -49,45 +57,49 @@ pub struct PreviewCell {
 
 /// Inspects a file with the detected mapping.
 pub fn inspect(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Inspection, InputError> {
-    inspect_with(bytes, file_name, sheet, None, &Limits::default())
+    inspect_with(bytes, file_name, sheet, None, None, &Limits::default())
 }
 
-/// Inspects a file, applying mapping overrides first (the page's dropdowns).
+/// Inspects a file with the header row the user chose (1-based; `None`
+/// finds it), applying mapping overrides first (the page's dropdowns).
 pub fn inspect_with(
     bytes: &[u8],
     file_name: &str,
     sheet: Option<&str>,
+    header_row: Option<u32>,
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Inspection, InputError> {
-    let table = records::load(bytes, file_name, sheet, overrides, limits)?;
+    let table =
+        records::load_with_progress(bytes, file_name, sheet, header_row, overrides, limits, &mut |_| {})?;
     let columns = table.columns();
-    let ctx = records::ReadContext::new(
-        &table.file_name,
-        &table.sheet,
-        table.layout.header_row,
-        &table.mapping,
-        &table.layout.columns,
-    );
+    let ctx = records::ReadContext::new(&table.file_name, &table.sheet, &table.layout, &table.mapping);
+    let kinds = ctx.row_kinds();
+    // The preview shows the rows as they will be read: with a group's values carried down.
+    let mut fill = FillDown::new(&table.mapping);
+    let grouped = || kinds.is_grouped(&table.sheet, table.layout.header_end);
 
     let mut rows = 0;
     let mut blank_rows = 0;
-    let mut totals_rows = Vec::new();
+    let mut skipped_rows = Vec::new();
     let mut preview = Vec::new();
-    let mut previous = table.layout.header_row;
-    for row in table.sheet.rows().filter(|r| r.number > table.layout.header_row && !r.is_empty()) {
+    let header_end = table.layout.header_end;
+    let mut previous = header_end;
+    for row in table.sheet.rows().filter(|r| r.number > header_end && !r.is_empty()) {
         blank_rows += (row.number - previous - 1) as usize;
         previous = row.number;
-        if row.is_totals() {
-            totals_rows.push(row.number);
+        if let Some(kind) = kinds.classify(&row) {
+            skipped_rows.push(SkippedRow { row: row.number, kind });
+            fill.end_group();
             continue;
         }
+        fill.start_row(&row, grouped);
         rows += 1;
         if preview.len() < PREVIEW_ROWS {
             let cells = columns
                 .iter()
                 .map(|c| {
-                    let cell = row.get(c.index);
+                    let cell = fill.cell(&row, c.index);
                     let (value, error) = match c.role {
                         None => (None, None),
                         Some(role) => match read_cell(role, cell, table.sheet.is_1904, ctx.order_of(c.index))
@@ -108,11 +120,13 @@ pub fn inspect_with(
         sheets: table.sheets.clone(),
         sheet: table.sheet.name.clone(),
         header_row: table.layout.header_row,
+        header_end,
+        totals_rows: skipped_rows.iter().filter(|s| s.kind == SkipKind::FooterTotal).map(|s| s.row).collect(),
+        skipped_rows,
         signature: crate::columns::header_signature(&columns),
         columns,
         rows,
         blank_rows,
-        totals_rows,
         preview,
         notes: table.sheet.notes.clone(),
     })
@@ -126,13 +140,22 @@ impl Inspection {
         out.push_str(&format!("Format:     {}\n", self.format.label()));
         out.push_str(&format!("Sheets:     {}\n", self.sheets.join(", ")));
         out.push_str(&format!("Sheet:      {}\n", self.sheet));
-        out.push_str(&format!("Header row: {}\n", self.header_row));
+        if self.header_end > self.header_row {
+            out.push_str(&format!("Header row: {}-{} (joined)\n", self.header_row, self.header_end));
+        } else {
+            out.push_str(&format!("Header row: {}\n", self.header_row));
+        }
         out.push_str(&format!(
-            "Data rows:  {} ({} blank, {} footer total row(s) skipped)\n\n",
+            "Data rows:  {} ({} blank, {} footer total row(s) skipped",
             self.rows,
             self.blank_rows,
             self.totals_rows.len()
         ));
+        let other = self.skipped_rows.len() - self.totals_rows.len();
+        if other > 0 {
+            out.push_str(&format!(", {other} page header, page footer or group label row(s) skipped"));
+        }
+        out.push_str(")\n\n");
         let header_w = self.columns.iter().map(|c| c.header.chars().count()).max().unwrap_or(6).clamp(6, 40);
         out.push_str(&format!(
             "{:<4} {:<hw$}  {:<24} {}\n",

@@ -21,6 +21,7 @@
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
+//! | [`layout`] | §8.1 | report layouts: two-row headers, the chosen header row, page/group/footer rows, fill-down |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
 //! | [`reconcile`] | §4 | matching, statuses, at stake, aging, KPIs, worklist: the report |
 //! | [`export`] | §6 | report → CSV, and → a workbook described as data → xlsx; safe from formula injection |
@@ -39,6 +40,7 @@ pub mod export;
 pub mod hashing;
 pub mod inspect;
 pub mod interned;
+pub mod layout;
 pub mod money;
 pub mod rarc;
 pub mod reconcile;

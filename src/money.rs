@@ -54,6 +54,11 @@ impl ReadAmount {
         let rounded_from = (money.0 != exact.normalize()).then_some(exact.normalize());
         ReadAmount { money, rounded_from }
     }
+
+    /// The same amount with the opposite sign (a credit).
+    fn negated(self) -> ReadAmount {
+        ReadAmount { money: -self.money, rounded_from: self.rounded_from.map(|d| -d) }
+    }
 }
 
 /// The largest amount we accept: a trillion dollars. Anything bigger in a billing
@@ -159,6 +164,16 @@ impl Money {
             return Ok(None);
         }
         let reject = || MoneyError::NotAnAmount(text.to_string());
+        if let Some((credit, rest)) = credit_marker(trimmed) {
+            // SPEC §8.1: `12.00 CR` is a credit (−12.00), `12.00 DR` a debit. The
+            // marker is the sign: a second sign or parentheses (`(12.00) CR`) is
+            // nonsense we do not guess at, and so is a second marker.
+            if rest.contains(['(', ')', '-', '+']) || credit_marker(rest).is_some() {
+                return Err(reject());
+            }
+            let amount = Money::parse(rest).map_err(|_| reject())?.ok_or_else(reject)?;
+            return Ok(Some(if credit { amount.negated() } else { amount }));
+        }
 
         let mut negative = false;
         let mut body = trimmed;
@@ -237,6 +252,24 @@ fn plain_cents(text: &str) -> Option<Decimal> {
     let mantissa = int_part.iter().chain(frac_part).fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
     let exact = Decimal::new(if negative { -mantissa } else { mantissa }, frac_part.len() as u32);
     (exact.abs() <= Decimal::from(MAX_ABS_DOLLARS)).then_some(exact)
+}
+
+/// A credit or debit marker around an amount: `12.00 CR`, `12.00CR`, `CR 12.00`
+/// (credit: `true`) or `12.00 DR`, `DR 12.00` (debit: `false`), in any case,
+/// with the rest of the text.
+fn credit_marker(s: &str) -> Option<(bool, &str)> {
+    let kind = |m: &str| match m.as_bytes() {
+        [c, r] if r.eq_ignore_ascii_case(&b'r') && c.eq_ignore_ascii_case(&b'c') => Some(true),
+        [d, r] if r.eq_ignore_ascii_case(&b'r') && d.eq_ignore_ascii_case(&b'd') => Some(false),
+        _ => None,
+    };
+    if s.len() < 3 || !s.is_char_boundary(2) || !s.is_char_boundary(s.len() - 2) {
+        return None;
+    }
+    if let Some(credit) = kind(&s[s.len() - 2..]) {
+        return Some((credit, trim_spaces(&s[..s.len() - 2])));
+    }
+    kind(&s[..2]).map(|credit| (credit, trim_spaces(&s[2..])))
 }
 
 /// Spaces that exports put around numbers: ASCII whitespace, no-break space
@@ -550,6 +583,12 @@ mod tests {
             ("-0.00", "0.00"),
             ("1,234,567.89", "1234567.89"),
             ("\t99.99\r", "99.99"),
+            ("12.00 CR", "-12.00"),
+            ("12.00CR", "-12.00"),
+            ("CR 12.00", "-12.00"),
+            ("$1,021.00 cr", "-1021.00"),
+            ("12.00 DR", "12.00"),
+            ("DR 12.00", "12.00"),
         ];
         for (text, want) in cases {
             assert_eq!(parsed(text).as_deref(), Some(want), "input {text:?}");
@@ -585,6 +624,13 @@ mod tests {
             "0x10",
             "１２",
             "12.5%",
+            "(12.00) CR",
+            "-12.00 CR",
+            "12.00- CR",
+            "12.00 CR CR",
+            "CR",
+            "CR 12.00 DR",
+            "12.00 CRX",
         ];
         for text in cases {
             let err = Money::parse(text).expect_err(text);

@@ -26,6 +26,7 @@ use crate::carc::{self, ReasonCode};
 use crate::columns::{self, Column, Layout, Mapping, MappingOverride, Role, ValueKind};
 use crate::hashing::FastMap;
 use crate::interned::Text;
+use crate::layout::{self, FillDown, RowKinds, SkipKind, SkippedRow};
 use crate::money::{Money, ReadAmount};
 use crate::table::dates::{self, ColumnOrder, DayMonthOrder};
 use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
@@ -284,8 +285,9 @@ pub struct Records<T> {
     pub rejected: Vec<Rejected>,
     /// Blank rows between the header and the last data row.
     pub blank: usize,
-    /// Row numbers of footer rows ("Total", "Subtotal"), left out of every sum.
-    pub totals_rows: Vec<u32>,
+    /// Rows a report adds around its data (footer totals, repeated page
+    /// headers, page footers, group labels), left out of every sum (SPEC §8.1).
+    pub skipped: Vec<SkippedRow>,
     /// Things the user should know: an encoding guessed, a date order assumed,
     /// amounts rounded to the cent.
     pub notes: Vec<String>,
@@ -309,6 +311,8 @@ pub enum InputError {
     Table { file: String, source: TableError },
     #[error("{file}: no header row in the first {rows} rows of sheet \"{sheet}\"; expected column names such as {expected}")]
     NoHeader { file: String, sheet: String, rows: u32, expected: String },
+    #[error("{file}: row {row} of sheet \"{sheet}\" is empty, so it cannot be the header row")]
+    EmptyHeaderRow { file: String, sheet: String, row: u32 },
     #[error("{file}: {source}")]
     Mapping { file: String, source: columns::MappingError },
     #[error(
@@ -327,14 +331,17 @@ pub fn load(
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Table, InputError> {
-    load_with_progress(bytes, file_name, sheet, overrides, limits, &mut |_| {})
+    load_with_progress(bytes, file_name, sheet, None, overrides, limits, &mut |_| {})
 }
 
-/// [`load`], calling `progress` with the share of the sheet read so far (0 to 1).
+/// [`load`] with the header row the user chose (1-based, as a spreadsheet
+/// shows it; `None` finds it), calling `progress` with the share of the sheet
+/// read so far (0 to 1).
 pub fn load_with_progress(
     bytes: &[u8],
     file_name: &str,
     sheet: Option<&str>,
+    header_row: Option<u32>,
     overrides: Option<&MappingOverride>,
     limits: &Limits,
     progress: &mut dyn FnMut(f32),
@@ -347,7 +354,7 @@ pub fn load_with_progress(
         Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
         None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
     };
-    let (layout, mapping) = layout_and_mapping(&sheet, file_name, overrides)?;
+    let (layout, mapping) = layout_and_mapping(&sheet, file_name, header_row, overrides)?;
     Ok(Table { file_name: file_name.to_string(), format: workbook.format(), sheets, sheet, layout, mapping })
 }
 
@@ -361,32 +368,40 @@ pub fn peek_mapping(
     bytes: &[u8],
     file_name: &str,
     sheet: Option<&str>,
+    header_row: Option<u32>,
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Mapping, InputError> {
     let table_err = |source| InputError::Table { file: file_name.to_string(), source };
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
-    let read =
-        |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_head(name, columns::HEADER_SEARCH_ROWS);
+    // The header (and the row under it, for a header printed over two rows).
+    let head_rows = header_row.unwrap_or(columns::HEADER_SEARCH_ROWS).saturating_add(1);
+    let read = |wb: &mut table::Workbook<'_>, name: Option<&str>| wb.read_head(name, head_rows);
     let head = match sheet {
         Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
         None => first_sheet_with_header(&mut workbook, &sheets, read).map_err(table_err)?,
     };
-    Ok(layout_and_mapping(&head, file_name, overrides)?.1)
+    Ok(layout_and_mapping(&head, file_name, header_row, overrides)?.1)
 }
 
 /// The header of a sheet, and the mapping its columns get (detected, then the user's overrides).
 fn layout_and_mapping(
     sheet: &Sheet,
     file_name: &str,
+    header_row: Option<u32>,
     overrides: Option<&MappingOverride>,
 ) -> Result<(Layout, Mapping), InputError> {
-    let layout = columns::detect(sheet).ok_or_else(|| InputError::NoHeader {
-        file: file_name.to_string(),
-        sheet: sheet.name.clone(),
-        rows: columns::HEADER_SEARCH_ROWS,
-        expected: "Claim #, Patient, DOS, CPT, Charges, Paid".into(),
+    let layout = layout::find_layout(sheet, header_row).ok_or_else(|| match header_row {
+        Some(row) => {
+            InputError::EmptyHeaderRow { file: file_name.to_string(), sheet: sheet.name.clone(), row }
+        }
+        None => InputError::NoHeader {
+            file: file_name.to_string(),
+            sheet: sheet.name.clone(),
+            rows: columns::HEADER_SEARCH_ROWS,
+            expected: "Claim #, Patient, DOS, CPT, Charges, Paid".into(),
+        },
     })?;
     let mut mapping = Mapping::from_layout(&layout);
     if let Some(o) = overrides {
@@ -406,7 +421,7 @@ fn first_sheet_with_header<'a>(
     let mut first = None;
     for name in names {
         let sheet = read(workbook, Some(name))?;
-        if columns::detect(&sheet).is_some() {
+        if layout::find_layout(&sheet, None).is_some() {
             return Ok(sheet);
         }
         first.get_or_insert(sheet);
@@ -435,13 +450,7 @@ impl Table {
     }
 
     fn context(&self) -> ReadContext<'_> {
-        ReadContext::new(
-            &self.file_name,
-            &self.sheet,
-            self.layout.header_row,
-            &self.mapping,
-            &self.layout.columns,
-        )
+        ReadContext::new(&self.file_name, &self.sheet, &self.layout, &self.mapping)
     }
 }
 
@@ -450,6 +459,8 @@ impl Table {
 pub struct ReadContext<'a> {
     file_name: &'a str,
     sheet: &'a Sheet,
+    layout: &'a Layout,
+    /// The header's last row: data start below it.
     header_row: u32,
     mapping: &'a Mapping,
     headers: &'a [Column],
@@ -460,10 +471,10 @@ impl<'a> ReadContext<'a> {
     pub fn new(
         file_name: &'a str,
         sheet: &'a Sheet,
-        header_row: u32,
+        layout: &'a Layout,
         mapping: &'a Mapping,
-        headers: &'a [Column],
     ) -> ReadContext<'a> {
+        let (header_row, headers) = (layout.header_end, layout.columns.as_slice());
         let mut orders = BTreeMap::new();
         for (role, col) in mapping.roles() {
             if role.kind() == ValueKind::Date {
@@ -474,7 +485,17 @@ impl<'a> ReadContext<'a> {
                 orders.insert(col, dates::column_order(texts));
             }
         }
-        ReadContext { file_name, sheet, header_row, mapping, headers, orders }
+        ReadContext { file_name, sheet, layout, header_row, mapping, headers, orders }
+    }
+
+    /// Where the table's header is, and its columns.
+    pub fn layout(&self) -> &'a Layout {
+        self.layout
+    }
+
+    /// Tells the rows a report adds from the data rows of this table.
+    pub fn row_kinds(&self) -> RowKinds {
+        RowKinds::new(self.sheet, self.layout, self.mapping)
     }
 
     /// The day/month order chosen for a date column.
@@ -695,6 +716,8 @@ impl ColumnCache<'_> {
 struct RowReader<'r, 'a> {
     ctx: &'r ReadContext<'a>,
     row: Row<'a>,
+    /// The row's cells, with what carries down from the group's first row.
+    fill: &'r FillDown<'a>,
     file: FileKind,
     rounded: &'r mut Vec<String>,
     cache: &'r mut Vec<ColumnCache<'a>>,
@@ -706,7 +729,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
             file: self.file,
             row: self.row.number,
             column: col.map(column_letter),
-            value: col.map(|c| self.row.get(c).display()).unwrap_or_default(),
+            value: col.map(|c| self.cell(c).display()).unwrap_or_default(),
             reason: reason.into(),
         }
     }
@@ -716,8 +739,13 @@ impl<'r, 'a> RowReader<'r, 'a> {
         self.value_at(role, col)
     }
 
+    /// The cell at `col`: the row's own, or the value carried down its group.
+    fn cell(&self, col: usize) -> CellRef<'a> {
+        self.fill.cell(&self.row, col)
+    }
+
     fn value_at(&mut self, role: Role, col: usize) -> Result<Option<Value>, Rejected> {
-        let cell = self.row.get(col);
+        let cell = self.cell(col);
         let (is_1904, order) = (self.ctx.sheet.is_1904, self.ctx.order_of(col));
         let read = || read_cell(role, cell, is_1904, order);
         let result = match self.column_cache(role, col) {
@@ -810,7 +838,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
 
     fn keys(&mut self) -> Result<Keys, Rejected> {
         let name_col = self.ctx.mapping.column(Role::PatientName);
-        let name_cell = name_col.map(|c| (c, self.row.get(c)));
+        let name_cell = name_col.map(|c| (c, self.cell(c)));
         let patient_name = match name_cell {
             // The name straight from the cell: the same as reading its text first, without the copy.
             Some((c, CellRef::Text(t))) if !t.trim().is_empty() => match self.cache.get_mut(c) {
@@ -883,8 +911,10 @@ impl<'r, 'a> RowReader<'r, 'a> {
 /// Rows read between two progress reports.
 const PROGRESS_EVERY_ROWS: usize = 8192;
 
-/// Walks the data rows below the header: counts blank rows, sets footer rows
-/// aside, and hands every other row to `read`, and what it reads to `accept`.
+/// Walks the data rows below the header: counts blank rows, sets aside the
+/// rows a report adds (footer totals, page headers and footers, group labels:
+/// [`layout::rows`]), carries a group's values down ([`layout::fill_down`]),
+/// and hands every other row to `read`, and what it reads to `accept`.
 /// The records returned hold one `()` per accepted row; `progress` hears the
 /// share of the rows read so far (0 to 1).
 fn read_rows<T>(
@@ -900,9 +930,12 @@ fn read_rows<T>(
         rows: Vec::new(),
         rejected: Vec::new(),
         blank: 0,
-        totals_rows: Vec::new(),
+        skipped: Vec::new(),
         notes: ctx.sheet.notes.clone(),
     };
+    let kinds = ctx.row_kinds();
+    let mut fill = FillDown::new(ctx.mapping);
+    let grouped = || kinds.is_grouped(ctx.sheet, ctx.header_row);
     let mut rounded = Vec::new();
     let mut cache: Vec<ColumnCache<'_>> = (0..ctx.sheet.width()).map(|_| ColumnCache::default()).collect();
     let mut previous = ctx.header_row;
@@ -917,11 +950,13 @@ fn read_rows<T>(
         // Rows a spreadsheet shows as empty between two data rows.
         records.blank += (row.number - previous - 1) as usize;
         previous = row.number;
-        if row.is_totals() {
-            records.totals_rows.push(row.number);
+        if let Some(kind) = kinds.classify(&row) {
+            records.skipped.push(SkippedRow { row: row.number, kind });
+            fill.end_group();
             continue;
         }
-        let mut reader = RowReader { ctx, row, file, rounded: &mut rounded, cache: &mut cache };
+        fill.start_row(&row, grouped);
+        let mut reader = RowReader { ctx, row, fill: &fill, file, rounded: &mut rounded, cache: &mut cache };
         match read(&mut reader) {
             Ok(r) => {
                 accept(r);
@@ -930,13 +965,8 @@ fn read_rows<T>(
             Err(rejected) => records.rejected.push(rejected),
         }
     }
-    if !records.totals_rows.is_empty() {
-        let list: Vec<String> = records.totals_rows.iter().map(u32::to_string).collect();
-        records.notes.push(format!(
-            "{file}: footer total row(s) {} were skipped and left out of every sum",
-            list.join(", ")
-        ));
-    }
+    records.notes.extend(skipped_notes(file, &records.skipped));
+    records.notes.extend(fill.note(&file.to_string(), |c| ctx.header(c)));
     records.notes.extend(ctx.date_notes(file));
     records.notes.extend(summarise(rounded, "more amounts were rounded to the cent"));
     records
@@ -951,9 +981,40 @@ impl Records<()> {
             rows,
             rejected: self.rejected,
             blank: self.blank,
-            totals_rows: self.totals_rows,
+            skipped: self.skipped,
             notes: self.notes,
         }
+    }
+}
+
+/// One note per kind of skipped row, naming how many and which rows.
+fn skipped_notes(file: FileKind, skipped: &[SkippedRow]) -> Vec<String> {
+    const LISTED: usize = 12;
+    SkipKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let rows: Vec<u32> = skipped.iter().filter(|s| s.kind == kind).map(|s| s.row).collect();
+            if rows.is_empty() {
+                return None;
+            }
+            let mut list: Vec<String> = rows.iter().take(LISTED).map(u32::to_string).collect();
+            if rows.len() > LISTED {
+                list.push(format!("and {} more", rows.len() - LISTED));
+            }
+            Some(format!(
+                "{file}: {} {} were skipped and left out of every sum: row(s) {}",
+                rows.len(),
+                kind.describe(),
+                list.join(", ")
+            ))
+        })
+        .collect()
+}
+
+impl<T> Records<T> {
+    /// Footer total rows ("Total", "Subtotal"), by row number.
+    pub fn totals_rows(&self) -> Vec<u32> {
+        self.skipped.iter().filter(|s| s.kind == SkipKind::FooterTotal).map(|s| s.row).collect()
     }
 }
 
@@ -1185,7 +1246,7 @@ pub fn read_835(
         rows,
         rejected: Vec::new(),
         blank: 0,
-        totals_rows: Vec::new(),
+        skipped: Vec::new(),
         notes: Vec::new(),
     };
     Ok((records, remittance))
@@ -1255,8 +1316,61 @@ mod tests {
         let recs = read_charges(&t, false).unwrap();
         assert_eq!(recs.rows.len(), 2);
         assert_eq!(recs.blank, 2);
-        assert_eq!(recs.totals_rows, vec![8]);
+        assert_eq!(recs.skipped, vec![SkippedRow { row: 8, kind: SkipKind::FooterTotal }]);
         assert!(recs.notes.iter().any(|n| n.contains("8") && n.contains("left out of every sum")));
+    }
+
+    #[test]
+    fn report_rows_are_skipped_by_kind_and_a_group_fills_down() {
+        let t = table(
+            "Claim #,Patient,Charges\n\
+             Patient: LEE,,\n1,Ann Lee,10\n,,5 CR\nTotal for LEE,,5\n\
+             Page 1 of 2,,\nClaim #,Patient,Charges\nBLUE CROSS,,\n2,Bo Park,20\n,,oops\n",
+        );
+        let recs = read_charges(&t, false).unwrap();
+        let kinds: Vec<(u32, SkipKind)> = recs.skipped.iter().map(|s| (s.row, s.kind)).collect();
+        use SkipKind::*;
+        assert_eq!(
+            kinds,
+            [(2, GroupHeader), (5, FooterTotal), (6, PageFooter), (7, PageHeader), (8, GroupHeader)]
+        );
+        assert_eq!(recs.totals_rows(), [5]);
+        let read: Vec<(u32, String, String)> = recs
+            .rows
+            .iter()
+            .map(|r| (r.row, r.keys.claim.as_ref().unwrap().shown.to_string(), r.billed.to_string()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (3, "1".into(), "10.00".into()),
+                (4, "1".into(), "-5.00".into()),
+                (9, "2".into(), "20.00".into())
+            ]
+        );
+        assert_eq!(recs.rejected.len(), 1, "a bad amount is still rejected, with its claim filled in");
+        assert_eq!((recs.rejected[0].row, recs.rejected[0].value.as_str()), (10, "oops"));
+        assert!(
+            recs.notes.iter().any(|n| n.contains("claim number (column A \"Claim #\"): 2 cell(s)")),
+            "{:?}",
+            recs.notes
+        );
+    }
+
+    #[test]
+    fn a_chosen_header_row_is_read_from_and_a_missing_one_is_an_error() {
+        let csv = "Status,Payer\nRef,Amount Billed\n7,12.00\n";
+        let t =
+            load_with_progress(csv.as_bytes(), "x.csv", None, Some(2), None, &Limits::default(), &mut |_| {})
+                .unwrap();
+        assert_eq!(t.layout.header_row, 2);
+        assert_eq!(read_charges(&t, false).unwrap().rows[0].billed.to_string(), "12.00");
+        let err =
+            load_with_progress(csv.as_bytes(), "x.csv", None, Some(9), None, &Limits::default(), &mut |_| {})
+                .unwrap_err();
+        assert_eq!(err.to_string(), "x.csv: row 9 of sheet \"x\" is empty, so it cannot be the header row");
+        let m = peek_mapping(csv.as_bytes(), "x.csv", None, Some(2), None, &Limits::default()).unwrap();
+        assert_eq!(m.column(Role::Billed), Some(1));
     }
 
     #[test]

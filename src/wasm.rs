@@ -50,13 +50,17 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// `inspect(bytes, fileName, sheet?, mapping?)`: what a file looks like before
-/// reconciling. An X12 835 answers with its summary instead of columns.
+/// `inspect(bytes, fileName, sheet?, headerRow?, mapping?)`: what a file looks
+/// like before reconciling, read with the header row the user chose (1-based;
+/// absent finds it). A mapping object in the place of `headerRow` is the
+/// mapping (the form before header rows could be chosen). An X12 835 answers
+/// with its summary instead of columns.
 #[wasm_bindgen]
 pub fn inspect(
     bytes: &[u8],
     file_name: &str,
     sheet: Option<String>,
+    header_row: JsValue,
     mapping: JsValue,
 ) -> Result<JsValue, JsError> {
     if crate::x12::looks_like_x12(bytes) {
@@ -78,12 +82,16 @@ pub fn inspect(
             findings: remittance.all_findings().len(),
         });
     }
+    let (header_row, mapping) =
+        if header_row.is_object() { (JsValue::UNDEFINED, header_row) } else { (header_row, mapping) };
+    let header_row = header_row_arg(&header_row, "headerRow")?;
     let overrides: Option<MappingOverride> =
         if mapping.is_undefined() || mapping.is_null() { None } else { Some(from_js(mapping, "mapping")?) };
     let inspection = crate::inspect::inspect_with(
         bytes,
         file_name,
         sheet.as_deref(),
+        header_row,
         overrides.as_ref(),
         &Limits::default(),
     )
@@ -91,13 +99,26 @@ pub fn inspect(
     to_js(&inspection)
 }
 
-/// One file of a reconcile request: `{ bytes, name, sheet?, mapping? }`. The
-/// bytes stay in JS until the file's turn comes to be read (see [`FileSource`]).
+/// One file of a reconcile request: `{ bytes, name, sheet?, headerRow?, mapping? }`.
+/// The bytes stay in JS until the file's turn comes to be read (see [`FileSource`]).
 struct FileArg {
     bytes: Uint8Array,
     name: String,
     sheet: Option<String>,
+    header_row: Option<u32>,
     mapping: Option<MappingOverride>,
+}
+
+/// A header row the user chose: a whole number from 1, or absent (`undefined`, `null`, `""`).
+fn header_row_arg(value: &JsValue, what: &str) -> Result<Option<u32>, JsError> {
+    if value.is_undefined() || value.is_null() || value.as_string().is_some_and(|s| s.trim().is_empty()) {
+        return Ok(None);
+    }
+    let number = value.as_f64().or_else(|| value.as_string().and_then(|s| s.trim().parse().ok()));
+    match number {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
+        _ => Err(JsError::new(&format!("{what} must be a row number from 1"))),
+    }
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -126,6 +147,7 @@ fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsError> {
         bytes,
         name: opt_string(get(v, "name")).unwrap_or_else(|| role.to_string()),
         sheet: opt_string(get(v, "sheet")),
+        header_row: header_row_arg(&get(v, "headerRow"), &format!("{role}.headerRow"))?,
         mapping,
     })
 }
@@ -139,6 +161,9 @@ impl FileSource for FileArg {
     }
     fn mapping(&self) -> Option<&MappingOverride> {
         self.mapping.as_ref()
+    }
+    fn header_row(&self) -> Option<u32> {
+        self.header_row
     }
     fn len(&self) -> usize {
         self.bytes.length() as usize

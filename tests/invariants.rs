@@ -18,7 +18,7 @@ fn records<T>(file: FileKind, rows: Vec<T>) -> Records<T> {
         rows,
         rejected: vec![],
         blank: 0,
-        totals_rows: vec![],
+        skipped: vec![],
         notes: vec![],
     }
 }

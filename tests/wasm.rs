@@ -64,7 +64,9 @@ fn request() -> JsValue {
 
 #[wasm_bindgen_test]
 fn inspect_reads_a_small_csv_with_roles_and_a_preview() {
-    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED).unwrap();
+    let inspection =
+        wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, JsValue::UNDEFINED)
+            .unwrap();
     assert_eq!(text(&inspection, "format").as_deref(), Some("csv"));
     assert_eq!(get(&inspection, "headerRow").as_f64(), Some(1.0));
     let columns = Array::from(&get(&inspection, "columns"));
@@ -77,11 +79,30 @@ fn inspect_reads_a_small_csv_with_roles_and_a_preview() {
 #[wasm_bindgen_test]
 fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
     let mapping = object(&[("billed", JsValue::NULL)]);
-    let inspection = wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, mapping).unwrap();
+    let inspection =
+        wasm::inspect(CHARGES.as_bytes(), "charges.csv", None, JsValue::UNDEFINED, mapping).unwrap();
     assert!(get(&Array::from(&get(&inspection, "columns")).get(4), "role").is_null());
-    let error = wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED).unwrap_err();
+    let error =
+        wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
     let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
     assert!(message.starts_with("scan.xlsx: ") && message.contains("PDF"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_header_row_chosen_in_the_page_is_read_from_in_inspect_and_reconcile() {
+    let csv = "Status,Payer\nRef,Amount Billed\n7,12.00 CR\n";
+    let inspection =
+        wasm::inspect(csv.as_bytes(), "ledger.csv", None, JsValue::from_f64(2.0), JsValue::UNDEFINED)
+            .unwrap();
+    assert_eq!(get(&inspection, "headerRow").as_f64(), Some(2.0));
+    assert_eq!(text(&Array::from(&get(&inspection, "columns")).get(0), "header").as_deref(), Some("Ref"));
+    let charges = file("ledger.csv", csv);
+    Reflect::set(&charges, &JsValue::from_str("headerRow"), &JsValue::from_f64(2.0)).unwrap();
+    let request = object(&[("charges", charges), ("asOf", JsValue::from_str("2026-11-15"))]);
+    let report = wasm::reconcile(request).unwrap();
+    assert_eq!(text(&report, "summary.totals.billed").as_deref(), Some("-12.00"), "a credit, from row 3");
+    let bad = wasm::inspect(csv.as_bytes(), "ledger.csv", None, JsValue::from_f64(0.5), JsValue::UNDEFINED);
+    assert!(bad.is_err(), "a row number is a whole number from 1");
 }
 
 #[wasm_bindgen_test]

@@ -65,7 +65,9 @@ const handlers = {
   sampleAsOf: () => wasm.sampleAsOf(),
   /** { roles: [{ key, label }], lowConfidence }: what a column can be, for the mapping dropdowns. */
   columnRoles: () => wasm.columnRoles(),
-  inspect: (buffer, name, sheet, mapping) => wasm.inspect(bytes(buffer), name, sheet ?? undefined, mapping ?? undefined),
+  /** What the core makes of a file: with the sheet and header row (1-based) the user chose, if any. */
+  inspect: (buffer, name, sheet, mapping, headerRow) =>
+    wasm.inspect(bytes(buffer), name, sheet ?? undefined, headerRow ?? undefined, mapping ?? undefined),
 
   /** Reconciles and keeps the result; answers with the session's number and its summary. */
   reconcile: (request, progress) => {

@@ -76,7 +76,7 @@ fn records<T>(file: FileKind, name: &str, rows: Vec<T>) -> Records<T> {
         rows,
         rejected: vec![],
         blank: 0,
-        totals_rows: vec![],
+        skipped: vec![],
         notes: vec![],
     }
 }

@@ -35,6 +35,9 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         sheet: Option<String>,
+        /// The header row, as the spreadsheet numbers it (default: found).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        header_row: Option<u32>,
         #[arg(long, value_enum, default_value = "text")]
         format: Output,
     },
@@ -56,6 +59,18 @@ enum Command {
         /// Column mapping overrides: {"charges": {"billed": "F"}, "payments": {...}}.
         #[arg(long)]
         map: Option<PathBuf>,
+        /// The sheet of the charges file to read (default: the first with a header).
+        #[arg(long)]
+        charges_sheet: Option<String>,
+        /// The sheet of each payments file, in order (one value applies to every file).
+        #[arg(long)]
+        payments_sheet: Vec<String>,
+        /// The header row of the charges file, as the spreadsheet numbers it (default: found).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        charges_header_row: Option<u32>,
+        /// The header row of each payments file, in order (one value applies to every file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        payments_header_row: Vec<u32>,
         #[arg(long, value_enum, default_value = "json")]
         format: Output,
         #[arg(long)]
@@ -143,17 +158,36 @@ fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> String {
 
 fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Inspect { file, sheet, format } => run_inspect(&file, sheet.as_deref(), format),
-        Command::Reconcile { charges, payments, fees, as_of, tolerance, map, format, out } => run_reconcile(
-            &charges,
-            &payments,
-            fees.as_deref(),
+        Command::Inspect { file, sheet, header_row, format } => {
+            run_inspect(&file, sheet.as_deref(), header_row, format)
+        }
+        Command::Reconcile {
+            charges,
+            payments,
+            fees,
             as_of,
-            &tolerance,
-            map.as_deref(),
+            tolerance,
+            map,
+            charges_sheet,
+            payments_sheet,
+            charges_header_row,
+            payments_header_row,
             format,
             out,
-        ),
+        } => {
+            let choices = Choices { charges_sheet, payments_sheet, charges_header_row, payments_header_row };
+            run_reconcile(
+                &charges,
+                &payments,
+                fees.as_deref(),
+                as_of,
+                &tolerance,
+                map.as_deref(),
+                &choices,
+                format,
+                out,
+            )
+        }
         Command::Remit { files, format, out } => run_remit(&files, format, out),
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
         Command::Plan { amount, months, start, discount, format } => {
@@ -186,7 +220,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
     Ok(())
 }
 
-fn run_inspect(path: &Path, sheet: Option<&str>, format: Output) -> CliResult {
+fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format: Output) -> CliResult {
     let bytes = read_file(path)?;
     let name = file_name(path);
     if clearbill::x12::looks_like_x12(&bytes) {
@@ -200,7 +234,9 @@ fn run_inspect(path: &Path, sheet: Option<&str>, format: Output) -> CliResult {
             other => Err(format!("inspect prints text or json, not {other:?}")),
         };
     }
-    let report = clearbill::inspect::inspect(&bytes, &name, sheet).map_err(|e| e.to_string())?;
+    let limits = clearbill::table::Limits::default();
+    let report = clearbill::inspect::inspect_with(&bytes, &name, sheet, header_row, None, &limits)
+        .map_err(|e| e.to_string())?;
     match format {
         Output::Json => print_json(&report),
         Output::Text => {
@@ -227,6 +263,33 @@ struct MapFile {
     fees: Option<clearbill::columns::MappingOverride>,
 }
 
+/// Which sheet and header row of each file to read, when the user says.
+struct Choices {
+    charges_sheet: Option<String>,
+    payments_sheet: Vec<String>,
+    charges_header_row: Option<u32>,
+    payments_header_row: Vec<u32>,
+}
+
+impl Choices {
+    /// The `i`-th value of a per-payments-file option: its own, or the only one given.
+    fn nth<T: Clone>(values: &[T], i: usize) -> Option<T> {
+        values.get(i).or(if values.len() == 1 { values.first() } else { None }).cloned()
+    }
+
+    fn check(&self, payments: usize) -> CliResult {
+        for (flag, n) in [
+            ("--payments-sheet", self.payments_sheet.len()),
+            ("--payments-header-row", self.payments_header_row.len()),
+        ] {
+            if n > 1 && n != payments {
+                return Err(format!("{flag} is given {n} times for {payments} payments file(s); give it once, or once per file"));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
     charges: &Path,
@@ -235,6 +298,7 @@ fn run_reconcile(
     as_of: Option<String>,
     tolerance: &str,
     map: Option<&Path>,
+    choices: &Choices,
     format: Output,
     out: Option<PathBuf>,
 ) -> CliResult {
@@ -260,21 +324,26 @@ fn run_reconcile(
         payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let fee_file = fees.map(|f| Ok::<_, String>((read_file(f)?, file_name(f)))).transpose()?;
 
+    choices.check(payment_files.len())?;
+    let payment_sheets: Vec<Option<String>> =
+        (0..payment_files.len()).map(|i| Choices::nth(&choices.payments_sheet, i)).collect();
     let charge_input = FileInput {
         bytes: &charge_bytes,
         name: &charge_name,
-        sheet: None,
+        sheet: choices.charges_sheet.as_deref(),
         mapping: map.charges.as_ref(),
-        header_row: None,
+        header_row: choices.charges_header_row,
     };
     let payment_inputs: Vec<FileInput<'_>> = payment_files
         .iter()
-        .map(|(b, n)| FileInput {
+        .zip(&payment_sheets)
+        .enumerate()
+        .map(|(i, ((b, n), sheet))| FileInput {
             bytes: b,
             name: n,
-            sheet: None,
+            sheet: sheet.as_deref(),
             mapping: map.payments.as_ref(),
-            header_row: None,
+            header_row: Choices::nth(&choices.payments_header_row, i),
         })
         .collect();
     let fee_input = fee_file.as_ref().map(|(b, n)| FileInput {

@@ -179,7 +179,8 @@ pub struct RowCounts {
     /// Accepted payment rows, matched or not.
     pub payments: usize,
     pub blank: usize,
-    /// Footer total rows.
+    /// Rows a report adds around its data: footer totals, repeated page
+    /// headers, page footers and group labels (SPEC §8.1).
     pub skipped: usize,
     pub rejected: usize,
 }
@@ -333,9 +334,15 @@ fn load_table(
 ) -> Result<records::Table, InputError> {
     let message = format!("Reading {}", f.name());
     progress(&message, bar.sheet(i, 0.0));
-    records::load_with_progress(bytes, f.name(), f.sheet(), f.mapping(), limits, &mut |read| {
-        progress(&message, bar.sheet(i, read))
-    })
+    records::load_with_progress(
+        bytes,
+        f.name(),
+        f.sheet(),
+        f.header_row(),
+        f.mapping(),
+        limits,
+        &mut |read| progress(&message, bar.sheet(i, read)),
+    )
 }
 
 /// [`reconcile_files_with_progress`] over files whose bytes are fetched one file at a time.
@@ -377,7 +384,8 @@ pub fn reconcile_sources(
             records::roles_835()
         } else {
             remittances.push(None);
-            let mapping = records::peek_mapping(&bytes, p.name(), p.sheet(), p.mapping(), limits)?;
+            let mapping =
+                records::peek_mapping(&bytes, p.name(), p.sheet(), p.header_row(), p.mapping(), limits)?;
             mapping.roles().map(|(r, _)| r).collect()
         };
         payment_roles = Some(match payment_roles {
@@ -542,7 +550,7 @@ struct Collected {
 impl Collected {
     fn absorb<T>(&mut self, r: &Records<T>) {
         self.counts.blank += r.blank;
-        self.counts.skipped += r.totals_rows.len();
+        self.counts.skipped += r.skipped.len();
         self.notes.extend(r.notes.iter().cloned());
         self.rejected.extend(r.rejected.iter().cloned());
     }

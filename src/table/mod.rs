@@ -23,7 +23,7 @@ mod workbook;
 
 use serde::Serialize;
 
-pub use sheet::{number_text, CellRef, Row, Sheet};
+pub use sheet::{number_text, CellRef, Merge, Row, Sheet};
 
 /// Rows between two progress reports while a sheet is read.
 const PROGRESS_EVERY_ROWS: u32 = 8192;

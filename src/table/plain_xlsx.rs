@@ -23,7 +23,7 @@ use quick_xml::events::Event;
 use zip::ZipArchive;
 
 use super::dates;
-use super::sheet::{Sheet, SheetBuilder, TextCapExceeded, Value};
+use super::sheet::{Merge, Sheet, SheetBuilder, TextCapExceeded, Value};
 use super::{Limits, TableError};
 
 /// The reader met something it does not handle: calamine reads the file instead.
@@ -335,6 +335,13 @@ impl<'a> PlainXlsx<'a> {
             tick.row(cell.row, progress);
             if let Some(value) = ctx.value(&cell, &mut scratch)? {
                 builder.push(cell.row, cell.col, value).map_err(too_much)?;
+            }
+        }
+        // The merged cells follow the cells; a head read stops before them (the
+        // header is then joined by the rule for files without merges).
+        if until_row.is_none() {
+            if let Ok(merges) = scan.merge_cells() {
+                builder.set_merges(merges);
             }
         }
         Ok(builder.finish())
@@ -797,13 +804,40 @@ impl<R: Read> Scanner<R> {
             } else if w.starts_with(b"</row>") {
                 self.start += 6;
             } else if w.starts_with(b"</sheetData>") {
-                self.start = self.end;
-                self.done = true;
+                // What follows the cells (merged cells, page setup) is left for `merge_cells`.
+                self.start += b"</sheetData>".len();
                 return Ok(None);
             } else {
                 return Err(Unusual);
             }
         }
+    }
+
+    /// After `</sheetData>`: the worksheet's merged cells (`<mergeCell
+    /// ref="C1:D1"/>`), from the little XML that follows the cells.
+    fn merge_cells(&mut self) -> Result<Vec<Merge>, Unusual> {
+        const TAG: &[u8] = b"<mergeCell ";
+        let finder = memchr::memmem::Finder::new(TAG);
+        let mut merges = Vec::new();
+        while let Some(at) = self.find_with(0, TAG.len(), |_, rest| finder.find(rest))? {
+            let end = self.find_byte(b'>', at)?.ok_or(Unusual)?;
+            let tag = &self.window()[at + TAG.len()..end];
+            let tag = tag.strip_suffix(b"/").unwrap_or(tag);
+            if let Some(range) = attribute(tag, b"ref")? {
+                let (first, last) = match range.iter().position(|&b| b == b':') {
+                    Some(colon) => (cell_ref(&range[..colon])?, cell_ref(&range[colon + 1..])?),
+                    None => (cell_ref(range)?, cell_ref(range)?),
+                };
+                merges.push(Merge {
+                    first_row: first.0 + 1,
+                    last_row: last.0 + 1,
+                    first_col: first.1,
+                    last_col: last.1,
+                });
+            }
+            self.start += end + 1;
+        }
+        Ok(merges)
     }
 
     /// Reads the `<c …>` element at the unread start.

@@ -116,12 +116,29 @@ pub struct Sheet {
     /// Things the reader did that the user should know about (a text encoding
     /// guessed, cells beyond the last column we keep).
     pub notes: Vec<String>,
+    /// The sheet's merged cells, when the reader knows them (`None` for CSV,
+    /// and for readers that do not say).
+    merges: Option<Vec<Merge>>,
     rows: Vec<RowEntry>,
     cells: Vec<Slot>,
     text: String,
     numbers: Vec<f64>,
     errors: Vec<&'static str>,
 }
+
+/// A merged range of cells: rows as a spreadsheet shows them (1-based),
+/// columns 0-based. Its text is in its first cell only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub last_row: u32,
+    pub first_col: u32,
+    pub last_col: u32,
+}
+
+/// Merged ranges kept per sheet; a sheet with more is not a report layout
+/// (and a hostile file does not get to fill memory with them).
+const MAX_MERGES: usize = 10_000;
 
 /// One stored row: its number as a spreadsheet shows it and its cells.
 #[derive(Clone, Copy)]
@@ -175,7 +192,7 @@ impl<'a> Row<'a> {
 }
 
 /// "Total", "Totals", "Grand total:", "Subtotal - Aetna", "Total for March",
-/// "Total (32 claims)". The keyword must stand alone or be followed by
+/// "Total (32 claims)", "Patient Total", "Claim Total" (SPEC §2, §8.1). The keyword must stand alone or be followed by
 /// punctuation or "for"/"of", so "Total knee replacement" is not a footer.
 fn is_totals_label(text: &str) -> bool {
     // Every label contains "total"; most cells do not, and are answered
@@ -185,7 +202,19 @@ fn is_totals_label(text: &str) -> bool {
     }
     let t = text.trim().to_lowercase();
     let t = t.trim_start_matches(['*', '-', '=', ' ']);
-    ["grand total", "report total", "sub-total", "sub total", "subtotal", "totals", "total"].iter().any(|w| {
+    [
+        "grand total",
+        "report total",
+        "patient total",
+        "claim total",
+        "sub-total",
+        "sub total",
+        "subtotal",
+        "totals",
+        "total",
+    ]
+    .iter()
+    .any(|w| {
         let Some(rest) = t.strip_prefix(w) else { return false };
         let rest = rest.trim_start();
         rest.is_empty()
@@ -211,6 +240,19 @@ impl Sheet {
     fn make_row(&self, r: &RowEntry) -> Row<'_> {
         let (s, l) = (r.start as usize, r.len as usize);
         Row { number: r.number, cells: &self.cells[s..s + l], sheet: self }
+    }
+
+    /// The merged cells, when the reader knows them.
+    pub fn merges(&self) -> Option<&[Merge]> {
+        self.merges.as_deref()
+    }
+
+    /// Records the sheet's merged cells (at most [`MAX_MERGES`] of them).
+    /// A workbook without any merged cell says nothing about spans: the
+    /// header is then read as a CSV file's would be.
+    pub(crate) fn set_merges(&mut self, mut merges: Vec<Merge>) {
+        merges.truncate(MAX_MERGES);
+        self.merges = (!merges.is_empty()).then_some(merges);
     }
 
     /// Number of columns in the widest stored row.
@@ -293,6 +335,11 @@ impl SheetBuilder {
 
     pub fn note(&mut self, note: String) {
         self.sheet.notes.push(note);
+    }
+
+    /// The sheet's merged cells, as the reader found them.
+    pub fn set_merges(&mut self, merges: Vec<Merge>) {
+        self.sheet.set_merges(merges);
     }
 
     /// Adds a cell at 0-based `row` and `col`.
@@ -536,6 +583,12 @@ mod tests {
             "Total for March",
             "Total (32 claims)",
             "Sub-total",
+            "Sub Total",
+            "Totals:",
+            "Total for SMITH, JOHN",
+            "Patient Total",
+            "Claim Total: 12345",
+            "GRAND TOTAL",
         ] {
             assert!(is_totals_label(label), "{label}");
         }

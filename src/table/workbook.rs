@@ -13,7 +13,7 @@ use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::dates;
 use super::plain_xlsx::{Failed, PlainXlsx};
-use super::sheet::{Sheet, SheetBuilder, Value};
+use super::sheet::{Merge, Sheet, SheetBuilder, Value};
 use super::{Format, Limits, TableError};
 
 type Src<'a> = Cursor<&'a [u8]>;
@@ -179,6 +179,10 @@ impl<'a> Book<'a> {
                     RangeError::Corrupt(d) => corrupt(d),
                     RangeError::Text => TableError::TooMuchText { limit: limits.max_text_bytes },
                 })?;
+                // Read with the sheet already: its merged cells say how far a header label spans.
+                if let Ok(merges) = book.merge_cells_by_sheet_name(name) {
+                    builder.set_merges(merges.iter().map(merge_of).collect());
+                }
             }
             Book::Ods(book) => {
                 read_range(book.as_mut(), name, &mut builder, format).map_err(|e| match e {
@@ -269,6 +273,11 @@ impl Damage {
             self.count
         ))
     }
+}
+
+/// calamine's merged range (0-based rows) as a [`Merge`] (rows as a spreadsheet shows them).
+fn merge_of(d: &calamine::Dimensions) -> Merge {
+    Merge { first_row: d.start.0 + 1, last_row: d.end.0 + 1, first_col: d.start.1, last_col: d.end.1 }
 }
 
 enum RangeError {

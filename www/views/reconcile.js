@@ -88,6 +88,7 @@ export async function mount(root, app) {
       bytes: f.buffer.slice(0),
       name: f.name,
       sheet: f.sheet ?? undefined,
+      headerRow: f.headerRow ?? undefined,
       mapping: Object.keys(f.mapping).length ? f.mapping : undefined,
     });
     const payments = zones.payments.files();

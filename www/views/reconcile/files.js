@@ -17,7 +17,7 @@ const REMITTANCE_ACCEPT = `${ACCEPT},.835,.edi,.era,.x12`;
  *   multiple  several files at once (remittances)
  *   roles     { roles: [{ key, label }], lowConfidence } from the core
  * Returns { node, files(), load(name, buffer), clear() }; `files()` lists the
- * files that were read, each { name, buffer, sheet, mapping, inspection }.
+ * files that were read, each { name, buffer, sheet, headerRow, mapping, inspection }.
  */
 export function fileZone({ role, label, hint, required, multiple, roles, app }) {
   const inputId = `${role}-file`;
@@ -108,7 +108,8 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   // `choices` are the user's: column letter → role key, '' for "not used".
   // `mapping` is what the core is told (role → letter | null), derived from the
   // choices and the roles detected without any (`detected`).
-  const file = { name, buffer, sheet: null, choices: {}, mapping: {}, detected: [], inspection: null };
+  // `headerRow` is the header row the user chose (null: the core finds it).
+  const file = { name, buffer, sheet: null, headerRow: null, choices: {}, mapping: {}, detected: [], inspection: null };
   const body = el('div', { class: 'file-body' });
   const node = el(
     'section',
@@ -126,7 +127,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   async function inspect() {
     node.dataset.state = 'reading';
     const mapping = Object.keys(file.mapping).length ? file.mapping : null;
-    return app.call('inspect', [file.buffer.slice(0), file.name, file.sheet, mapping]);
+    return app.call('inspect', [file.buffer.slice(0), file.name, file.sheet, mapping, file.headerRow]);
   }
 
   /** Reads the file (or another sheet of it) as detected, then with the choices remembered for its headers. */
@@ -165,12 +166,63 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   function showError(error) {
     file.inspection = null;
     node.dataset.state = 'error';
-    replace(body, el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`));
+    replace(
+      body,
+      el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`),
+      // A table whose column names ClearBill did not find can still be read from a row the user names.
+      /\.(835|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
+    );
     app.announce(`ClearBill cannot use ${name}.`);
+  }
+
+  /** The "Header row" field: the row that holds the column names, as the spreadsheet numbers it. */
+  function headerRowField(value, hint) {
+    return el(
+      'p',
+      { class: 'header-row-picker' },
+      el('label', { for: `${id}-header-row` }, 'Header row '),
+      el('input', {
+        type: 'number',
+        id: `${id}-header-row`,
+        min: 1,
+        step: 1,
+        value,
+        'aria-describedby': `${id}-header-row-hint`,
+        on: { change: (event) => chooseHeaderRow(event.target.value) },
+      }),
+      ' ',
+      el('span', { id: `${id}-header-row-hint`, class: 'hint' }, hint),
+      el('span', { class: 'header-row-problem error' }),
+    );
+  }
+
+  /** The user says which row holds the column names; the core reads the file again from there. */
+  async function chooseHeaderRow(value) {
+    const row = Number.parseInt(value, 10);
+    const before = file.headerRow;
+    file.headerRow = Number.isInteger(row) && row >= 1 ? row : null;
+    const focus = `${id}-header-row`;
+    try {
+      render({ focus, usedSaved: await read() });
+      app.announce(`Header row ${file.inspection.headerRow}: ${describe(file.inspection)}.`);
+    } catch (error) {
+      file.headerRow = before;
+      try {
+        render({ focus, usedSaved: await read() });
+      } catch {
+        // The file could not be read before either: say why this row did not work.
+        showError(error);
+        return;
+      }
+      const message = `Row ${value} cannot be the header row: ${error.message}`;
+      node.querySelector('.header-row-problem').textContent = message;
+      app.announce(message);
+    }
   }
 
   async function chooseSheet(sheet) {
     file.sheet = sheet;
+    file.headerRow = null;
     try {
       render({ focus: `${id}-sheet`, usedSaved: await read() });
       app.announce(`Sheet ${sheet}: ${describe(file.inspection)}.`);
@@ -224,9 +276,16 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
             ),
           )
         : null;
+    const headerPicker = headerRowField(
+      ins.headerRow,
+      ins.headerEnd > ins.headerRow
+        ? `The column names span rows ${ins.headerRow} and ${ins.headerEnd}; they were joined. Give another row number if the names are elsewhere.`
+        : 'The row that holds the column names. Give another row number if ClearBill picked the wrong one.',
+    );
     replace(
       body,
       sheetPicker,
+      headerPicker,
       el('p', { class: 'file-facts' }, describe(ins)),
       usedSaved ? el('p', { class: 'hint' }, 'Using the column choices you made before for files with these headers.') : null,
       ins.notes.length ? el('ul', { class: 'notes' }, ins.notes.map((n) => el('li', {}, n))) : null,
@@ -259,12 +318,24 @@ function describe(ins) {
   const parts = [
     `${ins.format.toUpperCase()}`,
     ins.sheets.length > 1 ? `sheet “${ins.sheet}”` : null,
-    `header in row ${ins.headerRow}`,
+    ins.headerEnd > ins.headerRow ? `header in rows ${ins.headerRow}–${ins.headerEnd}` : `header in row ${ins.headerRow}`,
     `${ins.rows} data row${ins.rows === 1 ? '' : 's'}`,
     ins.blankRows ? `${ins.blankRows} blank` : null,
     ins.totalsRows.length ? `${ins.totalsRows.length} total row${ins.totalsRows.length === 1 ? '' : 's'} skipped` : null,
+    otherSkipped(ins),
   ];
   return parts.filter(Boolean).join(', ');
+}
+
+/** Page headers, page footers and group labels the core left out, in words. */
+function otherSkipped(ins) {
+  const words = { pageHeader: 'repeated page header', pageFooter: 'page footer', groupHeader: 'group label' };
+  const counts = {};
+  for (const s of ins.skippedRows ?? []) if (words[s.kind]) counts[s.kind] = (counts[s.kind] ?? 0) + 1;
+  const parts = Object.keys(words)
+    .filter((kind) => counts[kind])
+    .map((kind) => `${counts[kind]} ${words[kind]} row${counts[kind] === 1 ? '' : 's'}`);
+  return parts.length ? `${parts.join(', ')} skipped` : null;
 }
 
 function roleLabel(roles, key) {

@@ -135,7 +135,7 @@ function facts(summary) {
     `As of ${summary.asOf}; ${how}. `,
     `Read ${plural(rows.charges, 'charge row')}`,
     summary.mode === 'matched' ? `, ${plural(rows.payments, 'payment row')}` : '',
-    `; ${count(rows.blank)} blank, ${count(rows.skipped)} total rows skipped, ${count(rows.rejected)} rejected.`,
+    `; ${count(rows.blank)} blank, ${count(rows.skipped)} skipped (totals, page and group rows), ${count(rows.rejected)} rejected.`,
   ].join('');
 }
 
