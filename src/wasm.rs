@@ -374,13 +374,18 @@ pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsError> {
     to_js(&estimate::estimate_list(&plan, &list).map_err(err)?)
 }
 
-/// `readServices(bytes, fileName)`: a bill loaded as xlsx/csv, as service objects.
+/// `readServices(bytes, fileName)`: a bill loaded as xlsx/csv, as service objects,
+/// with `columns: { used, ignored }` (the header texts) for the page to show.
 #[wasm_bindgen(js_name = readServices)]
 pub fn read_services(bytes: &[u8], file_name: &str) -> Result<JsValue, JsError> {
     let list = estimate::service::read_services(bytes, file_name).map_err(err)?;
     let out = Object::new();
     let _ = Reflect::set(&out, &JsValue::from_str("services"), &to_js(&list.services)?);
     let _ = Reflect::set(&out, &JsValue::from_str("notes"), &to_js(&list.notes)?);
+    let columns = Object::new();
+    let _ = Reflect::set(&columns, &JsValue::from_str("used"), &to_js(&list.columns_used)?);
+    let _ = Reflect::set(&columns, &JsValue::from_str("ignored"), &to_js(&list.columns_ignored)?);
+    let _ = Reflect::set(&out, &JsValue::from_str("columns"), &columns.into());
     Ok(out.into())
 }
 

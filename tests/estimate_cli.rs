@@ -244,3 +244,60 @@ fn plan_refuses_bad_flags_with_a_reason() {
     let out = clearbill(&["plan", "--amount", "100", "--months", "3", "--start", "04/05/2026"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("write it as YYYY-MM-DD"));
 }
+
+#[test]
+fn a_processed_statement_is_not_re_estimated_and_owes_its_balance() {
+    // processed-statement.csv: a practice's statement with the payer's columns.
+    // Patient balances 34.00 + 5.60 + 85.00 + 30.00 + 206.40 = 361.00 of 917.00
+    // billed; allowed = billed − adjustments = 917.00 − 437.60 = 479.40, of which
+    // insurance paid 118.40. With no reason codes the shares go to the deductible
+    // first: 1,300.00 was left, so 200 + 361 = 561.00 is met after, and the
+    // out-of-pocket met is 300 + 361 = 661.00.
+    let estimate = estimate_json("processed-statement.csv");
+    let lines = estimate["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 5, "the Total row is left out");
+    let owed: Vec<&str> = lines.iter().map(|l| l["patientPays"].as_str().unwrap()).collect();
+    assert_eq!(owed, ["34.00", "5.60", "85.00", "30.00", "206.40"]);
+    assert!(lines.iter().all(|l| l["processed"] == true && l["balanceBill"] == "0.00"));
+    assert_eq!(lines[0]["allowed"], "130.00");
+    assert_eq!(lines[0]["deductible"], "34.00");
+    assert_eq!(
+        lines[0]["explanation"],
+        "Your plan already processed this: it allowed $130.00 and paid $96.00; your share is $34.00."
+    );
+    assert_eq!(
+        estimate["totals"],
+        json!({
+            "billed": "917.00", "allowed": "479.40", "costSharing": "361.00", "notCovered": "0.00",
+            "balanceBill": "0.00", "patientPays": "361.00", "planPays": "118.40"
+        })
+    );
+    assert_eq!(estimate["after"], json!({ "deductibleMet": "561.00", "outOfPocketMet": "661.00" }));
+    let assumptions: Vec<&str> =
+        estimate["assumptions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(
+        assumptions.iter().any(|a| a.starts_with("processed-statement.csv: this bill was already processed")
+            && a.contains("\"Insurance Paid\", \"Insurance Adjustments\", \"Patient Balance\"")
+            && a.ends_with("the columns ignored are \"Provider\"")),
+        "{assumptions:?}"
+    );
+    assert!(assumptions.iter().any(|a| a.starts_with("5 lines were already processed")), "{assumptions:?}");
+}
+
+#[test]
+fn an_out_of_network_99285_without_a_category_is_protected_emergency_care() {
+    // er-99285.csv: "EMERGENCY DEPT VISIT", 99285, billed 1,960.00, allowed 760.00,
+    // out of network, no category. As emergency care it takes the in-network ER
+    // copay 250.00, then 510.00 of the 1,300.00 deductible left: 760.00, and no
+    // balance bill (without protection it would be 760.00 + 1,200.00).
+    let estimate = estimate_json("er-99285.csv");
+    let line = &estimate["lines"][0];
+    assert_eq!(line["category"], "emergency");
+    assert_eq!(
+        (line["copay"].as_str(), line["deductible"].as_str(), line["balanceBill"].as_str()),
+        (Some("250.00"), Some("510.00"), Some("0.00"))
+    );
+    assert_eq!(estimate["totals"]["patientPays"], "760.00");
+    assert!(line["explanation"].as_str().unwrap().contains("No Surprises Act"));
+    assert!(!line["explanation"].as_str().unwrap().contains("difference between the billed"));
+}

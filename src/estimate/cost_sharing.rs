@@ -86,8 +86,14 @@ impl Accumulators {
         }
     }
 
+    /// Counts what a payer already decided (SPEC §9.1) toward the limits.
+    pub fn record(&mut self, deductible: Money, cost_sharing: Money) {
+        self.deductible.pay(deductible);
+        self.out_of_pocket.pay(cost_sharing);
+    }
+
     /// Every tier has a deductible (possibly 0), so this is always known.
-    fn deductible_left(&self) -> Money {
+    pub fn deductible_left(&self) -> Money {
         self.deductible.remaining().unwrap_or(Money::ZERO)
     }
 }
@@ -110,6 +116,16 @@ impl Ledger {
                 Some(Accumulator { limit: family.out_of_pocket_max, met: family.out_of_pocket_met });
         }
         Ledger { in_network, out_of_network: plan.out_of_network.as_ref().map(Accumulators::of) }
+    }
+
+    /// The limits a service on this route counts toward; `None` when the plan
+    /// has no out-of-network tier.
+    pub fn limits(&mut self, route: Route) -> Option<&mut Accumulators> {
+        match route {
+            Route::InNetwork | Route::Protected => Some(&mut self.in_network),
+            Route::OutOfNetwork => self.out_of_network.as_mut(),
+            Route::NoOutOfNetworkBenefits => None,
+        }
     }
 }
 
@@ -229,7 +245,7 @@ impl Sharing {
     }
 }
 
-fn route(service: &Priced, plan: &Plan) -> Route {
+pub(crate) fn route(service: &Priced, plan: &Plan) -> Route {
     match service.network {
         Network::In => Route::InNetwork,
         Network::Out if service.protected => Route::Protected,

@@ -34,9 +34,11 @@
 //!   and family amounts are stated in the assumptions.
 
 mod cost_sharing;
+pub mod emergency;
 mod explain;
 pub mod payment_plan;
 pub mod plan;
+pub mod processed;
 pub mod service;
 mod text;
 
@@ -46,6 +48,7 @@ use crate::money::{Money, Rate};
 use cost_sharing::{share_cost, Accumulator, Ledger, Priced, Route, Sharing};
 
 pub use explain::dollars;
+pub use processed::{Finding, FindingKind};
 pub use payment_plan::{payment_plan, Installment, PaymentPlan, PaymentPlanError, PaymentPlanRequest};
 pub use plan::{Category, Copay, Family, Plan, PlanError, Tier};
 pub use service::{
@@ -92,6 +95,17 @@ pub struct EstimateLine {
     /// allowed − costSharing; 0 for a service that is not covered.
     pub plan_pays: Money,
     pub explanation: String,
+    /// The payer already decided this line (SPEC §9.1): its amounts are the
+    /// payer's, not an estimate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub processed: bool,
+    /// What the patient already paid on a processed line; `patientPays` is
+    /// then costSharing + notCovered + balanceBill − patientPaid.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub patient_paid: Money,
+    /// The checks of SPEC §9.1 that found something on this line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 /// Sums of the lines.
@@ -136,6 +150,10 @@ pub enum EstimateError {
     AllowedShare(String),
 }
 
+fn is_zero(amount: &Money) -> bool {
+    amount.is_zero()
+}
+
 fn describe(description: &str) -> String {
     if description.is_empty() {
         String::new()
@@ -175,14 +193,32 @@ pub fn estimate_with(
         vec!["Services are processed in the order listed: the deductible and out-of-pocket amounts met \
               carry from each line to the next."
             .to_string()];
-    let mut lines = Vec::with_capacity(services.len());
+    let mut lines: Vec<Option<EstimateLine>> = vec![None; services.len()];
     let mut used = Used::default();
-    for (i, service) in services.iter().enumerate() {
+    // Lines the payer already processed first (SPEC §9.1): their shares are
+    // facts, and the lines still to be estimated count them.
+    for (i, service) in services.iter().enumerate().filter(|(_, s)| s.is_processed()) {
+        let settled = processed::settle(plan, &mut ledger, service, is_protected(service))
+            .map_err(|problem| EstimateError::Service {
+                number: i + 1,
+                description: service.description.clone(),
+                problem,
+            })?;
+        used.processed += 1;
+        lines[i] = Some(processed_line(service, settled));
+    }
+    for (i, service) in services.iter().enumerate().filter(|(_, s)| !s.is_processed()) {
         let name = line_name(i + 1, &service.description);
         let priced = price(service, i + 1, &name, options, &mut assumptions)?;
         let sharing = share_cost(plan, &mut ledger, &priced);
         used.note(&sharing, service, &name);
-        lines.push(line_of(service, &sharing));
+        lines[i] = Some(line_of(service, &sharing));
+    }
+    let mut lines: Vec<EstimateLine> = lines.into_iter().flatten().collect();
+    for (i, first) in processed::duplicates(services).into_iter().enumerate() {
+        if let Some(first) = first {
+            lines[i].findings.push(processed::duplicate_finding(first, &services[i]));
+        }
     }
     used.explain(plan, &ledger, &mut assumptions);
     assumptions.push(
@@ -263,7 +299,7 @@ fn price(
         (None, None) => return Err(problem("a service needs a billed or an allowed amount".into())),
     };
     Ok(Priced {
-        category: service.category,
+        category: care_category(service),
         network: service.network,
         covered: service.covered,
         protected: is_protected(service),
@@ -272,10 +308,44 @@ fn price(
     })
 }
 
-/// Emergency care is always protected out of network (No Surprises Act);
-/// other cases are the ones the user marks.
+/// Emergency care (found by [`emergency::is_emergency`], which the user can
+/// override) is protected out of network (No Surprises Act); other cases are
+/// the ones the user marks.
 fn is_protected(service: &Service) -> bool {
-    service.protected || service.category == Category::Emergency
+    service.protected || emergency::is_emergency(service)
+}
+
+/// The category whose copay applies: a line with no category of its own
+/// ("other") that is emergency care takes the emergency room copay.
+fn care_category(service: &Service) -> Category {
+    if service.category == Category::Other && emergency::is_emergency(service) {
+        Category::Emergency
+    } else {
+        service.category
+    }
+}
+
+fn processed_line(service: &Service, settled: processed::Settled) -> EstimateLine {
+    EstimateLine {
+        description: service.description.clone(),
+        code: service.code.clone(),
+        category: service.category,
+        network: service.network,
+        billed: settled.billed,
+        allowed: settled.allowed,
+        copay: settled.copay,
+        deductible: settled.deductible,
+        coinsurance: settled.coinsurance,
+        cost_sharing: settled.cost_sharing(),
+        not_covered: settled.not_covered,
+        balance_bill: settled.balance_bill,
+        patient_pays: settled.patient_pays(),
+        plan_pays: settled.insurance_paid,
+        explanation: processed::explain(&settled),
+        processed: true,
+        patient_paid: settled.patient_paid,
+        findings: settled.findings,
+    }
 }
 
 fn capitalise(text: &str) -> String {
@@ -303,6 +373,9 @@ fn line_of(service: &Service, sharing: &Sharing) -> EstimateLine {
         patient_pays: sharing.patient_pays(),
         plan_pays: sharing.plan_pays(),
         explanation: explain::explain(sharing),
+        processed: false,
+        patient_paid: Money::ZERO,
+        findings: Vec::new(),
     }
 }
 
@@ -322,6 +395,8 @@ fn total(lines: &[EstimateLine]) -> Totals {
 /// Which of the plan's special rules the lines used, for the assumptions.
 #[derive(Default)]
 struct Used {
+    /// Lines the payer already processed (SPEC §9.1).
+    processed: usize,
     in_network_tier: bool,
     out_of_network_tier: bool,
     no_out_of_network_tier: Vec<String>,
@@ -351,6 +426,13 @@ impl Used {
     }
 
     fn explain(&self, plan: &Plan, ledger: &Ledger, assumptions: &mut Vec<String>) {
+        if self.processed > 0 {
+            assumptions.push(format!(
+                "{} already processed by your plan: their amounts are the plan's, not an estimate, and they \
+                 count toward your deductible and out-of-pocket maximum before the other lines are estimated.",
+                if self.processed == 1 { "1 line was".to_string() } else { format!("{} lines were", self.processed) }
+            ));
+        }
         let family_oop = plan.family.as_ref().and_then(|f| f.out_of_pocket_max);
         if self.in_network_tier && plan.in_network.out_of_pocket_max.is_none() && family_oop.is_none() {
             assumptions.push(

@@ -121,6 +121,37 @@ pub struct Service {
     /// emergency care is always treated as protected).
     #[serde(default, deserialize_with = "flag")]
     pub protected: bool,
+    /// Whether this is emergency care, when the user says so; `None`: found
+    /// from the category, code, revenue code or description (SPEC §9.2).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_flag")]
+    pub emergency: Option<bool>,
+    /// The date of service as written, used to find a line billed twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A hospital revenue code (`0450`), which can mark emergency care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_code: Option<String>,
+    /// What the payer already decided (SPEC §9.1); all absent on a line that
+    /// is still to be estimated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance_paid: Option<Money>,
+    /// Contractual (and other) adjustments the provider writes off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustments: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_responsibility: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_paid: Option<Money>,
+    /// Reason codes as the bill writes them (`PR-1`, `CO-45; PR-96`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// An optional JSON flag: absent or `null` is `None`.
+fn optional_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "flag")] bool);
+    Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|w| w.0))
 }
 
 fn other_category() -> Category {
@@ -138,11 +169,25 @@ impl Default for Service {
             network: Network::In,
             covered: true,
             protected: false,
+            emergency: None,
+            date: None,
+            revenue_code: None,
+            insurance_paid: None,
+            adjustments: None,
+            patient_responsibility: None,
+            patient_paid: None,
+            reason: None,
         }
     }
 }
 
 impl Service {
+    /// The payer already decided this line (SPEC §9.1): it carries what
+    /// insurance paid, adjusted or left to the patient.
+    pub fn is_processed(&self) -> bool {
+        self.insurance_paid.is_some() || self.adjustments.is_some() || self.patient_responsibility.is_some()
+    }
+
     /// A covered in-network service with a known allowed amount.
     pub fn with_allowed(description: &str, category: Category, allowed: Money) -> Service {
         Service {
@@ -161,6 +206,10 @@ impl Service {
 pub struct ServiceList {
     pub services: Vec<Service>,
     pub notes: Vec<String>,
+    /// The header of each column read, and of each column left unread, so the
+    /// page can say which were used and which ignored (SPEC §9.1). Empty for JSON.
+    pub columns_used: Vec<String>,
+    pub columns_ignored: Vec<String>,
 }
 
 /// One cell (or row) that cannot be read, as a person finds it in the file.
@@ -277,7 +326,7 @@ pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, Se
     if services.is_empty() {
         return Err(ServicesError::Empty { file: file_name.to_string() });
     }
-    Ok(ServiceList { services, notes: Vec::new() })
+    Ok(ServiceList { services, ..ServiceList::default() })
 }
 
 /// Reads services already parsed to a JSON value (the wasm API).
@@ -287,7 +336,7 @@ pub fn services_from_value(value: serde_json::Value) -> Result<ServiceList, Serv
         file: "services".into(),
         message: format!("{}: {}", describe_json_path(e.path()), e.inner()),
     })?;
-    Ok(ServiceList { services, notes: Vec::new() })
+    Ok(ServiceList { services, ..ServiceList::default() })
 }
 
 /// `[2].billed` → `service 3, field billed`.
@@ -316,10 +365,18 @@ enum Field {
     Network,
     Covered,
     Protected,
+    Emergency,
+    Date,
+    RevenueCode,
+    InsurancePaid,
+    Adjustments,
+    PatientResponsibility,
+    PatientPaid,
+    Reason,
 }
 
 /// Header names of the services columns, normalised (see [`normalise`]).
-pub const COLUMN_NAMES: [(&str, &[&str]); 8] = [
+pub const COLUMN_NAMES: [(&str, &[&str]); 16] = [
     (
         "description",
         &[
@@ -370,9 +427,59 @@ pub const COLUMN_NAMES: [(&str, &[&str]); 8] = [
         "protected",
         &["protected", "no surprises", "no surprises act", "nsa", "nsa protected", "surprise billing"],
     ),
+    ("emergency", &["emergency", "is emergency", "emergency care", "er visit"]),
+    ("date", &["date", "service date", "date of service", "dos", "from date", "date from"]),
+    ("revenue code", &["revenue code", "rev code", "rev", "rev cd", "revenue", "ub revenue code"]),
+    (
+        "insurance paid",
+        &[
+            "insurance paid",
+            "ins paid",
+            "insurance payment",
+            "insurance payments",
+            "plan paid",
+            "paid by insurance",
+            "payer paid",
+            "primary paid",
+        ],
+    ),
+    (
+        "adjustments",
+        &[
+            "adjustments",
+            "adjustment",
+            "insurance adjustments",
+            "insurance adjustment",
+            "ins adjustments",
+            "ins adj",
+            "contractual",
+            "contractual adjustment",
+            "contractual adjustments",
+            "write off",
+            "discount",
+        ],
+    ),
+    (
+        "patient responsibility",
+        &[
+            "patient responsibility",
+            "patient resp",
+            "pt resp",
+            "patient balance",
+            "pt balance",
+            "patient owes",
+            "you owe",
+            "amount you owe",
+            "your responsibility",
+            "patient portion",
+            "patient share",
+        ],
+    ),
+    ("patient paid", &["patient paid", "pt paid", "patient payment", "patient payments", "you paid", "paid by patient"]),
+    ("reason", &["reason", "reason code", "reason codes", "remark", "denial reason", "adjustment reason", "carc"]),
 ];
 
-const FIELDS: [Field; 8] = [
+const FIELDS: [Field; 16] = [
     Field::Description,
     Field::Code,
     Field::Category,
@@ -381,6 +488,14 @@ const FIELDS: [Field; 8] = [
     Field::Network,
     Field::Covered,
     Field::Protected,
+    Field::Emergency,
+    Field::Date,
+    Field::RevenueCode,
+    Field::InsurancePaid,
+    Field::Adjustments,
+    Field::PatientResponsibility,
+    Field::PatientPaid,
+    Field::Reason,
 ];
 
 /// The header row is looked for among the first rows, above which title rows
@@ -397,7 +512,9 @@ struct Header {
     /// Index of the header among the sheet's stored rows.
     index: usize,
     row: u32,
-    columns: [Option<(usize, String)>; 8],
+    columns: [Option<(usize, String)>; 16],
+    /// The header cells no field claimed, which the estimate does not read.
+    ignored: Vec<String>,
 }
 
 impl Header {
@@ -412,20 +529,23 @@ fn find_header(sheet: &Sheet) -> Option<Header> {
         if row.number > HEADER_SEARCH_ROWS {
             break;
         }
-        let mut columns: [Option<(usize, String)>; 8] = Default::default();
+        let mut columns: [Option<(usize, String)>; 16] = Default::default();
+        let mut ignored = Vec::new();
         let mut matched = 0;
         for col in 0..row.len() {
             let CellRef::Text(text) = row.get(col) else { continue };
-            if let Some(field) = field_of(text) {
-                let slot = &mut columns[field as usize];
-                if slot.is_none() {
+            let slot = field_of(text).map(|field| &mut columns[field as usize]);
+            match slot {
+                Some(slot) if slot.is_none() => {
                     *slot = Some((col, text.trim().to_string()));
                     matched += 1;
                 }
+                _ if !text.trim().is_empty() => ignored.push(text.trim().to_string()),
+                _ => {}
             }
         }
         if matched >= 2 {
-            return Some(Header { index, row: row.number, columns });
+            return Some(Header { index, row: row.number, columns, ignored });
         }
     }
     None
@@ -439,7 +559,12 @@ pub fn services_from_sheet(sheet: &Sheet, file_name: &str) -> Result<ServiceList
         let found = header.columns.iter().flatten().map(|(_, h)| format!("\"{h}\"")).collect::<Vec<_>>();
         return Err(ServicesError::NoAmountColumn { file: file(), row: header.row, found: found.join(", ") });
     }
-    let mut list = ServiceList { services: Vec::new(), notes: sheet.notes.clone() };
+    let mut list = ServiceList {
+        services: Vec::new(),
+        notes: sheet.notes.clone(),
+        columns_used: header.columns.iter().flatten().map(|(_, h)| h.clone()).collect(),
+        columns_ignored: header.ignored.clone(),
+    };
     let mut problems = Vec::new();
     let mut totals_rows = Vec::new();
     for row in sheet.rows().skip(header.index + 1) {
@@ -467,7 +592,26 @@ pub fn services_from_sheet(sheet: &Sheet, file_name: &str) -> Result<ServiceList
     if list.services.is_empty() {
         return Err(ServicesError::Empty { file: file() });
     }
+    if list.services.iter().any(Service::is_processed) {
+        list.notes.push(columns_note(file_name, &list));
+    }
     Ok(list)
+}
+
+/// "bill.csv: the columns used are …; the columns ignored are …" for a bill
+/// insurance already processed, whose extra columns a patient wants accounted for.
+fn columns_note(file_name: &str, list: &ServiceList) -> String {
+    let quote = |names: &[String]| names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let mut note = format!(
+        "{file_name}: this bill was already processed by insurance; the columns used are {}",
+        quote(&list.columns_used)
+    );
+    if list.columns_ignored.is_empty() {
+        note.push_str(", and no column was ignored");
+    } else {
+        note.push_str(&format!("; the columns ignored are {}", quote(&list.columns_ignored)));
+    }
+    note
 }
 
 /// A footer such as "Total" (SPEC §2), but not a service whose name starts with
@@ -514,7 +658,9 @@ impl RowReader<'_, '_> {
     fn service(&mut self) -> Option<Service> {
         let before = self.problems.len();
         let category = match self.text(Field::Category) {
-            None => Category::Other,
+            // No category: the code's CPT section, so a 99285 is emergency care
+            // rather than "other" (SPEC §9.2); without a code, other.
+            None => self.text(Field::Code).map_or(Category::Other, |code| category_for_code(&code)),
             Some(text) => Category::parse(&text).unwrap_or_else(|| {
                 let reason = format!("is not a service category; use one of {}", Category::keys_text());
                 self.problem(Field::Category, text, reason);
@@ -532,6 +678,11 @@ impl RowReader<'_, '_> {
         };
         let covered = self.flag(Field::Covered, true);
         let protected = self.flag(Field::Protected, false);
+        let emergency = self.text(Field::Emergency).is_some().then(|| self.flag(Field::Emergency, false));
+        let insurance_paid = self.amount(Field::InsurancePaid);
+        let adjustments = self.amount(Field::Adjustments);
+        let patient_responsibility = self.amount(Field::PatientResponsibility);
+        let patient_paid = self.amount(Field::PatientPaid);
         if billed.is_none() && allowed.is_none() && self.problems.len() == before {
             let field =
                 if self.header.column(Field::Billed).is_some() { Field::Billed } else { Field::Allowed };
@@ -553,6 +704,14 @@ impl RowReader<'_, '_> {
             network,
             covered,
             protected,
+            emergency,
+            date: self.text(Field::Date),
+            revenue_code: self.text(Field::RevenueCode),
+            insurance_paid,
+            adjustments,
+            patient_responsibility,
+            patient_paid,
+            reason: self.text(Field::Reason),
         })
     }
 

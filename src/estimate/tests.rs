@@ -226,6 +226,7 @@ fn file_notes_come_before_the_closing_caveat() {
     let list = ServiceList {
         services: vec![Service::with_allowed("Visit", Category::Office, m("100"))],
         notes: vec!["row 2, column B (\"Billed\"): 100.005 was rounded to 100.01".into()],
+        ..ServiceList::default()
     };
     let estimate = estimate_list(&medicare(), &list).unwrap();
     let n = estimate.assumptions.len();
