@@ -407,14 +407,33 @@ fn validate_tier(tier: &Tier, name: &str) -> Result<(), PlanError> {
     if let Some(limit) = tier.out_of_pocket_max {
         not_negative(limit, &f("outOfPocketMax"))?;
         met_within(tier.out_of_pocket_met, limit, &f("outOfPocketMet"), "the out-of-pocket maximum")?;
+        // The deductible counts toward the maximum, so a maximum below it is a
+        // typo (SPEC §9.3), not a plan.
+        if limit < tier.deductible {
+            return Err(PlanError::field(
+                f("outOfPocketMax"),
+                format!(
+                    "{} is less than the {} deductible; the out-of-pocket maximum includes the deductible, so \
+                     it cannot be smaller",
+                    dollars(limit),
+                    dollars(tier.deductible)
+                ),
+            ));
+        }
     }
     let rate = tier.coinsurance.as_decimal();
     if rate.is_sign_negative() && !rate.is_zero() || rate > Rate::ONE.as_decimal() {
+        let value = rate.normalize();
+        let hint = if rate > Rate::ONE.as_decimal() && rate <= rust_decimal::Decimal::ONE_HUNDRED {
+            format!(" Did you mean \"{value}%\"?")
+        } else {
+            String::new()
+        };
         return Err(PlanError::field(
             f("coinsurance"),
             format!(
-                "{} is outside 0–1; write the patient's share as a fraction (0.20) or a percentage (\"20%\")",
-                rate.normalize()
+                "{value} is outside 0–1; write the patient's share as a fraction (0.20) or a percentage \
+                 (\"20%\").{hint}"
             ),
         ));
     }
@@ -465,6 +484,29 @@ mod tests {
 
     fn error_of(json: &str) -> PlanError {
         Plan::from_json(json).expect_err("plan should be refused")
+    }
+
+    #[test]
+    fn an_out_of_pocket_maximum_below_the_deductible_is_refused() {
+        let err = error_of(r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "2500", "coinsurance": "20%"}}"#);
+        assert_eq!(
+            err.to_string(),
+            "plan field inNetwork.outOfPocketMax: $2,500.00 is less than the $3,000.00 deductible; the \
+             out-of-pocket maximum includes the deductible, so it cannot be smaller"
+        );
+        let equal = r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "3000", "coinsurance": "20%"}}"#;
+        assert!(Plan::from_json(equal).is_ok());
+    }
+
+    #[test]
+    fn coinsurance_as_a_percentage_or_fraction_and_20_asks_did_you_mean() {
+        for (text, want) in [("20%", "0.2"), ("0.20", "0.2"), ("20 %", "0.2")] {
+            let json = format!(r#"{{"inNetwork": {{"deductible": "0", "coinsurance": "{text}"}}}}"#);
+            let plan = Plan::from_json(&json).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(plan.in_network.coinsurance.as_decimal().normalize().to_string(), want, "{text}");
+        }
+        let err = error_of(r#"{"inNetwork": {"deductible": "0", "coinsurance": "20"}}"#);
+        assert!(err.to_string().ends_with("Did you mean \"20%\"?"), "{err}");
     }
 
     #[test]

@@ -285,7 +285,8 @@ fn tier() -> impl Strategy<Value = Tier> {
         .prop_map(|((deductible, deductible_met), oop, coinsurance, copays)| Tier {
             deductible,
             deductible_met,
-            out_of_pocket_max: oop.map(|(max, _)| max),
+            // The maximum includes the deductible (a smaller one is refused).
+            out_of_pocket_max: oop.map(|(max, _)| max + deductible),
             out_of_pocket_met: oop.map(|(_, met)| met).unwrap_or(Money::ZERO),
             coinsurance,
             copays: copays

@@ -280,6 +280,11 @@ function buildView(root, app) {
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files?.[0];
     if (!file) return;
+    // Loading a bill replaces the rows: typed ones are not thrown away unasked.
+    if (services.hasEntries && !window.confirm(`Replace the services you entered with the ones in ${file.name}?`)) {
+      fileInput.value = '';
+      return;
+    }
     hideError(servicesError);
     app.announce(`Reading ${file.name}…`);
     try {

@@ -63,3 +63,31 @@ export class FieldError extends Error {
     this.control = control;
   }
 }
+
+/**
+ * A percentage field read as the wasm core's rate text: "20" and "20%" both
+ * give "20%" (SPEC §9.3). A value below 1 without a % sign is refused with
+ * "did you mean 20%?" rather than guessed: 0.2 could be a fraction or 0.2%.
+ * Empty gives null. `what` names the field in the message ("Coinsurance").
+ */
+export function percentText(control, what) {
+  const typed = control.value.trim();
+  if (!typed) return null;
+  const hasSign = /%\s*$/.test(typed);
+  const number = typed.replace(/\s*%\s*$/, '').trim();
+  if (!/^\d*\.?\d+$|^\d+\.$/.test(number)) {
+    throw new FieldError(control, `${what} is a percentage, such as 20 for 20%; “${typed}” is not a number.`);
+  }
+  const value = Number(number);
+  if (!hasSign && value > 0 && value < 1) {
+    const meant = String(Math.round(value * 1e6) / 1e4);
+    throw new FieldError(
+      control,
+      `${what} is a percentage: did you mean ${meant}%? Type ${meant} for ${meant}%, or ${number}% if you really mean ${number}%.`,
+    );
+  }
+  if (value > 100) {
+    throw new FieldError(control, `${what} is a percentage from 0 to 100; ${typed} is more than 100%.`);
+  }
+  return `${number}%`;
+}

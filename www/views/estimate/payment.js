@@ -4,7 +4,7 @@
 // the cent; this only asks and shows.
 
 import { dollars, el, replace } from '../../dom.js';
-import { FieldError, clearErrors, field, moneyInput, showError } from './fields.js';
+import { FieldError, clearErrors, field, moneyInput, percentText, showError } from './fields.js';
 
 const DEFAULT_MONTHS = '6';
 
@@ -93,8 +93,8 @@ export function paymentPlanForm(call, { onShown = () => {} } = {}) {
     }
     if (!start.value) throw new FieldError(start, 'Choose the date of the first payment.');
     const request = { amount: amount.value.trim(), months: Number(monthsText), start: start.value };
-    const rate = discount.value.trim().replace(/\s*%$/, '');
-    if (rate) request.discount = `${rate}%`;
+    const rate = percentText(discount, 'The prompt-pay discount');
+    if (rate) request.discount = rate;
     return request;
   }
 
@@ -127,12 +127,11 @@ export function paymentPlanForm(call, { onShown = () => {} } = {}) {
 }
 
 function schedule(plan, request) {
-  const last = plan.installments.length;
   return [
     el(
       'table',
       { class: 'schedule-table', id: 'est-installments' },
-      el('caption', {}, `${last} monthly ${last === 1 ? 'payment' : 'payments'} of ${dollars(plan.total)}`),
+      el('caption', {}, scheduleCaption(plan)),
       el(
         'thead',
         {},
@@ -166,6 +165,21 @@ function schedule(plan, request) {
       : null,
     el('p', { class: 'help' }, 'Ask the provider’s billing office to set up the plan; this schedule shows what to ask for.'),
   ];
+}
+
+/**
+ * "6 monthly payments of $205.76 ($1,234.56 in all)": the caption names what
+ * each payment is, not the total. When the leftover cents make the first ones a
+ * cent more: "6 monthly payments: 2 of $205.77, then 4 of $205.76 ($1,234.58 in all)".
+ */
+function scheduleCaption(plan) {
+  const amounts = plan.installments.map((i) => i.amount);
+  const n = amounts.length;
+  const total = `(${dollars(plan.total)} in all)`;
+  if (n === 1) return `1 payment of ${dollars(amounts[0])}`;
+  const higher = amounts.filter((a) => a === amounts[0]).length;
+  if (higher === n) return `${n} monthly payments of ${dollars(amounts[0])} ${total}`;
+  return `${n} monthly payments: ${higher} of ${dollars(amounts[0])}, then ${n - higher} of ${dollars(amounts[n - 1])} ${total}`;
 }
 
 /** "2026-12-01" → "Dec 1, 2026", read in UTC so that no time zone moves the day. */

@@ -11,7 +11,7 @@
 //   - family limits left blank mean the plan has no such family limit.
 
 import { el } from '../../dom.js';
-import { FieldError, describe, field, moneyInput } from './fields.js';
+import { FieldError, describe, field, moneyInput, percentText } from './fields.js';
 
 /** The service categories of SPEC §5 in plain words: [key, name, example]. */
 export const CATEGORIES = [
@@ -259,7 +259,7 @@ function tierFields(key, prefix, { copaysOpen }) {
         deductibleMet: text(inputs.deductibleMet) ?? '0',
         outOfPocketMax,
         outOfPocketMet: text(inputs.outOfPocketMet) ?? '0',
-        coinsurance: `${(text(inputs.coinsurance) ?? '0').replace(/\s*%$/, '')}%`,
+        coinsurance: percentText(inputs.coinsurance, 'Coinsurance') ?? '0%',
         copays: {},
       };
       for (const [category, copay] of copays) {

@@ -160,6 +160,7 @@ function lineRows(line, n, sent, notes) {
           { class: `num col-${key}`, 'data-field': key },
           dollars(line[key]),
           key === 'allowed' && estimatedAllowed ? el('span', { class: 'flag' }, 'estimated') : null,
+          key === 'allowed' && line.processed ? el('span', { class: 'flag' }, 'from your plan') : null,
         ),
       ),
     ),
@@ -170,6 +171,9 @@ function lineRows(line, n, sent, notes) {
         'td',
         { colspan: String(COLUMNS.length + 1) },
         el('p', { class: 'why' }, line.explanation),
+        (line.findings ?? []).map((finding) =>
+          el('p', { class: 'finding', 'data-kind': finding.kind }, el('strong', {}, 'Check this: '), finding.message),
+        ),
         notes.map((text) => el('p', { class: 'assumption' }, el('strong', {}, 'Assumed: '), text)),
       ),
     ),

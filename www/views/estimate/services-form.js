@@ -92,7 +92,7 @@ export function servicesForm({ onChange = () => {} } = {}) {
       ),
       el('td', {}, remove),
     );
-    const row = { tr, controls, remove, code: service.code ?? null };
+    const row = { tr, controls, remove, code: service.code ?? null, kept: keptFields(service) };
     remove.addEventListener('click', () => {
       const at = rows.indexOf(row);
       rows.splice(at, 1);
@@ -147,7 +147,8 @@ export function servicesForm({ onChange = () => {} } = {}) {
     /** The services to estimate, as wasm service objects; remembers which row each came from. */
     read() {
       sent = rows.filter((row) => !isBlank(row));
-      return sent.map(({ controls: c, code }) => ({
+      return sent.map(({ controls: c, code, kept }) => ({
+        ...kept,
         description: c.description.value.trim(),
         code,
         category: c.category.value,
@@ -157,6 +158,10 @@ export function servicesForm({ onChange = () => {} } = {}) {
         covered: c.covered.checked,
         protected: c.protected.checked,
       }));
+    },
+    /** Whether any row holds something the patient typed or loaded. */
+    get hasEntries() {
+      return rows.some((row) => !isBlank(row));
     },
     /** The row of the n-th service (1-based) of the last read(), and its control for a field. */
     rowOf(n, fieldName) {
@@ -168,4 +173,21 @@ export function servicesForm({ onChange = () => {} } = {}) {
       return rows.length;
     },
   };
+}
+
+/**
+ * What a loaded bill says that the row has no control for, sent back as it
+ * came: the date, the revenue code, the user's emergency choice, and what
+ * insurance already decided (paid, adjustments, patient responsibility,
+ * patient paid, reason), so a processed bill is not re-estimated (SPEC §9.1).
+ */
+const KEPT = ['date', 'revenueCode', 'emergency', 'insurancePaid', 'adjustments', 'patientResponsibility', 'patientPaid', 'reason'];
+
+function keptFields(service) {
+  const kept = {};
+  for (const key of KEPT) {
+    const value = service[key];
+    if (typeof value === 'string' || typeof value === 'boolean') kept[key] = value;
+  }
+  return kept;
 }
