@@ -51,9 +51,7 @@ fn emergency_revenue_code(code: &str) -> bool {
 
 /// A description with the word emergency (or "emerg"), ER or ED.
 fn says_emergency(description: &str) -> bool {
-    normalise(description)
-        .split(' ')
-        .any(|word| matches!(word, "emergency" | "emerg" | "er" | "ed"))
+    normalise(description).split(' ').any(|word| matches!(word, "emergency" | "emerg" | "er" | "ed"))
 }
 
 #[cfg(test)]

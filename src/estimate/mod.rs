@@ -48,9 +48,9 @@ use crate::money::{Money, Rate};
 use cost_sharing::{share_cost, Accumulator, Ledger, Priced, Route, Sharing};
 
 pub use explain::dollars;
-pub use processed::{Finding, FindingKind};
 pub use payment_plan::{payment_plan, Installment, PaymentPlan, PaymentPlanError, PaymentPlanRequest};
 pub use plan::{Category, Copay, Family, Plan, PlanError, Tier};
+pub use processed::{Finding, FindingKind};
 pub use service::{
     read_services, services_from_json, services_from_value, Network, RowProblem, Service, ServiceList,
     ServicesError,
@@ -198,11 +198,9 @@ pub fn estimate_with(
     // Lines the payer already processed first (SPEC §9.1): their shares are
     // facts, and the lines still to be estimated count them.
     for (i, service) in services.iter().enumerate().filter(|(_, s)| s.is_processed()) {
-        let settled = processed::settle(plan, &mut ledger, service, is_protected(service))
-            .map_err(|problem| EstimateError::Service {
-                number: i + 1,
-                description: service.description.clone(),
-                problem,
+        let settled =
+            processed::settle(plan, &mut ledger, service, is_protected(service)).map_err(|problem| {
+                EstimateError::Service { number: i + 1, description: service.description.clone(), problem }
             })?;
         used.processed += 1;
         lines[i] = Some(processed_line(service, settled));

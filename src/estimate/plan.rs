@@ -488,13 +488,16 @@ mod tests {
 
     #[test]
     fn an_out_of_pocket_maximum_below_the_deductible_is_refused() {
-        let err = error_of(r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "2500", "coinsurance": "20%"}}"#);
+        let err = error_of(
+            r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "2500", "coinsurance": "20%"}}"#,
+        );
         assert_eq!(
             err.to_string(),
             "plan field inNetwork.outOfPocketMax: $2,500.00 is less than the $3,000.00 deductible; the \
              out-of-pocket maximum includes the deductible, so it cannot be smaller"
         );
-        let equal = r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "3000", "coinsurance": "20%"}}"#;
+        let equal =
+            r#"{"inNetwork": {"deductible": "3000", "outOfPocketMax": "3000", "coinsurance": "20%"}}"#;
         assert!(Plan::from_json(equal).is_ok());
     }
 

@@ -106,8 +106,10 @@ pub(crate) fn settle(
         .allowed
         .or_else(|| billed.zip(service.adjustments).map(|(b, a)| b - a))
         .or_else(|| paid.zip(service.patient_responsibility).map(|(p, r)| p + r))
-        .ok_or("a processed line needs the allowed amount, or billed and adjustments, or insurance paid and \
-                patient responsibility")?;
+        .ok_or(
+            "a processed line needs the allowed amount, or billed and adjustments, or insurance paid and \
+                patient responsibility",
+        )?;
     let billed = billed.unwrap_or(allowed);
     let responsibility = match service.patient_responsibility {
         Some(r) => r,
@@ -133,10 +135,8 @@ pub(crate) fn settle(
     };
     let route = route(&priced, plan);
     let reasons = reasons(service.reason.as_deref().unwrap_or(""));
-    let denial = reasons
-        .iter()
-        .find(|r| r.group == Some(Group::Pr) && DENIALS.contains(&r.code.as_ref()))
-        .cloned();
+    let denial =
+        reasons.iter().find(|r| r.group == Some(Group::Pr) && DENIALS.contains(&r.code.as_ref())).cloned();
     let mut line = Settled {
         route,
         billed,

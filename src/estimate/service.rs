@@ -475,8 +475,14 @@ pub const COLUMN_NAMES: [(&str, &[&str]); 16] = [
             "patient share",
         ],
     ),
-    ("patient paid", &["patient paid", "pt paid", "patient payment", "patient payments", "you paid", "paid by patient"]),
-    ("reason", &["reason", "reason code", "reason codes", "remark", "denial reason", "adjustment reason", "carc"]),
+    (
+        "patient paid",
+        &["patient paid", "pt paid", "patient payment", "patient payments", "you paid", "paid by patient"],
+    ),
+    (
+        "reason",
+        &["reason", "reason code", "reason codes", "remark", "denial reason", "adjustment reason", "carc"],
+    ),
 ];
 
 const FIELDS: [Field; 16] = [
