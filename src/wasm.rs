@@ -202,7 +202,12 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &Limits::default(),
         &mut report_progress,
     )
-    .map_err(err)
+    .map_err(|e| match e.hint() {
+        Some(crate::records::Hint::MapAColumn) => {
+            JsError::new(&format!("{e}. Choose the column that holds it in the file's column list"))
+        }
+        None => err(e),
+    })
 }
 
 /// `reconcile(request)`: the whole report as a plain object (SPEC §7).

@@ -1,0 +1,207 @@
+//! The same payment read twice (SPEC §8.5).
+//!
+//! Three ways a payment gets counted twice, caught at three depths:
+//! - the same file given twice ([`same_file`]): refused before anything is read;
+//! - an 835 check (TRN02 trace number from the same payer) already read, in
+//!   the same file or an earlier one ([`Checks`]): the repeat is skipped with a note;
+//! - a payment row equal to an earlier one in every mapped value, the check
+//!   number and payment date included ([`Postings`]): a duplicate posting,
+//!   counted once and listed in the report's `duplicates`. Without a check
+//!   number column nothing is a duplicate: two equal rows may then be two real
+//!   payments. Rows of an 835 are not compared this way (two identical service
+//!   lines in one claim are two services); the check rule covers 835s.
+//!
+//! A duplicate posting keeps only a 64-bit hash of each row and where it was,
+//! so the check costs one hash and one table probe per row.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::hashing::{BuildFast, FastMap};
+use crate::interned::Text;
+use crate::money::Money;
+use crate::records::{InputError, PaymentRow};
+use crate::x12::Remittance;
+
+use super::FileSource;
+
+/// A file as given, for the same-file check: its part ("charges", "payments") and its source.
+pub struct Given<'a> {
+    pub source: &'a dyn FileSource,
+}
+
+/// Refuses the same bytes and sheet given twice. A day-sheet workbook given
+/// as charges and as payments with a different sheet for each is fine.
+pub fn same_file(files: &[Given<'_>]) -> Result<(), InputError> {
+    for (i, a) in files.iter().enumerate() {
+        for b in &files[i + 1..] {
+            let (a, b) = (a.source, b.source);
+            if a.len() != b.len() || a.sheet() != b.sheet() {
+                continue;
+            }
+            if a.bytes() == b.bytes() {
+                return Err(InputError::SameFile {
+                    first: a.name().to_string(),
+                    second: b.name().to_string(),
+                    sheet: a.sheet().map(str::to_string),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 835 checks (payments) read so far: trace number and payer.
+#[derive(Default)]
+pub struct Checks {
+    seen: FastMap<(String, String), String>,
+}
+
+impl Checks {
+    /// Drops the transactions of `remittance` whose check was already read,
+    /// and returns a note for each.
+    pub fn skip_repeats(&mut self, file: &str, remittance: &mut Remittance) -> Vec<String> {
+        let mut notes = Vec::new();
+        remittance.transactions.retain(|t| {
+            let Some(trace) = t.payment.trace_number.as_deref().filter(|s| !s.trim().is_empty()) else {
+                return true;
+            };
+            let payer_name = t.payer.name.trim();
+            // The payer's identifier when it sends one (TRN03, else N1*PR's N104), else its name.
+            let payer_key = t
+                .payment
+                .originator_id
+                .as_deref()
+                .or(t.payer.id.as_deref())
+                .unwrap_or(payer_name)
+                .trim()
+                .to_lowercase();
+            let key = (trace.trim().to_string(), payer_key);
+            match self.seen.get(&key) {
+                Some(first) => {
+                    let from = if payer_name.is_empty() { String::new() } else { format!(" from {payer_name}") };
+                    let place = if first == file { format!("twice in {file}") } else { format!("in {first} and in {file}") };
+                    notes.push(format!("check {trace}{from} appears {place}; read once"));
+                    false
+                }
+                None => {
+                    self.seen.insert(key, file.to_string());
+                    true
+                }
+            }
+        });
+        notes
+    }
+}
+
+/// A payment row that repeats an earlier one (the report's `duplicates`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Duplicate {
+    /// The payments file of the repeat.
+    pub file: Text,
+    pub row: u32,
+    /// The row it repeats.
+    pub repeats: u32,
+    /// The file of the row it repeats (the same file, or an earlier payments file).
+    pub repeats_file: Text,
+    /// Insurance paid on the repeat, counted once (on the row it repeats).
+    pub paid: Money,
+}
+
+/// Payment rows read so far, to find duplicate postings.
+#[derive(Default)]
+pub struct Postings {
+    first: FastMap<u64, (Text, u32)>,
+    hasher: BuildFast,
+    pub found: Vec<Duplicate>,
+}
+
+impl Postings {
+    /// Whether `p` (from `file`) is the first of its kind; a repeat is recorded in `found`.
+    pub fn is_first(&mut self, file: &Text, p: &PaymentRow) -> bool {
+        if p.check_number.is_none() {
+            return true;
+        }
+        let mut h = self.hasher.build_hasher();
+        let PaymentRow { row: _, keys, payer, billed, allowed, remit, payment_date, check_number, claim_level } = p;
+        (keys, payer, billed, allowed, remit, payment_date, check_number, claim_level).hash(&mut h);
+        match self.first.entry(h.finish()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (repeats_file, repeats) = e.get().clone();
+                self.found.push(Duplicate { file: file.clone(), row: p.row, repeats, repeats_file, paid: p.remit.paid });
+                false
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((file.clone(), p.row));
+                true
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reconcile::FileInput;
+    use crate::records::{Id, Keys, Remit};
+
+    #[test]
+    fn the_same_bytes_and_sheet_twice_are_refused_naming_both() {
+        let a = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era.csv", ..FileInput::default() };
+        let b = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era (1).csv", ..FileInput::default() };
+        let c = FileInput { bytes: b"Claim,Paid\n1,6\n", name: "other.csv", ..FileInput::default() };
+        let err = same_file(&[Given { source: &c }, Given { source: &a }, Given { source: &b }]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("era.csv and era (1).csv are the same file"), "{text}");
+        assert!(same_file(&[Given { source: &a }, Given { source: &c }]).is_ok());
+    }
+
+    #[test]
+    fn one_workbook_with_a_different_sheet_for_each_part_is_fine() {
+        let bytes = b"not really a workbook";
+        let charges = FileInput { bytes, name: "day.xlsx", sheet: Some("Charges"), ..FileInput::default() };
+        let payments = FileInput { bytes, name: "day.xlsx", sheet: Some("Payments"), ..FileInput::default() };
+        assert!(same_file(&[Given { source: &charges }, Given { source: &payments }]).is_ok());
+        let again = FileInput { bytes, name: "day.xlsx", sheet: Some("Charges"), ..FileInput::default() };
+        let err = same_file(&[Given { source: &charges }, Given { source: &again }]).unwrap_err();
+        assert!(err.to_string().contains("(sheet \"Charges\")"), "{err}");
+    }
+
+    fn row(n: u32, check: Option<&str>, paid: i64) -> PaymentRow {
+        PaymentRow {
+            row: n,
+            keys: Keys { claim: Id::new("100"), ..Keys::default() },
+            payer: None,
+            billed: None,
+            allowed: None,
+            remit: Remit { paid: Money::from_cents(paid), any_amount: true, ..Remit::default() },
+            payment_date: None,
+            check_number: check.map(Text::from),
+            claim_level: false,
+        }
+    }
+
+    #[test]
+    fn a_row_equal_in_every_value_with_a_check_number_is_a_duplicate_posting() {
+        let file = Text::from("payments.csv");
+        let mut postings = Postings::default();
+        assert!(postings.is_first(&file, &row(2, Some("CHK1"), 5000)));
+        assert!(postings.is_first(&file, &row(3, Some("CHK2"), 5000)), "another check");
+        assert!(postings.is_first(&file, &row(4, Some("CHK1"), 5001)), "another amount");
+        assert!(!postings.is_first(&file, &row(5, Some("CHK1"), 5000)));
+        assert_eq!(
+            postings.found,
+            vec![Duplicate {
+                file: file.clone(),
+                row: 5,
+                repeats: 2,
+                repeats_file: file.clone(),
+                paid: Money::from_cents(5000)
+            }]
+        );
+        assert!(postings.is_first(&file, &row(6, None, 5000)));
+        assert!(postings.is_first(&file, &row(7, None, 5000)), "without a check number nothing is a duplicate");
+    }
+}
