@@ -266,6 +266,7 @@ impl Session {
             rejected: usize,
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
+            duplicates: usize,
         }
         let r = &self.report;
         to_js(&Overview {
@@ -278,6 +279,7 @@ impl Session {
             rejected: r.rejected.len(),
             provider_adjustments: &r.provider_adjustments,
             remittance_findings: r.remittance_findings.len(),
+            duplicates: r.duplicates.len(),
         })
     }
 
@@ -302,6 +304,11 @@ impl Session {
 
     pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsError> {
         page(&self.report.rejected, page_args(args)?)
+    }
+
+    /// Payment rows counted once because they repeat an earlier row (SPEC §8.5).
+    pub fn duplicates(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.duplicates, page_args(args)?)
     }
 
     #[wasm_bindgen(js_name = remittanceFindings)]

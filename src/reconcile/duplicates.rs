@@ -52,37 +52,42 @@ pub fn same_file(files: &[Given<'_>]) -> Result<(), InputError> {
     Ok(())
 }
 
-/// The 835 checks (payments) read so far: trace number and payer.
+/// The 835 checks (payments) read so far: trace number, payer and amount.
+///
+/// The amount is part of the check's identity: a trace number that comes
+/// back for a different amount is not the same payment read twice.
 #[derive(Default)]
 pub struct Checks {
-    seen: FastMap<(String, String), String>,
+    /// The file each check was first read from.
+    seen: FastMap<CheckKey, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CheckKey {
+    trace: String,
+    payer: String,
+    amount: Option<Money>,
 }
 
 impl Checks {
     /// Drops the transactions of `remittance` whose check was already read,
-    /// and returns a note for each.
+    /// and returns one note per repeated check.
     pub fn skip_repeats(&mut self, file: &str, remittance: &mut Remittance) -> Vec<String> {
-        let mut notes = Vec::new();
+        // (check, payer name, first file, times skipped), in the order first skipped.
+        let mut skipped: Vec<(CheckKey, String, String, usize)> = Vec::new();
         remittance.transactions.retain(|t| {
-            let Some(trace) = t.payment.trace_number.as_deref().filter(|s| !s.trim().is_empty()) else {
+            let Some(trace) = t.payment.trace_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
                 return true;
             };
-            let payer_name = t.payer.name.trim();
             // The payer's identifier when it sends one (TRN03, else N1*PR's N104), else its name.
-            let payer_key = t
-                .payment
-                .originator_id
-                .as_deref()
-                .or(t.payer.id.as_deref())
-                .unwrap_or(payer_name)
-                .trim()
-                .to_lowercase();
-            let key = (trace.trim().to_string(), payer_key);
+            let payer = t.payment.originator_id.as_deref().or(t.payer.id.as_deref()).unwrap_or(&t.payer.name);
+            let key = CheckKey { trace: trace.to_string(), payer: payer.trim().to_lowercase(), amount: t.payment.amount };
             match self.seen.get(&key) {
                 Some(first) => {
-                    let from = if payer_name.is_empty() { String::new() } else { format!(" from {payer_name}") };
-                    let place = if first == file { format!("twice in {file}") } else { format!("in {first} and in {file}") };
-                    notes.push(format!("check {trace}{from} appears {place}; read once"));
+                    match skipped.iter_mut().find(|s| s.0 == key) {
+                        Some(s) => s.3 += 1,
+                        None => skipped.push((key, t.payer.name.trim().to_string(), first.clone(), 1)),
+                    }
                     false
                 }
                 None => {
@@ -91,7 +96,19 @@ impl Checks {
                 }
             }
         });
-        notes
+        skipped
+            .into_iter()
+            .map(|(key, payer, first, times)| {
+                let from = if payer.is_empty() { String::new() } else { format!(" from {payer}") };
+                let place = match (first == file, times) {
+                    (true, 1) => format!("twice in {file}"),
+                    (true, n) => format!("{} times in {file}", n + 1),
+                    (false, 1) => format!("in {first} and again in {file}"),
+                    (false, n) => format!("in {first} and {n} more times in {file}"),
+                };
+                format!("check {}{from} appears {place}; read once", key.trace)
+            })
+            .collect()
     }
 }
 
@@ -167,6 +184,32 @@ mod tests {
         let again = FileInput { bytes, name: "day.xlsx", sheet: Some("Charges"), ..FileInput::default() };
         let err = same_file(&[Given { source: &charges }, Given { source: &again }]).unwrap_err();
         assert!(err.to_string().contains("(sheet \"Charges\")"), "{err}");
+    }
+
+    fn era(trace: &str, amount: &str) -> String {
+        format!(
+            "ST*835*0001~BPR*I*{amount}*C*CHK************20240105~TRN*1*{trace}*1999~N1*PR*ACME HEALTH~\
+             N1*PE*CLINIC*XX*123~LX*1~CLP*A1*1*{amount}*{amount}~SE*8*0001~"
+        )
+    }
+
+    #[test]
+    fn a_check_already_read_is_skipped_with_a_note() {
+        let mut checks = Checks::default();
+        let mut first = crate::x12::parse(format!("{}{}", era("0012345", "100"), era("0012345", "100")).as_bytes()).unwrap();
+        assert_eq!(first.transactions.len(), 2);
+        let notes = checks.skip_repeats("a.835", &mut first);
+        assert_eq!(first.transactions.len(), 1);
+        assert_eq!(notes, ["check 0012345 from ACME HEALTH appears twice in a.835; read once"]);
+
+        let mut second = crate::x12::parse(format!("{}{}", era("0012345", "100"), era("777", "100")).as_bytes()).unwrap();
+        let notes = checks.skip_repeats("b.835", &mut second);
+        assert_eq!(notes, ["check 0012345 from ACME HEALTH appears in a.835 and again in b.835; read once"]);
+        assert_eq!(second.transactions.len(), 1, "check 777 is new");
+
+        let mut other_amount = crate::x12::parse(era("0012345", "90").as_bytes()).unwrap();
+        assert!(checks.skip_repeats("c.835", &mut other_amount).is_empty(), "a different amount is another payment");
+        assert_eq!(other_amount.transactions.len(), 1);
     }
 
     fn row(n: u32, check: Option<&str>, paid: i64) -> PaymentRow {
