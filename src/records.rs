@@ -317,11 +317,7 @@ pub enum InputError {
     #[error("{file}: {source}")]
     X12 { file: String, source: crate::x12::X12Error },
     /// The same bytes (and sheet) given twice (SPEC §8.5).
-    #[error(
-        "{first} and {second} are the same file{sheet}: the reconciliation needs a different file for \
-         each part. Choose the practice's charges export as charges and the payer's remittance as payments",
-        sheet = sheet.as_ref().map(|s| format!(" (sheet \"{s}\")")).unwrap_or_default()
-    )]
+    #[error("{}", same_file_message(first, second, sheet.as_deref()))]
     SameFile { first: String, second: String, sheet: Option<String> },
     /// A charges file that reads as a payments file: the files are likely swapped.
     #[error(
@@ -341,6 +337,19 @@ pub enum InputError {
          Choose it as a payments file, and choose the practice's charges export as charges"
     )]
     RemittanceAsCharges { file: String },
+}
+
+fn same_file_message(first: &str, second: &str, sheet: Option<&str>) -> String {
+    let sheet = sheet.map(|s| format!(" (sheet \"{s}\")")).unwrap_or_default();
+    let what = if first == second {
+        format!("{first}{sheet} was chosen twice")
+    } else {
+        format!("{first} and {second} are the same file{sheet}")
+    };
+    format!(
+        "{what}: each part of the reconciliation needs its own file, or its own sheet of a workbook. \
+         Choose the practice's charges export as charges and the payer's remittance as payments"
+    )
 }
 
 /// What the person can do about an [`InputError`], worded by each edge (the

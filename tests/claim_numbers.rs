@@ -225,7 +225,7 @@ fn the_same_file_given_twice_is_refused_naming_both() {
     let c = charges();
     let err = reconcile_files(&file(&c, "charges.csv"), &[file(&c, "charges.csv")], None, &options(), &Limits::default())
         .unwrap_err();
-    assert!(err.to_string().starts_with("charges.csv and charges.csv are the same file"), "{err}");
+    assert!(err.to_string().starts_with("charges.csv was chosen twice: each part"), "{err}");
 }
 
 #[test]
