@@ -37,18 +37,19 @@ fn run(charges: &[u8], payments: &[(&[u8], &str)]) -> Result<Report, InputError>
     reconcile_files(&file(charges, "charges.csv"), &p, None, &options(), &Limits::default())
 }
 
-/// The payments file with each data row's claim number (its first column) rewritten.
+/// The payments file with each data row's claim number (its first column, trimmed) rewritten;
+/// the header and footer rows are left alone.
 fn with_claims(bytes: &[u8], rewrite: impl Fn(usize, &str) -> String) -> Vec<u8> {
     let text = String::from_utf8(bytes.to_vec()).unwrap();
     let mut out = String::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
         match (i, line.split_once(',')) {
-            (0, _) | (_, None) => out.push_str(line),
-            (_, Some((claim, rest))) => {
-                out.push_str(&rewrite(i, claim));
+            (_, Some((claim, rest))) if i > 0 && claim.trim().bytes().all(|b| b.is_ascii_digit()) && !claim.trim().is_empty() => {
+                out.push_str(&rewrite(i, claim.trim()));
                 out.push(',');
                 out.push_str(rest);
             }
+            _ => out.push_str(line),
         }
     }
     out.into_bytes()
@@ -74,6 +75,13 @@ fn figures(r: &Report) -> Vec<(Option<String>, String, String, String, &'static 
         .collect()
 }
 
+/// Asserts that two reconciliations have the same lines, showing the first few that differ.
+fn assert_same_lines(got: &Report, want: &Report) {
+    let (g, w) = (figures(got), figures(want));
+    let differ: Vec<_> = g.iter().zip(&w).filter(|(a, b)| a != b).take(5).collect();
+    assert!(differ.is_empty() && g.len() == w.len(), "{} vs {} lines; first differences: {differ:?}", g.len(), w.len());
+}
+
 #[test]
 fn the_plain_pair_matches_and_is_not_retried_or_warned() {
     let plain = run(&charges(), &[(&payments(), "payments.csv")]).unwrap();
@@ -87,7 +95,7 @@ fn a_sequence_suffix_on_the_payments_claim_numbers_is_dropped_and_matches_like_t
     let plain = run(&charges(), &[(&payments(), "payments.csv")]).unwrap();
     let suffixed = with_claims(&payments(), |i, c| format!("{c}-{}", i % 3 + 1));
     let r = run(&charges(), &[(&suffixed, "payments.csv")]).unwrap();
-    assert_eq!(figures(&r), figures(&plain));
+    assert_same_lines(&r, &plain);
     assert_eq!(matched(&r), matched(&plain));
     assert_eq!(r.summary.matched_by, plain.summary.matched_by);
     let total = r.summary.rows.payments;
@@ -103,12 +111,12 @@ fn a_prefix_or_a_prefix_and_a_letter_suffix_are_dropped_too() {
     let plain = run(&charges(), &[(&payments(), "payments.csv")]).unwrap();
     let prefixed = with_claims(&payments(), |_, c| format!("CLM{c}"));
     let r = run(&charges(), &[(&prefixed, "payments.csv")]).unwrap();
-    assert_eq!(figures(&r), figures(&plain));
+    assert_same_lines(&r, &plain);
     assert!(r.summary.notes.iter().any(|n| n.contains("(for example \"CLM") && n.contains("dropping a letter prefix")), "{:?}", r.summary.notes);
 
     let both = with_claims(&payments(), |_, c| format!("INV-{c}B"));
     let r = run(&charges(), &[(&both, "payments.csv")]).unwrap();
-    assert_eq!(figures(&r), figures(&plain));
+    assert_same_lines(&r, &plain);
     assert!(r.summary.notes.iter().any(|n| n.contains("dropping both a letter prefix")), "{:?}", r.summary.notes);
 }
 
@@ -130,7 +138,7 @@ fn rows_already_read_are_matched_the_same_way() {
         fees: None,
     };
     let by_rows = reconcile(inputs, &options());
-    assert_eq!(figures(&by_rows), figures(&by_files));
+    assert_same_lines(&by_rows, &by_files);
     assert_eq!(by_rows.summary.matched_by, by_files.summary.matched_by);
     let note = |r: &Report| r.summary.notes.iter().find(|n| n.contains("written differently")).cloned();
     assert!(note(&by_rows).is_some());
@@ -166,7 +174,7 @@ fn payments_of_another_period_are_a_warning_that_names_both_periods() {
     let w = &r.summary.warnings;
     assert!(w[0].starts_with(&format!("Only 0 of {} payment rows matched a charge", r.summary.rows.payments)), "{w:?}");
     assert!(w[0].contains("The files cover different periods: the charges are for services from 2026-"), "{w:?}");
-    assert!(w[0].contains("the payments for services from 2027-"), "{w:?}");
+    assert!(w[0].contains("the payments for services from 2025-12-18 to 2027-"), "{w:?}");
     assert!(w.iter().any(|w| w.starts_with("No charge matched any payment")), "{w:?}");
 }
 
@@ -176,8 +184,10 @@ fn a_remittance_sent_again_under_new_check_numbers_warns_of_overpayment() {
     let text = String::from_utf8(payments()).unwrap();
     let mut again = text.clone();
     for line in text.lines().skip(1) {
-        again.push_str(&line.replace(",1UH", ",9UH").replace(",00", ",99"));
-        again.push('\n');
+        // Check # is the next to last column.
+        let (head, date) = line.rsplit_once(',').unwrap();
+        let (head, check) = head.rsplit_once(',').unwrap();
+        again.push_str(&format!("{head},R{check},{date}\n"));
     }
     let r = run(&charges(), &[(again.as_bytes(), "payments.csv")]).unwrap();
     assert_eq!(r.summary.rows.duplicates, 0);
@@ -195,7 +205,7 @@ fn a_duplicate_posting_is_counted_once_and_listed() {
     let doubled = format!("{text}{}\n{}\n", rows[1], rows[2]);
     let last = rows.len() as u32;
     let r = run(&charges(), &[(doubled.as_bytes(), "payments.csv")]).unwrap();
-    assert_eq!(figures(&r), figures(&plain), "counted once");
+    assert_same_lines(&r, &plain);
     assert_eq!(r.summary.rows.duplicates, 2);
     assert_eq!(r.summary.rows.payments, plain.summary.rows.payments);
     let listed: Vec<(u32, u32, &str)> = r.duplicates.iter().map(|d| (d.row, d.repeats, d.repeats_file.as_str())).collect();
@@ -272,7 +282,7 @@ fn a_check_in_two_835_files_is_read_once() {
     let resent = String::from_utf8(era.clone()).unwrap().replace("000000907", "000000908");
     assert_ne!(resent.as_bytes(), era.as_slice());
     let twice = run(charges, &[(&era, "managed-care.835"), (resent.as_bytes(), "resent.835")]).unwrap();
-    assert_eq!(figures(&twice), figures(&once));
+    assert_same_lines(&twice, &once);
     assert_eq!(twice.summary.rows.payments, once.summary.rows.payments);
     assert!(
         twice.summary.notes.iter().any(|n| n == "check 7170066655 from RUSHMORE LIFE appears in managed-care.835 and again in resent.835; read once"),

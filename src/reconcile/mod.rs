@@ -843,12 +843,16 @@ fn assemble(
             .find_map(|l| l.claim_id.as_ref())
             .zip(unmatched.iter().find_map(|u| u.claim_id.as_ref()))
             .map(|(c, p)| (c.to_string(), p.to_string()));
+        let outside_charge_dates = charge_dates.map_or(0, |(first, last)| {
+            unmatched.iter().filter(|u| u.service_date.is_some_and(|d| d < first || d > last)).count()
+        });
         let m = warnings::Matching {
             payment_rows: payment_count,
             matched: payment_count - unmatched.len(),
             swapped,
             charge_dates,
             payment_dates,
+            outside_charge_dates,
             claim_examples,
         };
         warnings::warnings(Some(&m), &lines, &kpis, &aging)

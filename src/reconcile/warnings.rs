@@ -5,8 +5,9 @@
 //! because of the inputs, and what the person should check. The page shows
 //! warnings above the results. The rules, in the order they are listed:
 //! 1. fewer than half of the payment rows matched a charge, with the likely
-//!    cause ([`Cause`]): swapped files, different periods, claim numbers
-//!    written differently, or different practices;
+//!    cause ([`Cause`]): swapped files, different periods (most payments
+//!    are for services outside the charges' dates), claim numbers written
+//!    differently, or different practices;
 //! 2. no line matched any payment;
 //! 3. a net collection rate above 100%;
 //! 4. more than a quarter of the lines overpaid;
@@ -36,6 +37,8 @@ pub struct Matching {
     /// Dates of service of the charge lines, and of the payment rows.
     pub charge_dates: Option<Span>,
     pub payment_dates: Option<Span>,
+    /// Unmatched payment rows dated outside the charges' span.
+    pub outside_charge_dates: usize,
     /// A claim number as the charges write it, and one of an unmatched payment, when both files have them.
     pub claim_examples: Option<(String, String)>,
 }
@@ -55,8 +58,8 @@ impl Matching {
             return Cause::Swapped;
         }
         if let (Some(c), Some(p)) = (self.charge_dates, self.payment_dates) {
-            // No overlap at all, or most payments dated outside the charges' period.
-            if p.1 < c.0 || p.0 > c.1 {
+            // Most payment rows are for services outside the charges' period.
+            if self.outside_charge_dates * 2 > self.payment_rows {
                 return Cause::DifferentPeriods { charges: c, payments: p };
             }
         }
@@ -204,15 +207,16 @@ mod tests {
         m.claim_examples = Some(("24504".into(), "24504-X1".into()));
         assert!(matches!(m.cause(), Cause::ClaimNumbersDiffer { .. }));
         m.charge_dates = Some((date(1, 1), date(1, 31)));
-        m.payment_dates = Some((date(1, 20), date(2, 10)));
-        assert!(matches!(m.cause(), Cause::ClaimNumbersDiffer { .. }), "the periods overlap");
-        m.payment_dates = Some((date(3, 1), date(3, 31)));
+        m.payment_dates = Some((date(1, 20), date(3, 31)));
+        m.outside_charge_dates = 5;
+        assert!(matches!(m.cause(), Cause::ClaimNumbersDiffer { .. }), "half the payments are in the period");
+        m.outside_charge_dates = 6;
         assert_eq!(
             m.cause(),
-            Cause::DifferentPeriods { charges: (date(1, 1), date(1, 31)), payments: (date(3, 1), date(3, 31)) }
+            Cause::DifferentPeriods { charges: (date(1, 1), date(1, 31)), payments: (date(1, 20), date(3, 31)) }
         );
         let advice = m.cause().advice();
-        assert!(advice.contains("from 2026-01-01 to 2026-01-31") && advice.contains("2026-03-01"), "{advice}");
+        assert!(advice.contains("from 2026-01-01 to 2026-01-31") && advice.contains("2026-03-31"), "{advice}");
         m.swapped = true;
         assert_eq!(m.cause(), Cause::Swapped);
     }

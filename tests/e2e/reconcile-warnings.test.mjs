@@ -103,7 +103,7 @@ test('payments of another period are a warning above the results that names both
       assert.match(await warnings.locator('h3').textContent(), /^Check these 2 things before using the figures$/);
       const text = await warnings.textContent();
       assert.match(text, /Only 0 of \d+ payment rows matched a charge/);
-      assert.match(text, /The files cover different periods: the charges are for services from 2026-\d\d-\d\d to 2026-\d\d-\d\d, the payments for services from 2027-/);
+      assert.match(text, /The files cover different periods: the charges are for services from 2026-\d\d-\d\d to 2026-\d\d-\d\d, the payments for services from \d{4}-\d\d-\d\d to 2027-/);
       assert.match(text, /No charge matched any payment/);
       assert.doesNotMatch(text, TECHNICAL);
       // Above the figures.
