@@ -26,17 +26,13 @@ use crate::x12::Remittance;
 
 use super::FileSource;
 
-/// A file as given, for the same-file check: its part ("charges", "payments") and its source.
-pub struct Given<'a> {
-    pub source: &'a dyn FileSource,
-}
-
-/// Refuses the same bytes and sheet given twice. A day-sheet workbook given
-/// as charges and as payments with a different sheet for each is fine.
-pub fn same_file(files: &[Given<'_>]) -> Result<(), InputError> {
-    for (i, a) in files.iter().enumerate() {
-        for b in &files[i + 1..] {
-            let (a, b) = (a.source, b.source);
+/// Refuses the same bytes and sheet given twice (the charges file first,
+/// then the payments files). A day-sheet workbook given as charges and as
+/// payments with a different sheet for each is fine. Only files of equal
+/// size are fetched and compared.
+pub fn same_file(files: &[&dyn FileSource]) -> Result<(), InputError> {
+    for (i, &a) in files.iter().enumerate() {
+        for &b in &files[i + 1..] {
             if a.len() != b.len() || a.sheet() != b.sheet() {
                 continue;
             }
@@ -169,10 +165,10 @@ mod tests {
         let a = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era.csv", ..FileInput::default() };
         let b = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era (1).csv", ..FileInput::default() };
         let c = FileInput { bytes: b"Claim,Paid\n1,6\n", name: "other.csv", ..FileInput::default() };
-        let err = same_file(&[Given { source: &c }, Given { source: &a }, Given { source: &b }]).unwrap_err();
+        let err = same_file(&[&c as &dyn FileSource, &a as &dyn FileSource, &b as &dyn FileSource]).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("era.csv and era (1).csv are the same file"), "{text}");
-        assert!(same_file(&[Given { source: &a }, Given { source: &c }]).is_ok());
+        assert!(same_file(&[&a as &dyn FileSource, &c as &dyn FileSource]).is_ok());
     }
 
     #[test]
@@ -180,9 +176,9 @@ mod tests {
         let bytes = b"not really a workbook";
         let charges = FileInput { bytes, name: "day.xlsx", sheet: Some("Charges"), ..FileInput::default() };
         let payments = FileInput { bytes, name: "day.xlsx", sheet: Some("Payments"), ..FileInput::default() };
-        assert!(same_file(&[Given { source: &charges }, Given { source: &payments }]).is_ok());
+        assert!(same_file(&[&charges as &dyn FileSource, &payments as &dyn FileSource]).is_ok());
         let again = FileInput { bytes, name: "day.xlsx", sheet: Some("Charges"), ..FileInput::default() };
-        let err = same_file(&[Given { source: &charges }, Given { source: &again }]).unwrap_err();
+        let err = same_file(&[&charges as &dyn FileSource, &again as &dyn FileSource]).unwrap_err();
         assert!(err.to_string().contains("(sheet \"Charges\")"), "{err}");
     }
 

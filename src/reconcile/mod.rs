@@ -56,7 +56,7 @@ pub use duplicates::Duplicate;
 pub use worklist::WorkItem;
 
 use claim_numbers::{ClaimForm, Trial};
-use duplicates::{Checks, Given, Postings};
+use duplicates::{Checks, Postings};
 use fees::FeeSchedule;
 use grouping::{Finished, Lines};
 use line::LineContext;
@@ -350,8 +350,7 @@ pub fn reconcile_sources(
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
     let single = payments.is_empty();
-    let given: Vec<Given<'_>> =
-        std::iter::once(charges).chain(payments.iter().copied()).map(|source| Given { source }).collect();
+    let given: Vec<&dyn FileSource> = std::iter::once(charges).chain(payments.iter().copied()).collect();
     duplicates::same_file(&given)?;
     let sizes: Vec<usize> =
         std::iter::once(charges).chain(payments.iter().copied()).chain(fees).map(|f| f.len()).collect();

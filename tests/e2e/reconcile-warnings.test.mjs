@@ -16,13 +16,15 @@ import { PRACTICE, chooseFile, cli, dollars, figure, reconcileBy } from './recon
 const AS_OF = '2026-11-15';
 const TECHNICAL = /--map|--\w+|BPR\d|SE\d\d|CLP\d\d|TRN\d\d/;
 
-/** The practice payments with each data row's claim number (first column) rewritten, saved under `name`. */
+/** The practice payments with each data row's claim number (first column, trimmed) rewritten, saved under `name`. */
 async function paymentsWith(name, rewrite, { text = (t) => t } = {}) {
   const lines = (await readFile(`${PRACTICE}payments.csv`, 'utf8')).split('\n');
   const out = lines.map((line, i) => {
-    if (i === 0 || !line.includes(',')) return line;
     const at = line.indexOf(',');
-    return `${rewrite(i, line.slice(0, at))}${line.slice(at)}`;
+    const claim = line.slice(0, at).trim();
+    // The header and footer rows stay as they are.
+    if (i === 0 || at < 0 || !/^\d+$/.test(claim)) return line;
+    return `${rewrite(i, claim)}${line.slice(at)}`;
   });
   await mkdir(OUTPUT, { recursive: true });
   const path = `${OUTPUT}${name}`;
