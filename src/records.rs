@@ -469,13 +469,17 @@ fn first_sheet_with_header<'a>(
 /// charges, and the error says so.
 pub fn check_charges(table: &Table) -> Result<(), InputError> {
     if !table.mapping.has(Role::Billed) {
-        let found: Vec<&str> = [Role::Paid, Role::Contractual, Role::PatientResponsibility, Role::CheckNumber]
-            .into_iter()
-            .filter(|r| table.mapping.has(*r))
-            .map(|r| r.label())
-            .collect();
+        let found: Vec<&str> =
+            [Role::Paid, Role::Contractual, Role::PatientResponsibility, Role::CheckNumber]
+                .into_iter()
+                .filter(|r| table.mapping.has(*r))
+                .map(|r| r.label())
+                .collect();
         if !found.is_empty() {
-            return Err(InputError::LooksLikePayments { file: table.file_name.clone(), found: found.join(", ") });
+            return Err(InputError::LooksLikePayments {
+                file: table.file_name.clone(),
+                found: found.join(", "),
+            });
         }
     }
     table.require(&[Role::Billed])

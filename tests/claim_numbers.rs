@@ -11,7 +11,9 @@ mod common;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
-use clearbill::reconcile::{reconcile, reconcile_files, FileInput, Inputs, MatchedBy, Options, Payments, Report};
+use clearbill::reconcile::{
+    reconcile, reconcile_files, FileInput, Inputs, MatchedBy, Options, Payments, Report,
+};
 use clearbill::records::{self, InputError};
 use clearbill::table::Limits;
 use common::{fixture, read, shared};
@@ -44,7 +46,9 @@ fn with_claims(bytes: &[u8], rewrite: impl Fn(usize, &str) -> String) -> Vec<u8>
     let mut out = String::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
         match (i, line.split_once(',')) {
-            (_, Some((claim, rest))) if i > 0 && claim.trim().bytes().all(|b| b.is_ascii_digit()) && !claim.trim().is_empty() => {
+            (_, Some((claim, rest)))
+                if i > 0 && claim.trim().bytes().all(|b| b.is_ascii_digit()) && !claim.trim().is_empty() =>
+            {
                 out.push_str(&rewrite(i, claim.trim()));
                 out.push(',');
                 out.push_str(rest);
@@ -79,14 +83,23 @@ fn figures(r: &Report) -> Vec<(Option<String>, String, String, String, &'static 
 fn assert_same_lines(got: &Report, want: &Report) {
     let (g, w) = (figures(got), figures(want));
     let differ: Vec<_> = g.iter().zip(&w).filter(|(a, b)| a != b).take(5).collect();
-    assert!(differ.is_empty() && g.len() == w.len(), "{} vs {} lines; first differences: {differ:?}", g.len(), w.len());
+    assert!(
+        differ.is_empty() && g.len() == w.len(),
+        "{} vs {} lines; first differences: {differ:?}",
+        g.len(),
+        w.len()
+    );
 }
 
 #[test]
 fn the_plain_pair_matches_and_is_not_retried_or_warned() {
     let plain = run(&charges(), &[(&payments(), "payments.csv")]).unwrap();
     assert!(matched(&plain) * 2 >= plain.summary.rows.payments);
-    assert!(!plain.summary.notes.iter().any(|n| n.contains("written differently")), "{:?}", plain.summary.notes);
+    assert!(
+        !plain.summary.notes.iter().any(|n| n.contains("written differently")),
+        "{:?}",
+        plain.summary.notes
+    );
     assert_eq!(plain.summary.warnings, Vec::<String>::new());
 }
 
@@ -99,11 +112,22 @@ fn a_sequence_suffix_on_the_payments_claim_numbers_is_dropped_and_matches_like_t
     assert_eq!(matched(&r), matched(&plain));
     assert_eq!(r.summary.matched_by, plain.summary.matched_by);
     let total = r.summary.rows.payments;
-    let want = format!("matched after dropping a sequence suffix such as -1, /2, .01 or a final letter: {} of {total} rows", matched(&plain));
-    assert!(r.summary.notes.iter().any(|n| n.contains("claim numbers in payments.csv") && n.ends_with(&want)), "{:?}", r.summary.notes);
+    let want = format!(
+        "matched after dropping a sequence suffix such as -1, /2, .01 or a final letter: {} of {total} rows",
+        matched(&plain)
+    );
+    assert!(
+        r.summary.notes.iter().any(|n| n.contains("claim numbers in payments.csv") && n.ends_with(&want)),
+        "{:?}",
+        r.summary.notes
+    );
     assert!(r.summary.notes.iter().any(|n| n.contains("as written, 0 of")), "{:?}", r.summary.notes);
     assert_eq!(r.summary.warnings, Vec::<String>::new(), "most rows match once the suffix is dropped");
-    r.check_conservation(r.lines.iter().map(|l| l.billed).sum(), plain.summary.totals.insurance_paid + plain.summary.totals.unmatched_paid).unwrap();
+    r.check_conservation(
+        r.lines.iter().map(|l| l.billed).sum(),
+        plain.summary.totals.insurance_paid + plain.summary.totals.unmatched_paid,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -112,12 +136,23 @@ fn a_prefix_or_a_prefix_and_a_letter_suffix_are_dropped_too() {
     let prefixed = with_claims(&payments(), |_, c| format!("CLM{c}"));
     let r = run(&charges(), &[(&prefixed, "payments.csv")]).unwrap();
     assert_same_lines(&r, &plain);
-    assert!(r.summary.notes.iter().any(|n| n.contains("(for example \"CLM") && n.contains("dropping a letter prefix")), "{:?}", r.summary.notes);
+    assert!(
+        r.summary
+            .notes
+            .iter()
+            .any(|n| n.contains("(for example \"CLM") && n.contains("dropping a letter prefix")),
+        "{:?}",
+        r.summary.notes
+    );
 
     let both = with_claims(&payments(), |_, c| format!("INV-{c}B"));
     let r = run(&charges(), &[(&both, "payments.csv")]).unwrap();
     assert_same_lines(&r, &plain);
-    assert!(r.summary.notes.iter().any(|n| n.contains("dropping both a letter prefix")), "{:?}", r.summary.notes);
+    assert!(
+        r.summary.notes.iter().any(|n| n.contains("dropping both a letter prefix")),
+        "{:?}",
+        r.summary.notes
+    );
 }
 
 #[test]
@@ -154,7 +189,8 @@ fn claim_numbers_that_match_no_way_fall_back_to_patient_date_and_code() {
     assert_eq!(r.summary.matched_by, MatchedBy::PatientDateCode);
     assert!(matched(&r) * 2 >= r.summary.rows.payments, "{} of {}", matched(&r), r.summary.rows.payments);
     assert!(
-        r.summary.notes.iter().any(|n| n.starts_with("the claim numbers matched only 0 of") && n.contains("by patient, date of service and procedure code instead")),
+        r.summary.notes.iter().any(|n| n.starts_with("the claim numbers matched only 0 of")
+            && n.contains("by patient, date of service and procedure code instead")),
         "{:?}",
         r.summary.notes
     );
@@ -172,8 +208,14 @@ fn payments_of_another_period_are_a_warning_that_names_both_periods() {
     let r = run(&charges(), &[(&other, "payments.csv")]).unwrap();
     assert_eq!(matched(&r), 0);
     let w = &r.summary.warnings;
-    assert!(w[0].starts_with(&format!("Only 0 of {} payment rows matched a charge", r.summary.rows.payments)), "{w:?}");
-    assert!(w[0].contains("The files cover different periods: the charges are for services from 2026-"), "{w:?}");
+    assert!(
+        w[0].starts_with(&format!("Only 0 of {} payment rows matched a charge", r.summary.rows.payments)),
+        "{w:?}"
+    );
+    assert!(
+        w[0].contains("The files cover different periods: the charges are for services from 2026-"),
+        "{w:?}"
+    );
     assert!(w[0].contains("the payments for services from 2025-12-18 to 2027-"), "{w:?}");
     assert!(w.iter().any(|w| w.starts_with("No charge matched any payment")), "{w:?}");
 }
@@ -192,7 +234,10 @@ fn a_remittance_sent_again_under_new_check_numbers_warns_of_overpayment() {
     let r = run(&charges(), &[(again.as_bytes(), "payments.csv")]).unwrap();
     assert_eq!(r.summary.rows.duplicates, 0);
     let w = &r.summary.warnings;
-    assert!(w.iter().any(|w| w.starts_with("The net collection rate is") && w.contains("above 100%")), "{w:?}");
+    assert!(
+        w.iter().any(|w| w.starts_with("The net collection rate is") && w.contains("above 100%")),
+        "{w:?}"
+    );
     assert!(w.iter().any(|w| w.contains("lines are overpaid, more than a quarter")), "{w:?}");
 }
 
@@ -208,14 +253,18 @@ fn a_duplicate_posting_is_counted_once_and_listed() {
     assert_same_lines(&r, &plain);
     assert_eq!(r.summary.rows.duplicates, 2);
     assert_eq!(r.summary.rows.payments, plain.summary.rows.payments);
-    let listed: Vec<(u32, u32, &str)> = r.duplicates.iter().map(|d| (d.row, d.repeats, d.repeats_file.as_str())).collect();
+    let listed: Vec<(u32, u32, &str)> =
+        r.duplicates.iter().map(|d| (d.row, d.repeats, d.repeats_file.as_str())).collect();
     assert_eq!(listed, [(last + 1, 2, "payments.csv"), (last + 2, 3, "payments.csv")]);
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["duplicates"][0]["file"], "payments.csv");
     assert_eq!(json["duplicates"][0]["repeats"], 2);
     assert_eq!(json["summary"]["rows"]["duplicates"], 2);
     // Σ paid over every accepted payment row, the repeats included, is in the report.
-    let read_all = records::read_payments(&records::load(doubled.as_bytes(), "payments.csv", None, None, &Limits::default()).unwrap()).unwrap();
+    let read_all = records::read_payments(
+        &records::load(doubled.as_bytes(), "payments.csv", None, None, &Limits::default()).unwrap(),
+    )
+    .unwrap();
     let accepted: Money = read_all.rows.iter().map(|p| p.remit.paid).sum();
     r.check_conservation(r.lines.iter().map(|l| l.billed).sum(), accepted).unwrap();
 
@@ -233,8 +282,14 @@ fn the_same_file_given_twice_is_refused_naming_both() {
     assert!(matches!(err, InputError::SameFile { .. }));
     assert!(err.to_string().starts_with("payments.csv and payments (1).csv are the same file"), "{err}");
     let c = charges();
-    let err = reconcile_files(&file(&c, "charges.csv"), &[file(&c, "charges.csv")], None, &options(), &Limits::default())
-        .unwrap_err();
+    let err = reconcile_files(
+        &file(&c, "charges.csv"),
+        &[file(&c, "charges.csv")],
+        None,
+        &options(),
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(err.to_string().starts_with("charges.csv was chosen twice: each part"), "{err}");
 }
 
@@ -254,10 +309,19 @@ fn swapped_files_say_so() {
     assert!(err.starts_with("charges.csv has billed amounts but no paid amount or adjustment: it looks like a charges file. Were the files swapped?"), "{err}");
 
     let paid_only = b"Claim,Paid,Check #\n1,10.00,CHK1\n";
-    let err = reconcile_files(&file(paid_only, "era.csv"), &[file(&payments(), "payments.csv")], None, &options(), &Limits::default())
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("era.csv has payment columns (insurance paid, check number) but no billed amount"), "{err}");
+    let err = reconcile_files(
+        &file(paid_only, "era.csv"),
+        &[file(&payments(), "payments.csv")],
+        None,
+        &options(),
+        &Limits::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("era.csv has payment columns (insurance paid, check number) but no billed amount"),
+        "{err}"
+    );
     assert!(!err.contains("--map"), "{err}");
 }
 
@@ -265,7 +329,10 @@ fn swapped_files_say_so() {
 fn an_837_or_an_835_given_as_charges_says_what_it_is_and_where_it_goes() {
     let claims = read(&shared("x12-837/LinuxForHealth__x12/demo.example1.837"));
     let err = run(&claims, &[(&payments(), "payments.csv")]).unwrap_err().to_string();
-    assert!(err.starts_with("charges.csv: this is an 837 claim file: it holds the claims the practice sent"), "{err}");
+    assert!(
+        err.starts_with("charges.csv: this is an 837 claim file: it holds the claims the practice sent"),
+        "{err}"
+    );
     assert!(err.contains("As charges, choose a charges export from the practice system"), "{err}");
 
     let era = read(&shared("x12-835/LinuxForHealth__x12/managed-care.835"));

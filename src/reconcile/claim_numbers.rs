@@ -43,7 +43,8 @@ const MAX_SUFFIX_DIGITS: usize = 3;
 
 impl ClaimForm {
     /// The forms tried when the claim numbers as written match too little, in SPEC order.
-    pub const VARIANTS: [ClaimForm; 3] = [ClaimForm::NoPrefix, ClaimForm::NoSuffix, ClaimForm::NoPrefixNoSuffix];
+    pub const VARIANTS: [ClaimForm; 3] =
+        [ClaimForm::NoPrefix, ClaimForm::NoSuffix, ClaimForm::NoPrefixNoSuffix];
 
     /// A claim number's key (already normalised, see [`crate::records::Id`])
     /// under this form, or `None` when it does not change.
@@ -179,7 +180,8 @@ impl Trial {
         let candidate = self.candidates[c].candidate;
         let mut k = keys.clone();
         candidate.form.rewrite(&mut k);
-        let key = candidate.level.write_key(&k, &mut self.buffer).ok().map(|_| self.hasher.hash_one(&self.buffer));
+        let key =
+            candidate.level.write_key(&k, &mut self.buffer).ok().map(|_| self.hasher.hash_one(&self.buffer));
         let claim = k.claim.as_ref().map(|c| self.hasher.hash_one(c.key.as_str()));
         (key, claim)
     }
@@ -214,20 +216,16 @@ impl Trial {
     /// best form still leaves fewer than half of `total` matched and the
     /// fallback matches more.
     pub fn choose(self, plain: usize, total: usize) -> Option<Outcome> {
-        let outcome = |c: &Counting| Outcome {
-            candidate: c.candidate,
-            matched: c.matched,
-            example: c.example.clone(),
-        };
+        let outcome =
+            |c: &Counting| Outcome { candidate: c.candidate, matched: c.matched, example: c.example.clone() };
         let (forms, fallback): (Vec<&Counting>, Vec<&Counting>) =
             self.candidates.iter().partition(|c| c.candidate.form != ClaimForm::AsWritten);
         // The first form in SPEC order wins a tie.
-        let best_form = forms.into_iter().filter(|c| c.matched > plain).fold(None::<&Counting>, |best, c| {
-            match best {
+        let best_form =
+            forms.into_iter().filter(|c| c.matched > plain).fold(None::<&Counting>, |best, c| match best {
                 Some(b) if b.matched >= c.matched => Some(b),
                 _ => Some(c),
-            }
-        });
+            });
         let so_far = best_form.map_or(plain, |c| c.matched);
         if so_far * 2 < total {
             if let Some(f) = fallback.into_iter().find(|f| f.matched > so_far) {

@@ -14,7 +14,7 @@
 //! A duplicate posting keeps only a 64-bit hash of each row and where it was,
 //! so the check costs one hash and one table probe per row.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use serde::Serialize;
 
@@ -72,12 +72,17 @@ impl Checks {
         // (check, payer name, first file, times skipped), in the order first skipped.
         let mut skipped: Vec<(CheckKey, String, String, usize)> = Vec::new();
         remittance.transactions.retain(|t| {
-            let Some(trace) = t.payment.trace_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            let Some(trace) = t.payment.trace_number.as_deref().map(str::trim).filter(|s| !s.is_empty())
+            else {
                 return true;
             };
             // The payer's identifier when it sends one (TRN03, else N1*PR's N104), else its name.
             let payer = t.payment.originator_id.as_deref().or(t.payer.id.as_deref()).unwrap_or(&t.payer.name);
-            let key = CheckKey { trace: trace.to_string(), payer: payer.trim().to_lowercase(), amount: t.payment.amount };
+            let key = CheckKey {
+                trace: trace.to_string(),
+                payer: payer.trim().to_lowercase(),
+                amount: t.payment.amount,
+            };
             match self.seen.get(&key) {
                 Some(first) => {
                     match skipped.iter_mut().find(|s| s.0 == key) {
@@ -137,13 +142,29 @@ impl Postings {
         if p.check_number.is_none() {
             return true;
         }
-        let mut h = self.hasher.build_hasher();
-        let PaymentRow { row: _, keys, payer, billed, allowed, remit, payment_date, check_number, claim_level } = p;
-        (keys, payer, billed, allowed, remit, payment_date, check_number, claim_level).hash(&mut h);
-        match self.first.entry(h.finish()) {
+        // Every value but the row number: destructured, so that a new field is not forgotten here.
+        let PaymentRow {
+            row: _,
+            keys,
+            payer,
+            billed,
+            allowed,
+            remit,
+            payment_date,
+            check_number,
+            claim_level,
+        } = p;
+        let values = (keys, payer, billed, allowed, remit, payment_date, check_number, claim_level);
+        match self.first.entry(self.hasher.hash_one(values)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let (repeats_file, repeats) = e.get().clone();
-                self.found.push(Duplicate { file: file.clone(), row: p.row, repeats, repeats_file, paid: p.remit.paid });
+                self.found.push(Duplicate {
+                    file: file.clone(),
+                    row: p.row,
+                    repeats,
+                    repeats_file,
+                    paid: p.remit.paid,
+                });
                 false
             }
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -165,7 +186,8 @@ mod tests {
         let a = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era.csv", ..FileInput::default() };
         let b = FileInput { bytes: b"Claim,Paid\n1,5\n", name: "era (1).csv", ..FileInput::default() };
         let c = FileInput { bytes: b"Claim,Paid\n1,6\n", name: "other.csv", ..FileInput::default() };
-        let err = same_file(&[&c as &dyn FileSource, &a as &dyn FileSource, &b as &dyn FileSource]).unwrap_err();
+        let err =
+            same_file(&[&c as &dyn FileSource, &a as &dyn FileSource, &b as &dyn FileSource]).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("era.csv and era (1).csv are the same file"), "{text}");
         assert!(same_file(&[&a as &dyn FileSource, &c as &dyn FileSource]).is_ok());
@@ -192,19 +214,25 @@ mod tests {
     #[test]
     fn a_check_already_read_is_skipped_with_a_note() {
         let mut checks = Checks::default();
-        let mut first = crate::x12::parse(format!("{}{}", era("0012345", "100"), era("0012345", "100")).as_bytes()).unwrap();
+        let mut first =
+            crate::x12::parse(format!("{}{}", era("0012345", "100"), era("0012345", "100")).as_bytes())
+                .unwrap();
         assert_eq!(first.transactions.len(), 2);
         let notes = checks.skip_repeats("a.835", &mut first);
         assert_eq!(first.transactions.len(), 1);
         assert_eq!(notes, ["check 0012345 from ACME HEALTH appears twice in a.835; read once"]);
 
-        let mut second = crate::x12::parse(format!("{}{}", era("0012345", "100"), era("777", "100")).as_bytes()).unwrap();
+        let mut second =
+            crate::x12::parse(format!("{}{}", era("0012345", "100"), era("777", "100")).as_bytes()).unwrap();
         let notes = checks.skip_repeats("b.835", &mut second);
         assert_eq!(notes, ["check 0012345 from ACME HEALTH appears in a.835 and again in b.835; read once"]);
         assert_eq!(second.transactions.len(), 1, "check 777 is new");
 
         let mut other_amount = crate::x12::parse(era("0012345", "90").as_bytes()).unwrap();
-        assert!(checks.skip_repeats("c.835", &mut other_amount).is_empty(), "a different amount is another payment");
+        assert!(
+            checks.skip_repeats("c.835", &mut other_amount).is_empty(),
+            "a different amount is another payment"
+        );
         assert_eq!(other_amount.transactions.len(), 1);
     }
 
@@ -241,6 +269,9 @@ mod tests {
             }]
         );
         assert!(postings.is_first(&file, &row(6, None, 5000)));
-        assert!(postings.is_first(&file, &row(7, None, 5000)), "without a check number nothing is a duplicate");
+        assert!(
+            postings.is_first(&file, &row(7, None, 5000)),
+            "without a check number nothing is a duplicate"
+        );
     }
 }

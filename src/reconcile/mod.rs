@@ -49,10 +49,10 @@ use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, R
 use crate::table::dates::iso;
 use crate::table::Limits;
 
+pub use duplicates::Duplicate;
 pub use line::Line;
 pub use matching::{MatchLevel, MatchedBy};
 pub use status::Status;
-pub use duplicates::Duplicate;
 pub use worklist::WorkItem;
 
 use claim_numbers::{ClaimForm, Trial};
@@ -539,8 +539,13 @@ impl Sources<'_, '_> {
         progress: &mut dyn FnMut(&str, u8),
     ) -> Result<Gathered, InputError> {
         let rows_message = format!("Reading the rows of {}", self.charges.name());
-        let mut lines =
-            Lines::new(plan.level, self.single, self.with_fees, options.as_of, charge_table.sheet.row_count());
+        let mut lines = Lines::new(
+            plan.level,
+            self.single,
+            self.with_fees,
+            options.as_of,
+            charge_table.sheet.row_count(),
+        );
         let charge_mapping = charge_table.mapping.clone();
         let charge_records = records::read_charges_each(
             &charge_table,

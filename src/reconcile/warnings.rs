@@ -99,12 +99,7 @@ impl Cause {
 }
 
 /// Every warning of a matched-mode report (none in single mode).
-pub fn warnings(
-    matching: Option<&Matching>,
-    lines: &[Line],
-    kpis: &Kpis,
-    aging: &[AgingRow],
-) -> Vec<String> {
+pub fn warnings(matching: Option<&Matching>, lines: &[Line], kpis: &Kpis, aging: &[AgingRow]) -> Vec<String> {
     let mut out = Vec::new();
     let Some(m) = matching else {
         return out;
@@ -153,7 +148,8 @@ pub fn warnings(
 
 /// `1.2345` → `"123.5%"`.
 fn percent(rate: Rate) -> String {
-    let tenths = (rate.as_decimal() * rust_decimal::Decimal::from(1000)).round() / rust_decimal::Decimal::from(10);
+    let tenths =
+        (rate.as_decimal() * rust_decimal::Decimal::from(1000)).round() / rust_decimal::Decimal::from(10);
     format!("{}%", tenths.normalize())
 }
 
@@ -170,8 +166,8 @@ pub fn widen(span: &mut Option<Span>, date: Option<NaiveDate>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reconcile::summary::AgingRow;
     use crate::reconcile::aging::AgingBucket;
+    use crate::reconcile::summary::AgingRow;
 
     fn date(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
@@ -213,10 +209,16 @@ mod tests {
         m.outside_charge_dates = 6;
         assert_eq!(
             m.cause(),
-            Cause::DifferentPeriods { charges: (date(1, 1), date(1, 31)), payments: (date(1, 20), date(3, 31)) }
+            Cause::DifferentPeriods {
+                charges: (date(1, 1), date(1, 31)),
+                payments: (date(1, 20), date(3, 31))
+            }
         );
         let advice = m.cause().advice();
-        assert!(advice.contains("from 2026-01-01 to 2026-01-31") && advice.contains("2026-03-31"), "{advice}");
+        assert!(
+            advice.contains("from 2026-01-01 to 2026-01-31") && advice.contains("2026-03-31"),
+            "{advice}"
+        );
         m.swapped = true;
         assert_eq!(m.cause(), Cause::Swapped);
     }
