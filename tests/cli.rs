@@ -108,9 +108,13 @@ fn reconcile_prints_the_report_of_the_spec() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let expected: Value = serde_json::from_slice(&read(&fixture("practice/expected.json"))).unwrap();
     let want = &expected["scenarios"]["matched"]["summary"];
-    for key in ["mode", "matchedBy", "rows", "byStatus", "aging"] {
+    for key in ["mode", "matchedBy", "byStatus", "aging"] {
         assert_eq!(report["summary"][key], want[key], "{key}");
     }
+    // `rows.duplicates` (SPEC §8.5) is newer than the generator's expected.json: no row repeats here.
+    let mut rows = report["summary"]["rows"].clone();
+    assert_eq!(rows.as_object_mut().unwrap().remove("duplicates"), Some(Value::from(0)));
+    assert_eq!(rows, want["rows"], "rows");
     assert_eq!(report["summary"]["totals"]["billed"], want["totals"]["billed"]);
     assert_eq!(report["summary"]["kpis"]["daysInAR"], want["kpis"]["daysInAR"]);
 
