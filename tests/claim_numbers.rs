@@ -276,6 +276,32 @@ fn a_duplicate_posting_is_counted_once_and_listed() {
 }
 
 #[test]
+fn two_payments_exports_that_overlap_count_the_overlap_once() {
+    let plain = run(&charges(), &[(&payments(), "payments.csv")]).unwrap();
+    let text = String::from_utf8(payments()).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    // January's export holds rows 2 to 300, February's rows 201 to the end: 100 rows in both.
+    let january = format!("{}\n", rows[..300].join("\n"));
+    let february = format!("{}\n{}\n", rows[0], rows[200..].join("\n"));
+    let r = run(&charges(), &[(january.as_bytes(), "january.csv"), (february.as_bytes(), "february.csv")])
+        .unwrap();
+    assert_same_lines(&r, &plain);
+    // Row 284 ("see note" as the amount) is rejected in both files, so 99 repeat.
+    assert_eq!(r.summary.rows.duplicates, 99);
+    assert_eq!(r.rejected.iter().map(|x| x.row).collect::<Vec<_>>(), [284, 85]);
+    let first = &r.duplicates[0];
+    assert_eq!(
+        (first.file.as_str(), first.row, first.repeats_file.as_str(), first.repeats),
+        ("february.csv", 2, "january.csv", 201)
+    );
+    assert!(
+        r.summary.notes.iter().any(|n| n.starts_with("99 payment row(s) repeat an earlier row")),
+        "{:?}",
+        r.summary.notes
+    );
+}
+
+#[test]
 fn the_same_file_given_twice_is_refused_naming_both() {
     let p = payments();
     let err = run(&charges(), &[(&p, "payments.csv"), (&p, "payments (1).csv")]).unwrap_err();

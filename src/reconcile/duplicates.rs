@@ -131,7 +131,9 @@ pub struct Duplicate {
 /// Payment rows read so far, to find duplicate postings.
 #[derive(Default)]
 pub struct Postings {
-    first: FastMap<u64, (Text, u32)>,
+    /// Each row's hash → its file (an index into `files`) and row.
+    first: FastMap<u64, (u32, u32)>,
+    files: Vec<Text>,
     hasher: BuildFast,
     pub found: Vec<Duplicate>,
 }
@@ -155,9 +157,14 @@ impl Postings {
             claim_level,
         } = p;
         let values = (keys, payer, billed, allowed, remit, payment_date, check_number, claim_level);
+        if self.files.last() != Some(file) {
+            self.files.push(file.clone());
+        }
+        let file_index = (self.files.len() - 1) as u32;
         match self.first.entry(self.hasher.hash_one(values)) {
             std::collections::hash_map::Entry::Occupied(e) => {
-                let (repeats_file, repeats) = e.get().clone();
+                let (repeats_file, repeats) = *e.get();
+                let repeats_file = self.files[repeats_file as usize].clone();
                 self.found.push(Duplicate {
                     file: file.clone(),
                     row: p.row,
@@ -168,7 +175,7 @@ impl Postings {
                 false
             }
             std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert((file.clone(), p.row));
+                e.insert((file_index, p.row));
                 true
             }
         }
