@@ -10,8 +10,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { OUTPUT, withPage } from './harness.mjs';
-import { PRACTICE, chooseFile, cli, dollars, figure, reconcileBy } from './reconcile.helpers.mjs';
+import { OUTPUT, accessibilityProblems, withPage } from './harness.mjs';
+import { PRACTICE, chooseFile, cli, dollars, figure, reconcileBy, serious } from './reconcile.helpers.mjs';
 
 const AS_OF = '2026-11-15';
 const TECHNICAL = /--map|--\w+|BPR\d|SE\d\d|CLP\d\d|TRN\d\d/;
@@ -111,6 +111,7 @@ test('payments of another period are a warning above the results that names both
       // Above the figures.
       const order = await page.$$eval('#results > *', (nodes) => nodes.map((n) => n.id || n.className));
       assert.ok(order.indexOf('report-warnings') < order.indexOf('result-facts'), order.join(' '));
+      assert.deepEqual(serious(await accessibilityProblems(page)), [], 'the results with warnings');
     },
     { name: 'reconcile-warnings' },
   );
