@@ -171,3 +171,19 @@ fn reconcile_exports_csv_and_xlsx_and_reports_errors_on_stderr() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_unmapped_column_is_explained_with_the_flag_that_maps_it() {
+    let dir = std::env::temp_dir().join(format!("clearbill-cli-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let charges = dir.join("charges.csv");
+    std::fs::write(&charges, "Claim #,Patient,DOS\n1,Ann Lee,01/02/2026\n").unwrap();
+    let out = clearbill(&["reconcile".into(), "--charges".into(), charges.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("clearbill: charges.csv: no column is mapped to billed amount, so its rows cannot be read; map one with --map FILE.json"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
