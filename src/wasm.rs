@@ -227,7 +227,12 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &Limits::default(),
         &mut report_progress,
     )
-    .map_err(err)
+    .map_err(|e| match e.hint() {
+        Some(crate::records::Hint::MapAColumn) => {
+            JsError::new(&format!("{e}. Choose the column that holds it in the file's column list"))
+        }
+        None => err(e),
+    })
 }
 
 /// `reconcile(request)`: the whole report as a plain object (SPEC §7).
@@ -286,6 +291,7 @@ impl Session {
             rejected: usize,
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
+            duplicates: usize,
         }
         let r = &self.report;
         to_js(&Overview {
@@ -298,6 +304,7 @@ impl Session {
             rejected: r.rejected.len(),
             provider_adjustments: &r.provider_adjustments,
             remittance_findings: r.remittance_findings.len(),
+            duplicates: r.duplicates.len(),
         })
     }
 
@@ -322,6 +329,11 @@ impl Session {
 
     pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsError> {
         page(&self.report.rejected, page_args(args)?)
+    }
+
+    /// Payment rows counted once because they repeat an earlier row (SPEC §8.5).
+    pub fn duplicates(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.duplicates, page_args(args)?)
     }
 
     #[wasm_bindgen(js_name = remittanceFindings)]

@@ -198,6 +198,16 @@ fn run(cli: Cli) -> CliResult {
 
 type CliResult = Result<(), String>;
 
+/// The core's message, and how to act on it with this command's flags.
+fn with_cli_hint(e: &clearbill::records::InputError) -> String {
+    match e.hint() {
+        Some(clearbill::records::Hint::MapAColumn) => {
+            format!("{e}; map one with --map FILE.json, e.g. {{\"payments\": {{\"paid\": \"Ins Pd\"}}}}")
+        }
+        None => e.to_string(),
+    }
+}
+
 /// Reads a whole input file, refusing one over the size limit before reading
 /// it, so an oversized file never fills memory.
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
@@ -356,7 +366,7 @@ fn run_reconcile(
     let options = Options { as_of, tolerance };
     let report =
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| with_cli_hint(&e))?;
 
     match format {
         Output::Json | Output::Text => {

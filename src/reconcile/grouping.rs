@@ -17,6 +17,7 @@ use super::fees::FeeCharge;
 use super::line::{Gathering, Line, LineContext};
 use super::matching::{Explainer, KeyParts, LineKey, MatchLevel, MissingKey};
 use super::summary::ReasonTally;
+use super::warnings::{widen, Span};
 use super::UnmatchedPayment;
 use crate::columns::Mapping;
 use crate::hashing::{BuildFast, FastMap};
@@ -47,6 +48,8 @@ pub(crate) struct Lines {
     payments: usize,
     reasons: ReasonTally,
     rejected: Vec<Rejected>,
+    /// First and last date of service of the payment rows, for the warnings.
+    payment_dates: Option<Span>,
 }
 
 /// A 64-bit hash that can be rebuilt from its 32 bits: the table stores only those.
@@ -74,7 +77,18 @@ impl Lines {
             payments: 0,
             reasons: ReasonTally::default(),
             rejected: Vec::new(),
+            payment_dates: None,
         }
+    }
+
+    /// Payment rows applied so far that joined a line.
+    pub fn matched(&self) -> usize {
+        self.payments - self.unmatched.len()
+    }
+
+    /// Payment rows applied so far.
+    pub fn payments(&self) -> usize {
+        self.payments
     }
 
     /// Adds a charge row to the line with its key, or starts a line with it.
@@ -163,6 +177,7 @@ impl Lines {
     pub fn apply(&mut self, file: &Text, p: &PaymentRow) {
         self.payments += 1;
         self.reasons.add(&p.remit);
+        widen(&mut self.payment_dates, p.keys.service_date);
         let by_key = match self.level.parts(&p.keys) {
             Ok(parts) => self.find(&parts, self.hash32(&parts)),
             Err(_) => None,
@@ -212,6 +227,7 @@ impl Lines {
             payments: self.payments,
             reasons: self.reasons,
             rejected: self.rejected,
+            payment_dates: self.payment_dates,
         }
     }
 }
@@ -228,6 +244,8 @@ pub(crate) struct Finished {
     pub reasons: ReasonTally,
     /// Charge rows without the key to match on, in matched mode.
     pub rejected: Vec<Rejected>,
+    /// First and last date of service of the payment rows.
+    pub payment_dates: Option<Span>,
 }
 
 fn unmatched_payment(file: &Text, p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {

@@ -96,7 +96,10 @@ fn matched_mode_gives_every_status_and_conserves_money() {
     assert_eq!(over.at_stake.to_string(), "10.00");
     assert_eq!(r.lines[2].at_stake.to_string(), "50.00");
     assert_eq!(r.lines[1].at_stake.to_string(), "20.00", "a denial puts the billed amount at stake");
-    assert_eq!(r.summary.rows, RowCounts { charges: 6, payments: 8, blank: 0, skipped: 0, rejected: 0 });
+    assert_eq!(
+        r.summary.rows,
+        RowCounts { charges: 6, payments: 8, blank: 0, skipped: 0, rejected: 0, duplicates: 0 }
+    );
     assert_eq!(r.summary.totals.billed.to_string(), "700.00");
     assert_eq!(r.summary.totals.unmatched_paid.to_string(), "75.00");
     assert_eq!(r.unmatched_payments[0].note, "no charge has claim 1009");
@@ -314,7 +317,11 @@ fn the_json_contract_has_the_spec_shape() {
     assert_eq!(s["mode"], json!("matched"));
     assert_eq!(s["asOf"], json!("2026-11-15"));
     assert_eq!(s["matchedBy"], json!("claim+line"));
-    assert_eq!(s["rows"], json!({"charges": 1, "payments": 1, "blank": 0, "skipped": 0, "rejected": 0}));
+    assert_eq!(
+        s["rows"],
+        json!({"charges": 1, "payments": 1, "blank": 0, "skipped": 0, "rejected": 0, "duplicates": 0})
+    );
+    assert_eq!(s["warnings"], json!([]));
     assert_eq!(
         s["totals"],
         json!({"billed": "100.00", "insurancePaid": "60.00", "contractualAdjustment": "20.00",
@@ -333,4 +340,5 @@ fn the_json_contract_has_the_spec_shape() {
     assert_eq!(v["rejected"], json!([]));
     assert_eq!(v["providerAdjustments"], json!([]));
     assert_eq!(v["remittanceFindings"], json!([]));
+    assert_eq!(v["duplicates"], json!([]));
 }

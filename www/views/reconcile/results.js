@@ -51,6 +51,7 @@ export function results({ session, overview, app, fileName }) {
     'section',
     { id: 'results', 'aria-labelledby': 'results-heading' },
     heading,
+    warnings(summary),
     el('p', { class: 'result-facts' }, facts(summary)),
     exports(ask, summary, app, fileName),
     cards(summary),
@@ -106,6 +107,20 @@ export function results({ session, overview, app, fileName }) {
       empty: 'Every row was read.',
       tables,
     }),
+    overview.duplicates
+      ? listSection({
+          id: 'duplicates',
+          title: `Payments posted twice, counted once (${count(overview.duplicates)})`,
+          columns: [
+            { label: 'File', cell: (d) => d.file },
+            { label: 'Row', numeric: true, cell: (d) => text(d.row) },
+            { label: 'Same as', cell: (d) => (d.repeatsFile === d.file ? `row ${d.repeats}` : `${d.repeatsFile} row ${d.repeats}`) },
+            { label: 'Paid', numeric: true, cell: (d) => dollars(d.paid) },
+          ],
+          load: (page) => ask('duplicates', page),
+          tables,
+        })
+      : null,
     overview.providerAdjustments.length ? providerAdjustments(overview.providerAdjustments) : null,
     overview.remittanceFindings
       ? listSection({
@@ -123,6 +138,21 @@ export function results({ session, overview, app, fileName }) {
       : null,
   );
   return { section, heading, loaded: Promise.all(tables.map((t) => t.refresh())) };
+}
+
+/**
+ * What the person must check before trusting the figures (the report's
+ * warnings): first thing under the heading, announced, and not only by colour.
+ */
+function warnings(summary) {
+  const list = summary.warnings ?? [];
+  if (!list.length) return null;
+  return el(
+    'section',
+    { class: 'warnings', id: 'report-warnings', role: 'alert', 'aria-labelledby': 'warnings-heading' },
+    el('h3', { id: 'warnings-heading' }, list.length === 1 ? 'Check this before using the figures' : `Check these ${list.length} things before using the figures`),
+    el('ul', {}, list.map((w) => el('li', {}, w))),
+  );
 }
 
 function facts(summary) {
