@@ -69,7 +69,8 @@ fn run(s: &Value) -> Report {
     let charges = Given::of(&s["inputs"]["charges"]);
     let payments: Vec<Given> = s["inputs"]["payments"].as_array().unwrap().iter().map(Given::of).collect();
     let inputs: Vec<FileInput<'_>> = payments.iter().map(Given::input).collect();
-    let options = Options { as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
+    let options =
+        Options { as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
     reconcile_files(&charges.input(), &inputs, None, &options, &Limits::default())
         .unwrap_or_else(|e| panic!("{}: {e}", charges.name))
 }
@@ -119,7 +120,9 @@ fn differences(got: &Value, s: &Value) -> Vec<String> {
     if g["aging"] != w["aging"] {
         diffs.push(format!("summary.aging: got {} want {}", g["aging"], w["aging"]));
     }
-    for key in ["grossCollectionRate", "netCollectionRate", "denialRateByAmount", "denialRateByCount", "daysInAR"] {
+    for key in
+        ["grossCollectionRate", "netCollectionRate", "denialRateByAmount", "denialRateByCount", "daysInAR"]
+    {
         if g["kpis"][key] != w["kpis"][key] {
             diffs.push(format!("summary.kpis.{key}: got {} want {}", g["kpis"][key], w["kpis"][key]));
         }
@@ -137,7 +140,11 @@ fn differences(got: &Value, s: &Value) -> Vec<String> {
         .collect();
     let want_lines = s["lines"].as_array().unwrap();
     if want_lines.len() != got["lines"].as_array().unwrap().len() {
-        diffs.push(format!("lines: got {} want {}", got["lines"].as_array().unwrap().len(), want_lines.len()));
+        diffs.push(format!(
+            "lines: got {} want {}",
+            got["lines"].as_array().unwrap().len(),
+            want_lines.len()
+        ));
     }
     for values in want_lines {
         let w: BTreeMap<&str, &Value> = fields.iter().copied().zip(values.as_array().unwrap()).collect();
@@ -153,7 +160,10 @@ fn differences(got: &Value, s: &Value) -> Vec<String> {
                 _ => line[*f] == *w[f],
             };
             if !same {
-                diffs.push(format!("charge row {first} (claim {}) {f}: got {} want {}", w["claimId"], line[*f], w[f]));
+                diffs.push(format!(
+                    "charge row {first} (claim {}) {f}: got {} want {}",
+                    w["claimId"], line[*f], w[f]
+                ));
             }
         }
         if sorted(&line["reasonCodes"]) != sorted(w["reasonCodes"]) {
@@ -170,7 +180,11 @@ fn differences(got: &Value, s: &Value) -> Vec<String> {
                 // A file is named as given: a path on the command line, a name in the page.
                 let cell = |item: &Value, k: &str| {
                     let t = text(&item[k]);
-                    if k == "file" { t.rsplit('/').next().unwrap_or("").to_string() } else { t }
+                    if k == "file" {
+                        t.rsplit('/').next().unwrap_or("").to_string()
+                    } else {
+                        t
+                    }
                 };
                 a.iter().map(|item| keys.iter().map(|k| cell(item, k)).collect()).collect()
             })
@@ -263,7 +277,11 @@ fn no_export_draws_a_sanity_warning() {
     for name in ["athena", "openemr", "drchrono", "kareo"] {
         let s = scenario(name);
         let got = serde_json::to_value(run(&s)).unwrap();
-        assert_eq!(got["summary"]["warnings"], s["summary"]["warnings"], "{name}: {}", got["summary"]["warnings"]);
+        assert_eq!(
+            got["summary"]["warnings"], s["summary"]["warnings"],
+            "{name}: {}",
+            got["summary"]["warnings"]
+        );
     }
 }
 
