@@ -242,6 +242,20 @@ fn openemr_collections_report_against_a_remittance_with_clm_prefixed_claim_numbe
 }
 
 #[test]
+fn openemr_collections_report_against_two_835s_the_second_repeating_a_month_of_checks() {
+    // SPEC §8.5: a check (TRN02 trace number and payer) already read is read once, with a note;
+    // the claims of the repeated checks count once.
+    let report = assert_scenario("openemr835");
+    let repeated = scenario("openemr835")["repeatedChecks"].as_array().unwrap().len();
+    assert!(repeated > 0);
+    let notes = report.summary.notes.join("\n");
+    for check in scenario("openemr835")["repeatedChecks"].as_array().unwrap() {
+        let trace = check["trace"].as_str().unwrap();
+        assert!(notes.contains(trace), "a note names check {trace}: {notes}");
+    }
+}
+
+#[test]
 fn drchrono_day_sheet_as_charges_and_twice_as_payments_with_other_tabs() {
     // SPEC §8.1 "Several tabs" (Debits; Credits and Adjustments of the same workbook) and
     // "Ambiguous headers" (the Adjustments tab's lone "Adjustment" column is contractual).
@@ -274,7 +288,7 @@ fn kareo_with_the_header_row_the_user_chose_gives_the_same_report() {
 fn no_export_draws_a_sanity_warning() {
     // SPEC §8.2 and §8.6: every style matches most of its payments, collects under 100%, has
     // few overpaid lines and a positive open A/R, so `summary.warnings` is empty.
-    for name in ["athena", "openemr", "drchrono", "kareo"] {
+    for name in ["athena", "openemr", "openemr835", "drchrono", "kareo"] {
         let s = scenario(name);
         let got = serde_json::to_value(run(&s)).unwrap();
         assert_eq!(
@@ -310,8 +324,9 @@ fn the_cli_gives_the_expected_report_for_the_athena_activity_report() {
 }
 
 #[test]
-fn the_cli_gives_the_expected_report_for_openemr_and_kareo() {
+fn the_cli_gives_the_expected_report_for_openemr_its_835s_and_kareo() {
     // The CLI takes no sheet name for reconcile: these are the styles whose files have one sheet.
     assert_cli("openemr");
+    assert_cli("openemr835");
     assert_cli("kareo");
 }
