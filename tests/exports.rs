@@ -285,6 +285,27 @@ fn kareo_with_the_header_row_the_user_chose_gives_the_same_report() {
 }
 
 #[test]
+fn the_same_export_given_twice_is_refused_naming_both() {
+    // SPEC §8.5: identical bytes (and the same sheet) given twice, here a browser's second
+    // download of the ERA export, are refused with a message that names both files.
+    let charges = read(&fixture("exports/kareo/charge_detail.xlsx"));
+    let era = read(&fixture("exports/kareo/era_claims.csv"));
+    let payments = [
+        FileInput { bytes: &era, name: "era_claims.csv", ..FileInput::default() },
+        FileInput { bytes: &era, name: "era_claims (1).csv", ..FileInput::default() },
+    ];
+    let options =
+        Options { as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
+    let charges = FileInput { bytes: &charges, name: "charge_detail.xlsx", ..FileInput::default() };
+    let refused = reconcile_files(&charges, &payments, None, &options, &Limits::default());
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("era_claims.csv") && message.contains("era_claims (1).csv"),
+        "refused, naming both files: {message:?}"
+    );
+}
+
+#[test]
 fn no_export_draws_a_sanity_warning() {
     // SPEC §8.2 and §8.6: every style matches most of its payments, collects under 100%, has
     // few overpaid lines and a positive open A/R, so `summary.warnings` is empty.
