@@ -43,6 +43,8 @@ pub enum Role {
     PatientResponsibility,
     OtherAdjustment,
     PatientPaid,
+    /// Who paid: primary, secondary or tertiary insurer, or the patient (SPEC §8.3).
+    PaymentSource,
     ReasonCodes,
     PaymentDate,
     CheckNumber,
@@ -59,10 +61,12 @@ pub enum ValueKind {
     Money,
     Count,
     ReasonList,
+    /// A [`crate::payment_source::PaymentSource`].
+    Source,
 }
 
 impl Role {
-    pub const ALL: [Role; 26] = [
+    pub const ALL: [Role; 27] = [
         Role::ClaimId,
         Role::Line,
         Role::PatientId,
@@ -85,6 +89,7 @@ impl Role {
         Role::PatientResponsibility,
         Role::OtherAdjustment,
         Role::PatientPaid,
+        Role::PaymentSource,
         Role::ReasonCodes,
         Role::PaymentDate,
         Role::CheckNumber,
@@ -116,6 +121,7 @@ impl Role {
             Role::PatientResponsibility => "patient_responsibility",
             Role::OtherAdjustment => "other_adjustment",
             Role::PatientPaid => "patient_paid",
+            Role::PaymentSource => "payment_source",
             Role::ReasonCodes => "reason_codes",
             Role::PaymentDate => "payment_date",
             Role::CheckNumber => "check_number",
@@ -153,6 +159,7 @@ impl Role {
             Role::PatientResponsibility => "patient responsibility",
             Role::OtherAdjustment => "other adjustment",
             Role::PatientPaid => "patient paid",
+            Role::PaymentSource => "payment source",
             Role::ReasonCodes => "reason codes",
             Role::PaymentDate => "payment date",
             Role::CheckNumber => "check number",
@@ -176,6 +183,7 @@ impl Role {
             Role::ServiceDate | Role::BilledDate | Role::PaymentDate => ValueKind::Date,
             Role::Units => ValueKind::Count,
             Role::ReasonCodes => ValueKind::ReasonList,
+            Role::PaymentSource => ValueKind::Source,
             Role::Billed
             | Role::Allowed
             | Role::Paid
@@ -369,6 +377,18 @@ impl Role {
                 "Pt Payment",
                 "Patient Pmt",
                 "Copay Collected",
+            ],
+            Role::PaymentSource => &[
+                "Payment Source",
+                "Source",
+                "Paid By",
+                "Payer Type",
+                "Pmt Type",
+                "Payment Type",
+                "Responsible Party",
+                "Pmt Source",
+                "Payer Level",
+                "Insurance Level",
             ],
             Role::ReasonCodes => &[
                 "Reason",
@@ -758,6 +778,10 @@ mod tests {
             ),
             (Role::OtherAdjustment, &["Other Adj", "OA", "PI Adj", "Adjustment"]),
             (Role::PatientPaid, &["Patient Paid", "Pt Paid", "Patient Payment"]),
+            (
+                Role::PaymentSource,
+                &["Payment Source", "Source", "Paid By", "Payer Type", "Pmt Type", "Payment Type", "Responsible Party"],
+            ),
             (Role::ReasonCodes, &["Reason", "Adj Reason", "CARC", "Denial Code", "Remark", "RARC"]),
             (Role::PaymentDate, &["Paid Date", "Check Date", "Payment Date", "Posted"]),
             (Role::CheckNumber, &["Check #", "EFT #", "Trace #", "Check/EFT"]),

@@ -19,6 +19,7 @@
 //! | [`money`] | §1 | `Money` and `Rate`: parse, round, format |
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
+//! | [`payment_source`] | §8.3 | whose payment a row is: primary, secondary, tertiary insurer or patient |
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
 //! | [`reconcile`] | §4 | matching, statuses, at stake, aging, KPIs, worklist: the report |
@@ -37,6 +38,7 @@ pub mod hashing;
 pub mod inspect;
 pub mod interned;
 pub mod money;
+pub mod payment_source;
 pub mod reconcile;
 pub mod records;
 pub mod table;
