@@ -780,7 +780,15 @@ mod tests {
             (Role::PatientPaid, &["Patient Paid", "Pt Paid", "Patient Payment"]),
             (
                 Role::PaymentSource,
-                &["Payment Source", "Source", "Paid By", "Payer Type", "Pmt Type", "Payment Type", "Responsible Party"],
+                &[
+                    "Payment Source",
+                    "Source",
+                    "Paid By",
+                    "Payer Type",
+                    "Pmt Type",
+                    "Payment Type",
+                    "Responsible Party",
+                ],
             ),
             (Role::ReasonCodes, &["Reason", "Adj Reason", "CARC", "Denial Code", "Remark", "RARC"]),
             (Role::PaymentDate, &["Paid Date", "Check Date", "Payment Date", "Posted"]),

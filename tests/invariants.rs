@@ -128,7 +128,12 @@ fn options() -> Options {
 
 /// The three equations, every line recomputed from its rows, and the row
 /// accounting, against the rows that went in.
-fn check(report: &Report, inputs: &Inputs, charges: &[ChargeSpec], payments: &[PaymentSpec]) -> Result<(), TestCaseError> {
+fn check(
+    report: &Report,
+    inputs: &Inputs,
+    charges: &[ChargeSpec],
+    payments: &[PaymentSpec],
+) -> Result<(), TestCaseError> {
     let rejected: Vec<u32> =
         report.rejected.iter().filter(|r| r.file == FileKind::Charges).map(|r| r.row).collect();
     let accepted_billed: Money = charges
@@ -147,9 +152,17 @@ fn check(report: &Report, inputs: &Inputs, charges: &[ChargeSpec], payments: &[P
     prop_assert_eq!(on_lines + unmatched, patient_paid);
     // Every line is what its own rows give.
     let payment_rows = inputs.payments.as_ref().map(|p| p.records[0].rows.as_slice()).unwrap_or_default();
-    common::recompute::check_matched(report, &inputs.charges.rows, payment_rows).map_err(TestCaseError::fail)?;
+    common::recompute::check_matched(report, &inputs.charges.rows, payment_rows)
+        .map_err(TestCaseError::fail)?;
     for l in &report.lines {
-        prop_assert_eq!(l.balance, l.billed - l.insurance_paid - l.contractual_adjustment - l.patient_responsibility - l.other_adjustment);
+        prop_assert_eq!(
+            l.balance,
+            l.billed
+                - l.insurance_paid
+                - l.contractual_adjustment
+                - l.patient_responsibility
+                - l.other_adjustment
+        );
         prop_assert_eq!(l.patient_balance, l.patient_responsibility - l.patient_paid);
     }
 

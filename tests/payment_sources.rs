@@ -119,7 +119,14 @@ fn the_spec_example_in_xlsx() {
 }
 
 /// One 835 transaction with one claim of one service line (99213 on 2026-10-01).
-fn era(payer: &str, trace: &str, clp02: &str, paid: &str, pr: &str, adjustments: &[(&str, &str, &str)]) -> String {
+fn era(
+    payer: &str,
+    trace: &str,
+    clp02: &str,
+    paid: &str,
+    pr: &str,
+    adjustments: &[(&str, &str, &str)],
+) -> String {
     let mut body = vec![
         "ST*835*0001".to_string(),
         format!("BPR*I*{paid}*C*CHK************20261101"),
@@ -153,7 +160,10 @@ fn the_spec_example_in_835s_the_secondary_with_clp02_2() {
     assert_the_spec_example(&r, "835");
     // Read as one level (no CLP02 = 2), the secondary's CO-23 would be counted again.
     let as_primary = era("MEDIGAP PLAN", "2002", "1", "14", "0", &[("CO", "23", "86")]);
-    let r = reconcile(EXAMPLE_CHARGES.as_bytes(), &[(p, "primary.835"), (as_primary.as_bytes(), "secondary.835")]);
+    let r = reconcile(
+        EXAMPLE_CHARGES.as_bytes(),
+        &[(p, "primary.835"), (as_primary.as_bytes(), "secondary.835")],
+    );
     assert_eq!(r.lines[0].contractual_adjustment, money("116.00"));
     assert_ne!(r.lines[0].status, Status::Paid);
     // Both levels' rows from one 835 file: each line recomputed from its segments.
@@ -172,7 +182,8 @@ const PRACTICE_CHARGES: &str = "Claim #,Line,CPT,DOS,Charges,Payer\n\
     2004,1,99215,09/05/2026,250.00,Medicare\n\
     2005,1,99213,09/06/2026,120.00,Medicare\n";
 
-const PRACTICE_PAYMENTS: &str = "Claim #,Line,Payment Source,Payment,Contractual,Patient Resp,Reason,Check #\n\
+const PRACTICE_PAYMENTS: &str =
+    "Claim #,Line,Payment Source,Payment,Contractual,Patient Resp,Reason,Check #\n\
     2001,1,Primary,100.00,50.00,30.00,CO-45; PR-3,A1\n\
     2001,1,Patient,30.00,,,,CASH\n\
     2002,1,Primary,72.00,30.00,18.00,CO-45; PR-2,M1\n\
@@ -218,9 +229,15 @@ fn primary_secondary_and_patient_payments_reconcile_without_a_false_overpaid() {
     // JSON: the new fields.
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["lines"][2]["patientBalance"], "-5.00");
-    assert_eq!(json["summary"]["totals"]["patientBalance"], "-5.00");
-    assert_eq!(json["worklist"].as_array().unwrap().iter().filter(|w| w["kind"] == "patient_refund").count(), 1);
-    assert_eq!(json["worklist"].as_array().unwrap().iter().filter(|w| w["kind"] == "check_posting").count(), 1);
+    assert_eq!(json["summary"]["totals"]["patientBalance"], "275.00", "250 + 30 owed, 5 to refund");
+    assert_eq!(
+        json["worklist"].as_array().unwrap().iter().filter(|w| w["kind"] == "patient_refund").count(),
+        1
+    );
+    assert_eq!(
+        json["worklist"].as_array().unwrap().iter().filter(|w| w["kind"] == "check_posting").count(),
+        1
+    );
 }
 
 #[test]

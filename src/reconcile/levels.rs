@@ -180,6 +180,10 @@ mod tests {
             levels.add(1, m(paid), m(c), m(r), running);
         }
         assert!(levels.combined().is_none());
-        assert_eq!((p, ca, pr), (m(60), m(30), m(10)), "a reversal and a corrected payment at one level add up");
+        assert_eq!(
+            (p, ca, pr),
+            (m(60), m(30), m(10)),
+            "a reversal and a corrected payment at one level add up"
+        );
     }
 }

@@ -670,8 +670,16 @@ impl Report {
         let sums = [
             ("billed", t.billed, billed),
             ("insurance paid", t.insurance_paid, self.lines.iter().map(|l| l.insurance_paid).sum()),
-            ("contractual", t.contractual_adjustment, self.lines.iter().map(|l| l.contractual_adjustment).sum()),
-            ("patient responsibility", t.patient_responsibility, self.lines.iter().map(|l| l.patient_responsibility).sum()),
+            (
+                "contractual",
+                t.contractual_adjustment,
+                self.lines.iter().map(|l| l.contractual_adjustment).sum(),
+            ),
+            (
+                "patient responsibility",
+                t.patient_responsibility,
+                self.lines.iter().map(|l| l.patient_responsibility).sum(),
+            ),
             ("other adjustment", t.other_adjustment, self.lines.iter().map(|l| l.other_adjustment).sum()),
             ("patient paid", t.patient_paid, self.lines.iter().map(|l| l.patient_paid).sum()),
             ("open A/R", t.open_ar, self.summary.aging.iter().map(|a| a.amount).sum()),

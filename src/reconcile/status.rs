@@ -97,7 +97,6 @@ pub fn denied_to_patient(codes: &[crate::carc::ReasonCode]) -> bool {
     codes.iter().any(|c| c.is_denial_to_patient()) && !codes.iter().any(|c| c.is_cost_sharing())
 }
 
-
 /// Comparisons where amounts within the tolerance count as equal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tolerance(pub Money);
@@ -216,8 +215,23 @@ mod tests {
         for codes in ["PR-27", "PR-31", "PR-96", "PR-204", "PR-B7", "PR-B9", "PR-96; CO-45", "PR-27, N130"] {
             assert!(denied_to_patient(&parse_list(codes).unwrap()), "{codes}");
         }
-        for codes in ["", "PR-1", "PR-2", "PR-3", "PR-66", "PR-122", "PR-241", "PR-96; PR-1", "CO-45", "27", "2, PR-27"] {
-            assert!(!denied_to_patient(&parse_list(codes).unwrap()), "{codes:?} is cost sharing or no PR code");
+        for codes in [
+            "",
+            "PR-1",
+            "PR-2",
+            "PR-3",
+            "PR-66",
+            "PR-122",
+            "PR-241",
+            "PR-96; PR-1",
+            "CO-45",
+            "27",
+            "2, PR-27",
+        ] {
+            assert!(
+                !denied_to_patient(&parse_list(codes).unwrap()),
+                "{codes:?} is cost sharing or no PR code"
+            );
         }
         // Cost sharing with nothing paid is the patient's deductible, not a denial.
         let f = figures(10000, 0, 2000, 8000, 0, None);

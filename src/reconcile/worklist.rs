@@ -348,7 +348,8 @@ mod tests {
         waiting.patient_balance = m(-2500);
         let lines = [paid, overpaid, posting, refund, waiting];
         let items = build(&lines, &[], exact);
-        let got: Vec<(Kind, Option<usize>, Money)> = items.iter().map(|w| (w.kind, w.line, w.amount)).collect();
+        let got: Vec<(Kind, Option<usize>, Money)> =
+            items.iter().map(|w| (w.kind, w.line, w.amount)).collect();
         assert_eq!(
             got,
             [
@@ -358,19 +359,24 @@ mod tests {
                 (Kind::Overpaid, Some(1), m(1000)),
             ]
         );
-        assert_eq!(items[1].action, "adjustments exceed the billed amount by $30.00: check how it was posted");
+        assert_eq!(
+            items[1].action,
+            "adjustments exceed the billed amount by $30.00: check how it was posted"
+        );
         assert_eq!(items[2].action, "the patient paid $40.00 but owes $25.00: refund $15.00 to the patient");
         // Within a tolerance of $20, the $15 refund is not an item.
         let items = build(&lines, &[], Tolerance(m(2000)));
         assert!(!items.iter().any(|w| w.kind == Kind::PatientRefund));
         let kinds = serde_json::to_value(build(&lines, &[], exact)).unwrap();
-        let kinds: Vec<&str> = kinds.as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> =
+            kinds.as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["unpaid", "check_posting", "patient_refund", "overpaid"]);
     }
 
     #[test]
     fn largest_amount_first_then_oldest() {
-        let (mut a, mut b, mut c) = (line(Status::Partial, "", 10), line(Status::Partial, "", 90), line(Status::Partial, "", 50));
+        let (mut a, mut b, mut c) =
+            (line(Status::Partial, "", 10), line(Status::Partial, "", 90), line(Status::Partial, "", 50));
         a.at_stake = m(500);
         b.at_stake = m(500);
         c.at_stake = m(900);

@@ -42,7 +42,10 @@ impl Figures {
 
 /// Recomputes a line from its charge rows' billed amounts and the remittance
 /// of its rows (the charge rows' own in single mode, else the payment rows').
-pub fn recompute<'a>(billed: impl IntoIterator<Item = Money>, remits: impl IntoIterator<Item = &'a Remit>) -> Figures {
+pub fn recompute<'a>(
+    billed: impl IntoIterator<Item = Money>,
+    remits: impl IntoIterator<Item = &'a Remit>,
+) -> Figures {
     let mut f = Figures { billed: billed.into_iter().sum(), ..Figures::default() };
     // (paid, contractual, patient responsibility) per insurance source.
     let mut by_source: BTreeMap<PaymentSource, (Money, Money, Money)> = BTreeMap::new();
@@ -77,7 +80,8 @@ pub fn check_matched(report: &Report, charges: &[ChargeRow], payments: &[Payment
     let charge: BTreeMap<u32, &ChargeRow> = charges.iter().map(|c| (c.row, c)).collect();
     let payment: BTreeMap<u32, &PaymentRow> = payments.iter().map(|p| (p.row, p)).collect();
     for (i, l) in report.lines.iter().enumerate() {
-        let billed = l.charge_rows.iter().map(|r| charge.get(r).map(|c| c.billed).ok_or(format!("charge row {r}")));
+        let billed =
+            l.charge_rows.iter().map(|r| charge.get(r).map(|c| c.billed).ok_or(format!("charge row {r}")));
         let billed: Vec<Money> = billed.collect::<Result<_, _>>()?;
         let remits: Vec<&Remit> = l
             .payment_rows
@@ -87,7 +91,10 @@ pub fn check_matched(report: &Report, charges: &[ChargeRow], payments: &[Payment
         let want = recompute(billed, remits);
         let got = Figures::of_line(l);
         if got != want {
-            return Err(format!("line {i} (charge rows {:?}, payment rows {:?}): got {got:?}, rows give {want:?}", l.charge_rows, l.payment_rows));
+            return Err(format!(
+                "line {i} (charge rows {:?}, payment rows {:?}): got {got:?}, rows give {want:?}",
+                l.charge_rows, l.payment_rows
+            ));
         }
     }
     Ok(())
@@ -97,12 +104,18 @@ pub fn check_matched(report: &Report, charges: &[ChargeRow], payments: &[Payment
 pub fn check_single(report: &Report, charges: &[ChargeRow]) -> Result<(), String> {
     let charge: BTreeMap<u32, &ChargeRow> = charges.iter().map(|c| (c.row, c)).collect();
     for (i, l) in report.lines.iter().enumerate() {
-        let rows: Vec<&ChargeRow> =
-            l.charge_rows.iter().map(|r| charge.get(r).copied().ok_or(format!("charge row {r}"))).collect::<Result<_, _>>()?;
+        let rows: Vec<&ChargeRow> = l
+            .charge_rows
+            .iter()
+            .map(|r| charge.get(r).copied().ok_or(format!("charge row {r}")))
+            .collect::<Result<_, _>>()?;
         let want = recompute(rows.iter().map(|c| c.billed), rows.iter().map(|c| &c.remit));
         let got = Figures::of_line(l);
         if got != want {
-            return Err(format!("line {i} (charge rows {:?}): got {got:?}, rows give {want:?}", l.charge_rows));
+            return Err(format!(
+                "line {i} (charge rows {:?}): got {got:?}, rows give {want:?}",
+                l.charge_rows
+            ));
         }
     }
     Ok(())
