@@ -491,6 +491,16 @@ const EXACT: Confidence = 100;
 const RUN_TOGETHER: Confidence = 90;
 /// The header contains a synonym plus other words ("Primary Payer Name").
 const CONTAINS: Confidence = 75;
+/// A header that often means something else: guessed, but flagged for the user to check.
+const AMBIGUOUS: Confidence = 60;
+
+/// "Payment Type" often holds the method (check, EFT) rather than who paid, "Payer Type" the
+/// financial class (commercial, Medicare), and a lone "Source" may be a referral source (SPEC §8.3
+/// lists them all): guessed, with a low confidence, so that the page asks the user to check.
+fn ambiguous_source(role: Role, synonym: &str) -> bool {
+    role == Role::PaymentSource && matches!(synonym, "payment type" | "payer type" | "source")
+}
+
 /// Headers that count toward finding the header row.
 const HEADER_VOTE: Confidence = 70;
 
@@ -513,8 +523,13 @@ pub fn guess_role(header: &str) -> Option<(Role, Confidence)> {
     let mut best: Option<(Role, Confidence, usize)> = None;
     for (role, synonyms) in synonym_table() {
         for syn in synonyms {
-            let score = if *syn == h {
+            let score = if *syn == h && ambiguous_source(*role, syn) {
+                AMBIGUOUS
+            } else if *syn == h {
                 EXACT
+            } else if *role == Role::PaymentSource {
+                // "Referral Source", "Source of Admission": only the whole header names a payment source.
+                continue;
             } else if syn.replace(' ', "") == squashed {
                 // Database-style headers run the words together: PROCEDURECODE, FROMDATE.
                 RUN_TOGETHER
@@ -778,18 +793,7 @@ mod tests {
             ),
             (Role::OtherAdjustment, &["Other Adj", "OA", "PI Adj", "Adjustment"]),
             (Role::PatientPaid, &["Patient Paid", "Pt Paid", "Patient Payment"]),
-            (
-                Role::PaymentSource,
-                &[
-                    "Payment Source",
-                    "Source",
-                    "Paid By",
-                    "Payer Type",
-                    "Pmt Type",
-                    "Payment Type",
-                    "Responsible Party",
-                ],
-            ),
+            (Role::PaymentSource, &["Payment Source", "Paid By", "Responsible Party"]),
             (Role::ReasonCodes, &["Reason", "Adj Reason", "CARC", "Denial Code", "Remark", "RARC"]),
             (Role::PaymentDate, &["Paid Date", "Check Date", "Payment Date", "Posted"]),
             (Role::CheckNumber, &["Check #", "EFT #", "Trace #", "Check/EFT"]),
@@ -801,6 +805,17 @@ mod tests {
                 assert_eq!(role(&h.to_uppercase()), Some(*want), "header {h:?} in capitals");
             }
         }
+    }
+
+    #[test]
+    fn payment_source_headers_that_often_mean_something_else_are_flagged() {
+        // SPEC §8.3 lists them, but "Payment Type" is often check/EFT, "Payer Type" a financial
+        // class and "Source" a referral source.
+        for h in ["Payment Type", "Pmt Type", "Payer Type", "Source"] {
+            assert_eq!(guess_role(h), Some((Role::PaymentSource, AMBIGUOUS)), "{h}");
+        }
+        assert_eq!(guess_role("Referral Source"), None, "only the whole header names a payment source");
+        assert_eq!(guess_role("Payment Source"), Some((Role::PaymentSource, EXACT)));
     }
 
     #[test]
