@@ -520,7 +520,8 @@ pub fn guess_role(header: &str) -> Option<(Role, Confidence)> {
     }
     let words: Vec<&str> = h.split(' ').collect();
     let squashed = h.replace(' ', "");
-    let mut best: Option<(Role, Confidence, usize)> = None;
+    // (role, score, length of the synonym, whole header matched)
+    let mut best: Option<(Role, Confidence, usize, bool)> = None;
     for (role, synonyms) in synonym_table() {
         for syn in synonyms {
             let score = if *syn == h && ambiguous_source(*role, syn) {
@@ -541,13 +542,15 @@ pub fn guess_role(header: &str) -> Option<(Role, Confidence)> {
                 continue;
             };
             let len = syn.len();
-            // Prefer the higher score, then the longer (more specific) synonym.
-            if best.is_none_or(|(_, s, l)| (score, len) > (s, l)) {
-                best = Some((*role, score, len));
+            // Prefer the whole header matched (even when flagged as ambiguous), then the higher
+            // score, then the longer (more specific) synonym.
+            let whole = *syn == h;
+            if best.is_none_or(|(_, s, l, w)| (whole, score, len) > (w, s, l)) {
+                best = Some((*role, score, len, whole));
             }
         }
     }
-    best.filter(|(_, s, _)| *s >= 40).map(|(r, s, _)| (r, s))
+    best.filter(|(_, s, _, _)| *s >= 40).map(|(r, s, _, _)| (r, s))
 }
 
 fn contains_words(words: &[&str], synonym: &str) -> bool {
