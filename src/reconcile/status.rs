@@ -202,6 +202,137 @@ mod tests {
         assert_ne!(classify(&with_pr, EXACT), Status::Denied, "the patient owes part of it: not a denial");
     }
 
+    /// One row per rule of SPEC §4's status table as §8.4 revises it, top to bottom: the rule,
+    /// B, P, CA, PR, OA, E, remittance, patient paid, reason codes → status and at stake (cents).
+    #[test]
+    fn every_status_rule() {
+        use crate::carc::parse_list;
+        type Row = (&'static str, [i64; 5], Option<i64>, bool, i64, &'static str, Status, i64);
+        let table: &[Row] = &[
+            ("unpaid: no remittance", [10000, 0, 0, 0, 0], None, false, 0, "", Status::Unpaid, 10000),
+            (
+                "unpaid: a patient's payment is not the payer's answer",
+                [10000, 0, 0, 0, 0],
+                None,
+                false,
+                3000,
+                "",
+                Status::Unpaid,
+                10000,
+            ),
+            (
+                "denied: P = 0 and PR = 0",
+                [10000, 0, 10000, 0, 0],
+                None,
+                true,
+                0,
+                "CO-50",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "denied: P = 0 and PR only PR-27",
+                [10000, 0, 0, 10000, 0],
+                None,
+                true,
+                0,
+                "PR-27",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "denied: PR-96 with an allowed amount",
+                [10000, 0, 0, 10000, 0],
+                Some(10000),
+                true,
+                0,
+                "PR-96",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "not denied: P = 0, PR is the deductible",
+                [10000, 0, 2000, 8000, 0],
+                None,
+                true,
+                0,
+                "CO-45; PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "not denied: PR-27 next to a deductible",
+                [10000, 0, 0, 10000, 0],
+                None,
+                true,
+                0,
+                "PR-27; PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "overpaid: balance < 0 with money received",
+                [10000, 11000, 0, 0, 0],
+                None,
+                true,
+                0,
+                "",
+                Status::Overpaid,
+                1000,
+            ),
+            (
+                "overpaid: the patient's payment is money received",
+                [10000, 0, 9000, 2000, 0],
+                None,
+                true,
+                500,
+                "",
+                Status::Overpaid,
+                1000,
+            ),
+            (
+                "overpaid: P + PR > E",
+                [10000, 9000, 0, 1000, 0],
+                Some(8000),
+                true,
+                0,
+                "",
+                Status::Overpaid,
+                2000,
+            ),
+            (
+                "not overpaid: adjustments exceed B, nothing received",
+                [10000, 0, 9000, 2000, 0],
+                None,
+                true,
+                0,
+                "PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "underpaid: P + PR < E",
+                [10000, 6000, 2000, 1000, 0],
+                Some(8000),
+                true,
+                0,
+                "",
+                Status::Underpaid,
+                1000,
+            ),
+            ("partial: balance > 0", [10000, 5000, 2000, 1000, 0], None, true, 0, "", Status::Partial, 2000),
+            ("paid: balance 0", [10000, 7000, 2000, 1000, 0], Some(8000), true, 0, "", Status::Paid, 0),
+        ];
+        for (rule, [b, p, ca, pr, oa], e, remit, pp, codes, status, stake) in table {
+            let mut f = figures(*b, *p, *ca, *pr, *oa, *e);
+            f.has_remittance = *remit;
+            f.patient_paid = m(*pp);
+            f.denied_to_patient = denied_to_patient(&parse_list(codes).unwrap());
+            assert_eq!(classify(&f, EXACT), *status, "{rule}");
+            assert_eq!(at_stake(*status, &f), m(*stake), "{rule}: at stake");
+        }
+    }
+
     #[test]
     fn denied_when_the_patient_share_is_only_a_denial_billed_to_the_patient() {
         use crate::carc::parse_list;
