@@ -20,6 +20,7 @@
 //! | [`money`] | §1 | `Money` and `Rate`: parse, round, format |
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
+//! | [`payment_source`] | §8.3 | whose payment a row is: primary, secondary, tertiary insurer or patient |
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
 //! | [`layout`] | §8.1 | report layouts: two-row headers, the chosen header row, page/group/footer rows, fill-down |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
@@ -42,6 +43,7 @@ pub mod inspect;
 pub mod interned;
 pub mod layout;
 pub mod money;
+pub mod payment_source;
 pub mod rarc;
 pub mod reconcile;
 pub mod records;

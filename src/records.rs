@@ -28,6 +28,7 @@ use crate::hashing::FastMap;
 use crate::interned::Text;
 use crate::layout::{self, FillDown, RowKinds, SkipKind, SkippedRow};
 use crate::money::{Money, ReadAmount};
+use crate::payment_source::PaymentSource;
 use crate::table::dates::{self, ColumnOrder, DayMonthOrder};
 use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
 
@@ -222,6 +223,10 @@ pub struct Remit {
     pub copay: Option<Money>,
     pub other_adjustment: Money,
     pub patient_paid: Money,
+    /// Whose payment the row is (SPEC §8.3): primary unless a column or the
+    /// 835's CLP02 says otherwise. A patient's row adds its paid amount to
+    /// patient paid, never to insurance paid.
+    pub source: PaymentSource,
     pub reason_codes: Vec<ReasonCode>,
     /// Whether any of paid, contractual, patient responsibility or other
     /// adjustment was written at all (a written zero counts).
@@ -606,6 +611,7 @@ pub enum Value {
     Money(ReadAmount),
     Count(Text),
     Reasons(Vec<ReasonCode>),
+    Source(PaymentSource),
 }
 
 impl Value {
@@ -617,6 +623,7 @@ impl Value {
             Value::Date(d) => dates::iso(*d),
             Value::Money(m) => m.money.to_string(),
             Value::Reasons(r) => r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+            Value::Source(s) => s.to_string(),
         }
     }
 }
@@ -683,6 +690,18 @@ pub fn read_cell(
             let text = cell_text(cell);
             let t = collapse_spaces(&text);
             Ok((!t.is_empty()).then(|| Value::Text(Text::from(t))))
+        }
+        ValueKind::Source => {
+            let text = cell_text(cell);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            PaymentSource::parse(&text).map(|s| Some(Value::Source(s))).ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a payment source (primary, secondary, tertiary or patient)",
+                    text.trim()
+                )
+            })
         }
         ValueKind::Count => {
             let text = cell.display();
@@ -941,6 +960,10 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let copay = self.money(Role::Copay)?;
         let other = self.money(Role::OtherAdjustment)?;
         let patient_paid = self.money(Role::PatientPaid)?;
+        let source = match self.value(Role::PaymentSource)? {
+            Some(Value::Source(s)) => s,
+            _ => PaymentSource::default(),
+        };
         let mut reason_codes = Vec::new();
         for &col in self.ctx.mapping.columns(Role::ReasonCodes) {
             if let Some(Value::Reasons(r)) = self.value_at(Role::ReasonCodes, col)? {
@@ -969,6 +992,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
             copay,
             other_adjustment: other.unwrap_or_default(),
             patient_paid: patient_paid.unwrap_or_default(),
+            source,
             reason_codes,
         })
     }
@@ -1256,6 +1280,7 @@ pub fn roles_835() -> std::collections::BTreeSet<Role> {
         Role::ReasonCodes,
         Role::PaymentDate,
         Role::CheckNumber,
+        Role::PaymentSource,
     ]
     .into_iter()
     .collect()
@@ -1306,6 +1331,7 @@ pub fn records_of_835(remittance: &crate::x12::Remittance, file_name: &str) -> R
                     copay: Some(l.copay),
                     other_adjustment: l.other_adjustment,
                     patient_paid: Money::ZERO,
+                    source: PaymentSource::of_claim_status(&l.claim_status),
                     reason_codes,
                     any_amount: true,
                 },

@@ -124,7 +124,8 @@ pub struct Duplicate {
     pub repeats: u32,
     /// The file of the row it repeats (the same file, or an earlier payments file).
     pub repeats_file: Text,
-    /// Insurance paid on the repeat, counted once (on the row it repeats).
+    /// Insurance paid on the repeat, counted once (on the row it repeats);
+    /// zero for a patient's row, whose payment is never insurance paid.
     pub paid: Money,
 }
 
@@ -170,7 +171,7 @@ impl Postings {
                     row: p.row,
                     repeats,
                     repeats_file,
-                    paid: p.remit.paid,
+                    paid: if p.remit.source.insurance_level().is_some() { p.remit.paid } else { Money::ZERO },
                 });
                 false
             }

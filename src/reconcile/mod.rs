@@ -27,6 +27,7 @@ pub mod claim_numbers;
 pub mod duplicates;
 pub mod fees;
 mod grouping;
+mod levels;
 pub mod line;
 pub mod matching;
 pub mod query;
@@ -45,6 +46,7 @@ use crate::carc::ReasonCode;
 use crate::columns::{Mapping, MappingOverride, Role};
 use crate::interned::Text;
 use crate::money::Money;
+use crate::payment_source::PaymentSource;
 use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, Rejected};
 use crate::table::dates::iso;
 use crate::table::Limits;
@@ -177,7 +179,12 @@ pub struct UnmatchedPayment {
     #[serde(serialize_with = "line::iso_date")]
     pub service_date: Option<NaiveDate>,
     pub code: Option<Text>,
+    /// The paid amount as written (a patient's payment too: see `source`).
     pub paid: Money,
+    /// Whose payment it is (SPEC §8.3).
+    pub source: PaymentSource,
+    /// What of it the patient paid: a patient row's paid amount, and any patient-paid amount.
+    pub patient_paid: Money,
     /// Why it matched nothing, e.g. "claim 123 exists, but not code 99214".
     pub note: String,
     pub payer: Option<Text>,
@@ -831,6 +838,8 @@ fn assemble(
         lines,
         unmatched,
         claim_level_applied,
+        patient_rows,
+        patient_rows_with_share,
         payments: payment_count,
         reasons,
         rejected: unkeyed,
@@ -850,6 +859,16 @@ fn assemble(
     if claim_level_applied > 0 {
         notes.push(format!(
             "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
+        ));
+    }
+    if patient_rows > 0 {
+        notes.push(format!(
+            "{patient_rows} payment row(s) are the patient's own payments: they count as patient paid, never as insurance paid"
+        ));
+    }
+    if patient_rows_with_share > 0 {
+        notes.push(format!(
+            "{patient_rows_with_share} patient payment row(s) also give a patient responsibility; only the insurer's remittance sets what the patient owes, so it was left out"
         ));
     }
     if let Some(s) = &schedule {
@@ -912,7 +931,7 @@ fn assemble(
         reason_codes: reasons.totals(),
         totals,
     };
-    let worklist = worklist::build(&lines, &unmatched);
+    let worklist = worklist::build(&lines, &unmatched, Tolerance(options.tolerance));
     Report {
         summary,
         lines,
@@ -951,40 +970,66 @@ fn date_notes(lines: &[Line], as_of: NaiveDate) -> Vec<String> {
 pub struct ConservationError(pub String);
 
 impl Report {
-    /// Checks the three equations of SPEC §4 against the rows that went in.
-    /// `accepted_paid` is Σ paid over every accepted payment row, duplicate
-    /// postings included: their paid is in `duplicates`.
+    /// Checks the report against the rows that went in (SPEC §4 "Every row is
+    /// accounted for", §8.3, §8.6): the lines bill exactly the accepted charge
+    /// rows (`accepted_charges`); the insurance paid on the lines and on the
+    /// unmatched insurance payments is exactly the paid amount of the accepted
+    /// insurance rows (`accepted_paid`: patient rows excluded, duplicate postings
+    /// included: their paid is in `duplicates`); and the
+    /// summary's totals, status counts and aging are sums of the lines. A
+    /// line's own figures are recomputed from the rows it lists by the
+    /// integration tests (`tests/common/recompute.rs`), independently of the
+    /// grouping code.
     pub fn check_conservation(
         &self,
         accepted_charges: Money,
         accepted_paid: Money,
     ) -> Result<(), ConservationError> {
+        let fail = |what: String| Err(ConservationError(what));
         let billed: Money = self.lines.iter().map(|l| l.billed).sum();
         if billed != accepted_charges {
-            return Err(ConservationError(format!(
-                "lines bill {billed}, accepted charge rows {accepted_charges}"
-            )));
+            return fail(format!("lines bill {billed}, accepted charge rows {accepted_charges}"));
         }
+        let unmatched_insurance: Money = self
+            .unmatched_payments
+            .iter()
+            .filter(|u| u.source.insurance_level().is_some())
+            .map(|u| u.paid)
+            .sum();
         let paid: Money = self.lines.iter().map(|l| l.insurance_paid).sum::<Money>()
-            + self.unmatched_payments.iter().map(|u| u.paid).sum::<Money>()
+            + unmatched_insurance
             + self.duplicates.iter().map(|d| d.paid).sum::<Money>();
         if paid != accepted_paid {
-            return Err(ConservationError(format!(
-                "lines, unmatched payments and duplicates hold {paid} paid, accepted payment rows {accepted_paid}"
-            )));
+            return fail(format!(
+                "lines, unmatched payments and duplicates hold {paid} insurance paid, accepted insurance rows {accepted_paid}"
+            ));
         }
-        for (i, l) in self.lines.iter().enumerate() {
-            let parts = l.insurance_paid
-                + l.contractual_adjustment
-                + l.patient_responsibility
-                + l.other_adjustment
-                + l.balance;
-            if l.billed != parts {
-                return Err(ConservationError(format!(
-                    "line {i}: billed {} but parts add to {parts}",
-                    l.billed
-                )));
+        let t = &self.summary.totals;
+        let sums = [
+            ("billed", t.billed, billed),
+            ("insurance paid", t.insurance_paid, self.lines.iter().map(|l| l.insurance_paid).sum()),
+            (
+                "contractual",
+                t.contractual_adjustment,
+                self.lines.iter().map(|l| l.contractual_adjustment).sum(),
+            ),
+            (
+                "patient responsibility",
+                t.patient_responsibility,
+                self.lines.iter().map(|l| l.patient_responsibility).sum(),
+            ),
+            ("other adjustment", t.other_adjustment, self.lines.iter().map(|l| l.other_adjustment).sum()),
+            ("patient paid", t.patient_paid, self.lines.iter().map(|l| l.patient_paid).sum()),
+            ("open A/R", t.open_ar, self.summary.aging.iter().map(|a| a.amount).sum()),
+        ];
+        for (what, total, sum) in sums {
+            if total != sum {
+                return fail(format!("the summary's {what} is {total}, its parts add to {sum}"));
             }
+        }
+        let statuses: usize = Status::ALL.iter().map(|s| self.summary.by_status.get(*s).count).sum();
+        if statuses != self.lines.len() {
+            return fail(format!("{statuses} lines by status, {} lines", self.lines.len()));
         }
         Ok(())
     }

@@ -310,7 +310,8 @@ fn the_json_contract_has_the_spec_shape() {
             "payer": "Aetna", "billed": "100.00", "allowed": null, "expected": null, "insurancePaid": "60.00",
             "contractualAdjustment": "20.00", "patientResponsibility": "10.00", "otherAdjustment": "0.00",
             "balance": "10.00", "atStake": "10.00", "status": "partial", "ageDays": 14, "agingBucket": "0-30",
-            "reasonCodes": ["CO-45"], "chargeRows": [2], "paymentRows": [2], "patientPaid": "0.00"
+            "reasonCodes": ["CO-45"], "chargeRows": [2], "paymentRows": [2], "patientPaid": "0.00",
+            "patientBalance": "10.00"
         })
     );
     let s = &v["summary"];
@@ -326,7 +327,8 @@ fn the_json_contract_has_the_spec_shape() {
         s["totals"],
         json!({"billed": "100.00", "insurancePaid": "60.00", "contractualAdjustment": "20.00",
                "patientResponsibility": "10.00", "otherAdjustment": "0.00", "balance": "10.00",
-               "unmatchedPaid": "0.00", "patientPaid": "0.00", "providerAdjustments": "0.00"})
+               "unmatchedPaid": "0.00", "patientPaid": "0.00", "patientBalance": "10.00", "openAR": "10.00",
+               "providerAdjustments": "0.00"})
     );
     assert_eq!(s["byStatus"]["partial"], json!({"count": 1, "billed": "100.00", "atStake": "10.00"}));
     assert_eq!(s["aging"][0], json!({"bucket": "0-30", "count": 1, "amount": "10.00"}));

@@ -122,7 +122,7 @@ test('an 837 chosen as charges says what it holds and what to choose', async () 
   await withPage(
     async (page) => {
       const card = await chooseFile(page, 'charges', claims, { expect: 'error' });
-      const message = await card.locator('.error').textContent();
+      const message = await card.locator('p.error').textContent();
       assert.match(message, /this is an 837 claim file: it holds the claims the practice sent to the payer/);
       assert.match(message, /As charges, choose a charges export from the practice system/);
       assert.match(message, /as payments, choose the 835 remittance \(ERA\) the payer sent back/);

@@ -23,6 +23,8 @@ const WORK_KINDS = {
   partial: 'Partial',
   overpaid: 'Overpaid',
   unmatchedPayment: 'Unmatched payment',
+  patient_refund: 'Patient refund',
+  check_posting: 'Check the posting',
 };
 
 const MATCHED_BY = {
@@ -225,16 +227,40 @@ function cards(summary) {
     card('contractualAdjustment', 'Contractual adjustments', dollars(totals.contractualAdjustment)),
     card('otherAdjustment', 'Other adjustments', dollars(totals.otherAdjustment)),
     card('patientResponsibility', 'Patient responsibility', dollars(totals.patientResponsibility)),
-    card('balance', 'Open A/R', dollars(totals.balance), 'billed, not yet paid or adjusted'),
-    card('grossCollectionRate', 'Gross collection rate', percent(kpis.grossCollectionRate), 'paid ÷ billed'),
-    card('netCollectionRate', 'Net collection rate', percent(kpis.netCollectionRate), 'paid ÷ (billed − contractual)'),
+    card(
+      'patientPaid',
+      'Patient paid',
+      dollars(totals.patientPaid),
+      totals.patientBalance && totals.patientBalance !== '0.00'
+        ? `patients still owe ${dollars(totals.patientBalance)} of their share`
+        : 'payments from patients',
+    ),
+    card('openAR', 'Open A/R', dollars(totals.openAR), 'at stake on unpaid, denied, underpaid and partial lines: the aging total'),
+    card(
+      'balance',
+      'Insurance balance',
+      dollars(totals.balance),
+      'billed less insurance paid, adjustments and patient responsibility',
+    ),
+    card(
+      'grossCollectionRate',
+      'Gross collection rate',
+      percent(kpis.grossCollectionRate),
+      '(insurance + patient payments) ÷ billed',
+    ),
+    card(
+      'netCollectionRate',
+      'Net collection rate',
+      percent(kpis.netCollectionRate),
+      '(insurance + patient payments) ÷ (billed − contractual); patient payments count only when a patient-paid column or patient rows are given',
+    ),
     card(
       'denialRateByAmount',
       'Denial rate',
       percent(kpis.denialRateByAmount),
-      `by amount; ${percent(kpis.denialRateByCount)} of lines`,
+      `denied billed ÷ billed of lines the payer answered; ${percent(kpis.denialRateByCount)} of those lines`,
     ),
-    card('daysInAR', 'Days in A/R', kpis.daysInAR ?? '—'),
+    card('daysInAR', 'Days in A/R', kpis.daysInAR ?? '—', 'open A/R ÷ billed per day of the service-date span'),
     totals.providerAdjustments && totals.providerAdjustments !== '0.00'
       ? card('providerAdjustments', 'Provider adjustments', dollars(totals.providerAdjustments), 'from 835 PLB segments')
       : null,
@@ -322,6 +348,13 @@ function agingChart(summary) {
     { class: 'panel' },
     el('h3', { id: 'aging-heading' }, 'Aging of open money'),
     chart,
+    el(
+      'p',
+      { class: 'hint', id: 'aging-total' },
+      'The buckets add up to the open A/R, ',
+      el('span', { dataset: { figure: 'agingTotal' } }, dollars(summary.totals.openAR)),
+      '.',
+    ),
   );
 }
 
