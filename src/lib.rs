@@ -27,6 +27,7 @@
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
+//! | [`prices`] | §10 | hospital price files (CMS template): streamed lookup, allowed amount for an estimate |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 
 pub mod carc;
@@ -37,6 +38,7 @@ pub mod hashing;
 pub mod inspect;
 pub mod interned;
 pub mod money;
+pub mod prices;
 pub mod reconcile;
 pub mod records;
 pub mod table;
