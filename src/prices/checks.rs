@@ -83,6 +83,15 @@ pub(crate) fn row(row: &PriceRow, v3: bool, item: bool, collector: &mut Collecto
             error("drug_unit_of_measurement", "an NDC code needs the drug unit and its type");
         }
     }
+    let modifier_row = row.codes.is_empty() && row.modifiers.is_some();
+    if modifier_row {
+        // A modifier row adjusts the item it is attached to: a description and a rate or
+        // notes are all it needs.
+        if !any_rate && row.notes.is_none() {
+            error("modifiers", "a modifier row needs a charge or notes");
+        }
+        return;
+    }
     if any_rate {
         if row.payer.is_none() || row.plan.is_none() {
             error("payer_name", "a negotiated rate needs the payer and the plan");

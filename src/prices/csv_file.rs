@@ -6,7 +6,7 @@
 //! file's 1-based lines (a blank line still counts), as the CMS validator gives them.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::io::BufRead;
 
 use rust_decimal::Decimal;
 
@@ -16,7 +16,8 @@ use super::columns::{self, Columns, Field, FieldColumns};
 use super::{Collector, Finding, Hospital, Layout, PriceError, PriceFile, Query};
 use crate::Money;
 
-pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
+pub fn read(mut source: impl BufRead, query: &Query) -> Result<PriceFile, PriceError> {
+    let crlf = ends_lines_with_crlf(&mut source)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(source);
     let mut record = csv::ByteRecord::new();
     let mut collector = Collector::new(query, Layout::CsvTall);
@@ -29,7 +30,7 @@ pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
         if !reader.read_byte_record(&mut record).map_err(csv_error)? {
             return Err(PriceError::NotTemplate("it ends before its header rows".into()));
         }
-        let line = record.position().map_or(which, |p| p.line());
+        let line = line_of(&record, &reader, crlf);
         if line != which {
             collector.finding(Finding::error(which.to_string(), None, format!("row {which} is blank")));
         }
@@ -48,7 +49,7 @@ pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
         collector.finding(Finding::error("3", None, "the data header (row 3) is missing"));
         return Ok(collector.finish());
     }
-    let line = record.position().map_or(3, |p| p.line());
+    let line = line_of(&record, &reader, crlf);
     if line != next_line {
         collector.finding(Finding::error(next_line.to_string(), None, format!("row {next_line} is blank")));
         return Ok(collector.finish());
@@ -69,14 +70,15 @@ pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
     for name in &columns.duplicates {
         collector.finding(Finding::error("3", Some(name), format!("the column {name} is given twice")));
     }
-    if !columns.missing.is_empty() || !columns.duplicates.is_empty() {
-        // The validator stops at errors in row 3: the rows cannot be read field by field.
+    if columns.missing.iter().any(|m| *m == "description" || *m == "code|1") {
+        // The validator stops at errors in row 3. Without descriptions or codes there is
+        // nothing to look up either; other missing columns only leave those fields blank.
         return Ok(collector.finish());
     }
 
     let v3 = collector.out.hospital.is_v3();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(&record, &reader, crlf);
         collector.out.rows += 1;
         data_row(&record, line, &columns, v3, &mut collector);
     }
@@ -84,6 +86,23 @@ pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
         collector.finding(Finding::error("4", None, "the file has no data rows"));
     }
     Ok(collector.finish())
+}
+
+/// Whether the first line ends with CR LF (looked at in the buffer, nothing consumed).
+fn ends_lines_with_crlf(source: &mut impl BufRead) -> Result<bool, PriceError> {
+    let buf = source.fill_buf()?;
+    Ok(memchr::memchr(b'\n', buf).is_some_and(|at| at > 0 && buf[at - 1] == b'\r'))
+}
+
+/// The file line a record starts on. The csv crate gives the position before the blank
+/// lines it skips, so the line is counted back from where the record ended: the reader's
+/// line, less the line breaks inside quoted cells, less the record's own LF (a CR LF
+/// file's LF is counted when the next record starts).
+fn line_of<R: std::io::Read>(record: &csv::ByteRecord, reader: &csv::Reader<R>, crlf: bool) -> u64 {
+    let start = record.position().map_or(1, |p| p.line());
+    let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+    let end = reader.position().line().saturating_sub(inside + u64::from(!crlf));
+    end.max(start)
 }
 
 fn csv_error(e: csv::Error) -> PriceError {
@@ -136,8 +155,18 @@ fn hospital(general: &[String], values: &[String], collector: &mut Collector<'_>
                 }
                 h.last_updated = value;
             }
-            "version" => h.version = value,
-            "location_name" | "hospital_location" => h.locations = list(&value),
+            "version" => {
+                if value.as_deref().is_some_and(|v| v.starts_with('3')) {
+                    h.rules = super::Rules::V3;
+                }
+                h.version = value
+            }
+            "location_name" | "hospital_location" => {
+                if key == "location_name" {
+                    h.rules = super::Rules::V3;
+                }
+                h.locations = list(&value)
+            }
             "hospital_address" => h.addresses = list(&value),
             "type_2_npi" => h.type_2_npi = list(&value),
             "attester_name" => h.attester_name = value,
@@ -298,5 +327,37 @@ fn data_row(record: &csv::ByteRecord, line: u64, columns: &Columns, v3: bool, co
         base.notes = generic_notes;
         checks::row(&base, v3, true, collector);
         collector.offer(base);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "hospital_name,last_updated_on,version\nH,2026-01-01,3.0.0\ndescription,code|1,code|1|type,setting,standard_charge|gross,payer_name,plan_name\n";
+
+    fn rows(body: &str, crlf: bool) -> Vec<String> {
+        let text = format!("{HEAD}{body}");
+        let text = if crlf { text.replace('\n', "\r\n") } else { text };
+        let query = Query { words: Some("x".into()), ..Default::default() };
+        let file = read(text.as_bytes(), &query).unwrap();
+        file.matches.into_iter().map(|m| m.row.row).collect()
+    }
+
+    #[test]
+    fn row_numbers_are_file_lines_past_blank_lines_and_multiline_cells() {
+        let body = "x1,1,CPT,outpatient,10,,\n\n\"x2\nsecond line\",2,CPT,outpatient,10,,\nx3,3,CPT,outpatient,10,,";
+        for crlf in [false, true] {
+            assert_eq!(rows(body, crlf), ["4", "6", "8"], "crlf {crlf}");
+        }
+    }
+
+    #[test]
+    fn a_bad_amount_is_a_finding_and_the_row_still_loads() {
+        let text = format!("{HEAD}x1,1,CPT,outpatient,\"$1,000\",,\n");
+        let query = Query { code: Some("1".into()), ..Default::default() };
+        let file = read(text.as_bytes(), &query).unwrap();
+        assert_eq!(file.matches.len(), 1);
+        assert!(file.findings.iter().any(|f| f.row == "4" && f.field.as_deref() == Some("standard_charge|gross")));
     }
 }

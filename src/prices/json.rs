@@ -47,7 +47,7 @@ fn walk(source: impl Read, collector: &mut Collector<'_>, header: &mut Map<Strin
                     let item: Value = json.deserialize_next().map_err(|e| e.to_string())?;
                     // The version is needed for the row rules; it comes first in the
                     // template's examples. If it comes later, the 2.x rules are applied.
-                    let v3 = header.get("version").and_then(Value::as_str).is_some_and(|v| v.trim().starts_with('3'));
+                    let v3 = rules_v3(header);
                     item_rows(&item, index, v3, collector);
                     index += 1;
                 }
@@ -80,6 +80,13 @@ fn strings(v: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// The 3.0 rules apply when the version or the header's 3.0 names say so.
+fn rules_v3(header: &Map<String, Value>) -> bool {
+    header.get("version").and_then(Value::as_str).is_some_and(|v| v.trim().starts_with('3'))
+        || header.contains_key("attestation")
+        || header.contains_key("location_name")
+}
+
 fn hospital(header: &Map<String, Value>) -> Hospital {
     let license = header.get("license_information");
     let attestation = header.get("attestation").or_else(|| header.get("affirmation"));
@@ -104,6 +111,7 @@ fn hospital(header: &Map<String, Value>) -> Hospital {
         attester_name: string(attestation.and_then(|a| a.get("attester_name"))),
         financial_aid_policy: string(header.get("financial_aid_policy")),
         general_contract_provisions: provisions,
+        rules: if rules_v3(header) { super::Rules::V3 } else { super::Rules::V2 },
     }
 }
 
@@ -134,9 +142,10 @@ fn header_findings(header: &Map<String, Value>, items_seen: bool, collector: &mu
             collector.finding(Finding::error("/last_updated_on", Some("last_updated_on"), "last_updated_on is not a date"));
         }
     }
-    match collector.out.hospital.version.as_deref() {
-        Some("3.0.0" | "2.0.0" | "2.1.0" | "2.2.0" | "2.2.1") | None => {}
-        Some(_) => collector.finding(Finding::alert("/version", Some("version"), "the version is not one of the template's")),
+    let version = collector.out.hospital.version.clone().unwrap_or_default();
+    let expected = if v3 { version.starts_with('3') } else { ["2.0.0", "2.1.0", "2.2.0", "2.2.1"].contains(&version.as_str()) };
+    if !expected && !version.is_empty() {
+        collector.finding(Finding::alert("/version", Some("version"), "the version does not match the template the file follows"));
     }
     if collector.out.hospital.attestation == Some(false) {
         collector.finding(Finding::alert("/attestation", Some("attestation"), "the hospital did not confirm its attestation"));

@@ -63,13 +63,25 @@ pub struct Hospital {
     pub attester_name: Option<String>,
     pub financial_aid_policy: Option<String>,
     pub general_contract_provisions: Option<String>,
+    /// The template's rules applied: 3.0 when the version says so or the header has the
+    /// 3.0 names (attestation, location_name); else 2.2.
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Rules {
+    #[default]
+    #[serde(rename = "2.2")]
+    V2,
+    #[serde(rename = "3.0")]
+    V3,
 }
 
 impl Hospital {
     /// Version 3 rules (median, percentiles and count) apply; otherwise the 2.x rules
-    /// (`estimated_amount`).
+    /// (`estimated_amount`). A 3.0 header with another version gives an alert.
     pub fn is_v3(&self) -> bool {
-        self.version.as_deref().is_some_and(|v| v.trim().starts_with('3'))
+        self.rules == Rules::V3
     }
 }
 
