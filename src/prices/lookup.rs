@@ -80,6 +80,11 @@ impl Query {
     }
 }
 
+/// The patient has no insurance: "cash", "self-pay", "no insurance", "uninsured".
+pub fn is_cash(typed: &str) -> bool {
+    matches!(loose(typed).as_str(), "cash" | "selfpay" | "noinsurance" | "uninsured" | "none")
+}
+
 /// A name reduced for comparing: lower case, letters and digits only, with the usual
 /// abbreviations spelled out.
 pub fn loose(name: &str) -> String {

@@ -18,6 +18,7 @@
 //! | [`csv_file`] | rows 1–3 of a CSV (hospital header, data header) and the data rows |
 //! | [`columns`] | row 3 → where each field is, for the tall and the wide layout |
 //! | [`checks`] | the template's rules for one row → findings |
+//! | [`text`] | the text that `clearbill prices --format text` prints |
 //! | [`json`] | the JSON layout through a streaming tokenizer, one item at a time |
 
 pub mod allowed;
@@ -27,6 +28,7 @@ pub mod columns;
 pub mod csv_file;
 pub mod json;
 pub mod lookup;
+pub mod text;
 
 use std::io::{BufRead, BufReader, Read};
 
