@@ -459,7 +459,11 @@ impl std::io::Read for SliceReader<'_> {
             let length = PRICE_SLICE_BYTES.min(self.size - self.offset);
             let value = self
                 .read_slice
-                .call2(&JsValue::NULL, &JsValue::from_f64(self.offset as f64), &JsValue::from_f64(length as f64))
+                .call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(self.offset as f64),
+                    &JsValue::from_f64(length as f64),
+                )
                 .map_err(|_| std::io::Error::other("the browser could not read the next part of the file"))?;
             let array = Uint8Array::new(&value);
             let got = array.length() as usize;
@@ -488,7 +492,12 @@ impl std::io::Read for SliceReader<'_> {
 /// setting?, maxMatches? }`; without a code or words the pass only reads the hospital, the
 /// payer and plan names and the findings. `progress(percent)` hears how far it is.
 #[wasm_bindgen(js_name = readPrices)]
-pub fn read_prices(size: f64, read_slice: &Function, query: JsValue, progress: Option<Function>) -> Result<JsValue, JsError> {
+pub fn read_prices(
+    size: f64,
+    read_slice: &Function,
+    query: JsValue,
+    progress: Option<Function>,
+) -> Result<JsValue, JsError> {
     let query: crate::prices::Query = from_js(query, "price query")?;
     let reader = SliceReader {
         size: size.max(0.0) as u64,

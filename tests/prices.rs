@@ -4,7 +4,9 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use clearbill::prices::{self, Basis, EstimateNote, Layout, PayerChoice, PriceFile, PriceMatch, Query, Severity};
+use clearbill::prices::{
+    self, Basis, EstimateNote, Layout, PayerChoice, PriceFile, PriceMatch, Query, Severity,
+};
 use clearbill::Money;
 
 fn hpt(path: &str) -> PathBuf {
@@ -16,7 +18,12 @@ fn read(path: &str, query: &Query) -> PriceFile {
 }
 
 fn code(code: &str, payer: &str, plan: &str) -> Query {
-    Query { code: Some(code.into()), payer: PayerChoice::Named(payer.into()), plan: Some(plan.into()), ..Default::default() }
+    Query {
+        code: Some(code.into()),
+        payer: PayerChoice::Named(payer.into()),
+        plan: Some(plan.into()),
+        ..Default::default()
+    }
 }
 
 fn money(text: &str) -> Option<Money> {
@@ -65,7 +72,10 @@ fn every_example_reads_with_its_header_and_rows() {
     assert_eq!(v3.attester_name.as_deref(), Some("Leigh Attester"));
     assert_eq!(v3.last_updated.as_deref(), Some("4/1/2026"));
     // Two spaces after the last NPI of the wide file are trimmed.
-    assert_eq!(read(V3_WIDE, &Query::default()).hospital.type_2_npi, ["0000000001", "0000000002", "0000000003"]);
+    assert_eq!(
+        read(V3_WIDE, &Query::default()).hospital.type_2_npi,
+        ["0000000001", "0000000002", "0000000003"]
+    );
 }
 
 #[test]
@@ -80,7 +90,11 @@ fn fact_1_mri_of_the_brain_is_400_for_platform_ppo_in_every_layout() {
         assert_eq!((m.row.gross, m.row.discounted_cash), (money("1200"), money("1080")), "{path}");
         assert_eq!((m.row.min, m.row.max), (money("250"), money("400")), "{path}");
         assert_eq!(m.row.methodology.as_deref(), Some("fee schedule"), "{path}");
-        assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("400"), Some(Basis::NegotiatedDollar)), "{path}");
+        assert_eq!(
+            (m.allowed.allowed_for_estimate, m.allowed.basis),
+            (money("400"), Some(Basis::NegotiatedDollar)),
+            "{path}"
+        );
         assert!(m.allowed.estimate_notes.is_empty(), "{path}: cash 1080 is not cheaper than 400");
     }
     let tall = read(V3_TALL, &code("70551", "Platform Health Insurance", "PPO"));
@@ -97,10 +111,16 @@ fn fact_2_er_level_3_uses_the_median_not_80_percent_of_gross() {
     assert_eq!(m.row.description, "ER level 3");
     assert_eq!(m.row.negotiated_percentage.map(|p| p.to_string()).as_deref(), Some("80"));
     assert_eq!(m.row.gross, money("4000"));
-    assert_eq!((m.row.median, m.row.p10, m.row.p90), (money("12000.12"), money("5123.74"), money("16784.22")));
+    assert_eq!(
+        (m.row.median, m.row.p10, m.row.p90),
+        (money("12000.12"), money("5123.74"), money("16784.22"))
+    );
     assert_eq!(m.row.count.as_deref(), Some("299"));
     assert_eq!((m.row.negotiated_dollar, m.row.min, m.row.max), (None, None, None));
-    assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("12000.12"), Some(Basis::MedianAmount)));
+    assert_eq!(
+        (m.allowed.allowed_for_estimate, m.allowed.basis),
+        (money("12000.12"), Some(Basis::MedianAmount))
+    );
     for path in [V3_WIDE, V3_JSON] {
         let m = read(path, &code("99283", "Platform", "PPO")).matches.remove(0);
         assert_eq!(m.allowed.allowed_for_estimate, money("12000.12"), "{path}");
@@ -113,11 +133,19 @@ fn fact_3_cesarean_by_algorithm_uses_the_median_and_keeps_the_count_as_written()
     let m = only(&file);
     assert_eq!(m.row.row, "14");
     assert_eq!(m.row.code_type.as_deref(), Some("MS-DRG"));
-    assert!(m.row.negotiated_algorithm.as_deref().unwrap().starts_with("Allowed amount = $8,000 + MAX (0, ($3,000 x (covered days - 4))"));
+    assert!(m
+        .row
+        .negotiated_algorithm
+        .as_deref()
+        .unwrap()
+        .starts_with("Allowed amount = $8,000 + MAX (0, ($3,000 x (covered days - 4))"));
     assert_eq!((m.row.median, m.row.p10, m.row.p90), (money("11000"), money("8000"), money("17000")));
     assert_eq!(m.row.count.as_deref(), Some("1 through 10"));
     assert_eq!((m.row.gross, m.row.min, m.row.max), (None, None, None));
-    assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("11000"), Some(Basis::MedianAmount)));
+    assert_eq!(
+        (m.allowed.allowed_for_estimate, m.allowed.basis),
+        (money("11000"), Some(Basis::MedianAmount))
+    );
     let region = read(V3_TALL, &code("786", "Region Health Insurance", "HMO"));
     assert_eq!((only(&region).row.row.as_str(), only(&region).row.median), ("15", money("7500")));
     assert_eq!(only(&region).row.count.as_deref(), Some("14"));
@@ -133,7 +161,12 @@ fn fact_4_heart_transplant_count_zero_has_no_amount_and_says_so() {
     assert_eq!(m.row.count.as_deref(), Some("0"));
     assert_eq!((m.row.median, m.row.p10, m.row.p90, m.row.min, m.row.max), (None, None, None, None, None));
     assert_eq!(m.row.methodology.as_deref(), Some("other"));
-    assert!(m.row.notes.as_deref().unwrap().contains("No services performed during 15-month lookback period."));
+    assert!(m
+        .row
+        .notes
+        .as_deref()
+        .unwrap()
+        .contains("No services performed during 15-month lookback period."));
     assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (None, None));
     assert!(m.allowed.estimate_notes.contains(&EstimateNote::NoPaidClaims));
     assert!(m.allowed.estimate_notes.contains(&EstimateNote::NoAmount));
@@ -148,12 +181,18 @@ fn fact_5_v2_hearing_evaluation_uses_the_estimated_amount_not_115_percent_of_gro
     assert_eq!(m.row.negotiated_percentage.map(|p| p.to_string()).as_deref(), Some("115"));
     assert_eq!((m.row.gross, m.row.estimated_amount), (money("150"), money("105.34")));
     assert_eq!(m.row.notes.as_deref(), Some("115% of the state's workers' compensation amount."));
-    assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("105.34"), Some(Basis::EstimatedAmount)));
+    assert_eq!(
+        (m.allowed.allowed_for_estimate, m.allowed.basis),
+        (money("105.34"), Some(Basis::EstimatedAmount))
+    );
     let drg = read(V2_TALL, &code("470", "Region", "HMO"));
     let m = only(&drg);
     assert_eq!(m.row.row, "7");
     assert_eq!(m.row.gross, None);
-    assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("23145.98"), Some(Basis::EstimatedAmount)));
+    assert_eq!(
+        (m.allowed.allowed_for_estimate, m.allowed.basis),
+        (money("23145.98"), Some(Basis::EstimatedAmount))
+    );
     // The same row in the 2.x wide file (underscored payer names) and JSON.
     for path in [V2_WIDE, V2_JSON] {
         let m = read(path, &code("92626", "Region Health Insurance", "HMO")).matches.remove(0);
@@ -164,7 +203,8 @@ fn fact_5_v2_hearing_evaluation_uses_the_estimated_amount_not_115_percent_of_gro
 #[test]
 fn the_v3_tall_file_disagrees_with_itself_on_the_80048_minimum() {
     let file = read(V3_TALL, &Query { code: Some("80048".into()), ..Default::default() });
-    let lines: Vec<(&str, Option<Money>)> = file.matches.iter().map(|m| (m.row.row.as_str(), m.row.min)).collect();
+    let lines: Vec<(&str, Option<Money>)> =
+        file.matches.iter().map(|m| (m.row.row.as_str(), m.row.min)).collect();
     assert_eq!(lines[..2], [("12", money("150")), ("13", money("125"))]);
 }
 
@@ -176,10 +216,16 @@ fn the_2x_wide_file_is_cp1252_and_still_reads() {
 
 #[test]
 fn search_by_words_and_cash_gives_one_row_per_item() {
-    let cash = read(V3_TALL, &Query { words: Some("mri brain".into()), payer: PayerChoice::Cash, ..Default::default() });
+    let cash = read(
+        V3_TALL,
+        &Query { words: Some("mri brain".into()), payer: PayerChoice::Cash, ..Default::default() },
+    );
     let m = only(&cash);
     assert_eq!((m.row.payer.as_deref(), m.row.plan.as_deref()), (None, None));
-    assert_eq!((m.allowed.allowed_for_estimate, m.allowed.basis), (money("1080"), Some(Basis::DiscountedCash)));
+    assert_eq!(
+        (m.allowed.allowed_for_estimate, m.allowed.basis),
+        (money("1080"), Some(Basis::DiscountedCash))
+    );
 }
 
 #[test]
@@ -267,11 +313,18 @@ fn validator_fixtures_are_valid_or_invalid_as_the_validator_says() {
 #[test]
 fn the_bad_header_fixture_gives_the_validators_two_errors_at_b2_and_r10() {
     let file = read("hpt-validator/sample-bad-header.csv", &Query::default());
-    let found: Vec<(String, Option<String>)> =
-        file.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| (f.row.clone(), f.field.clone())).collect();
+    let found: Vec<(String, Option<String>)> = file
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (f.row.clone(), f.field.clone()))
+        .collect();
     assert_eq!(
         found,
-        [("2".to_string(), Some("last_updated_on".to_string())), ("10".to_string(), Some("standard_charge|methodology".to_string()))]
+        [
+            ("2".to_string(), Some("last_updated_on".to_string())),
+            ("10".to_string(), Some("standard_charge|methodology".to_string()))
+        ]
     );
     // The rows are still read.
     assert!(file.rows > 0);
@@ -292,5 +345,9 @@ fn broken_json_keeps_what_came_before_and_reports_where() {
 #[test]
 fn the_item_header_fixture_names_the_missing_description() {
     let file = read("hpt-validator/sample-bad-item-header.csv", &Query::default());
-    assert!(file.findings.iter().any(|f| f.row == "3" && f.field.as_deref() == Some("description")), "{:#?}", errors(&file));
+    assert!(
+        file.findings.iter().any(|f| f.row == "3" && f.field.as_deref() == Some("description")),
+        "{:#?}",
+        errors(&file)
+    );
 }

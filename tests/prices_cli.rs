@@ -66,11 +66,18 @@ fn er_level_3_prints_every_field_and_the_median_as_the_amount() {
 
 #[test]
 fn json_rows_are_pointers_and_cash_is_a_choice() {
-    let out = prices_json("v3.0/v3_json_format_example.json", &["--code", "70551", "--payer", "Region", "--plan", "HMO"]);
+    let out = prices_json(
+        "v3.0/v3_json_format_example.json",
+        &["--code", "70551", "--payer", "Region", "--plan", "HMO"],
+    );
     let m = &out["matches"][0];
     assert_eq!(m["negotiatedDollar"], "250.00");
-    assert!(m["row"].as_str().unwrap().starts_with("/standard_charge_information/0/standard_charges/0/payers_information/"));
-    let cash = prices_json("v3.0/V3.0.0_Wide_CSV_Format_Example.csv", &["--code", "70551", "--payer", "cash"]);
+    assert!(m["row"]
+        .as_str()
+        .unwrap()
+        .starts_with("/standard_charge_information/0/standard_charges/0/payers_information/"));
+    let cash =
+        prices_json("v3.0/V3.0.0_Wide_CSV_Format_Example.csv", &["--code", "70551", "--payer", "cash"]);
     assert_eq!(cash["matches"].as_array().unwrap().len(), 1);
     assert_eq!(cash["matches"][0]["allowedForEstimate"], "1080.00");
     assert_eq!(cash["matches"][0]["basis"], "discounted_cash");
@@ -80,7 +87,16 @@ fn json_rows_are_pointers_and_cash_is_a_choice() {
 #[test]
 fn text_says_count_zero_in_words() {
     let path = hpt("v3.0/V3.0.0_Tall_CSV_Format_Example.csv");
-    let out = clearbill(&["prices", path.to_str().unwrap(), "--code", "001", "--payer", "region", "--format", "text"]);
+    let out = clearbill(&[
+        "prices",
+        path.to_str().unwrap(),
+        "--code",
+        "001",
+        "--payer",
+        "region",
+        "--format",
+        "text",
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success());
     assert!(text.starts_with("West Mercy Hospital (template 3.0.0, updated 4/1/2026)"), "{text}");

@@ -65,8 +65,13 @@ pub fn allowed_for_estimate(row: &PriceRow) -> AllowedForEstimate {
         (Some(median), Some(Basis::MedianAmount))
     } else if let (true, Some(estimated)) = (rate_given, row.estimated_amount) {
         (Some(estimated), Some(Basis::EstimatedAmount))
-    } else if let (Some(pct), Some(gross), true) = (row.negotiated_percentage, row.gross, row.is_percent_of_billed()) {
-        (Some(Money::from_decimal(pct / rust_decimal::Decimal::ONE_HUNDRED * gross.as_decimal())), Some(Basis::PercentageOfGross))
+    } else if let (Some(pct), Some(gross), true) =
+        (row.negotiated_percentage, row.gross, row.is_percent_of_billed())
+    {
+        (
+            Some(Money::from_decimal(pct / rust_decimal::Decimal::ONE_HUNDRED * gross.as_decimal())),
+            Some(Basis::PercentageOfGross),
+        )
     } else if let Some(max) = row.max {
         (Some(max), Some(Basis::Maximum))
     } else {
@@ -120,7 +125,12 @@ mod tests {
 
     #[test]
     fn negotiated_dollar_comes_first() {
-        let row = PriceRow { negotiated_dollar: money("400"), max: money("500"), median: money("1"), ..Default::default() };
+        let row = PriceRow {
+            negotiated_dollar: money("400"),
+            max: money("500"),
+            median: money("1"),
+            ..Default::default()
+        };
         let a = allowed_for_estimate(&row);
         assert_eq!((a.allowed_for_estimate, a.basis), (money("400"), Some(Basis::NegotiatedDollar)));
     }
@@ -159,7 +169,11 @@ mod tests {
 
     #[test]
     fn count_zero_is_said_and_no_amount_is_none() {
-        let row = PriceRow { negotiated_algorithm: Some("formula".into()), count: Some("0".into()), ..Default::default() };
+        let row = PriceRow {
+            negotiated_algorithm: Some("formula".into()),
+            count: Some("0".into()),
+            ..Default::default()
+        };
         let a = allowed_for_estimate(&row);
         assert_eq!(a.allowed_for_estimate, None);
         assert_eq!(a.estimate_notes, vec![EstimateNote::NoPaidClaims, EstimateNote::NoAmount]);
@@ -167,7 +181,8 @@ mod tests {
 
     #[test]
     fn cheaper_cash_is_pointed_out() {
-        let row = PriceRow { negotiated_dollar: money("400"), discounted_cash: money("380"), ..Default::default() };
+        let row =
+            PriceRow { negotiated_dollar: money("400"), discounted_cash: money("380"), ..Default::default() };
         assert!(allowed_for_estimate(&row).estimate_notes.contains(&EstimateNote::CashMayBeCheaper));
         let cash = for_cash(&row);
         assert_eq!((cash.allowed_for_estimate, cash.basis), (money("380"), Some(Basis::DiscountedCash)));

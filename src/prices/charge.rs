@@ -70,6 +70,8 @@ impl PriceRow {
 
     /// The methodology says the rate is a percent of the billed charges.
     pub fn is_percent_of_billed(&self) -> bool {
-        self.methodology.as_deref().is_some_and(|m| m.trim().eq_ignore_ascii_case("percent of total billed charges"))
+        self.methodology
+            .as_deref()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("percent of total billed charges"))
     }
 }

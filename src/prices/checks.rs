@@ -10,11 +10,31 @@ use super::{Collector, Finding};
 
 pub const SETTINGS: [&str; 3] = ["inpatient", "outpatient", "both"];
 
-pub const METHODOLOGIES: [&str; 5] = ["case rate", "fee schedule", "percent of total billed charges", "per diem", "other"];
+pub const METHODOLOGIES: [&str; 5] =
+    ["case rate", "fee schedule", "percent of total billed charges", "per diem", "other"];
 
 pub const CODE_TYPES: [&str; 21] = [
-    "CPT", "NDC", "HCPCS", "RC", "ICD", "DRG", "MS-DRG", "R-DRG", "S-DRG", "APS-DRG", "AP-DRG", "APR-DRG", "APC", "LOCAL",
-    "EAPG", "HIPPS", "CDT", "CDM", "TRIS-DRG", "CMG", "MS-LTC-DRG",
+    "CPT",
+    "NDC",
+    "HCPCS",
+    "RC",
+    "ICD",
+    "DRG",
+    "MS-DRG",
+    "R-DRG",
+    "S-DRG",
+    "APS-DRG",
+    "AP-DRG",
+    "APR-DRG",
+    "APC",
+    "LOCAL",
+    "EAPG",
+    "HIPPS",
+    "CDT",
+    "CDM",
+    "TRIS-DRG",
+    "CMG",
+    "MS-LTC-DRG",
 ];
 
 pub const DRUG_TYPES: [&str; 7] = ["GR", "ME", "ML", "UN", "F2", "EA", "GM"];
@@ -32,7 +52,9 @@ pub fn positive_number(text: &str) -> Option<Decimal> {
 pub fn is_count(text: &str) -> bool {
     text == "0"
         || text == "1 through 10"
-        || (text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0') && text.parse::<u64>().is_ok_and(|n| n >= 11))
+        || (text.bytes().all(|b| b.is_ascii_digit())
+            && !text.starts_with('0')
+            && text.parse::<u64>().is_ok_and(|n| n >= 11))
 }
 
 /// YYYY-MM-DD, M/D/YYYY or MM/DD/YYYY.
@@ -46,7 +68,8 @@ pub fn is_template_date(text: &str) -> bool {
 /// charges, drug), once per line of a wide file.
 pub(crate) fn row(row: &PriceRow, v3: bool, item: bool, collector: &mut Collector<'_>) {
     let at = row.row.clone();
-    let mut error = |field: &str, message: &str| collector.finding(Finding::error(at.clone(), Some(field), message));
+    let mut error =
+        |field: &str, message: &str| collector.finding(Finding::error(at.clone(), Some(field), message));
     let rate_given = row.negotiated_percentage.is_some() || row.negotiated_algorithm.is_some();
     let any_rate = rate_given || row.negotiated_dollar.is_some();
     if item {
@@ -129,7 +152,11 @@ pub(crate) fn row(row: &PriceRow, v3: bool, item: bool, collector: &mut Collecto
                 }
             }
             Some(_) => {
-                for (missing, field) in [(row.median.is_none(), "median_amount"), (row.p10.is_none(), "10th_percentile"), (row.p90.is_none(), "90th_percentile")] {
+                for (missing, field) in [
+                    (row.median.is_none(), "median_amount"),
+                    (row.p10.is_none(), "10th_percentile"),
+                    (row.p90.is_none(), "90th_percentile"),
+                ] {
                     if missing {
                         error(field, &format!("a percentage or an algorithm needs {field}"));
                     }
@@ -137,7 +164,6 @@ pub(crate) fn row(row: &PriceRow, v3: bool, item: bool, collector: &mut Collecto
             }
         }
     }
-    drop(error);
     let nines = Some(crate::Money::from_cents(99_999_999_900));
     if [row.estimated_amount, row.median, row.p10, row.p90].contains(&nines) {
         collector.finding(Finding::alert(at.clone(), None, "an allowed amount is 999999999, a placeholder"));
@@ -171,7 +197,9 @@ mod tests {
 
     #[test]
     fn dates_of_the_template() {
-        assert!(is_template_date("2026-04-01") && is_template_date("4/1/2026") && is_template_date("04/01/2026"));
+        assert!(
+            is_template_date("2026-04-01") && is_template_date("4/1/2026") && is_template_date("04/01/2026")
+        );
         assert!(!is_template_date("July 1 2024"));
     }
 }

@@ -184,7 +184,9 @@ pub fn plan(headers: &[String]) -> Option<Columns> {
         }
         // Wide: standard_charge|payer|plan|field, or field|payer|plan.
         let group = match lower.as_slice() {
-            [first, _, _, last] if first == "standard_charge" => Field::per_payer(last).map(|f| (f, &raw[1], &raw[2])),
+            [first, _, _, last] if first == "standard_charge" => {
+                Field::per_payer(last).map(|f| (f, &raw[1], &raw[2]))
+            }
             [first, _, _] => Field::per_payer(first).map(|f| (f, &raw[1], &raw[2])),
             _ => None,
         };
@@ -193,7 +195,11 @@ pub fn plan(headers: &[String]) -> Option<Columns> {
             let group = match position {
                 Some(p) => &mut groups[p],
                 None => {
-                    groups.push(PayerGroup { payer: payer.clone(), plan: plan.clone(), columns: [None; FIELD_COUNT] });
+                    groups.push(PayerGroup {
+                        payer: payer.clone(),
+                        plan: plan.clone(),
+                        columns: [None; FIELD_COUNT],
+                    });
                     groups.last_mut().expect("just pushed")
                 }
             };
@@ -208,7 +214,15 @@ pub fn plan(headers: &[String]) -> Option<Columns> {
         (false, false) => Layout::CsvWide,
         _ => return None,
     };
-    let mut required = vec![Field::Description, Field::Setting, Field::Gross, Field::DiscountedCash, Field::Min, Field::Max, Field::GenericNotes];
+    let mut required = vec![
+        Field::Description,
+        Field::Setting,
+        Field::Gross,
+        Field::DiscountedCash,
+        Field::Min,
+        Field::Max,
+        Field::GenericNotes,
+    ];
     if layout == Layout::CsvTall {
         required.extend([
             Field::NegotiatedDollar,
@@ -217,12 +231,20 @@ pub fn plan(headers: &[String]) -> Option<Columns> {
             Field::Methodology,
         ]);
     }
-    let mut missing: Vec<&'static str> = required.into_iter().filter(|f| common[*f as usize].is_none()).map(Field::name).collect();
+    let mut missing: Vec<&'static str> =
+        required.into_iter().filter(|f| common[*f as usize].is_none()).map(Field::name).collect();
     if codes.is_empty() {
         missing.push("code|1");
     }
     codes.sort_by_key(|(i, _)| *i);
-    Some(Columns { layout, common, codes: codes.into_iter().map(|(_, c)| c).collect(), groups, duplicates, missing })
+    Some(Columns {
+        layout,
+        common,
+        codes: codes.into_iter().map(|(_, c)| c).collect(),
+        groups,
+        duplicates,
+        missing,
+    })
 }
 
 #[cfg(test)]

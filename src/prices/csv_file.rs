@@ -134,12 +134,18 @@ fn hospital(general: &[String], values: &[String], collector: &mut Collector<'_>
             continue;
         }
         if seen.contains(&key) {
-            collector.finding(Finding::error("1", Some(header), format!("the header {header} is given twice")));
+            collector.finding(Finding::error(
+                "1",
+                Some(header),
+                format!("the header {header} is given twice"),
+            ));
         }
         seen.push(key.clone());
         let value = values.get(index).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let list = |v: &Option<String>| -> Vec<String> {
-            v.as_deref().map(|v| v.split('|').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()).unwrap_or_default()
+            v.as_deref()
+                .map(|v| v.split('|').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default()
         };
         match key.as_str() {
             "hospital_name" => h.name = value,
@@ -190,7 +196,11 @@ fn hospital(general: &[String], values: &[String], collector: &mut Collector<'_>
                     }
                 };
                 if h.attestation == Some(false) {
-                    collector.finding(Finding::alert("2", Some("attestation"), "the hospital did not confirm its attestation"));
+                    collector.finding(Finding::alert(
+                        "2",
+                        Some("attestation"),
+                        "the hospital did not confirm its attestation",
+                    ));
                 }
             }
             _ => {}
@@ -241,7 +251,8 @@ impl Cells<'_> {
     fn payer_fields(&self, row: &mut PriceRow, columns: &FieldColumns, collector: &mut Collector<'_>) {
         let at = |f: Field| columns[f as usize];
         row.negotiated_dollar = self.money(at(Field::NegotiatedDollar), Field::NegotiatedDollar, collector);
-        row.negotiated_percentage = self.number(at(Field::NegotiatedPercentage), Field::NegotiatedPercentage, collector);
+        row.negotiated_percentage =
+            self.number(at(Field::NegotiatedPercentage), Field::NegotiatedPercentage, collector);
         row.negotiated_algorithm = self.text(at(Field::NegotiatedAlgorithm));
         row.estimated_amount = self.money(at(Field::EstimatedAmount), Field::EstimatedAmount, collector);
         row.median = self.money(at(Field::Median), Field::Median, collector);
@@ -272,8 +283,16 @@ fn data_row(record: &csv::ByteRecord, line: u64, columns: &Columns, v3: bool, co
         match (cells.text(pair.code), cells.text(pair.kind)) {
             (Some(code), Some(kind)) => codes.push(Code { code, kind }),
             (None, None) => {}
-            (Some(_), None) => collector.finding(Finding::error(cells.row.clone(), Some("code|i|type"), "a code is given without its type")),
-            (None, Some(_)) => collector.finding(Finding::error(cells.row.clone(), Some("code|i"), "a code type is given without a code")),
+            (Some(_), None) => collector.finding(Finding::error(
+                cells.row.clone(),
+                Some("code|i|type"),
+                "a code is given without its type",
+            )),
+            (None, Some(_)) => collector.finding(Finding::error(
+                cells.row.clone(),
+                Some("code|i"),
+                "a code type is given without a code",
+            )),
         }
     }
     base.set_codes(codes);
@@ -346,7 +365,8 @@ mod tests {
 
     #[test]
     fn row_numbers_are_file_lines_past_blank_lines_and_multiline_cells() {
-        let body = "x1,1,CPT,outpatient,10,,\n\n\"x2\nsecond line\",2,CPT,outpatient,10,,\nx3,3,CPT,outpatient,10,,";
+        let body =
+            "x1,1,CPT,outpatient,10,,\n\n\"x2\nsecond line\",2,CPT,outpatient,10,,\nx3,3,CPT,outpatient,10,,";
         for crlf in [false, true] {
             assert_eq!(rows(body, crlf), ["4", "6", "8"], "crlf {crlf}");
         }
@@ -358,6 +378,9 @@ mod tests {
         let query = Query { code: Some("1".into()), ..Default::default() };
         let file = read(text.as_bytes(), &query).unwrap();
         assert_eq!(file.matches.len(), 1);
-        assert!(file.findings.iter().any(|f| f.row == "4" && f.field.as_deref() == Some("standard_charge|gross")));
+        assert!(file
+            .findings
+            .iter()
+            .any(|f| f.row == "4" && f.field.as_deref() == Some("standard_charge|gross")));
     }
 }

@@ -32,7 +32,12 @@ pub fn read(source: impl Read, query: &Query) -> Result<PriceFile, PriceError> {
     Ok(collector.finish())
 }
 
-fn walk(source: impl Read, collector: &mut Collector<'_>, header: &mut Map<String, Value>, items_seen: &mut bool) -> Result<(), String> {
+fn walk(
+    source: impl Read,
+    collector: &mut Collector<'_>,
+    header: &mut Map<String, Value>,
+    items_seen: &mut bool,
+) -> Result<(), String> {
     let mut json = JsonStreamReader::new(source);
     let e = |e: struson::reader::ReaderError| e.to_string();
     json.begin_object().map_err(e)?;
@@ -90,7 +95,8 @@ fn rules_v3(header: &Map<String, Value>) -> bool {
 fn hospital(header: &Map<String, Value>) -> Hospital {
     let license = header.get("license_information");
     let attestation = header.get("attestation").or_else(|| header.get("affirmation"));
-    let confirmed = attestation.and_then(|a| a.get("confirm_attestation").or_else(|| a.get("confirm_affirmation")));
+    let confirmed =
+        attestation.and_then(|a| a.get("confirm_attestation").or_else(|| a.get("confirm_affirmation")));
     let provisions = match header.get("general_contract_provisions") {
         Some(Value::Array(items)) => {
             let texts: Vec<String> = items.iter().filter_map(|p| string(p.get("provisions"))).collect();
@@ -118,9 +124,26 @@ fn hospital(header: &Map<String, Value>) -> Hospital {
 fn header_findings(header: &Map<String, Value>, items_seen: bool, collector: &mut Collector<'_>) {
     let v3 = collector.out.hospital.is_v3();
     let required: &[&str] = if v3 {
-        &["hospital_name", "last_updated_on", "version", "location_name", "hospital_address", "license_information", "type_2_npi", "attestation"]
+        &[
+            "hospital_name",
+            "last_updated_on",
+            "version",
+            "location_name",
+            "hospital_address",
+            "license_information",
+            "type_2_npi",
+            "attestation",
+        ]
     } else {
-        &["hospital_name", "last_updated_on", "version", "hospital_location", "hospital_address", "license_information", "affirmation"]
+        &[
+            "hospital_name",
+            "last_updated_on",
+            "version",
+            "hospital_location",
+            "hospital_address",
+            "license_information",
+            "affirmation",
+        ]
     };
     for name in required {
         if !header.contains_key(*name) {
@@ -128,27 +151,51 @@ fn header_findings(header: &Map<String, Value>, items_seen: bool, collector: &mu
         }
     }
     if !items_seen {
-        collector.finding(Finding::error("/", Some("standard_charge_information"), "standard_charge_information is missing"));
+        collector.finding(Finding::error(
+            "/",
+            Some("standard_charge_information"),
+            "standard_charge_information is missing",
+        ));
     }
     for name in ["location_name", "hospital_location", "hospital_address", "type_2_npi"] {
         if let Some(Value::Array(items)) = header.get(name) {
             if items.iter().any(|i| i.as_str().is_none_or(|s| s.trim().is_empty())) {
-                collector.finding(Finding::error(format!("/{name}"), Some(name), format!("{name} has an empty entry")));
+                collector.finding(Finding::error(
+                    format!("/{name}"),
+                    Some(name),
+                    format!("{name} has an empty entry"),
+                ));
             }
         }
     }
     if let Some(date) = header.get("last_updated_on").and_then(Value::as_str) {
         if !checks::is_template_date(date) {
-            collector.finding(Finding::error("/last_updated_on", Some("last_updated_on"), "last_updated_on is not a date"));
+            collector.finding(Finding::error(
+                "/last_updated_on",
+                Some("last_updated_on"),
+                "last_updated_on is not a date",
+            ));
         }
     }
     let version = collector.out.hospital.version.clone().unwrap_or_default();
-    let expected = if v3 { version.starts_with('3') } else { ["2.0.0", "2.1.0", "2.2.0", "2.2.1"].contains(&version.as_str()) };
+    let expected = if v3 {
+        version.starts_with('3')
+    } else {
+        ["2.0.0", "2.1.0", "2.2.0", "2.2.1"].contains(&version.as_str())
+    };
     if !expected && !version.is_empty() {
-        collector.finding(Finding::alert("/version", Some("version"), "the version does not match the template the file follows"));
+        collector.finding(Finding::alert(
+            "/version",
+            Some("version"),
+            "the version does not match the template the file follows",
+        ));
     }
     if collector.out.hospital.attestation == Some(false) {
-        collector.finding(Finding::alert("/attestation", Some("attestation"), "the hospital did not confirm its attestation"));
+        collector.finding(Finding::alert(
+            "/attestation",
+            Some("attestation"),
+            "the hospital did not confirm its attestation",
+        ));
     }
 }
 
@@ -162,12 +209,18 @@ fn number(object: &Value, key: &str, pointer: &str, collector: &mut Collector<'_
     let parsed = match value {
         // serde_json prints a float as its shortest round trip: 25440.9 stays 25440.9.
         Value::Number(n) => checks::positive_number(&n.to_string()).or_else(|| {
-            n.as_f64().and_then(rust_decimal::prelude::FromPrimitive::from_f64).filter(|d: &Decimal| d.is_sign_positive() && !d.is_zero())
+            n.as_f64()
+                .and_then(rust_decimal::prelude::FromPrimitive::from_f64)
+                .filter(|d: &Decimal| d.is_sign_positive() && !d.is_zero())
         }),
         _ => None,
     };
     if parsed.is_none() {
-        collector.finding(Finding::error(pointer.to_string(), Some(key), format!("{key} must be a positive number")));
+        collector.finding(Finding::error(
+            pointer.to_string(),
+            Some(key),
+            format!("{key} must be a positive number"),
+        ));
     }
     parsed
 }
@@ -205,7 +258,11 @@ fn item_rows(item: &Value, index: usize, v3: bool, collector: &mut Collector<'_>
                 match (code, kind) {
                     (Some(code), Some(kind)) => Some(Code { code, kind }),
                     _ => {
-                        collector.finding(Finding::error(p, Some("code_information"), "a code needs its code and type"));
+                        collector.finding(Finding::error(
+                            p,
+                            Some("code_information"),
+                            "a code needs its code and type",
+                        ));
                         None
                     }
                 }
@@ -224,7 +281,11 @@ fn item_rows(item: &Value, index: usize, v3: bool, collector: &mut Collector<'_>
     }
     let generic_notes = text(item, "additional_generic_notes", &at, collector);
     let Some(Value::Array(charges)) = item.get("standard_charges") else {
-        collector.finding(Finding::error(at.clone(), Some("standard_charges"), "the item has no standard charges"));
+        collector.finding(Finding::error(
+            at.clone(),
+            Some("standard_charges"),
+            "the item has no standard charges",
+        ));
         collector.out.rows += 1;
         base.notes = generic_notes;
         collector.offer(base);
@@ -290,7 +351,11 @@ fn modifier_findings(modifiers: &Value, collector: &mut Collector<'_>) {
         text(m, "code", &at, collector);
         if let Some(setting) = text(m, "setting", &at, collector) {
             if !checks::SETTINGS.contains(&setting.to_lowercase().as_str()) {
-                collector.finding(Finding::error(at.clone(), Some("setting"), "the setting must be inpatient, outpatient or both"));
+                collector.finding(Finding::error(
+                    at.clone(),
+                    Some("setting"),
+                    "the setting must be inpatient, outpatient or both",
+                ));
             }
         }
     }

@@ -152,8 +152,12 @@ mod tests {
     fn words_payer_plan_and_setting() {
         let base = Query { words: Some("brain mri".into()), ..Default::default() };
         assert!(base.matches(&row()));
-        assert!(Query { payer: PayerChoice::Named("platform".into()), plan: Some("ppo".into()), ..base.clone() }
-            .matches(&row()));
+        assert!(Query {
+            payer: PayerChoice::Named("platform".into()),
+            plan: Some("ppo".into()),
+            ..base.clone()
+        }
+        .matches(&row()));
         assert!(!Query { payer: PayerChoice::Named("region".into()), ..base.clone() }.matches(&row()));
         assert!(!Query { setting: Some("inpatient".into()), ..base.clone() }.matches(&row()));
         assert!(Query { payer: PayerChoice::Cash, plan: Some("HMO".into()), ..base }.matches(&row()));

@@ -110,11 +110,21 @@ pub struct Finding {
 
 impl Finding {
     pub fn error(row: impl Into<String>, field: Option<&str>, message: impl Into<String>) -> Finding {
-        Finding { severity: Severity::Error, row: row.into(), field: field.map(str::to_string), message: message.into() }
+        Finding {
+            severity: Severity::Error,
+            row: row.into(),
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
     }
 
     pub fn alert(row: impl Into<String>, field: Option<&str>, message: impl Into<String>) -> Finding {
-        Finding { severity: Severity::Alert, row: row.into(), field: field.map(str::to_string), message: message.into() }
+        Finding {
+            severity: Severity::Alert,
+            row: row.into(),
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
     }
 }
 
@@ -174,7 +184,8 @@ pub enum PriceError {
 pub(crate) struct Collector<'q> {
     pub query: &'q Query,
     pub out: PriceFile,
-    payers: std::collections::BTreeSet<PayerPlan>,
+    /// Payer → plans: looked up by `&str`, so a payer already seen costs no allocation.
+    payers: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     cash_items: std::collections::HashSet<String>,
 }
 
@@ -213,9 +224,14 @@ impl<'q> Collector<'q> {
     pub fn offer(&mut self, row: PriceRow) {
         if let (Some(payer), Some(plan)) = (&row.payer, &row.plan) {
             // Most rows repeat a payer already seen: look before allocating.
-            let key = PayerPlan { payer: payer.clone(), plan: plan.clone() };
-            if !self.payers.contains(&key) {
-                self.payers.insert(key);
+            match self.payers.get_mut(payer.as_str()) {
+                Some(plans) if plans.contains(plan.as_str()) => {}
+                Some(plans) => {
+                    plans.insert(plan.clone());
+                }
+                None => {
+                    self.payers.insert(payer.clone(), [plan.clone()].into());
+                }
             }
         }
         if !self.query.matches(&row) {
@@ -244,7 +260,13 @@ impl<'q> Collector<'q> {
     }
 
     pub fn finish(mut self) -> PriceFile {
-        self.out.payers = self.payers.into_iter().collect();
+        self.out.payers = self
+            .payers
+            .into_iter()
+            .flat_map(|(payer, plans)| {
+                plans.into_iter().map(move |plan| PayerPlan { payer: payer.clone(), plan })
+            })
+            .collect();
         self.out
     }
 }

@@ -26,7 +26,9 @@ pub fn note_words(note: EstimateNote) -> &'static str {
     match note {
         EstimateNote::NoPaidClaims => "The hospital had no paid claims for this in its look-back period.",
         EstimateNote::RangeOnly => "Only the range across payers is known; the highest is used.",
-        EstimateNote::PercentOfThisLineOnly => "The percentage is of the whole claim's charges; this line's charge stands in.",
+        EstimateNote::PercentOfThisLineOnly => {
+            "The percentage is of the whole claim's charges; this line's charge stands in."
+        }
         EstimateNote::NoAmount => "The file gives no amount for this; the estimate uses the billed amount.",
         EstimateNote::CashMayBeCheaper => "Paying cash may be cheaper.",
         EstimateNote::DrugQuantity => "A drug's price is for the quantity shown.",
@@ -44,7 +46,12 @@ impl PriceFile {
             h.version.as_deref().unwrap_or("?"),
             h.last_updated.as_deref().unwrap_or("?")
         );
-        let _ = writeln!(out, "{} rows read, {} matching", self.rows, self.matches.len() as u64 + self.more_matches);
+        let _ = writeln!(
+            out,
+            "{} rows read, {} matching",
+            self.rows,
+            self.matches.len() as u64 + self.more_matches
+        );
         for m in &self.matches {
             let r = &m.row;
             let _ = writeln!(out);
@@ -63,15 +70,31 @@ impl PriceFile {
                 r.plan.as_deref().unwrap_or("-"),
                 r.setting.as_deref().unwrap_or("-")
             );
-            let _ = writeln!(out, "  list price {}  cash {}  range {} to {}", amount(r.gross), amount(r.discounted_cash), amount(r.min), amount(r.max));
-            let _ = writeln!(out, "  for the estimate: {} ({})", amount(m.allowed.allowed_for_estimate), basis_words(m.allowed.basis));
+            let _ = writeln!(
+                out,
+                "  list price {}  cash {}  range {} to {}",
+                amount(r.gross),
+                amount(r.discounted_cash),
+                amount(r.min),
+                amount(r.max)
+            );
+            let _ = writeln!(
+                out,
+                "  for the estimate: {} ({})",
+                amount(m.allowed.allowed_for_estimate),
+                basis_words(m.allowed.basis)
+            );
             for note in &m.allowed.estimate_notes {
                 let _ = writeln!(out, "  {}", note_words(*note));
             }
         }
         let errors = self.findings.iter().filter(|f| f.severity == Severity::Error).count();
         if errors > 0 || self.more_findings > 0 {
-            let _ = writeln!(out, "\n{} problems with the template in the file (see --format json)", errors as u64 + self.more_findings);
+            let _ = writeln!(
+                out,
+                "\n{} problems with the template in the file (see --format json)",
+                errors as u64 + self.more_findings
+            );
         }
         out
     }
