@@ -30,6 +30,7 @@
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
+//! | [`prices`] | §10 | hospital price files (CMS template): streamed lookup, allowed amount for an estimate |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 //! | [`remit`] | §12 | 835s read on their own: payments, claims, the posting sheet, the patient's explanation |
 //! | [`rarc`] | §12 | remark codes (RARCs) and their meanings |
@@ -44,6 +45,7 @@ pub mod interned;
 pub mod layout;
 pub mod money;
 pub mod payment_source;
+pub mod prices;
 pub mod rarc;
 pub mod reconcile;
 pub mod records;
