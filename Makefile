@@ -56,7 +56,7 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench bench-quick bench-data tools rust-tools wasm-tools node-tools \
+.PHONY: help build serve test bench bench-prices bench-quick bench-data tools rust-tools wasm-tools node-tools \
 	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
 	fuzz-tools clean distclean
 
@@ -65,6 +65,7 @@ help:
 	@echo 'make test        install what is missing; fmt-check, clippy, test-rust, wasm, test-wasm, e2e'
 	@echo 'make build       cli + wasm + single-file'
 	@echo 'make bench       the benchmarks: generate benches/data/ once, time everything, rewrite BENCH.md'
+	@echo 'make bench-prices  a 2M-row hospital price file: CLI, Papa Parse, the page (figures in BENCH.md)'
 	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
@@ -94,6 +95,11 @@ test: tools fmt-check clippy test-rust wasm test-wasm e2e
 bench: cli wasm bench-data node-tools browser-tools
 	cargo build --release --example bench_native
 	node benches/run.mjs
+
+# Hospital price files (SPEC §10): a generated 2M-row tall CSV through the CLI, Papa Parse and the
+# page's "Look up prices in a hospital file"; prints the figures (BENCH.md, "Hospital price files").
+bench-prices: cli wasm node-tools browser-tools
+	node benches/prices.mjs
 
 # The same harness on the 10k-row files: a quick check that it works (BENCH.md says --quick).
 bench-quick: cli wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx

@@ -74,6 +74,23 @@ impl ReasonCode {
         ReasonCode { group, code: Text::from(code.to_ascii_uppercase()), remark: false }
     }
 
+    /// A patient's share of a covered service (SPEC §8.4): deductible (1),
+    /// coinsurance (2), copay (3), blood deductible (66), psychiatric
+    /// reduction (122), low-income subsidy copay (241). Any other PR code
+    /// (27 coverage ended, 96 non-covered, …) bills the patient for a service
+    /// the payer denied. A code written without a group counts by its number.
+    pub fn is_cost_sharing(&self) -> bool {
+        !self.remark
+            && matches!(self.group, Some(Group::Pr) | None)
+            && matches!(self.code.trim_start_matches('0'), "1" | "2" | "3" | "66" | "122" | "241")
+    }
+
+    /// A PR code that is not cost sharing: the payer denied the service and
+    /// left it to the patient (PR-27, PR-31, PR-96, PR-204, PR-B7, PR-B9, …).
+    pub fn is_denial_to_patient(&self) -> bool {
+        !self.remark && self.group == Some(Group::Pr) && !self.is_cost_sharing()
+    }
+
     /// What the code means, in a few words. The group's meaning is
     /// [`Group::meaning`]; the report shows it once, not on every line.
     pub fn meaning(&self) -> &'static str {
@@ -176,6 +193,7 @@ pub fn carc_meaning(code: &str) -> Option<&'static str> {
         "253" => "sequestration (federal payment reduction)",
         "256" => "service not payable under the managed care contract",
         "B7" => "provider not certified for this procedure on this date",
+        "B9" => "patient is enrolled in a hospice",
         "B13" => "previously paid on another claim",
         "B15" => "the qualifying service was not paid",
         "A1" => "claim or service denied",

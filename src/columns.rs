@@ -43,6 +43,8 @@ pub enum Role {
     PatientResponsibility,
     OtherAdjustment,
     PatientPaid,
+    /// Who paid: primary, secondary or tertiary insurer, or the patient (SPEC §8.3).
+    PaymentSource,
     ReasonCodes,
     PaymentDate,
     CheckNumber,
@@ -59,10 +61,12 @@ pub enum ValueKind {
     Money,
     Count,
     ReasonList,
+    /// A [`crate::payment_source::PaymentSource`].
+    Source,
 }
 
 impl Role {
-    pub const ALL: [Role; 26] = [
+    pub const ALL: [Role; 27] = [
         Role::ClaimId,
         Role::Line,
         Role::PatientId,
@@ -85,6 +89,7 @@ impl Role {
         Role::PatientResponsibility,
         Role::OtherAdjustment,
         Role::PatientPaid,
+        Role::PaymentSource,
         Role::ReasonCodes,
         Role::PaymentDate,
         Role::CheckNumber,
@@ -116,6 +121,7 @@ impl Role {
             Role::PatientResponsibility => "patient_responsibility",
             Role::OtherAdjustment => "other_adjustment",
             Role::PatientPaid => "patient_paid",
+            Role::PaymentSource => "payment_source",
             Role::ReasonCodes => "reason_codes",
             Role::PaymentDate => "payment_date",
             Role::CheckNumber => "check_number",
@@ -153,6 +159,7 @@ impl Role {
             Role::PatientResponsibility => "patient responsibility",
             Role::OtherAdjustment => "other adjustment",
             Role::PatientPaid => "patient paid",
+            Role::PaymentSource => "payment source",
             Role::ReasonCodes => "reason codes",
             Role::PaymentDate => "payment date",
             Role::CheckNumber => "check number",
@@ -176,6 +183,7 @@ impl Role {
             Role::ServiceDate | Role::BilledDate | Role::PaymentDate => ValueKind::Date,
             Role::Units => ValueKind::Count,
             Role::ReasonCodes => ValueKind::ReasonList,
+            Role::PaymentSource => ValueKind::Source,
             Role::Billed
             | Role::Allowed
             | Role::Paid
@@ -370,6 +378,18 @@ impl Role {
                 "Patient Pmt",
                 "Copay Collected",
             ],
+            Role::PaymentSource => &[
+                "Payment Source",
+                "Source",
+                "Paid By",
+                "Payer Type",
+                "Pmt Type",
+                "Payment Type",
+                "Responsible Party",
+                "Pmt Source",
+                "Payer Level",
+                "Insurance Level",
+            ],
             Role::ReasonCodes => &[
                 "Reason",
                 "Adj Reason",
@@ -471,6 +491,16 @@ const EXACT: Confidence = 100;
 const RUN_TOGETHER: Confidence = 90;
 /// The header contains a synonym plus other words ("Primary Payer Name").
 const CONTAINS: Confidence = 75;
+/// A header that often means something else: guessed, but flagged for the user to check.
+const AMBIGUOUS: Confidence = 60;
+
+/// "Payment Type" often holds the method (check, EFT) rather than who paid, "Payer Type" the
+/// financial class (commercial, Medicare), and a lone "Source" may be a referral source (SPEC §8.3
+/// lists them all): guessed, with a low confidence, so that the page asks the user to check.
+fn ambiguous_source(role: Role, synonym: &str) -> bool {
+    role == Role::PaymentSource && matches!(synonym, "payment type" | "payer type" | "source")
+}
+
 /// Headers that count toward finding the header row.
 pub(crate) const HEADER_VOTE: Confidence = 70;
 /// A lone "Adjustment" column read as contractual: most adjustments in
@@ -494,11 +524,17 @@ pub fn guess_role(header: &str) -> Option<(Role, Confidence)> {
     }
     let words: Vec<&str> = h.split(' ').collect();
     let squashed = h.replace(' ', "");
-    let mut best: Option<(Role, Confidence, usize)> = None;
+    // (role, score, length of the synonym, whole header matched)
+    let mut best: Option<(Role, Confidence, usize, bool)> = None;
     for (role, synonyms) in synonym_table() {
         for syn in synonyms {
-            let score = if *syn == h {
+            let score = if *syn == h && ambiguous_source(*role, syn) {
+                AMBIGUOUS
+            } else if *syn == h {
                 EXACT
+            } else if *role == Role::PaymentSource {
+                // "Referral Source", "Source of Admission": only the whole header names a payment source.
+                continue;
             } else if syn.replace(' ', "") == squashed {
                 // Database-style headers run the words together: PROCEDURECODE, FROMDATE.
                 RUN_TOGETHER
@@ -510,13 +546,15 @@ pub fn guess_role(header: &str) -> Option<(Role, Confidence)> {
                 continue;
             };
             let len = syn.len();
-            // Prefer the higher score, then the longer (more specific) synonym.
-            if best.is_none_or(|(_, s, l)| (score, len) > (s, l)) {
-                best = Some((*role, score, len));
+            // Prefer the whole header matched (even when flagged as ambiguous), then the higher
+            // score, then the longer (more specific) synonym.
+            let whole = *syn == h;
+            if best.is_none_or(|(_, s, l, w)| (whole, score, len) > (w, s, l)) {
+                best = Some((*role, score, len, whole));
             }
         }
     }
-    best.filter(|(_, s, _)| *s >= 40).map(|(r, s, _)| (r, s))
+    best.filter(|(_, s, _, _)| *s >= 40).map(|(r, s, _, _)| (r, s))
 }
 
 fn contains_words(words: &[&str], synonym: &str) -> bool {
@@ -784,6 +822,7 @@ mod tests {
             ),
             (Role::OtherAdjustment, &["Other Adj", "OA", "PI Adj", "Adjustment"]),
             (Role::PatientPaid, &["Patient Paid", "Pt Paid", "Patient Payment"]),
+            (Role::PaymentSource, &["Payment Source", "Paid By", "Responsible Party"]),
             (Role::ReasonCodes, &["Reason", "Adj Reason", "CARC", "Denial Code", "Remark", "RARC"]),
             (Role::PaymentDate, &["Paid Date", "Check Date", "Payment Date", "Posted"]),
             (Role::CheckNumber, &["Check #", "EFT #", "Trace #", "Check/EFT"]),
@@ -795,6 +834,17 @@ mod tests {
                 assert_eq!(role(&h.to_uppercase()), Some(*want), "header {h:?} in capitals");
             }
         }
+    }
+
+    #[test]
+    fn payment_source_headers_that_often_mean_something_else_are_flagged() {
+        // SPEC §8.3 lists them, but "Payment Type" is often check/EFT, "Payer Type" a financial
+        // class and "Source" a referral source.
+        for h in ["Payment Type", "Pmt Type", "Payer Type", "Source"] {
+            assert_eq!(guess_role(h), Some((Role::PaymentSource, AMBIGUOUS)), "{h}");
+        }
+        assert_eq!(guess_role("Referral Source"), None, "only the whole header names a payment source");
+        assert_eq!(guess_role("Payment Source"), Some((Role::PaymentSource, EXACT)));
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! | [`money`] | §1 | `Money` and `Rate`: parse, round, format |
 //! | [`table`] | §2 | bytes → `Sheet` of typed cells: formats, encodings, limits, dates |
 //! | [`columns`] | §3 | `Role`s, header synonyms, header-row detection, `Mapping` |
+//! | [`payment_source`] | §8.3 | whose payment a row is: primary, secondary, tertiary insurer or patient |
 //! | [`carc`] | §4 | reason codes: reading lists like `CO 97; PR-2`, and their meanings |
 //! | [`layout`] | §8.1 | report layouts: two-row headers, the chosen header row, page/group/footer rows, fill-down |
 //! | [`records`] | §3–§4 | Sheet + Mapping → charge, payment and fee rows, and the rejected list |
@@ -29,6 +30,7 @@
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
+//! | [`prices`] | §10 | hospital price files (CMS template): streamed lookup, allowed amount for an estimate |
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 //! | [`remit`] | §12 | 835s read on their own: payments, claims, the posting sheet, the patient's explanation |
 //! | [`rarc`] | §12 | remark codes (RARCs) and their meanings |
@@ -42,6 +44,8 @@ pub mod inspect;
 pub mod interned;
 pub mod layout;
 pub mod money;
+pub mod payment_source;
+pub mod prices;
 pub mod rarc;
 pub mod reconcile;
 pub mod records;

@@ -28,6 +28,7 @@ use crate::hashing::FastMap;
 use crate::interned::Text;
 use crate::layout::{self, FillDown, RowKinds, SkipKind, SkippedRow};
 use crate::money::{Money, ReadAmount};
+use crate::payment_source::PaymentSource;
 use crate::table::dates::{self, ColumnOrder, DayMonthOrder};
 use crate::table::{self, column_letter, number_text, CellRef, Limits, Row, Sheet, TableError};
 
@@ -191,7 +192,7 @@ fn collapse_spaces(text: &str) -> Cow<'_, str> {
 
 /// What identifies the service a row is about. Each field is optional; which
 /// ones matter depends on the match level chosen for the pair of files.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Keys {
     pub claim: Option<Id>,
     pub line: Option<Id>,
@@ -210,7 +211,7 @@ impl Keys {
 }
 
 /// What came back from the payer for a row: amounts and reason codes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Remit {
     pub paid: Money,
     pub contractual: Money,
@@ -222,6 +223,10 @@ pub struct Remit {
     pub copay: Option<Money>,
     pub other_adjustment: Money,
     pub patient_paid: Money,
+    /// Whose payment the row is (SPEC §8.3): primary unless a column or the
+    /// 835's CLP02 says otherwise. A patient's row adds its paid amount to
+    /// patient paid, never to insurance paid.
+    pub source: PaymentSource,
     pub reason_codes: Vec<ReasonCode>,
     /// Whether any of paid, contractual, patient responsibility or other
     /// adjustment was written at all (a written zero counts).
@@ -315,12 +320,62 @@ pub enum InputError {
     EmptyHeaderRow { file: String, sheet: String, row: u32 },
     #[error("{file}: {source}")]
     Mapping { file: String, source: columns::MappingError },
-    #[error(
-        "{file}: no column is mapped to {needed}; map one (for example with --map) so the rows can be read"
-    )]
+    /// Each edge adds how to map a column there ([`InputError::hint`]).
+    #[error("{file}: no column is mapped to {needed}, so its rows cannot be read")]
     Unmapped { file: String, needed: String },
     #[error("{file}: {source}")]
     X12 { file: String, source: crate::x12::X12Error },
+    /// The same bytes (and sheet) given twice (SPEC §8.5).
+    #[error("{}", same_file_message(first, second, sheet.as_deref()))]
+    SameFile { first: String, second: String, sheet: Option<String> },
+    /// A charges file that reads as a payments file: the files are likely swapped.
+    #[error(
+        "{file} has payment columns ({found}) but no billed amount: it looks like a payments file. \
+         Were the files swapped? Choose the file with the billed charges as charges and this one as payments"
+    )]
+    LooksLikePayments { file: String, found: String },
+    /// A payments file that reads as a charges file: the files are likely swapped.
+    #[error(
+        "{file} has billed amounts but no paid amount or adjustment: it looks like a charges file. \
+         Were the files swapped? Choose the payer's remittance as payments and this one as charges"
+    )]
+    LooksLikeCharges { file: String },
+    /// An 835 remittance given as the charges file.
+    #[error(
+        "{file} is an 835 remittance: it holds what the payer paid, not what was billed. \
+         Choose it as a payments file, and choose the practice's charges export as charges"
+    )]
+    RemittanceAsCharges { file: String },
+}
+
+fn same_file_message(first: &str, second: &str, sheet: Option<&str>) -> String {
+    let sheet = sheet.map(|s| format!(" (sheet \"{s}\")")).unwrap_or_default();
+    let what = if first == second {
+        format!("{first}{sheet} was chosen twice")
+    } else {
+        format!("{first} and {second} are the same file{sheet}")
+    };
+    format!(
+        "{what}: each part of the reconciliation needs its own file, or its own sheet of a workbook. \
+         Choose the practice's charges export as charges and the payer's remittance as payments"
+    )
+}
+
+/// What the person can do about an [`InputError`], worded by each edge (the
+/// CLI names its flags, the page its controls).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// Say which column holds a value (the CLI's `--map`, the page's column list).
+    MapAColumn,
+}
+
+impl InputError {
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            InputError::Unmapped { .. } => Some(Hint::MapAColumn),
+            _ => None,
+        }
+    }
 }
 
 /// Reads a file, finds its header row and maps its columns.
@@ -429,8 +484,24 @@ fn first_sheet_with_header<'a>(
     first.ok_or(TableError::NoSheets)
 }
 
-/// A charges table can be read: its billed amount is mapped.
+/// A charges table can be read: its billed amount is mapped. One without
+/// it that has payment columns is most likely the payments file given as
+/// charges, and the error says so.
 pub fn check_charges(table: &Table) -> Result<(), InputError> {
+    if !table.mapping.has(Role::Billed) {
+        let found: Vec<&str> =
+            [Role::Paid, Role::Contractual, Role::PatientResponsibility, Role::CheckNumber]
+                .into_iter()
+                .filter(|r| table.mapping.has(*r))
+                .map(|r| r.label())
+                .collect();
+        if !found.is_empty() {
+            return Err(InputError::LooksLikePayments {
+                file: table.file_name.clone(),
+                found: found.join(", "),
+            });
+        }
+    }
     table.require(&[Role::Billed])
 }
 
@@ -540,6 +611,7 @@ pub enum Value {
     Money(ReadAmount),
     Count(Text),
     Reasons(Vec<ReasonCode>),
+    Source(PaymentSource),
 }
 
 impl Value {
@@ -551,6 +623,7 @@ impl Value {
             Value::Date(d) => dates::iso(*d),
             Value::Money(m) => m.money.to_string(),
             Value::Reasons(r) => r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+            Value::Source(s) => s.to_string(),
         }
     }
 }
@@ -617,6 +690,18 @@ pub fn read_cell(
             let text = cell_text(cell);
             let t = collapse_spaces(&text);
             Ok((!t.is_empty()).then(|| Value::Text(Text::from(t))))
+        }
+        ValueKind::Source => {
+            let text = cell_text(cell);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            PaymentSource::parse(&text).map(|s| Some(Value::Source(s))).ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a payment source (primary, secondary, tertiary or patient)",
+                    text.trim()
+                )
+            })
         }
         ValueKind::Count => {
             let text = cell.display();
@@ -875,6 +960,10 @@ impl<'r, 'a> RowReader<'r, 'a> {
         let copay = self.money(Role::Copay)?;
         let other = self.money(Role::OtherAdjustment)?;
         let patient_paid = self.money(Role::PatientPaid)?;
+        let source = match self.value(Role::PaymentSource)? {
+            Some(Value::Source(s)) => s,
+            _ => PaymentSource::default(),
+        };
         let mut reason_codes = Vec::new();
         for &col in self.ctx.mapping.columns(Role::ReasonCodes) {
             if let Some(Value::Reasons(r)) = self.value_at(Role::ReasonCodes, col)? {
@@ -903,6 +992,7 @@ impl<'r, 'a> RowReader<'r, 'a> {
             copay,
             other_adjustment: other.unwrap_or_default(),
             patient_paid: patient_paid.unwrap_or_default(),
+            source,
             reason_codes,
         })
     }
@@ -1111,6 +1201,9 @@ pub fn read_payments_each(
     .iter()
     .any(|r| table.mapping.has(*r))
     {
+        if table.mapping.has(Role::Billed) {
+            return Err(InputError::LooksLikeCharges { file: table.file_name.clone() });
+        }
         table.require(&[Role::Paid])?;
     }
     let ctx = table.context();
@@ -1187,6 +1280,7 @@ pub fn roles_835() -> std::collections::BTreeSet<Role> {
         Role::ReasonCodes,
         Role::PaymentDate,
         Role::CheckNumber,
+        Role::PaymentSource,
     ]
     .into_iter()
     .collect()
@@ -1199,10 +1293,16 @@ pub fn read_835(
     bytes: &[u8],
     file_name: &str,
 ) -> Result<(Records<PaymentRow>, crate::x12::Remittance), InputError> {
-    use crate::x12::{remit_lines, RemitLineKind};
     let remittance =
         crate::x12::parse(bytes).map_err(|source| InputError::X12 { file: file_name.to_string(), source })?;
-    let rows = remit_lines(&remittance)
+    let records = records_of_835(&remittance, file_name);
+    Ok((records, remittance))
+}
+
+/// The payment rows of an 835 already parsed (see [`read_835`]).
+pub fn records_of_835(remittance: &crate::x12::Remittance, file_name: &str) -> Records<PaymentRow> {
+    use crate::x12::{remit_lines, RemitLineKind};
+    let rows = remit_lines(remittance)
         .into_iter()
         .map(|l| {
             let mut reason_codes: Vec<ReasonCode> =
@@ -1231,6 +1331,7 @@ pub fn read_835(
                     copay: Some(l.copay),
                     other_adjustment: l.other_adjustment,
                     patient_paid: Money::ZERO,
+                    source: PaymentSource::of_claim_status(&l.claim_status),
                     reason_codes,
                     any_amount: true,
                 },
@@ -1240,7 +1341,7 @@ pub fn read_835(
             }
         })
         .collect();
-    let records = Records {
+    Records {
         file: FileKind::Payments,
         name: file_name.to_string(),
         rows,
@@ -1248,8 +1349,7 @@ pub fn read_835(
         blank: 0,
         skipped: Vec::new(),
         notes: Vec::new(),
-    };
-    Ok((records, remittance))
+    }
 }
 
 #[cfg(test)]

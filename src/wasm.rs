@@ -227,7 +227,12 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &Limits::default(),
         &mut report_progress,
     )
-    .map_err(err)
+    .map_err(|e| match e.hint() {
+        Some(crate::records::Hint::MapAColumn) => {
+            JsError::new(&format!("{e}. Choose the column that holds it in the file's column list"))
+        }
+        None => err(e),
+    })
 }
 
 /// `reconcile(request)`: the whole report as a plain object (SPEC §7).
@@ -286,6 +291,7 @@ impl Session {
             rejected: usize,
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
+            duplicates: usize,
         }
         let r = &self.report;
         to_js(&Overview {
@@ -298,6 +304,7 @@ impl Session {
             rejected: r.rejected.len(),
             provider_adjustments: &r.provider_adjustments,
             remittance_findings: r.remittance_findings.len(),
+            duplicates: r.duplicates.len(),
         })
     }
 
@@ -322,6 +329,11 @@ impl Session {
 
     pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsError> {
         page(&self.report.rejected, page_args(args)?)
+    }
+
+    /// Payment rows counted once because they repeat an earlier row (SPEC §8.5).
+    pub fn duplicates(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.duplicates, page_args(args)?)
     }
 
     #[wasm_bindgen(js_name = remittanceFindings)]
@@ -522,4 +534,80 @@ impl Remittances {
     pub fn export_json(&self) -> Result<String, JsError> {
         serde_json::to_string_pretty(&self.report).map_err(err)
     }
+}
+/// The size of the `File` slices a hospital price file is read in (SPEC §10): large enough that
+/// crossing into JS costs nothing, small enough that a 2 GB file never sits in memory.
+const PRICE_SLICE_BYTES: u64 = 4 << 20;
+
+/// A hospital price file read as a stream of slices that JS hands over on demand
+/// (`readSlice(offset, length) → Uint8Array`, a `FileReaderSync` on `file.slice` in the worker).
+struct SliceReader<'a> {
+    size: u64,
+    offset: u64,
+    read_slice: &'a Function,
+    progress: Option<&'a Function>,
+    chunk: Vec<u8>,
+    at: usize,
+    last_percent: u32,
+}
+
+impl std::io::Read for SliceReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.chunk.len() {
+            if self.offset >= self.size {
+                return Ok(0);
+            }
+            let length = PRICE_SLICE_BYTES.min(self.size - self.offset);
+            let value = self
+                .read_slice
+                .call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(self.offset as f64),
+                    &JsValue::from_f64(length as f64),
+                )
+                .map_err(|_| std::io::Error::other("the browser could not read the next part of the file"))?;
+            let array = Uint8Array::new(&value);
+            let got = array.length() as usize;
+            if got == 0 {
+                return Ok(0);
+            }
+            self.chunk.resize(got, 0);
+            array.copy_to(&mut self.chunk);
+            self.at = 0;
+            self.offset += got as u64;
+            let percent = (self.offset * 100 / self.size.max(1)) as u32;
+            if let (Some(progress), true) = (self.progress, percent != self.last_percent) {
+                self.last_percent = percent;
+                let _ = progress.call1(&JsValue::NULL, &JsValue::from(percent));
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// `readPrices(size, readSlice, query, progress?)`: one streamed pass over a hospital price
+/// file (SPEC §10). `query` is `{ code?, words?, payer?: "any" | "cash" | { named }, plan?,
+/// setting?, maxMatches? }`; without a code or words the pass only reads the hospital, the
+/// payer and plan names and the findings. `progress(percent)` hears how far it is.
+#[wasm_bindgen(js_name = readPrices)]
+pub fn read_prices(
+    size: f64,
+    read_slice: &Function,
+    query: JsValue,
+    progress: Option<Function>,
+) -> Result<JsValue, JsError> {
+    let query: crate::prices::Query = from_js(query, "price query")?;
+    let reader = SliceReader {
+        size: size.max(0.0) as u64,
+        offset: 0,
+        read_slice,
+        progress: progress.as_ref(),
+        chunk: Vec::new(),
+        at: 0,
+        last_percent: 0,
+    };
+    to_js(&crate::prices::read(reader, &query).map_err(err)?)
 }

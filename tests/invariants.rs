@@ -1,11 +1,17 @@
 //! Property tests of the reconciliation invariants (SPEC §4 "Every row is
-//! accounted for"): money is conserved, every row lands in exactly one place,
-//! and the order of payment rows does not change the answer.
+//! accounted for", §8.3): money is conserved, every line's figures are what
+//! its own rows give (recomputed by `common::recompute`, not by the grouping
+//! code), every row lands in exactly one place, and the order of payment rows
+//! does not change the answer. Payment rows come from the primary, secondary
+//! and tertiary insurers and from the patient.
+
+mod common;
 
 use chrono::NaiveDate;
 use clearbill::carc::parse_list;
 use clearbill::columns::{Mapping, Role};
 use clearbill::money::Money;
+use clearbill::payment_source::PaymentSource;
 use clearbill::reconcile::{reconcile, Inputs, Options, Payments, Report};
 use clearbill::records::{ChargeRow, FileKind, Id, Keys, PaymentRow, Records, Remit};
 use proptest::prelude::*;
@@ -49,14 +55,18 @@ prop_compose! {
 prop_compose! {
     fn payment()(claim in proptest::option::weighted(0.9, 0u8..25), line in 1u8..4, code in 0u8..4, day in 0u8..200,
                  paid in money(), ca in money(), pr in money(), oa in money(),
-                 codes in prop::sample::select(vec!["", "CO-45", "CO-45; PR-2", "PR-1", "CO-16", "OA-23", "45,16"]))
-        -> (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str) {
-        (claim, line, code, day, paid, ca, pr, oa, codes)
+                 codes in prop::sample::select(vec!["", "CO-45", "CO-45; PR-2", "PR-1", "CO-16", "OA-23", "45,16", "PR-27", "CO-23", "PR-96; CO-45"]),
+                 source in prop::sample::select(vec![0u8, 0, 0, 1, 1, 2, 3]), patient_paid in money())
+        -> (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str, u8, Money) {
+        (claim, line, code, day, paid, ca, pr, oa, codes, source, patient_paid)
     }
 }
 
+const SOURCES: [PaymentSource; 4] =
+    [PaymentSource::Primary, PaymentSource::Secondary, PaymentSource::Tertiary, PaymentSource::Patient];
+
 type ChargeSpec = (Option<u8>, u8, u8, u8, Money, u32);
-type PaymentSpec = (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str);
+type PaymentSpec = (Option<u8>, u8, u8, u8, Money, Money, Money, Money, &'static str, u8, Money);
 
 fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role]) -> Inputs {
     let charge_rows: Vec<ChargeRow> = charges
@@ -81,7 +91,7 @@ fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role
         let rows = ps
             .iter()
             .enumerate()
-            .map(|(i, &(claim, line, code, day, paid, ca, pr, oa, codes))| PaymentRow {
+            .map(|(i, &(claim, line, code, day, paid, ca, pr, oa, codes, source, patient_paid))| PaymentRow {
                 row: i as u32 + 2,
                 keys: keys(claim, line, code, day),
                 payer: None,
@@ -92,6 +102,8 @@ fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role
                     contractual: ca,
                     patient_responsibility: pr,
                     other_adjustment: oa,
+                    patient_paid,
+                    source: SOURCES[source as usize],
                     reason_codes: parse_list(codes).unwrap(),
                     any_amount: true,
                     ..Remit::default()
@@ -114,8 +126,14 @@ fn options() -> Options {
     Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO }
 }
 
-/// The three equations and the row accounting, against the rows that went in.
-fn check(report: &Report, charges: &[ChargeSpec], payments: &[PaymentSpec]) -> Result<(), TestCaseError> {
+/// The three equations, every line recomputed from its rows, and the row
+/// accounting, against the rows that went in.
+fn check(
+    report: &Report,
+    inputs: &Inputs,
+    charges: &[ChargeSpec],
+    payments: &[PaymentSpec],
+) -> Result<(), TestCaseError> {
     let rejected: Vec<u32> =
         report.rejected.iter().filter(|r| r.file == FileKind::Charges).map(|r| r.row).collect();
     let accepted_billed: Money = charges
@@ -124,8 +142,29 @@ fn check(report: &Report, charges: &[ChargeSpec], payments: &[PaymentSpec]) -> R
         .filter(|(i, _)| !rejected.contains(&(*i as u32 + 2)))
         .map(|(_, c)| c.4)
         .sum();
-    let paid: Money = payments.iter().map(|p| p.4).sum();
+    // Insurance paid: the rows of every source but the patient.
+    let paid: Money = payments.iter().filter(|p| p.9 != 3).map(|p| p.4).sum();
     report.check_conservation(accepted_billed, paid).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    // Patient paid: the patient rows' paid and every row's patient-paid amount.
+    let patient_paid: Money = payments.iter().map(|p| if p.9 == 3 { p.4 + p.10 } else { p.10 }).sum();
+    let on_lines: Money = report.lines.iter().map(|l| l.patient_paid).sum();
+    let unmatched: Money = report.unmatched_payments.iter().map(|u| u.patient_paid).sum();
+    prop_assert_eq!(on_lines + unmatched, patient_paid);
+    // Every line is what its own rows give.
+    let payment_rows = inputs.payments.as_ref().map(|p| p.records[0].rows.as_slice()).unwrap_or_default();
+    common::recompute::check_matched(report, &inputs.charges.rows, payment_rows)
+        .map_err(TestCaseError::fail)?;
+    for l in &report.lines {
+        prop_assert_eq!(
+            l.balance,
+            l.billed
+                - l.insurance_paid
+                - l.contractual_adjustment
+                - l.patient_responsibility
+                - l.other_adjustment
+        );
+        prop_assert_eq!(l.patient_balance, l.patient_responsibility - l.patient_paid);
+    }
 
     // Every charge row is in exactly one line or rejected.
     let mut seen: Vec<u32> = report.lines.iter().flat_map(|l| l.charge_rows.clone()).collect();
@@ -164,8 +203,9 @@ proptest! {
         payments in prop::collection::vec(payment(), 0..60),
         level in 0usize..4,
     ) {
+        let inputs = build(&charges, Some(&payments), LEVELS[level]);
         let report = reconcile(build(&charges, Some(&payments), LEVELS[level]), &options());
-        check(&report, &charges, &payments)?;
+        check(&report, &inputs, &charges, &payments)?;
     }
 
     #[test]
@@ -212,9 +252,11 @@ proptest! {
 
     #[test]
     fn single_mode_conserves_money(charges in prop::collection::vec(charge(), 0..40), level in 0usize..4) {
+        let inputs = build(&charges, None, LEVELS[level]);
         let report = reconcile(build(&charges, None, LEVELS[level]), &options());
         let billed: Money = charges.iter().map(|c| c.4).sum();
         report.check_conservation(billed, Money::ZERO).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        common::recompute::check_single(&report, &inputs.charges.rows).map_err(TestCaseError::fail)?;
         prop_assert_eq!(report.summary.rows.charges, charges.len());
     }
 }

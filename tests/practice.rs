@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use clearbill::money::Money;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report};
+use clearbill::records;
 use clearbill::table::Limits;
 use common::{fixture, read};
 use serde_json::Value;
@@ -81,6 +82,8 @@ fn differences(report: &Report, scenario: &Value, format: &str) -> Vec<String> {
         "agingBucket",
         "chargeRows",
         "paymentRows",
+        "patientPaid",
+        "patientBalance",
     ];
     for values in want_lines {
         let w: BTreeMap<&str, &Value> = fields.iter().copied().zip(values.as_array().unwrap()).collect();
@@ -230,14 +233,60 @@ fn every_format_gives_the_same_report() {
     }
 }
 
+/// The accepted rows of a practice file, read by the records layer alone (no reconciliation).
+fn rows_of(name: &str) -> records::Table {
+    records::load(&read(&fixture(&format!("practice/{name}"))), name, None, None, &Limits::default()).unwrap()
+}
+
 #[test]
 fn conservation_holds_on_the_practice_dataset() {
-    let r = run("charges.xlsx", Some("payments.xlsx"), Some("fees.xlsx"));
-    let e = expected();
-    let billed: Money =
-        e["scenarios"]["matched"]["summary"]["totals"]["billed"].as_str().unwrap().parse().unwrap();
-    let paid: Money = r.lines.iter().map(|l| l.insurance_paid).sum::<Money>()
-        + r.unmatched_payments.iter().map(|u| u.paid).sum::<Money>();
-    r.check_conservation(billed, paid).unwrap();
-    assert_eq!(paid.to_string(), "17419.58", "17223.29 on lines + 196.29 unmatched");
+    for f in ["csv", "xlsx"] {
+        let r = run(&format!("charges.{f}"), Some(&format!("payments.{f}")), Some(&format!("fees.{f}")));
+        // The sums come from the files' rows, not from the report.
+        let charges = records::read_charges(&rows_of(&format!("charges.{f}")), false).unwrap().rows;
+        let payments = records::read_payments(&rows_of(&format!("payments.{f}"))).unwrap().rows;
+        let billed: Money = charges.iter().map(|c| c.billed).sum();
+        let insurance = payments.iter().filter(|p| p.remit.source.insurance_level().is_some());
+        let paid: Money = insurance.map(|p| p.remit.paid).sum();
+        r.check_conservation(billed, paid).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let e = expected();
+        let want = &e["scenarios"]["matched"]["summary"]["totals"];
+        assert_eq!(billed.to_string(), want["billed"].as_str().unwrap(), "{f}");
+        let on_lines: Money = want["insurancePaid"].as_str().unwrap().parse().unwrap();
+        let unmatched: Money = want["unmatchedPaid"].as_str().unwrap().parse().unwrap();
+        let unmatched_patient: Money = r
+            .unmatched_payments
+            .iter()
+            .filter(|u| u.source.insurance_level().is_none())
+            .map(|u| u.paid)
+            .sum();
+        assert_eq!(
+            paid,
+            on_lines + unmatched - unmatched_patient,
+            "{f}: the generator's paid on lines and unmatched"
+        );
+        // Every line is what the rows it lists give.
+        common::recompute::check_matched(&r, &charges, &payments).unwrap_or_else(|e| panic!("{f}: {e}"));
+        // Patient payments: on the lines plus unmatched equals the patient rows of the file.
+        let patient_rows: Money = payments
+            .iter()
+            .map(|p| {
+                p.remit.patient_paid
+                    + if p.remit.source.insurance_level().is_none() { p.remit.paid } else { Money::ZERO }
+            })
+            .sum();
+        let got: Money = r.lines.iter().map(|l| l.patient_paid).sum::<Money>()
+            + r.unmatched_payments.iter().map(|u| u.patient_paid).sum::<Money>();
+        assert_eq!(got, patient_rows, "{f}: patient paid");
+    }
+}
+
+#[test]
+fn single_mode_lines_are_their_rows() {
+    let r = run("ar_single.csv", None, Some("fees.csv"));
+    let charges = records::read_charges(&rows_of("ar_single.csv"), true).unwrap().rows;
+    let billed: Money = charges.iter().map(|c| c.billed).sum();
+    let insurance = charges.iter().filter(|c| c.remit.source.insurance_level().is_some());
+    r.check_conservation(billed, insurance.map(|c| c.remit.paid).sum()).unwrap();
+    common::recompute::check_single(&r, &charges).unwrap();
 }

@@ -337,9 +337,11 @@ fn spreadsheet_files(root: &std::path::Path) -> Vec<String> {
             let p = entry.unwrap().path();
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             if p.is_dir() {
-                if p.file_name().is_some_and(|n| n != "hpt") {
-                    stack.push(p);
+                // Hospital price files (SPEC §10) are not spreadsheets to reconcile: tests/prices.rs reads them.
+                if p.file_name().is_some_and(|n| n == "hpt") {
+                    continue;
                 }
+                stack.push(p);
             } else if ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv"].contains(&ext.as_str()) {
                 found.push(p.strip_prefix(root).unwrap().display().to_string());
             }

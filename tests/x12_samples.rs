@@ -498,7 +498,7 @@ fn every_837_is_rejected_as_a_claim_file() {
         assert!(x12::looks_like_x12(&bytes), "{}", path.display());
         let err = x12::parse(&bytes).unwrap_err();
         assert_eq!(err, X12Error::ClaimFile, "{}", path.display());
-        assert!(err.to_string().starts_with("this is an 837 claim file, not an 835 remittance"));
+        assert!(err.to_string().starts_with("this is an 837 claim file: it holds the claims"));
     }
 }
 

@@ -8,7 +8,8 @@
 //                   { id, type: 'error', message }   message is for people, never cell contents
 //                   { id, type: 'error', message, fatal: true }   the wasm trapped; this worker is done
 //
-// File bytes arrive as transferred ArrayBuffers. A reconciliation stays here
+// File bytes arrive as transferred ArrayBuffers; a hospital price file arrives as its File
+// (a handle) and is read here in slices (`readPrices`). A reconciliation stays here
 // as a wasm Session, named by a number; the page asks for pages of it. Remittances read on their
 // own (readRemittances) are kept the same way, and answer explain, exportCsv, exportXlsx, exportJson.
 //
@@ -101,6 +102,17 @@ const handlers = {
   estimate: (plan, services) => wasm.estimate(plan, services),
   readServices: (buffer, name) => wasm.readServices(bytes(buffer), name),
   paymentPlan: (request) => wasm.paymentPlan(request),
+
+  /**
+   * One streamed pass over a hospital price file (SPEC §10): `{ file, query }`, with the File
+   * read in slices by FileReaderSync (workers only), never whole; the wasm keeps only the rows
+   * that match the query. Progress goes out as percent of the file read.
+   */
+  readPrices: ({ file, query }, progress) => {
+    const reader = new FileReaderSync();
+    const readSlice = (offset, length) => new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
+    return wasm.readPrices(file.size, readSlice, query ?? {}, (percent) => progress('Reading the price file', percent));
+  },
 };
 
 self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
@@ -109,7 +121,7 @@ self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`The worker has no request called "${type}".`);
-    const value = type === 'reconcile' ? await handler(args[0], progress) : await handler(...args);
+    const value = type === 'reconcile' || type === 'readPrices' ? await handler(args[0], progress) : await handler(...args);
     // Export bytes go back without a copy.
     const transfer = value instanceof Uint8Array ? [value.buffer] : [];
     self.postMessage({ id, type: 'result', value }, transfer);

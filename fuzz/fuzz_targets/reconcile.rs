@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use clearbill::carc;
 use clearbill::columns::{Mapping, Role};
 use clearbill::money::Money;
+use clearbill::payment_source::PaymentSource;
 use clearbill::reconcile::{reconcile, Inputs, Options, Payments, Report};
 use clearbill::records::{ChargeRow, FeeRow, FileKind, Id, Keys, PaymentRow, Records, Remit};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -64,6 +65,14 @@ fn remit(u: &mut Unstructured<'_>) -> Result<Remit> {
         copay: pr_parts[2],
         other_adjustment: money(u)?,
         patient_paid: money(u)?,
+        // Primary most of the time; every level and the patient sometimes (SPEC §8.3).
+        source: *u.choose(&[
+            PaymentSource::Primary,
+            PaymentSource::Primary,
+            PaymentSource::Secondary,
+            PaymentSource::Tertiary,
+            PaymentSource::Patient,
+        ])?,
         reason_codes: carc::parse_list(u.choose(&REASONS)?).unwrap_or_default(),
         any_amount: u.arbitrary()?,
     })
@@ -113,7 +122,8 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
             remit: if single { remit(u)? } else { Remit::default() },
         });
     }
-    let billed_by_row = charges.iter().map(|c| (c.row, c.billed, c.remit.paid)).collect();
+    let insurance_paid = |r: &Remit| if r.source == PaymentSource::Patient { Money::ZERO } else { r.paid };
+    let billed_by_row = charges.iter().map(|c| (c.row, c.billed, insurance_paid(&c.remit))).collect();
     let mut paid = Money::ZERO;
     let mut payment_rows = Vec::new();
     let payments = if single {
@@ -130,7 +140,9 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
             let mut rows = Vec::new();
             for _ in 0..u.int_in_range(0usize..=24)? {
                 let r = remit(u)?;
-                paid += r.paid;
+                if r.source != PaymentSource::Patient {
+                    paid += r.paid;
+                }
                 payment_rows.push(next_row);
                 rows.push(PaymentRow {
                     row: next_row,

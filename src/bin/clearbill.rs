@@ -95,6 +95,26 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Output,
     },
+    /// Look up a code in a hospital's price file (CMS template) and the amount to estimate with.
+    Prices {
+        file: PathBuf,
+        /// A billing code of any type (CPT, HCPCS, MS-DRG, RC, NDC, CDM, …).
+        #[arg(long, required_unless_present = "search")]
+        code: Option<String>,
+        /// Words of the description, instead of or with a code.
+        #[arg(long)]
+        search: Option<String>,
+        /// The payer's name, matched loosely ("BCBS" finds "Blue Cross Blue Shield"), or "cash".
+        #[arg(long)]
+        payer: Option<String>,
+        #[arg(long)]
+        plan: Option<String>,
+        /// inpatient, outpatient or both.
+        #[arg(long)]
+        setting: Option<String>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Output,
+    },
     /// Split a balance into monthly installments that add up to the cent.
     Plan {
         #[arg(long)]
@@ -190,6 +210,9 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Remit { files, format, out } => run_remit(&files, format, out),
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
+        Command::Prices { file, code, search, payer, plan, setting, format } => {
+            run_prices(&file, code, search, payer, plan, setting, format)
+        }
         Command::Plan { amount, months, start, discount, format } => {
             run_plan(&amount, months, &start, discount.as_deref(), format)
         }
@@ -197,6 +220,16 @@ fn run(cli: Cli) -> CliResult {
 }
 
 type CliResult = Result<(), String>;
+
+/// The core's message, and how to act on it with this command's flags.
+fn with_cli_hint(e: &clearbill::records::InputError) -> String {
+    match e.hint() {
+        Some(clearbill::records::Hint::MapAColumn) => {
+            format!("{e}; map one with --map FILE.json, e.g. {{\"payments\": {{\"paid\": \"Ins Pd\"}}}}")
+        }
+        None => e.to_string(),
+    }
+}
 
 /// Reads a whole input file, refusing one over the size limit before reading
 /// it, so an oversized file never fills memory.
@@ -356,7 +389,7 @@ fn run_reconcile(
     let options = Options { as_of, tolerance };
     let report =
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| with_cli_hint(&e))?;
 
     match format {
         Output::Json | Output::Text => {
@@ -419,6 +452,35 @@ fn run_estimate(plan: &Path, services: &Path, format: Output) -> CliResult {
             Ok(())
         }
         other => Err(format!("estimate prints text or json, not {other:?}")),
+    }
+}
+
+fn run_prices(
+    path: &Path,
+    code: Option<String>,
+    words: Option<String>,
+    payer: Option<String>,
+    plan: Option<String>,
+    setting: Option<String>,
+    format: Output,
+) -> CliResult {
+    use clearbill::prices::{self, PayerChoice, Query};
+    let payer = match payer {
+        None => PayerChoice::Any,
+        Some(p) if prices::lookup::is_cash(&p) => PayerChoice::Cash,
+        Some(p) => PayerChoice::Named(p),
+    };
+    let query = Query { code, words, payer, plan, setting, max_matches: None };
+    // Streamed: a hospital file can be gigabytes, so it is never read whole.
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let found = prices::read(file, &query).map_err(|e| format!("{}: {e}", path.display()))?;
+    match format {
+        Output::Json => print_json(&found),
+        Output::Text => {
+            print!("{}", found.to_text());
+            Ok(())
+        }
+        other => Err(format!("prices prints text or json, not {other:?}")),
     }
 }
 

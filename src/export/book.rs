@@ -280,9 +280,11 @@ fn summary_sheet(report: &Report) -> Sheet {
         ("Contractual adjustment", t.contractual_adjustment),
         ("Patient responsibility", t.patient_responsibility),
         ("Other adjustment", t.other_adjustment),
-        ("Balance", t.balance),
+        ("Insurance balance", t.balance),
+        ("Open A/R (aging total)", t.open_ar),
         ("Unmatched payments", t.unmatched_paid),
         ("Patient paid", t.patient_paid),
+        ("Patient balance", t.patient_balance),
         ("Provider adjustments (835 PLB)", t.provider_adjustments),
     ] {
         rows.push(vec![text(label), Cell::Money(amount)]);

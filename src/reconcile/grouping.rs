@@ -17,11 +17,14 @@ use super::fees::FeeCharge;
 use super::line::{Gathering, Line, LineContext};
 use super::matching::{Explainer, KeyParts, LineKey, MatchLevel, MissingKey};
 use super::summary::ReasonTally;
+use super::warnings::{widen, Span};
 use super::UnmatchedPayment;
 use crate::columns::Mapping;
 use crate::hashing::{BuildFast, FastMap};
 use crate::interned::Text;
-use crate::records::{ChargeRow, FileKind, PaymentRow, Rejected};
+use crate::money::Money;
+use crate::payment_source::PaymentSource;
+use crate::records::{ChargeRow, FileKind, PaymentRow, Rejected, Remit};
 use crate::table::dates::days_between;
 
 /// Lines being gathered from charge and payment rows.
@@ -44,9 +47,14 @@ pub(crate) struct Lines {
     explainer: Option<Explainer>,
     unmatched: Vec<UnmatchedPayment>,
     claim_level_applied: usize,
+    /// Patient rows (SPEC §8.3), and those of them that also carry a patient responsibility.
+    patient_rows: usize,
+    patient_rows_with_share: usize,
     payments: usize,
     reasons: ReasonTally,
     rejected: Vec<Rejected>,
+    /// First and last date of service of the payment rows, for the warnings.
+    payment_dates: Option<Span>,
 }
 
 /// A 64-bit hash that can be rebuilt from its 32 bits: the table stores only those.
@@ -71,16 +79,30 @@ impl Lines {
             explainer: None,
             unmatched: Vec::new(),
             claim_level_applied: 0,
+            patient_rows: 0,
+            patient_rows_with_share: 0,
             payments: 0,
             reasons: ReasonTally::default(),
             rejected: Vec::new(),
+            payment_dates: None,
         }
+    }
+
+    /// Payment rows applied so far that joined a line.
+    pub fn matched(&self) -> usize {
+        self.payments - self.unmatched.len()
+    }
+
+    /// Payment rows applied so far.
+    pub fn payments(&self) -> usize {
+        self.payments
     }
 
     /// Adds a charge row to the line with its key, or starts a line with it.
     pub fn add_charge(&mut self, c: &ChargeRow, charge_mapping: &Mapping) {
         if self.single {
             self.reasons.add(&c.remit);
+            self.count_source(&c.remit);
         }
         match self.level.parts(&c.keys) {
             Ok(parts) => {
@@ -163,6 +185,8 @@ impl Lines {
     pub fn apply(&mut self, file: &Text, p: &PaymentRow) {
         self.payments += 1;
         self.reasons.add(&p.remit);
+        widen(&mut self.payment_dates, p.keys.service_date);
+        self.count_source(&p.remit);
         let by_key = match self.level.parts(&p.keys) {
             Ok(parts) => self.find(&parts, self.hash32(&parts)),
             Err(_) => None,
@@ -192,6 +216,15 @@ impl Lines {
         }
     }
 
+    fn count_source(&mut self, r: &Remit) {
+        if r.source == PaymentSource::Patient {
+            self.patient_rows += 1;
+            if !r.patient_responsibility.is_zero() {
+                self.patient_rows_with_share += 1;
+            }
+        }
+    }
+
     /// The lines with their figures, in the order of their first charge row.
     pub fn finish(self, ctx: &LineContext<'_>, progress: &mut dyn FnMut(f32)) -> Finished {
         let Lines { mut lines, gathering, keys, index, explainer, first_line_of_claim, .. } = self;
@@ -209,9 +242,12 @@ impl Lines {
             lines,
             unmatched: self.unmatched,
             claim_level_applied: self.claim_level_applied,
+            patient_rows: self.patient_rows,
+            patient_rows_with_share: self.patient_rows_with_share,
             payments: self.payments,
             reasons: self.reasons,
             rejected: self.rejected,
+            payment_dates: self.payment_dates,
         }
     }
 }
@@ -222,12 +258,17 @@ pub(crate) struct Finished {
     pub unmatched: Vec<UnmatchedPayment>,
     /// Claim-level payment rows applied to the first line of their claim.
     pub claim_level_applied: usize,
+    /// Rows paid by the patient, and those of them with a patient responsibility (left out).
+    pub patient_rows: usize,
+    pub patient_rows_with_share: usize,
     /// Payment rows applied, matched or not.
     pub payments: usize,
     /// Reason codes of every remittance row.
     pub reasons: ReasonTally,
     /// Charge rows without the key to match on, in matched mode.
     pub rejected: Vec<Rejected>,
+    /// First and last date of service of the payment rows.
+    pub payment_dates: Option<Span>,
 }
 
 fn unmatched_payment(file: &Text, p: &PaymentRow, note: String, as_of: NaiveDate) -> UnmatchedPayment {
@@ -239,6 +280,9 @@ fn unmatched_payment(file: &Text, p: &PaymentRow, note: String, as_of: NaiveDate
         service_date: p.keys.service_date,
         code: p.keys.code.as_ref().map(|i| i.shown.clone()),
         paid: p.remit.paid,
+        source: p.remit.source,
+        patient_paid: p.remit.patient_paid
+            + if p.remit.source == PaymentSource::Patient { p.remit.paid } else { Money::ZERO },
         note,
         payer: p.payer.clone(),
         check_number: p.check_number.clone(),

@@ -1,12 +1,15 @@
 //! A reconciled line: the charge rows grouped under one key and the payment
-//! rows that apply to them, with the per-line figures of SPEC §4.
+//! rows that apply to them, with the per-line figures of SPEC §4. A patient's
+//! payment adds to `patient_paid`, never to insurance paid, and the insurance
+//! levels combine as [`super::levels`] says (SPEC §8.3).
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use super::aging::AgingBucket;
 use super::fees::{FeeCharge, FeeSchedule};
-use super::status::{at_stake, classify, Figures, Status, Tolerance};
+use super::levels::{Levels, Running};
+use super::status::{at_stake, classify, denied_to_patient, Figures, Status, Tolerance};
 use crate::carc::ReasonCode;
 use crate::interned::Text;
 use crate::money::Money;
@@ -41,6 +44,9 @@ pub struct Line {
     pub payment_rows: Vec<u32>,
     /// Paid by the patient (not part of the balance; used by the collection rates).
     pub patient_paid: Money,
+    /// PR − patient paid: what the patient still owes; negative when the
+    /// patient paid more than their share and is owed a refund (SPEC §8.3).
+    pub patient_balance: Money,
 }
 
 pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -77,6 +83,8 @@ pub(crate) struct Gathering {
     pub more_codes: Vec<Text>,
     /// Its charge rows as the fee schedule needs them (only when there is one).
     pub fee_charges: Vec<FeeCharge>,
+    /// The insurance levels that reported (SPEC §8.3).
+    pub levels: Levels,
 }
 
 impl Line {
@@ -105,6 +113,7 @@ impl Line {
             charge_rows: Vec::new(),
             payment_rows: Vec::new(),
             patient_paid: Money::ZERO,
+            patient_balance: Money::ZERO,
         };
         line.add_charge(c, single, gathering);
         line
@@ -130,7 +139,7 @@ impl Line {
         self.charge_rows.push(c.row);
         if single {
             gathering.remitted_on_charges |= c.remit.exists();
-            self.add_remit(&c.remit);
+            self.add_remit(&c.remit, &mut gathering.levels);
         }
     }
 
@@ -141,16 +150,33 @@ impl Line {
         if gathering.payments_payer.is_none() {
             gathering.payments_payer.clone_from(&p.payer);
         }
-        self.add_remit(&p.remit);
+        self.add_remit(&p.remit, &mut gathering.levels);
     }
 
     /// What a remittance row adds: the amounts, and its reason codes (each once, in order).
-    fn add_remit(&mut self, r: &Remit) {
-        self.insurance_paid += r.paid;
-        self.contractual_adjustment += r.contractual;
-        self.patient_responsibility += r.patient_responsibility;
+    ///
+    /// A patient's row (SPEC §8.3) adds its paid amount to patient paid; an
+    /// adjustment written on it (a small-balance write-off, a prompt-pay
+    /// discount) is neither the payer's contract nor the patient's share, so
+    /// it is an other adjustment; a patient responsibility on it is not a
+    /// payer's word and is left out (the reconciliation notes count such rows).
+    fn add_remit(&mut self, r: &Remit, levels: &mut Levels) {
         self.other_adjustment += r.other_adjustment;
         self.patient_paid += r.patient_paid;
+        match r.source.insurance_level() {
+            Some(level) => {
+                let running = Running {
+                    paid: &mut self.insurance_paid,
+                    contractual: &mut self.contractual_adjustment,
+                    patient_responsibility: &mut self.patient_responsibility,
+                };
+                levels.add(level, r.paid, r.contractual, r.patient_responsibility, running);
+            }
+            None => {
+                self.patient_paid += r.paid;
+                self.other_adjustment += r.contractual;
+            }
+        }
         for c in &r.reason_codes {
             if !self.reason_codes.contains(c) {
                 self.reason_codes.push(c.clone());
@@ -168,7 +194,15 @@ impl Line {
             remitted_on_charges,
             more_codes,
             fee_charges,
+            levels,
         } = gathering;
+        // SPEC §4 "unpaid: no remittance at all": a patient's payment at the
+        // desk is not the payer's answer, so only insurance rows count here.
+        let payer_answered = levels.reported();
+        if let Some((contractual, patient_responsibility)) = levels.combined() {
+            self.contractual_adjustment = contractual;
+            self.patient_responsibility = patient_responsibility;
+        }
         self.allowed = payments_allowed.or(self.allowed);
         if self.payer.is_none() {
             self.payer = payments_payer;
@@ -180,23 +214,34 @@ impl Line {
             let all = self.code.iter().chain(&more_codes).map(|c| c.as_str()).collect::<Vec<_>>();
             self.code = Some(Text::from(all.join(", ")));
         }
-        let figures = Figures {
-            billed: self.billed,
-            paid: self.insurance_paid,
-            contractual: self.contractual_adjustment,
-            patient_responsibility: self.patient_responsibility,
-            other_adjustment: self.other_adjustment,
-            expected: self.expected,
-            has_remittance: if ctx.single { remitted_on_charges } else { !self.payment_rows.is_empty() },
-        };
+        let has_remittance = if ctx.single { remitted_on_charges } else { payer_answered };
+        let figures = self.figures(has_remittance);
         self.status = classify(&figures, ctx.tolerance);
         self.balance = figures.balance();
+        self.patient_balance = self.patient_responsibility - self.patient_paid;
         self.at_stake = at_stake(self.status, &figures);
         // Age runs from the bill date, or the date of service when there is no
         // bill date (SPEC §4); the earliest of the line's rows.
         self.age_days = billed_date.or(self.service_date).map(|d| days_between(d, ctx.as_of));
         self.aging_bucket =
             if self.status.is_aged() { self.age_days.map(AgingBucket::for_age) } else { None };
+    }
+}
+
+impl Line {
+    /// The sums the status is decided from (SPEC §4, §8.4).
+    pub(crate) fn figures(&self, has_remittance: bool) -> Figures {
+        Figures {
+            billed: self.billed,
+            paid: self.insurance_paid,
+            contractual: self.contractual_adjustment,
+            patient_responsibility: self.patient_responsibility,
+            other_adjustment: self.other_adjustment,
+            expected: self.expected,
+            has_remittance,
+            patient_paid: self.patient_paid,
+            denied_to_patient: denied_to_patient(&self.reason_codes),
+        }
     }
 }
 

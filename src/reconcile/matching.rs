@@ -79,6 +79,11 @@ impl MatchLevel {
         }
     }
 
+    /// Whether the key holds the claim number (levels 1 to 3).
+    pub fn uses_claim(self) -> bool {
+        matches!(self, MatchLevel::ClaimLine | MatchLevel::ClaimCode { .. } | MatchLevel::Claim)
+    }
+
     pub fn matched_by(self) -> MatchedBy {
         match self {
             MatchLevel::ClaimLine => MatchedBy::ClaimLine,

@@ -10,20 +10,30 @@
 //! 2. [`line`] sums each line's figures; [`status`] classifies it in SPEC
 //!    order and computes the amount at stake; [`aging`] buckets open lines;
 //!    [`fees`] supplies the expected amount.
-//! 3. [`summary`] totals the report; [`worklist`] lists what to follow up.
+//! 3. [`summary`] totals the report; [`worklist`] lists what to follow up;
+//!    [`warnings`] says when the answer looks wrong because of the inputs.
+//!
+//! Version 2 (SPEC §8): [`claim_numbers`] retries the matching with claim
+//! numbers in another form when fewer than half of the payments match, and
+//! [`duplicates`] refuses a file given twice, reads a repeated 835 check once
+//! and counts a repeated payment row once.
 //!
 //! Every accepted row lands in exactly one place (a line, a matched payment,
-//! an unmatched payment); every other row is blank, a skipped total or
-//! rejected. Money is conserved: see [`Report::check_conservation`].
+//! an unmatched payment, a duplicate posting); every other row is blank, a
+//! skipped total or rejected. Money is conserved: see [`Report::check_conservation`].
 
 pub mod aging;
+pub mod claim_numbers;
+pub mod duplicates;
 pub mod fees;
 mod grouping;
+mod levels;
 pub mod line;
 pub mod matching;
 pub mod query;
 pub mod status;
 pub mod summary;
+pub mod warnings;
 pub mod worklist;
 
 use std::borrow::Cow;
@@ -36,15 +46,19 @@ use crate::carc::ReasonCode;
 use crate::columns::{Mapping, MappingOverride, Role};
 use crate::interned::Text;
 use crate::money::Money;
+use crate::payment_source::PaymentSource;
 use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, Rejected};
 use crate::table::dates::iso;
 use crate::table::Limits;
 
+pub use duplicates::Duplicate;
 pub use line::Line;
 pub use matching::{MatchLevel, MatchedBy};
 pub use status::Status;
 pub use worklist::WorkItem;
 
+use claim_numbers::{ClaimForm, Trial};
+use duplicates::{Checks, Postings};
 use fees::FeeSchedule;
 use grouping::{Finished, Lines};
 use line::LineContext;
@@ -79,6 +93,9 @@ pub struct Payments {
     pub provider_adjustments: Vec<ProviderAdjustment>,
     /// Balancing and reading findings of 835 files.
     pub findings: Vec<RemittanceFinding>,
+    /// The names of the files in `records` read from 835s: their rows are
+    /// never duplicate postings (see [`duplicates`]).
+    pub x12_files: BTreeSet<String>,
 }
 
 /// A provider-level adjustment from an 835 (PLB): interest, a recoupment, a
@@ -162,7 +179,12 @@ pub struct UnmatchedPayment {
     #[serde(serialize_with = "line::iso_date")]
     pub service_date: Option<NaiveDate>,
     pub code: Option<Text>,
+    /// The paid amount as written (a patient's payment too: see `source`).
     pub paid: Money,
+    /// Whose payment it is (SPEC §8.3).
+    pub source: PaymentSource,
+    /// What of it the patient paid: a patient row's paid amount, and any patient-paid amount.
+    pub patient_paid: Money,
     /// Why it matched nothing, e.g. "claim 123 exists, but not code 99214".
     pub note: String,
     pub payer: Option<Text>,
@@ -183,6 +205,8 @@ pub struct RowCounts {
     /// headers, page footers and group labels (SPEC §8.1).
     pub skipped: usize,
     pub rejected: usize,
+    /// Payment rows that repeat an earlier one (SPEC §8.5): counted once, listed in `duplicates`.
+    pub duplicates: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -193,6 +217,9 @@ pub struct Summary {
     pub matched_by: MatchedBy,
     pub rows: RowCounts,
     pub notes: Vec<String>,
+    /// Signs that the answer is wrong because of the inputs, and what to check
+    /// (SPEC §8.2, §8.6; [`warnings`]).
+    pub warnings: Vec<String>,
     pub totals: Totals,
     pub by_status: ByStatus,
     pub aging: Vec<AgingRow>,
@@ -211,6 +238,8 @@ pub struct Report {
     pub worklist: Vec<WorkItem>,
     pub provider_adjustments: Vec<ProviderAdjustment>,
     pub remittance_findings: Vec<RemittanceFinding>,
+    /// Payment rows counted once because they repeat an earlier row (SPEC §8.5).
+    pub duplicates: Vec<Duplicate>,
 }
 
 /// One input file as the user gave it.
@@ -352,6 +381,10 @@ fn load_table(
 /// dropped as soon as its rows are read, so memory holds the charge rows, the
 /// lines and one sheet at a time (two or more payments files are all read
 /// before any is applied, since the match level depends on all of them).
+///
+/// When fewer than half of the payment rows match, the claim numbers are
+/// tried in other forms and the files are read again with the best one
+/// ([`claim_numbers`], SPEC §8.2); files that match are read once.
 pub fn reconcile_sources(
     charges: &dyn FileSource,
     payments: &[&dyn FileSource],
@@ -361,12 +394,13 @@ pub fn reconcile_sources(
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
     let single = payments.is_empty();
+    let given: Vec<&dyn FileSource> = std::iter::once(charges).chain(payments.iter().copied()).collect();
+    duplicates::same_file(&given)?;
     let sizes: Vec<usize> =
         std::iter::once(charges).chain(payments.iter().copied()).chain(fees).map(|f| f.len()).collect();
     let bar = Bar::new(&sizes);
 
-    let charge_table = load_table(charges, &charges.bytes(), limits, &bar, 0, progress)?;
-    records::check_charges(&charge_table)?;
+    let charge_table = load_charges(charges, limits, &bar, progress)?;
 
     // The match level depends on the roles every payments file has: known from
     // their first rows (an 835 is read whole: it is small), so that the charge
@@ -375,10 +409,15 @@ pub fn reconcile_sources(
     let mut provider_adjustments = Vec::new();
     let mut remittance_findings = Vec::new();
     let mut payment_roles: Option<BTreeSet<Role>> = None;
+    let mut checks = Checks::default();
+    let mut check_notes = Vec::new();
     for &p in payments {
         let bytes = p.bytes();
         let roles = if crate::x12::looks_like_x12(&bytes) {
-            let (records, remittance) = records::read_835(&bytes, p.name())?;
+            let mut remittance = crate::x12::parse(&bytes)
+                .map_err(|source| InputError::X12 { file: p.name().to_string(), source })?;
+            check_notes.extend(checks.skip_repeats(p.name(), &mut remittance));
+            let records = records::records_of_835(&remittance, p.name());
             add_remittance(&mut provider_adjustments, &mut remittance_findings, p.name(), &remittance);
             remittances.push(Some(records));
             records::roles_835()
@@ -394,46 +433,28 @@ pub fn reconcile_sources(
         });
     }
     let charge_roles: BTreeSet<Role> = charge_table.mapping.roles().map(|(r, _)| r).collect();
-    let level = MatchLevel::choose(&charge_roles, payment_roles.as_ref().unwrap_or(&charge_roles));
+    let payment_roles = payment_roles.unwrap_or_else(|| charge_roles.clone());
+    let level = MatchLevel::choose(&charge_roles, &payment_roles);
 
-    let rows_message = format!("Reading the rows of {}", charges.name());
-    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charge_table.sheet.row_count());
-    let charge_mapping = charge_table.mapping.clone();
-    let charge_records = records::read_charges_each(
-        &charge_table,
-        single,
-        &mut |done| progress(&rows_message, bar.rows(0, done)),
-        &mut |row| lines.add_charge(&row, &charge_mapping),
-    )?;
-    drop(charge_table);
-    lines.charges_done();
-    let mut collected = Collected::default();
-    collected.absorb(&charge_records);
-
-    for (i, (&p, remittance)) in payments.iter().zip(remittances).enumerate() {
-        let name = Text::from(p.name());
-        let message = format!("Matching the rows of {}", p.name());
-        match remittance {
-            Some(records) => {
-                for (n, row) in records.rows.iter().enumerate() {
-                    if n % PROGRESS_EVERY_ROWS == PROGRESS_EVERY_ROWS - 1 {
-                        progress(&message, bar.rows(i + 1, n as f32 / records.rows.len() as f32));
-                    }
-                    lines.apply(&name, row);
-                }
-                collected.absorb(&records);
-            }
-            None => {
-                let table = load_table(p, &p.bytes(), limits, &bar, i + 1, progress)?;
-                let records = records::read_payments_each(
-                    &table,
-                    &mut |done| progress(&message, bar.rows(i + 1, done)),
-                    &mut |row| lines.apply(&name, &row),
-                )?;
-                collected.absorb(&records);
-            }
+    let sources = Sources { charges, payments, remittances: &remittances, with_fees: fees.is_some(), single };
+    let plain = Plan { level, form: ClaimForm::AsWritten };
+    let mut gathered = sources.gather(plain, charge_table, options, limits, &bar, progress)?;
+    let mut plan = plain;
+    let mut plan_note = None;
+    if let Some(fallback) = retry(&gathered.lines, single, level, &charge_roles, &payment_roles) {
+        progress("Trying the claim numbers written another way", 0);
+        let trial = sources.trial(level, fallback, limits, &bar, progress)?;
+        let (matched, total) = (gathered.lines.matched(), gathered.lines.payments());
+        if let Some(outcome) = trial.choose(matched, total) {
+            plan = Plan { level: outcome.candidate.level, form: outcome.candidate.form };
+            plan_note = Some(plan_note_of(&outcome, matched, total, payments.iter().map(|p| p.name())));
+            let table = load_charges(charges, limits, &bar, progress)?;
+            gathered = sources.gather(plan, table, options, limits, &bar, progress)?;
         }
     }
+    let Gathered { lines, mut collected, duplicates } = gathered;
+    collected.notes.extend(plan_note);
+    collected.notes.extend(check_notes);
 
     let fees = match fees {
         Some(f) => {
@@ -449,9 +470,221 @@ pub fn reconcile_sources(
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
     let payments = Payments { provider_adjustments, findings: remittance_findings, ..Payments::default() };
-    let report = assemble(finished, collected, level, single, schedule, payments, options, progress);
+    let matching = Matched { plan, duplicates, swapped: looks_swapped(&charge_roles, &payment_roles) };
+    let report = assemble(finished, collected, matching, single, schedule, payments, options, progress);
     progress("Done", 100);
     Ok(report)
+}
+
+/// How payments are matched to charges: the key level and the claim numbers' form (SPEC §4, §8.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plan {
+    level: MatchLevel,
+    form: ClaimForm,
+}
+
+/// What the matching came to, besides the lines.
+struct Matched {
+    plan: Plan,
+    duplicates: Vec<Duplicate>,
+    /// The charges file has payment columns and the payments file has not (warnings).
+    swapped: bool,
+}
+
+/// Whether the match rate calls for other claim forms (SPEC §8.2): `None`
+/// when it does not, else the level without claim numbers to fall back to (if any).
+fn retry(
+    lines: &Lines,
+    single: bool,
+    level: MatchLevel,
+    charge_roles: &BTreeSet<Role>,
+    payment_roles: &BTreeSet<Role>,
+) -> Option<Option<MatchLevel>> {
+    if single || !level.uses_claim() || lines.payments() == 0 || lines.matched() * 2 >= lines.payments() {
+        return None;
+    }
+    let without_claim = |roles: &BTreeSet<Role>| {
+        let mut r = roles.clone();
+        r.remove(&Role::ClaimId);
+        r
+    };
+    let fallback = MatchLevel::choose(&without_claim(charge_roles), &without_claim(payment_roles));
+    Some((fallback != MatchLevel::None).then_some(fallback))
+}
+
+/// The note that says how the claim numbers were matched in the end.
+fn plan_note_of<'a>(
+    outcome: &claim_numbers::Outcome,
+    plain: usize,
+    total: usize,
+    files: impl Iterator<Item = &'a str>,
+) -> String {
+    let files: Vec<&str> = files.collect();
+    let matched = outcome.matched;
+    if outcome.candidate.form == ClaimForm::AsWritten {
+        return format!(
+            "the claim numbers matched only {plain} of {total} payment rows, even written other ways; payments were matched by patient, date of service and procedure code instead: {matched} of {total} rows"
+        );
+    }
+    let example = outcome.example.as_ref().map(|e| format!(" (for example \"{e}\")")).unwrap_or_default();
+    format!(
+        "claim numbers in {} are written differently from the charges'{example}: as written, {plain} of {total} payment rows matched; matched after {}: {matched} of {total} rows",
+        files.join(", "),
+        outcome.candidate.form.describe()
+    )
+}
+
+/// A charges file that could be read at all: an X12 file is refused with
+/// what it is and where it belongs.
+fn load_charges(
+    charges: &dyn FileSource,
+    limits: &Limits,
+    bar: &Bar,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<records::Table, InputError> {
+    let bytes = charges.bytes();
+    if crate::x12::looks_like_x12(&bytes) {
+        let file = charges.name().to_string();
+        return Err(match crate::x12::parse(&bytes) {
+            Ok(_) => InputError::RemittanceAsCharges { file },
+            Err(source) => InputError::X12 { file, source },
+        });
+    }
+    let table = load_table(charges, &bytes, limits, bar, 0, progress)?;
+    records::check_charges(&table)?;
+    Ok(table)
+}
+
+/// The files of a reconciliation, to read once more when the claim numbers need another form.
+struct Sources<'s, 'f> {
+    charges: &'f dyn FileSource,
+    payments: &'s [&'f dyn FileSource],
+    /// The rows of each payments file that is an 835 (read whole, and kept).
+    remittances: &'s [Option<Records<PaymentRow>>],
+    with_fees: bool,
+    single: bool,
+}
+
+/// The lines with every row applied, before their figures are worked out.
+struct Gathered {
+    lines: Lines,
+    collected: Collected,
+    duplicates: Vec<Duplicate>,
+}
+
+impl Sources<'_, '_> {
+    /// Groups the charge rows of `charge_table` into lines and applies every payment row to them.
+    fn gather(
+        &self,
+        plan: Plan,
+        charge_table: records::Table,
+        options: &Options,
+        limits: &Limits,
+        bar: &Bar,
+        progress: &mut dyn FnMut(&str, u8),
+    ) -> Result<Gathered, InputError> {
+        let rows_message = format!("Reading the rows of {}", self.charges.name());
+        let mut lines = Lines::new(
+            plan.level,
+            self.single,
+            self.with_fees,
+            options.as_of,
+            charge_table.sheet.row_count(),
+        );
+        let charge_mapping = charge_table.mapping.clone();
+        let charge_records = records::read_charges_each(
+            &charge_table,
+            self.single,
+            &mut |done| progress(&rows_message, bar.rows(0, done)),
+            &mut |mut row| {
+                plan.form.rewrite(&mut row.keys);
+                lines.add_charge(&row, &charge_mapping)
+            },
+        )?;
+        drop(charge_table);
+        lines.charges_done();
+        let mut collected = Collected::default();
+        collected.absorb(&charge_records);
+
+        let mut postings = Postings::default();
+        for (i, (&p, remittance)) in self.payments.iter().zip(self.remittances).enumerate() {
+            let name = Text::from(p.name());
+            let message = format!("Matching the rows of {}", p.name());
+            match remittance {
+                Some(records) => {
+                    for (n, row) in records.rows.iter().enumerate() {
+                        if n % PROGRESS_EVERY_ROWS == PROGRESS_EVERY_ROWS - 1 {
+                            progress(&message, bar.rows(i + 1, n as f32 / records.rows.len() as f32));
+                        }
+                        apply(&mut lines, plan.form, &name, row);
+                    }
+                    collected.absorb(records);
+                }
+                None => {
+                    let table = load_table(p, &p.bytes(), limits, bar, i + 1, progress)?;
+                    let by_check = table.mapping.has(Role::CheckNumber);
+                    let records = records::read_payments_each(
+                        &table,
+                        &mut |done| progress(&message, bar.rows(i + 1, done)),
+                        &mut |mut row| {
+                            if by_check && !postings.is_first(&name, &row) {
+                                return;
+                            }
+                            plan.form.rewrite(&mut row.keys);
+                            lines.apply(&name, &row)
+                        },
+                    )?;
+                    collected.absorb(&records);
+                }
+            }
+        }
+        Ok(Gathered { lines, collected, duplicates: postings.found })
+    }
+
+    /// Counts how many payment rows each claim form (and the fallback level) would match.
+    fn trial(
+        &self,
+        level: MatchLevel,
+        fallback: Option<MatchLevel>,
+        limits: &Limits,
+        bar: &Bar,
+        progress: &mut dyn FnMut(&str, u8),
+    ) -> Result<Trial, InputError> {
+        let mut trial = Trial::new(level, fallback);
+        let table = load_charges(self.charges, limits, bar, progress)?;
+        records::read_charges_each(&table, false, &mut |_| {}, &mut |row| trial.add_charge(&row.keys))?;
+        drop(table);
+        for (i, (&p, remittance)) in self.payments.iter().zip(self.remittances).enumerate() {
+            match remittance {
+                Some(records) => records.rows.iter().for_each(|row| trial.add_payment(row)),
+                None => {
+                    let table = load_table(p, &p.bytes(), limits, bar, i + 1, progress)?;
+                    records::read_payments_each(&table, &mut |_| {}, &mut |row| trial.add_payment(&row))?;
+                }
+            }
+        }
+        Ok(trial)
+    }
+}
+
+/// Applies a payment row with its claim number in `form`: copied only when the form changes it.
+fn apply(lines: &mut Lines, form: ClaimForm, file: &Text, row: &PaymentRow) {
+    if form == ClaimForm::AsWritten {
+        lines.apply(file, row);
+    } else {
+        let mut row = row.clone();
+        form.rewrite(&mut row.keys);
+        lines.apply(file, &row);
+    }
+}
+
+/// The charges file has payment columns (check number, payment date) that
+/// the payments file lacks: a sign that the two were given the wrong way round.
+fn looks_swapped(charge_roles: &BTreeSet<Role>, payment_roles: &BTreeSet<Role>) -> bool {
+    let payment_side = [Role::CheckNumber, Role::PaymentDate];
+    payment_side.iter().any(|r| charge_roles.contains(r))
+        && !payment_side.iter().any(|r| payment_roles.contains(r))
+        && payment_roles.contains(&Role::Billed)
 }
 
 /// Takes an 835's provider adjustments and findings into the report.
@@ -487,18 +720,19 @@ fn add_remittance(
     }
 }
 
-/// Reconciles rows that are already read.
+/// Reconciles rows that are already read. It matches as
+/// [`reconcile_sources`] does, claim-number forms and duplicate postings
+/// included (the rows of the files named in `Payments::x12_files` are not
+/// compared for duplicate postings, as 835 rows are not).
 pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     let Inputs { charges, charge_mapping, payments, fees } = inputs;
     let single = payments.is_none();
     let charge_roles: BTreeSet<Role> = charge_mapping.roles().map(|(r, _)| r).collect();
-    let level = match &payments {
-        None => MatchLevel::choose(&charge_roles, &charge_roles),
-        Some(p) => MatchLevel::choose(&charge_roles, &p.roles),
-    };
+    let payment_roles = payments.as_ref().map_or_else(|| charge_roles.clone(), |p| p.roles.clone());
+    let level = MatchLevel::choose(&charge_roles, &payment_roles);
     let mut collected = Collected::default();
     collected.absorb(&charges);
-    let Payments { records: payment_records, provider_adjustments, findings, .. } =
+    let Payments { records: payment_records, roles, provider_adjustments, findings, x12_files } =
         payments.unwrap_or_default();
     for p in &payment_records {
         collected.absorb(p);
@@ -506,22 +740,53 @@ pub fn reconcile(inputs: Inputs, options: &Options) -> Report {
     if let Some(f) = &fees {
         collected.absorb(f);
     }
-    let mut lines = Lines::new(level, single, fees.is_some(), options.as_of, charges.rows.len());
-    for c in &charges.rows {
-        lines.add_charge(c, &charge_mapping);
-    }
-    lines.charges_done();
-    for records in &payment_records {
-        let name = Text::from(records.name.as_str());
-        for p in &records.rows {
-            lines.apply(&name, p);
+    let by_check = roles.contains(&Role::CheckNumber);
+    let gather = |plan: Plan| {
+        let mut lines = Lines::new(plan.level, single, fees.is_some(), options.as_of, charges.rows.len());
+        for c in &charges.rows {
+            if plan.form == ClaimForm::AsWritten {
+                lines.add_charge(c, &charge_mapping);
+            } else {
+                let mut c = c.clone();
+                plan.form.rewrite(&mut c.keys);
+                lines.add_charge(&c, &charge_mapping);
+            }
+        }
+        lines.charges_done();
+        let mut postings = Postings::default();
+        for records in &payment_records {
+            let name = Text::from(records.name.as_str());
+            let compare = by_check && !x12_files.contains(&records.name);
+            for p in &records.rows {
+                if compare && !postings.is_first(&name, p) {
+                    continue;
+                }
+                apply(&mut lines, plan.form, &name, p);
+            }
+        }
+        (lines, postings.found)
+    };
+    let plain = Plan { level, form: ClaimForm::AsWritten };
+    let (mut lines, mut duplicates) = gather(plain);
+    let mut plan = plain;
+    if let Some(fallback) = retry(&lines, single, level, &charge_roles, &payment_roles) {
+        let mut trial = Trial::new(level, fallback);
+        charges.rows.iter().for_each(|c| trial.add_charge(&c.keys));
+        payment_records.iter().flat_map(|r| &r.rows).for_each(|p| trial.add_payment(p));
+        let (matched, total) = (lines.matched(), lines.payments());
+        if let Some(outcome) = trial.choose(matched, total) {
+            plan = Plan { level: outcome.candidate.level, form: outcome.candidate.form };
+            let names = payment_records.iter().map(|r| r.name.as_str());
+            collected.notes.push(plan_note_of(&outcome, matched, total, names));
+            (lines, duplicates) = gather(plan);
         }
     }
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
     let progress = &mut |_: &str, _: u8| {};
     let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
     let payments = Payments { provider_adjustments, findings, ..Payments::default() };
-    assemble(finished, collected, level, single, schedule, payments, options, progress)
+    let matching = Matched { plan, duplicates, swapped: looks_swapped(&charge_roles, &payment_roles) };
+    assemble(finished, collected, matching, single, schedule, payments, options, progress)
 }
 
 /// The lines with their figures, every row applied (85–95% of the bar).
@@ -561,7 +826,7 @@ impl Collected {
 fn assemble(
     finished: Finished,
     collected: Collected,
-    level: MatchLevel,
+    matching: Matched,
     single: bool,
     schedule: Option<FeeSchedule>,
     payments: Payments,
@@ -573,10 +838,15 @@ fn assemble(
         lines,
         unmatched,
         claim_level_applied,
+        patient_rows,
+        patient_rows_with_share,
         payments: payment_count,
         reasons,
         rejected: unkeyed,
+        payment_dates,
     } = finished;
+    let Matched { plan, duplicates, swapped } = matching;
+    let level = plan.level;
     let Collected { mut counts, mut notes, mut rejected } = collected;
     notes.insert(
         0,
@@ -591,6 +861,16 @@ fn assemble(
             "{claim_level_applied} claim-level remittance row(s) (claims paid without service lines, or claim adjustments) were applied to the first line of their claim"
         ));
     }
+    if patient_rows > 0 {
+        notes.push(format!(
+            "{patient_rows} payment row(s) are the patient's own payments: they count as patient paid, never as insurance paid"
+        ));
+    }
+    if patient_rows_with_share > 0 {
+        notes.push(format!(
+            "{patient_rows_with_share} patient payment row(s) also give a patient responsibility; only the insurer's remittance sets what the patient owes, so it was left out"
+        ));
+    }
     if let Some(s) = &schedule {
         for (first, again) in &s.conflicts {
             notes.push(format!("fees rows {first} and {again} give different amounts for the same code and payer; row {first} was used"));
@@ -600,23 +880,58 @@ fn assemble(
     counts.payments = payment_count;
     counts.charges = lines.iter().map(|l| l.charge_rows.len()).sum();
     counts.rejected = rejected.len();
+    counts.duplicates = duplicates.len();
+    if !duplicates.is_empty() {
+        notes.push(format!(
+            "{} payment row(s) repeat an earlier row in every value, check number and payment date included; each was counted once (see the duplicates)",
+            duplicates.len()
+        ));
+    }
 
     notes.extend(date_notes(&lines, options.as_of));
     let mut totals = Totals::of(&lines, &unmatched);
     totals.provider_adjustments = payments.provider_adjustments.iter().map(|a| a.amount).sum();
+    let by_status = ByStatus::of(&lines);
+    let aging = summary::aging(&lines);
+    let kpis = Kpis::of(&lines, &totals);
+    let warnings = if single {
+        Vec::new()
+    } else {
+        let mut charge_dates = None;
+        lines.iter().for_each(|l| warnings::widen(&mut charge_dates, l.service_date));
+        let claim_examples = lines
+            .iter()
+            .find_map(|l| l.claim_id.as_ref())
+            .zip(unmatched.iter().find_map(|u| u.claim_id.as_ref()))
+            .map(|(c, p)| (c.to_string(), p.to_string()));
+        let outside_charge_dates = charge_dates.map_or(0, |(first, last)| {
+            unmatched.iter().filter(|u| u.service_date.is_some_and(|d| d < first || d > last)).count()
+        });
+        let m = warnings::Matching {
+            payment_rows: payment_count,
+            matched: payment_count - unmatched.len(),
+            swapped,
+            charge_dates,
+            payment_dates,
+            outside_charge_dates,
+            claim_examples,
+        };
+        warnings::warnings(Some(&m), &lines, &kpis, &aging)
+    };
     let summary = Summary {
         mode: if single { Mode::Single } else { Mode::Matched },
         as_of: iso(options.as_of),
         matched_by: if single { MatchedBy::None } else { level.matched_by() },
         rows: counts,
         notes,
-        by_status: ByStatus::of(&lines),
-        aging: summary::aging(&lines),
-        kpis: Kpis::of(&lines, &totals),
+        warnings,
+        by_status,
+        aging,
+        kpis,
         reason_codes: reasons.totals(),
         totals,
     };
-    let worklist = worklist::build(&lines, &unmatched);
+    let worklist = worklist::build(&lines, &unmatched, Tolerance(options.tolerance));
     Report {
         summary,
         lines,
@@ -625,6 +940,7 @@ fn assemble(
         worklist,
         provider_adjustments: payments.provider_adjustments,
         remittance_findings: payments.findings,
+        duplicates,
     }
 }
 
@@ -654,37 +970,66 @@ fn date_notes(lines: &[Line], as_of: NaiveDate) -> Vec<String> {
 pub struct ConservationError(pub String);
 
 impl Report {
-    /// Checks the three equations of SPEC §4 against the rows that went in.
+    /// Checks the report against the rows that went in (SPEC §4 "Every row is
+    /// accounted for", §8.3, §8.6): the lines bill exactly the accepted charge
+    /// rows (`accepted_charges`); the insurance paid on the lines and on the
+    /// unmatched insurance payments is exactly the paid amount of the accepted
+    /// insurance rows (`accepted_paid`: patient rows excluded, duplicate postings
+    /// included: their paid is in `duplicates`); and the
+    /// summary's totals, status counts and aging are sums of the lines. A
+    /// line's own figures are recomputed from the rows it lists by the
+    /// integration tests (`tests/common/recompute.rs`), independently of the
+    /// grouping code.
     pub fn check_conservation(
         &self,
         accepted_charges: Money,
         accepted_paid: Money,
     ) -> Result<(), ConservationError> {
+        let fail = |what: String| Err(ConservationError(what));
         let billed: Money = self.lines.iter().map(|l| l.billed).sum();
         if billed != accepted_charges {
-            return Err(ConservationError(format!(
-                "lines bill {billed}, accepted charge rows {accepted_charges}"
-            )));
+            return fail(format!("lines bill {billed}, accepted charge rows {accepted_charges}"));
         }
+        let unmatched_insurance: Money = self
+            .unmatched_payments
+            .iter()
+            .filter(|u| u.source.insurance_level().is_some())
+            .map(|u| u.paid)
+            .sum();
         let paid: Money = self.lines.iter().map(|l| l.insurance_paid).sum::<Money>()
-            + self.unmatched_payments.iter().map(|u| u.paid).sum::<Money>();
+            + unmatched_insurance
+            + self.duplicates.iter().map(|d| d.paid).sum::<Money>();
         if paid != accepted_paid {
-            return Err(ConservationError(format!(
-                "lines and unmatched payments hold {paid} paid, accepted payment rows {accepted_paid}"
-            )));
+            return fail(format!(
+                "lines, unmatched payments and duplicates hold {paid} insurance paid, accepted insurance rows {accepted_paid}"
+            ));
         }
-        for (i, l) in self.lines.iter().enumerate() {
-            let parts = l.insurance_paid
-                + l.contractual_adjustment
-                + l.patient_responsibility
-                + l.other_adjustment
-                + l.balance;
-            if l.billed != parts {
-                return Err(ConservationError(format!(
-                    "line {i}: billed {} but parts add to {parts}",
-                    l.billed
-                )));
+        let t = &self.summary.totals;
+        let sums = [
+            ("billed", t.billed, billed),
+            ("insurance paid", t.insurance_paid, self.lines.iter().map(|l| l.insurance_paid).sum()),
+            (
+                "contractual",
+                t.contractual_adjustment,
+                self.lines.iter().map(|l| l.contractual_adjustment).sum(),
+            ),
+            (
+                "patient responsibility",
+                t.patient_responsibility,
+                self.lines.iter().map(|l| l.patient_responsibility).sum(),
+            ),
+            ("other adjustment", t.other_adjustment, self.lines.iter().map(|l| l.other_adjustment).sum()),
+            ("patient paid", t.patient_paid, self.lines.iter().map(|l| l.patient_paid).sum()),
+            ("open A/R", t.open_ar, self.summary.aging.iter().map(|a| a.amount).sum()),
+        ];
+        for (what, total, sum) in sums {
+            if total != sum {
+                return fail(format!("the summary's {what} is {total}, its parts add to {sum}"));
             }
+        }
+        let statuses: usize = Status::ALL.iter().map(|s| self.summary.by_status.get(*s).count).sum();
+        if statuses != self.lines.len() {
+            return fail(format!("{statuses} lines by status, {} lines", self.lines.len()));
         }
         Ok(())
     }

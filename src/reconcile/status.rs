@@ -1,4 +1,6 @@
-//! A line's status and the amount at stake (SPEC §4 "Per line").
+//! A line's status and the amount at stake (SPEC §4 "Per line", as revised
+//! by §8.4: a denial billed to the patient is a denial, and a line is
+//! overpaid only when money came in).
 
 use std::fmt;
 
@@ -63,6 +65,12 @@ pub struct Figures {
     pub expected: Option<Money>,
     /// Whether any remittance exists for the line.
     pub has_remittance: bool,
+    /// What the patient paid (SPEC §8.3); with P, the money received.
+    pub patient_paid: Money,
+    /// The line's PR reason codes are all denials billed to the patient
+    /// (PR-27, PR-96, …), none of them cost sharing (SPEC §8.4); see
+    /// [`crate::carc::ReasonCode::is_denial_to_patient`].
+    pub denied_to_patient: bool,
 }
 
 impl Figures {
@@ -75,6 +83,18 @@ impl Figures {
     fn collected(&self) -> Money {
         self.paid + self.patient_responsibility
     }
+
+    /// P + patient paid: the money that came in.
+    fn received(&self) -> Money {
+        self.paid + self.patient_paid
+    }
+}
+
+/// Whether the PR codes of a line deny it to the patient: at least one PR
+/// code, and every PR code (and every code without a group) not cost sharing.
+/// A PR amount without any PR code is the patient's share, as exports write it.
+pub fn denied_to_patient(codes: &[crate::carc::ReasonCode]) -> bool {
+    codes.iter().any(|c| c.is_denial_to_patient()) && !codes.iter().any(|c| c.is_cost_sharing())
 }
 
 /// Comparisons where amounts within the tolerance count as equal.
@@ -88,19 +108,24 @@ impl Tolerance {
     fn less(self, a: Money, b: Money) -> bool {
         a < b - self.0
     }
-    fn greater(self, a: Money, b: Money) -> bool {
+    pub(crate) fn greater(self, a: Money, b: Money) -> bool {
         a > b + self.0
     }
 }
 
-/// The first status of SPEC §4's table whose condition holds.
+/// The first status of SPEC §4's table whose condition holds, with §8.4's changes.
 pub fn classify(f: &Figures, t: Tolerance) -> Status {
     let balance = f.balance();
+    // §8.4: without money received, a negative balance is a posting to check
+    // (see [`adjustments_exceed`]), and the line reads as if it were zero.
+    let received = t.greater(f.received(), Money::ZERO);
     if !f.has_remittance {
         Status::Unpaid
-    } else if t.is_zero(f.paid) && t.is_zero(f.patient_responsibility) {
+    } else if t.is_zero(f.paid) && (t.is_zero(f.patient_responsibility) || f.denied_to_patient) {
         Status::Denied
-    } else if t.less(balance, Money::ZERO) || f.expected.is_some_and(|e| t.greater(f.collected(), e)) {
+    } else if received
+        && (t.less(balance, Money::ZERO) || f.expected.is_some_and(|e| t.greater(f.collected(), e)))
+    {
         Status::Overpaid
     } else if f.expected.is_some_and(|e| t.less(f.collected(), e)) {
         Status::Underpaid
@@ -109,6 +134,14 @@ pub fn classify(f: &Figures, t: Tolerance) -> Status {
     } else {
         Status::Paid
     }
+}
+
+/// How much the adjustments exceed the billed amount on a line that received
+/// no money (SPEC §8.4): not an overpayment, a posting to check.
+pub fn adjustments_exceed(f: &Figures, t: Tolerance) -> Option<Money> {
+    let balance = f.balance();
+    (f.has_remittance && !t.greater(f.received(), Money::ZERO) && t.less(balance, Money::ZERO))
+        .then_some(-balance)
 }
 
 /// What a person can still recover or must return (SPEC §4 "At stake").
@@ -146,6 +179,8 @@ mod tests {
             other_adjustment: m(oa),
             expected: expected.map(m),
             has_remittance: true,
+            patient_paid: Money::ZERO,
+            denied_to_patient: false,
         }
     }
 
@@ -165,6 +200,192 @@ mod tests {
         assert_eq!(at_stake(Status::Denied, &f), m(10000), "a denial puts the whole billed amount at stake");
         let with_pr = figures(10000, 0, 8000, 2000, 0, None);
         assert_ne!(classify(&with_pr, EXACT), Status::Denied, "the patient owes part of it: not a denial");
+    }
+
+    /// One row per rule of SPEC §4's status table as §8.4 revises it, top to bottom: the rule,
+    /// B, P, CA, PR, OA, E, remittance, patient paid, reason codes → status and at stake (cents).
+    #[test]
+    fn every_status_rule() {
+        use crate::carc::parse_list;
+        type Row = (&'static str, [i64; 5], Option<i64>, bool, i64, &'static str, Status, i64);
+        let table: &[Row] = &[
+            ("unpaid: no remittance", [10000, 0, 0, 0, 0], None, false, 0, "", Status::Unpaid, 10000),
+            (
+                "unpaid: a patient's payment is not the payer's answer",
+                [10000, 0, 0, 0, 0],
+                None,
+                false,
+                3000,
+                "",
+                Status::Unpaid,
+                10000,
+            ),
+            (
+                "denied: P = 0 and PR = 0",
+                [10000, 0, 10000, 0, 0],
+                None,
+                true,
+                0,
+                "CO-50",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "denied: P = 0 and PR only PR-27",
+                [10000, 0, 0, 10000, 0],
+                None,
+                true,
+                0,
+                "PR-27",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "denied: PR-96 with an allowed amount",
+                [10000, 0, 0, 10000, 0],
+                Some(10000),
+                true,
+                0,
+                "PR-96",
+                Status::Denied,
+                10000,
+            ),
+            (
+                "not denied: P = 0, PR is the deductible",
+                [10000, 0, 2000, 8000, 0],
+                None,
+                true,
+                0,
+                "CO-45; PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "not denied: PR-27 next to a deductible",
+                [10000, 0, 0, 10000, 0],
+                None,
+                true,
+                0,
+                "PR-27; PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "overpaid: balance < 0 with money received",
+                [10000, 11000, 0, 0, 0],
+                None,
+                true,
+                0,
+                "",
+                Status::Overpaid,
+                1000,
+            ),
+            (
+                "overpaid: the patient's payment is money received",
+                [10000, 0, 9000, 2000, 0],
+                None,
+                true,
+                500,
+                "",
+                Status::Overpaid,
+                1000,
+            ),
+            (
+                "overpaid: P + PR > E",
+                [10000, 9000, 0, 1000, 0],
+                Some(8000),
+                true,
+                0,
+                "",
+                Status::Overpaid,
+                2000,
+            ),
+            (
+                "not overpaid: adjustments exceed B, nothing received",
+                [10000, 0, 9000, 2000, 0],
+                None,
+                true,
+                0,
+                "PR-1",
+                Status::Paid,
+                0,
+            ),
+            (
+                "underpaid: P + PR < E",
+                [10000, 6000, 2000, 1000, 0],
+                Some(8000),
+                true,
+                0,
+                "",
+                Status::Underpaid,
+                1000,
+            ),
+            ("partial: balance > 0", [10000, 5000, 2000, 1000, 0], None, true, 0, "", Status::Partial, 2000),
+            ("paid: balance 0", [10000, 7000, 2000, 1000, 0], Some(8000), true, 0, "", Status::Paid, 0),
+        ];
+        for (rule, [b, p, ca, pr, oa], e, remit, pp, codes, status, stake) in table {
+            let mut f = figures(*b, *p, *ca, *pr, *oa, *e);
+            f.has_remittance = *remit;
+            f.patient_paid = m(*pp);
+            f.denied_to_patient = denied_to_patient(&parse_list(codes).unwrap());
+            assert_eq!(classify(&f, EXACT), *status, "{rule}");
+            assert_eq!(at_stake(*status, &f), m(*stake), "{rule}: at stake");
+        }
+    }
+
+    #[test]
+    fn denied_when_the_patient_share_is_only_a_denial_billed_to_the_patient() {
+        use crate::carc::parse_list;
+        // Medicare, paid 0, the whole amount PR-27 (coverage ended): a denial, allowed blank or not.
+        for expected in [None, Some(0), Some(10000)] {
+            let mut f = figures(10000, 0, 0, 10000, 0, expected);
+            f.denied_to_patient = denied_to_patient(&parse_list("PR-27").unwrap());
+            assert_eq!(classify(&f, EXACT), Status::Denied, "allowed {expected:?}");
+            assert_eq!(at_stake(Status::Denied, &f), m(10000), "at stake stays the billed amount");
+        }
+        for codes in ["PR-27", "PR-31", "PR-96", "PR-204", "PR-B7", "PR-B9", "PR-96; CO-45", "PR-27, N130"] {
+            assert!(denied_to_patient(&parse_list(codes).unwrap()), "{codes}");
+        }
+        for codes in [
+            "",
+            "PR-1",
+            "PR-2",
+            "PR-3",
+            "PR-66",
+            "PR-122",
+            "PR-241",
+            "PR-96; PR-1",
+            "CO-45",
+            "27",
+            "2, PR-27",
+        ] {
+            assert!(
+                !denied_to_patient(&parse_list(codes).unwrap()),
+                "{codes:?} is cost sharing or no PR code"
+            );
+        }
+        // Cost sharing with nothing paid is the patient's deductible, not a denial.
+        let f = figures(10000, 0, 2000, 8000, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Paid);
+    }
+
+    #[test]
+    fn overpaid_needs_money_received() {
+        // Adjustments exceed the charge and nothing came in: read as if the balance were 0.
+        let mut f = figures(10000, 0, 9000, 2000, 0, None);
+        assert_eq!(classify(&f, EXACT), Status::Paid);
+        assert_eq!(adjustments_exceed(&f, EXACT), Some(m(1000)));
+        // ... and it still compares with what was expected.
+        f.expected = Some(m(3000));
+        assert_eq!(classify(&f, EXACT), Status::Underpaid);
+        // A patient's payment is money received.
+        let mut f = figures(10000, 0, 9000, 2000, 0, None);
+        f.patient_paid = m(500);
+        assert_eq!(classify(&f, EXACT), Status::Overpaid);
+        assert_eq!(adjustments_exceed(&f, EXACT), None);
+        // Money received and a negative balance: overpaid as before.
+        let f = figures(10000, 11000, 0, 0, 0, None);
+        assert_eq!(adjustments_exceed(&f, EXACT), None);
     }
 
     #[test]

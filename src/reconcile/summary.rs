@@ -26,6 +26,13 @@ pub struct Totals {
     pub balance: Money,
     pub unmatched_paid: Money,
     pub patient_paid: Money,
+    /// Σ patient balance (PR − patient paid) over the lines (SPEC §8.3).
+    pub patient_balance: Money,
+    /// Open A/R: Σ at stake of the aged lines (SPEC §8.6), so the aging
+    /// buckets add up to it. Not the balance: a denied line's whole billed
+    /// amount is at stake, and an overpaid line is not open A/R.
+    #[serde(rename = "openAR")]
+    pub open_ar: Money,
     /// Σ PLB amounts of 835 files (positive reduced the payments).
     pub provider_adjustments: Money,
 }
@@ -41,6 +48,10 @@ impl Totals {
             t.other_adjustment += l.other_adjustment;
             t.balance += l.balance;
             t.patient_paid += l.patient_paid;
+            t.patient_balance += l.patient_balance;
+            if l.aging_bucket.is_some() {
+                t.open_ar += l.at_stake;
+            }
         }
         t.unmatched_paid = unmatched.iter().map(|u| u.paid).sum();
         t
@@ -155,21 +166,20 @@ impl Kpis {
             net_collection_rate: Rate::ratio(collected, totals.billed - totals.contractual_adjustment),
             denial_rate_by_amount: Rate::ratio(denied_billed, remitted_billed),
             denial_rate_by_count: Rate::of_counts(denied.len(), with_remittance.len()),
-            days_in_ar: days_in_ar(lines, totals.billed),
+            days_in_ar: days_in_ar(lines, totals.open_ar, totals.billed),
         }
     }
 }
 
-/// Open A/R divided by the average billed per day over the service-date span
+/// Open A/R (the aging total, [`Totals::open_ar`]) divided by the average billed per day over the service-date span
 /// (first to last date of service, inclusive).
-fn days_in_ar(lines: &[Line], billed: Money) -> Option<Days> {
+fn days_in_ar(lines: &[Line], open: Money, billed: Money) -> Option<Days> {
     let dates: Vec<NaiveDate> = lines.iter().filter_map(|l| l.service_date).collect();
     let (first, last) = (dates.iter().min()?, dates.iter().max()?);
     let span = Decimal::from((*last - *first).num_days() + 1);
     if billed.is_zero() {
         return None;
     }
-    let open: Money = lines.iter().filter(|l| l.status.is_aged()).map(|l| l.at_stake).sum();
     let per_day = billed.as_decimal().checked_div(span)?;
     open.as_decimal().checked_div(per_day).map(Days)
 }

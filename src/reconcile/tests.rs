@@ -96,7 +96,10 @@ fn matched_mode_gives_every_status_and_conserves_money() {
     assert_eq!(over.at_stake.to_string(), "10.00");
     assert_eq!(r.lines[2].at_stake.to_string(), "50.00");
     assert_eq!(r.lines[1].at_stake.to_string(), "20.00", "a denial puts the billed amount at stake");
-    assert_eq!(r.summary.rows, RowCounts { charges: 6, payments: 8, blank: 0, skipped: 0, rejected: 0 });
+    assert_eq!(
+        r.summary.rows,
+        RowCounts { charges: 6, payments: 8, blank: 0, skipped: 0, rejected: 0, duplicates: 0 }
+    );
     assert_eq!(r.summary.totals.billed.to_string(), "700.00");
     assert_eq!(r.summary.totals.unmatched_paid.to_string(), "75.00");
     assert_eq!(r.unmatched_payments[0].note, "no charge has claim 1009");
@@ -307,19 +310,25 @@ fn the_json_contract_has_the_spec_shape() {
             "payer": "Aetna", "billed": "100.00", "allowed": null, "expected": null, "insurancePaid": "60.00",
             "contractualAdjustment": "20.00", "patientResponsibility": "10.00", "otherAdjustment": "0.00",
             "balance": "10.00", "atStake": "10.00", "status": "partial", "ageDays": 14, "agingBucket": "0-30",
-            "reasonCodes": ["CO-45"], "chargeRows": [2], "paymentRows": [2], "patientPaid": "0.00"
+            "reasonCodes": ["CO-45"], "chargeRows": [2], "paymentRows": [2], "patientPaid": "0.00",
+            "patientBalance": "10.00"
         })
     );
     let s = &v["summary"];
     assert_eq!(s["mode"], json!("matched"));
     assert_eq!(s["asOf"], json!("2026-11-15"));
     assert_eq!(s["matchedBy"], json!("claim+line"));
-    assert_eq!(s["rows"], json!({"charges": 1, "payments": 1, "blank": 0, "skipped": 0, "rejected": 0}));
+    assert_eq!(
+        s["rows"],
+        json!({"charges": 1, "payments": 1, "blank": 0, "skipped": 0, "rejected": 0, "duplicates": 0})
+    );
+    assert_eq!(s["warnings"], json!([]));
     assert_eq!(
         s["totals"],
         json!({"billed": "100.00", "insurancePaid": "60.00", "contractualAdjustment": "20.00",
                "patientResponsibility": "10.00", "otherAdjustment": "0.00", "balance": "10.00",
-               "unmatchedPaid": "0.00", "patientPaid": "0.00", "providerAdjustments": "0.00"})
+               "unmatchedPaid": "0.00", "patientPaid": "0.00", "patientBalance": "10.00", "openAR": "10.00",
+               "providerAdjustments": "0.00"})
     );
     assert_eq!(s["byStatus"]["partial"], json!({"count": 1, "billed": "100.00", "atStake": "10.00"}));
     assert_eq!(s["aging"][0], json!({"bucket": "0-30", "count": 1, "amount": "10.00"}));
@@ -333,4 +342,5 @@ fn the_json_contract_has_the_spec_shape() {
     assert_eq!(v["rejected"], json!([]));
     assert_eq!(v["providerAdjustments"], json!([]));
     assert_eq!(v["remittanceFindings"], json!([]));
+    assert_eq!(v["duplicates"], json!([]));
 }

@@ -50,8 +50,10 @@ pub enum X12Error {
     )]
     NotX12,
     #[error(
-        "this is an 837 claim file, not an 835 remittance. It holds what was billed, not what was \
-         paid; load the 835 (ERA) file the payer sent back for these claims"
+        "this is an 837 claim file: it holds the claims the practice sent to the payer, not a table \
+         of charges or a remittance. As charges, choose a charges export from the practice system \
+         (csv or xlsx); as payments, choose the 835 remittance (ERA) the payer sent back for these \
+         claims"
     )]
     ClaimFile,
     #[error("this is an X12 {0} file, not an 835 remittance")]
@@ -146,7 +148,7 @@ mod tests {
     fn an_837_is_rejected_as_a_claim_file() {
         let err = parse(b"ST*837*0001*005010X222A1~BHT*0019~SE*3*0001~").unwrap_err();
         assert_eq!(err, X12Error::ClaimFile);
-        assert!(err.to_string().starts_with("this is an 837 claim file, not an 835 remittance"));
+        assert!(err.to_string().starts_with("this is an 837 claim file: it holds the claims"));
         assert!(looks_like_x12(b"ST*837*0001~"));
     }
 

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod recompute;
 
 use std::path::PathBuf;
 

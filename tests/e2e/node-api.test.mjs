@@ -127,9 +127,11 @@ test('the xlsx writer module writes the workbook a Session lays out: the CLI\'s 
   assert.equal(firstBilled.t, 'n');
   assert.equal(firstBilled.z, '$#,##0.00;[Red]-$#,##0.00');
   assert.equal(cents(firstBilled.v), cents(full.lines[0].billed));
-  const balance = rows.Summary.find((row) => row[0] === 'Balance');
+  const balance = rows.Summary.find((row) => row[0] === 'Insurance balance');
   assert.equal(cents(balance[1]), cents(full.summary.totals.balance));
   assert.equal(cents(balance[1]), cents((await expected()).scenarios.matched.summary.totals.balance));
+  const openAR = rows.Summary.find((row) => row[0] === 'Open A/R (aging total)');
+  assert.equal(cents(openAR[1]), cents((await expected()).scenarios.matched.summary.totals.openAR));
 
   // The CLI writes the same workbook from the same files (--format xlsx, one Rust module).
   const dir = await mkdtemp(join(tmpdir(), 'clearbill-xlsx-'));

@@ -19,7 +19,16 @@ test('one click on "Try with sample data" shows the whole reconciliation with th
       await reconcileBy(page, () => page.click('text=Try with sample data'));
 
       assert.equal(await page.inputValue('#as-of'), oracle.asOf, 'the sample is read as of the date it was made for');
-      for (const key of ['billed', 'insurancePaid', 'contractualAdjustment', 'otherAdjustment', 'patientResponsibility', 'balance']) {
+      for (const key of [
+        'billed',
+        'insurancePaid',
+        'contractualAdjustment',
+        'otherAdjustment',
+        'patientResponsibility',
+        'balance',
+        'patientPaid',
+        'openAR',
+      ]) {
         assert.equal(await figure(page, key), dollars(want.totals[key]), key);
       }
       for (const key of ['grossCollectionRate', 'netCollectionRate', 'denialRateByAmount']) {
@@ -36,6 +45,21 @@ test('one click on "Try with sample data" shows the whole reconciliation with th
         assert.equal(await bar.locator('.amount').textContent(), dollars(bucket.amount), `aging ${bucket.bucket}`);
         assert.equal(await bar.locator('.count').textContent(), `${bucket.count} line${bucket.count === 1 ? '' : 's'}`);
       }
+      // SPEC §8.6: the aging buckets on screen add up to the open A/R figure on screen, and the
+      // insurance balance is shown apart under its own name.
+      const cents = (text) => {
+        const negative = text.startsWith('−');
+        const value = Number(text.replace(/[^0-9]/g, ''));
+        return negative ? -value : value;
+      };
+      const bars = await page.$$eval('.aging-chart .bar .amount', (nodes) => nodes.map((n) => n.textContent));
+      assert.equal(bars.length, 5);
+      const openAR = await figure(page, 'openAR');
+      assert.equal(bars.map(cents).reduce((a, b) => a + b, 0), cents(openAR), `${bars.join(' + ')} = ${openAR}`);
+      assert.equal(await page.textContent('[data-figure="agingTotal"]'), openAR);
+      assert.notEqual(openAR, await figure(page, 'balance'), 'open A/R is not the insurance balance');
+      assert.match(await page.textContent('.cards'), /Insurance balance/);
+
       const lines = oracle.scenarios.matched.lines.length;
       assert.equal(await page.textContent('#lines-table-where'), `Showing 1–100 of ${lines}`);
       assert.equal(

@@ -15,12 +15,14 @@
 //
 // Parts: estimate/plan-form.js (the plan), estimate/services-form.js (the
 // services), estimate/results.js (the answer), estimate/payment.js (the
-// payment plan), estimate/share.js (links), estimate/fields.js (labels, help, errors).
+// payment plan), estimate/share.js (links), estimate/fields.js (labels, help, errors),
+// estimate/prices.js (prices looked up in a hospital's price file, SPEC §10).
 
 import { dollars, el, replace } from '../dom.js';
 import { FieldError, clearErrors, showError } from './estimate/fields.js';
 import { paymentPlanForm } from './estimate/payment.js';
 import { planForm } from './estimate/plan-form.js';
+import { priceLookup } from './estimate/prices.js';
 import { results } from './estimate/results.js';
 import { servicesForm } from './estimate/services-form.js';
 import { decodeState, encodeState, isShared } from './estimate/share.js';
@@ -60,6 +62,7 @@ export function prefill(services) {
 function buildView(root, app) {
   const plan = planForm();
   const services = servicesForm();
+  const prices = priceLookup(app.call, { onAdd: (list) => services.add(list) });
   const payment = paymentPlanForm(app.call, { onShown: () => clearShareLink() });
   let fileNotes = [];
 
@@ -118,6 +121,7 @@ function buildView(root, app) {
         ),
         fileNotesNode,
       ),
+      prices.node,
       services.node,
       servicesError,
       el('div', { class: 'actions' }, addButton),

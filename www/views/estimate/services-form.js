@@ -136,6 +136,17 @@ export function servicesForm({ onChange = () => {} } = {}) {
       row.controls.description.focus();
       return row;
     },
+    /** Adds services after the ones there (prices looked up in a hospital file); an unused empty row goes. */
+    add(services) {
+      for (const row of rows.filter(isBlank)) {
+        rows.splice(rows.indexOf(row), 1);
+        row.tr.remove();
+      }
+      for (const service of services) addRow(service);
+      if (rows.length === 0) addRow();
+      renumber();
+      onChange();
+    },
     /** Replaces every row (a loaded bill, the reconcile view, a share link). */
     set(services) {
       rows.length = 0;

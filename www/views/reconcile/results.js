@@ -23,6 +23,8 @@ const WORK_KINDS = {
   partial: 'Partial',
   overpaid: 'Overpaid',
   unmatchedPayment: 'Unmatched payment',
+  patient_refund: 'Patient refund',
+  check_posting: 'Check the posting',
 };
 
 const MATCHED_BY = {
@@ -51,6 +53,7 @@ export function results({ session, overview, app, fileName }) {
     'section',
     { id: 'results', 'aria-labelledby': 'results-heading' },
     heading,
+    warnings(summary),
     el('p', { class: 'result-facts' }, facts(summary)),
     exports(ask, summary, app, fileName),
     cards(summary),
@@ -106,6 +109,20 @@ export function results({ session, overview, app, fileName }) {
       empty: 'Every row was read.',
       tables,
     }),
+    overview.duplicates
+      ? listSection({
+          id: 'duplicates',
+          title: `Payments posted twice, counted once (${count(overview.duplicates)})`,
+          columns: [
+            { label: 'File', cell: (d) => d.file },
+            { label: 'Row', numeric: true, cell: (d) => text(d.row) },
+            { label: 'Same as', cell: (d) => (d.repeatsFile === d.file ? `row ${d.repeats}` : `${d.repeatsFile} row ${d.repeats}`) },
+            { label: 'Paid', numeric: true, cell: (d) => dollars(d.paid) },
+          ],
+          load: (page) => ask('duplicates', page),
+          tables,
+        })
+      : null,
     overview.providerAdjustments.length ? providerAdjustments(overview.providerAdjustments) : null,
     overview.remittanceFindings
       ? listSection({
@@ -123,6 +140,21 @@ export function results({ session, overview, app, fileName }) {
       : null,
   );
   return { section, heading, loaded: Promise.all(tables.map((t) => t.refresh())) };
+}
+
+/**
+ * What the person must check before trusting the figures (the report's
+ * warnings): first thing under the heading, announced, and not only by colour.
+ */
+function warnings(summary) {
+  const list = summary.warnings ?? [];
+  if (!list.length) return null;
+  return el(
+    'section',
+    { class: 'warnings', id: 'report-warnings', role: 'alert', 'aria-labelledby': 'warnings-heading' },
+    el('h3', { id: 'warnings-heading' }, list.length === 1 ? 'Check this before using the figures' : `Check these ${list.length} things before using the figures`),
+    el('ul', {}, list.map((w) => el('li', {}, w))),
+  );
 }
 
 function facts(summary) {
@@ -195,16 +227,40 @@ function cards(summary) {
     card('contractualAdjustment', 'Contractual adjustments', dollars(totals.contractualAdjustment)),
     card('otherAdjustment', 'Other adjustments', dollars(totals.otherAdjustment)),
     card('patientResponsibility', 'Patient responsibility', dollars(totals.patientResponsibility)),
-    card('balance', 'Open A/R', dollars(totals.balance), 'billed, not yet paid or adjusted'),
-    card('grossCollectionRate', 'Gross collection rate', percent(kpis.grossCollectionRate), 'paid ÷ billed'),
-    card('netCollectionRate', 'Net collection rate', percent(kpis.netCollectionRate), 'paid ÷ (billed − contractual)'),
+    card(
+      'patientPaid',
+      'Patient paid',
+      dollars(totals.patientPaid),
+      totals.patientBalance && totals.patientBalance !== '0.00'
+        ? `patients still owe ${dollars(totals.patientBalance)} of their share`
+        : 'payments from patients',
+    ),
+    card('openAR', 'Open A/R', dollars(totals.openAR), 'at stake on unpaid, denied, underpaid and partial lines: the aging total'),
+    card(
+      'balance',
+      'Insurance balance',
+      dollars(totals.balance),
+      'billed less insurance paid, adjustments and patient responsibility',
+    ),
+    card(
+      'grossCollectionRate',
+      'Gross collection rate',
+      percent(kpis.grossCollectionRate),
+      '(insurance + patient payments) ÷ billed',
+    ),
+    card(
+      'netCollectionRate',
+      'Net collection rate',
+      percent(kpis.netCollectionRate),
+      '(insurance + patient payments) ÷ (billed − contractual); patient payments count only when a patient-paid column or patient rows are given',
+    ),
     card(
       'denialRateByAmount',
       'Denial rate',
       percent(kpis.denialRateByAmount),
-      `by amount; ${percent(kpis.denialRateByCount)} of lines`,
+      `denied billed ÷ billed of lines the payer answered; ${percent(kpis.denialRateByCount)} of those lines`,
     ),
-    card('daysInAR', 'Days in A/R', kpis.daysInAR ?? '—'),
+    card('daysInAR', 'Days in A/R', kpis.daysInAR ?? '—', 'open A/R ÷ billed per day of the service-date span'),
     totals.providerAdjustments && totals.providerAdjustments !== '0.00'
       ? card('providerAdjustments', 'Provider adjustments', dollars(totals.providerAdjustments), 'from 835 PLB segments')
       : null,
@@ -292,6 +348,13 @@ function agingChart(summary) {
     { class: 'panel' },
     el('h3', { id: 'aging-heading' }, 'Aging of open money'),
     chart,
+    el(
+      'p',
+      { class: 'hint', id: 'aging-total' },
+      'The buckets add up to the open A/R, ',
+      el('span', { dataset: { figure: 'agingTotal' } }, dollars(summary.totals.openAR)),
+      '.',
+    ),
   );
 }
 
