@@ -23,6 +23,8 @@ const COLUMNS = [
   ['planPays', 'Plan pays'],
 ];
 
+const COLUMN_NAMES = Object.fromEntries(COLUMNS);
+
 /** The three shares that count toward the limits; the totals give only their sum, costSharing. */
 const SHARES = ['copay', 'deductible', 'coinsurance'];
 
@@ -116,7 +118,11 @@ export function results(estimate, { plan, services, notes = [] }) {
                     el('span', { class: 'details' }, 'copay + deductible + coinsurance'),
                     dollars(totals.costSharing),
                   )
-                : el('td', { class: `num col-${key}`, 'data-total': key }, dollars(totals[key])),
+                : el(
+                    'td',
+                    { class: `num col-${key}`, 'data-total': key, 'data-label': COLUMN_NAMES[key] },
+                    dollars(totals[key]),
+                  ),
             ),
           ),
         ),
@@ -141,7 +147,8 @@ export function results(estimate, { plan, services, notes = [] }) {
 }
 
 function lineRows(line, n, sent, notes) {
-  const estimatedAllowed = sent && sent.allowed === null && sent.covered;
+  // A processed line's allowed amount is the payer's (SPEC §9.1), never a guess from billed.
+  const estimatedAllowed = sent && sent.allowed === null && sent.covered && !line.processed;
   const category = CATEGORIES.find(([key]) => key === line.category)?.[1] ?? line.category;
   const details = [category, line.network === 'out' ? 'out of network' : null, line.code].filter(Boolean);
   return [
@@ -154,10 +161,10 @@ function lineRows(line, n, sent, notes) {
         el('span', { class: 'description' }, line.description || `Service ${n}`),
         el('span', { class: 'details' }, details.join(' · ')),
       ),
-      COLUMNS.map(([key]) =>
+      COLUMNS.map(([key, name]) =>
         el(
           'td',
-          { class: `num col-${key}`, 'data-field': key },
+          { class: `num col-${key}`, 'data-field': key, 'data-label': name },
           dollars(line[key]),
           key === 'allowed' && estimatedAllowed ? el('span', { class: 'flag' }, 'estimated') : null,
           key === 'allowed' && line.processed ? el('span', { class: 'flag' }, 'from your plan') : null,

@@ -1,0 +1,98 @@
+// Bills as patients get them (SPEC §9.1, §9.2), loaded into the estimate view:
+// a statement insurance already processed is read with the payer's columns and
+// owes its balance, not a new guess; an out-of-network emergency visit with no
+// category is found by its code and protected from a balance bill. The amounts
+// are the ones worked by hand in tests/estimate_cli.rs from the same fixtures.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  FIXTURES,
+  fillPlan,
+  fixturePlanAsTyped,
+  openEstimateView,
+  readAfter,
+  readLines,
+  readTotals,
+  showEstimate,
+} from './estimate-form.mjs';
+import { accessibilityProblems, withPage } from './harness.mjs';
+
+test('a processed statement owes its $361.00 balance, says which columns it used, and is not re-estimated', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, await fixturePlanAsTyped());
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}processed-statement.csv`);
+      // Five lines: the statement's Total row is not a service.
+      await page.waitForFunction(() => document.querySelectorAll('#est-services tbody tr').length === 5);
+      assert.equal(await page.inputValue('#est-service-1-description'), 'Office visit est. patient');
+      assert.ok(await showEstimate(page));
+
+      const lines = await readLines(page);
+      assert.deepEqual(
+        lines.map((l) => l.patientPays),
+        ['$34.00', '$5.60', '$85.00', '$30.00', '$206.40'],
+      );
+      assert.ok(lines.every((l) => l.balanceBill === '$0.00'));
+      assert.equal(lines[0].allowed, '$130.00');
+      assert.equal(
+        lines[0].explanation,
+        'Your plan already processed this: it allowed $130.00 and paid $96.00; your share is $34.00.',
+      );
+      const flags = await page.$$eval('#est-lines tbody tr.line td[data-field="allowed"] .flag', (nodes) =>
+        nodes.map((n) => n.textContent),
+      );
+      // Each allowed amount is the payer's, and none is marked as guessed from the billed one.
+      assert.deepEqual(flags, Array(5).fill('from your plan'));
+
+      assert.deepEqual(await readTotals(page), {
+        billed: '$917.00',
+        allowed: '$479.40',
+        costSharing: '$361.00',
+        notCovered: '$0.00',
+        balanceBill: '$0.00',
+        patientPays: '$361.00',
+        planPays: '$118.40',
+      });
+      assert.equal(await page.innerText('#est-you-pay'), '$361.00');
+      assert.deepEqual(await readAfter(page), { deductibleMet: '$561.00', outOfPocketMet: '$661.00' });
+      // The patient is told which columns were used and which were ignored.
+      const general = await page.innerText('#est-assumptions');
+      assert.match(general, /already processed/);
+      assert.match(general, /"Insurance Paid", "Insurance Adjustments", "Patient Balance"/);
+      assert.match(general, /ignored are "Provider"/);
+      assert.deepEqual(await accessibilityProblems(page), []);
+    },
+    { name: 'estimate-processed-statement' },
+  );
+});
+
+test('an out-of-network 99285 with no category is protected emergency care: $760.00 and no balance bill', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, await fixturePlanAsTyped());
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}er-99285.csv`);
+      await page.waitForFunction(
+        () => document.querySelector('#est-service-1-description')?.value === 'EMERGENCY DEPT VISIT',
+      );
+      assert.equal(await page.inputValue('#est-service-1-network'), 'out');
+      assert.ok(await showEstimate(page));
+
+      const [line] = await readLines(page);
+      assert.deepEqual(
+        [line.copay, line.deductible, line.coinsurance, line.balanceBill, line.patientPays, line.planPays],
+        ['$250.00', '$510.00', '$0.00', '$0.00', '$760.00', '$0.00'],
+      );
+      assert.match(line.explanation, /No Surprises Act/);
+      assert.doesNotMatch(line.explanation, /may also bill you/);
+      assert.equal(await page.innerText('#est-you-pay'), '$760.00');
+      assert.doesNotMatch(await page.innerText('.headline'), /may bill you above the allowed price/);
+      // The line is shown as emergency care, whatever the row's kind of care said.
+      assert.match(await page.innerText('#est-lines tbody tr.line th .details'), /^Emergency room · out of network · 99285$/);
+    },
+    { name: 'estimate-er-99285' },
+  );
+});
