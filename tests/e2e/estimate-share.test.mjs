@@ -122,13 +122,19 @@ test('a damaged share link says so and leaves the page working', async () => {
     async (page) => {
       assert.equal(await page.isVisible('#estimate-view'), true);
       assert.equal(
-        await page.innerText('#est-form-error'),
+        await page.innerText('#est-link-error'),
         'This estimate link is damaged or incomplete; copy the whole link and open it again.',
       );
+      // The message is where the patient lands, above the form, and has the focus.
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'est-link-error');
+      const above = await page.evaluate(
+        () => document.querySelector('#est-link-error').getBoundingClientRect().bottom <= document.querySelector('#est-form').getBoundingClientRect().top,
+      );
+      assert.ok(above, 'the message is above the form');
       await fillPlan(page, { deductible: '0', outOfPocketMax: null, coinsurance: '20' });
       await setServices(page, [{ description: 'Visit', allowed: '100' }]);
       assert.ok(await showEstimate(page));
-      assert.equal(await page.isHidden('#est-form-error'), true);
+      assert.equal(await page.isHidden('#est-link-error'), true);
     },
     { path: '/#estimate=1.bm90LWRlZmxhdGU', name: 'share-damaged' },
   );

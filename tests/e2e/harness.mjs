@@ -59,12 +59,13 @@ let screenshots = 0;
  *   name        screenshot file name without extension (default: test file name and a counter)
  *   afterReady  paths the page may still request once ready (default none)
  *   consoleErrorsExpected  a RegExp of console errors the test provokes on purpose
+ *   viewport    { width, height } of the window (default Playwright's 1280×720), e.g. a phone's 390×844
  *
  * `session` holds `origin` (the server's http://host:port) and `requests`
  * (every request so far: { url, ready }, where `ready` says it came after the
  * page was ready).
  */
-export async function withPage(body, { path = '/', name, afterReady = [], consoleErrorsExpected } = {}) {
+export async function withPage(body, { path = '/', name, afterReady = [], consoleErrorsExpected, viewport } = {}) {
   const server = await startServer({ root: WWW });
   // Playwright gives every launch a fresh temporary profile (user-data-dir).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, chromiumSandbox: false });
@@ -72,7 +73,7 @@ export async function withPage(body, { path = '/', name, afterReady = [], consol
   const requests = [];
   let ready = false;
   try {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await browser.newContext({ serviceWorkers: 'block', ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
     // Requests made by the page's workers are reported on the page as well.
     page.on('request', (request) => requests.push({ url: request.url(), ready }));

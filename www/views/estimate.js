@@ -182,6 +182,8 @@ function buildView(root, app) {
     ),
   );
 
+  // A share link that cannot be opened says so at the top, where the patient lands.
+  const linkError = el('p', { class: 'form-error', id: 'est-link-error', role: 'alert', tabindex: '-1', hidden: true });
   replace(
     root,
     el('h2', {}, 'Estimate what you will owe'),
@@ -191,6 +193,7 @@ function buildView(root, app) {
       'Enter your health plan and your bill to see what you are likely to pay for each service, and why. ',
       'Nothing you type leaves this computer.',
     ),
+    linkError,
     form,
     resultsSection,
   );
@@ -202,6 +205,7 @@ function buildView(root, app) {
     clearErrors(form);
     hideError(formError);
     hideError(servicesError);
+    hideError(linkError);
     let planJson;
     try {
       planJson = plan.read();
@@ -284,15 +288,20 @@ function buildView(root, app) {
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files?.[0];
     if (!file) return;
-    // Loading a bill replaces the rows: typed ones are not thrown away unasked.
-    if (services.hasEntries && !window.confirm(`Replace the services you entered with the ones in ${file.name}?`)) {
-      fileInput.value = '';
-      return;
-    }
     hideError(servicesError);
     app.announce(`Reading ${file.name}…`);
     try {
       const read = await app.call('readServices', [await file.arrayBuffer(), file.name]);
+      // Loading a bill replaces the rows: typed ones are not thrown away unasked. The question
+      // comes once the file is read, so a file that cannot be read asks nothing.
+      const count = read.services.length;
+      if (
+        services.hasEntries &&
+        !window.confirm(`Replace the services you entered with the ${count} ${count === 1 ? 'service' : 'services'} in ${file.name}?`)
+      ) {
+        app.announce(`${file.name} was not loaded; your services are as you entered them.`);
+        return;
+      }
       services.set(read.services);
       fileNotes = read.notes;
       replace(fileNotesNode, read.notes.map((note) => el('li', {}, note)));
@@ -383,18 +392,25 @@ function buildView(root, app) {
 
     async restore(hash) {
       let state;
+      // The view is shown first, so that the message or the answer can take the focus.
+      app.show('estimate');
       try {
         state = await decodeState(hash);
       } catch (error) {
-        showMessage(formError, sentence(error.message));
+        showMessage(linkError, sentence(error.message));
         app.announce(sentence(error.message));
+        linkError.focus();
         return;
       }
       plan.fill(state.plan);
       services.set(state.services);
       fileNotes = [];
       fileNotesNode.hidden = true;
-      if ((await estimate({ focus: false })) && state.pay) await payment.restore(state.pay);
+      // A link opens at its answer (on a phone the form above it is several screens long).
+      if (!(await estimate({ focus: false }))) return;
+      if (state.pay) await payment.restore(state.pay);
+      heading.focus();
+      heading.scrollIntoView({ block: 'start' });
     },
 
     loadSavedPlan() {
