@@ -196,9 +196,9 @@ function tierFields(key, prefix, { copaysOpen }) {
       'tr',
       {},
       el('th', { scope: 'row' }, name, el('span', { class: 'example' }, example)),
-      el('td', {}, amount),
-      el('td', {}, timing),
-      el('td', { class: 'check' }, coinsurance),
+      el('td', { 'data-label': 'Copay' }, amount),
+      el('td', { 'data-label': 'When' }, timing),
+      el('td', { class: 'check', 'data-label': 'Plus coinsurance' }, coinsurance),
     );
   });
   const copayTable = el(

@@ -24,6 +24,8 @@ const COLUMNS = [
   ['protected', 'Protected', 'Tick it for out-of-network care the law protects from surprise bills, such as emergency care or an out-of-network doctor at an in-network hospital.'],
 ];
 
+const LABELS = Object.fromEntries(COLUMNS.map(([key, name]) => [key, name]));
+
 export function servicesForm({ onChange = () => {} } = {}) {
   const body = el('tbody', {});
   const rows = [];
@@ -87,8 +89,9 @@ export function servicesForm({ onChange = () => {} } = {}) {
     const tr = el(
       'tr',
       {},
+      // data-label: on a phone the row is a card, and each cell shows its column's name.
       Object.entries(controls).map(([key, control]) =>
-        el('td', { class: `col-${key}` }, control),
+        el('td', { class: `col-${key}`, 'data-label': LABELS[key] }, control),
       ),
       el('td', {}, remove),
     );
