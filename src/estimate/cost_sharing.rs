@@ -37,6 +37,14 @@ impl Accumulator {
     }
 }
 
+/// Whose limit is the one that binds: the patient's own, or the family's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Whose {
+    #[default]
+    Individual,
+    Family,
+}
+
 /// An individual limit with an optional embedded family limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Limit {
@@ -53,6 +61,18 @@ impl Limit {
         match (mine, family) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+
+    /// Whose remainder [`remaining`](Self::remaining) is: the family's when it is
+    /// the smaller one (or the only one), so the explanation can say "your family
+    /// deductible" instead of letting the patient think it is their own.
+    pub fn whose(&self) -> Whose {
+        let family = self.family.and_then(Accumulator::remaining);
+        match (self.individual.remaining(), family) {
+            (Some(mine), Some(family)) if family < mine => Whose::Family,
+            (None, Some(_)) => Whose::Family,
+            _ => Whose::Individual,
         }
     }
 
@@ -186,12 +206,16 @@ pub(crate) struct Sharing {
     pub rate: Rate,
     /// The deductible left before this service.
     pub deductible_left: Money,
+    /// Whether that is what the family deductible had left (it was the smaller).
+    pub deductible_whose: Whose,
     /// The tier has no deductible at all (as opposed to one already met).
     pub no_deductible: bool,
     /// What coinsurance was taken of: the allowed amount less copay and deductible.
     pub coinsurance_base: Money,
     /// The out-of-pocket maximum left before this service (`None`: no limit).
     pub out_of_pocket_left: Option<Money>,
+    /// Whether that is what the family maximum had left.
+    pub out_of_pocket_whose: Whose,
     /// How much step 7 cut from the line.
     pub capped_by: Money,
     /// Copay, deductible and coinsurance as steps 4–6 found them, before step 7.
@@ -236,9 +260,11 @@ impl Sharing {
             copay_terms: None,
             rate: Rate::ZERO,
             deductible_left: Money::ZERO,
+            deductible_whose: Whose::Individual,
             no_deductible: false,
             coinsurance_base: Money::ZERO,
             out_of_pocket_left: None,
+            out_of_pocket_whose: Whose::Individual,
             capped_by: Money::ZERO,
             uncapped: Parts::default(),
         }
@@ -278,8 +304,10 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
     };
     line.rate = tier.coinsurance;
     line.deductible_left = limits.deductible_left();
+    line.deductible_whose = limits.deductible.whose();
     line.no_deductible = tier.deductible.is_zero();
     line.out_of_pocket_left = limits.out_of_pocket.remaining();
+    line.out_of_pocket_whose = limits.out_of_pocket.whose();
 
     if line.out_of_pocket_left == Some(Money::ZERO) {
         // 2. Out-of-pocket maximum already reached: 0 of the allowed amount.

@@ -6,7 +6,7 @@
 //! $300.00; then 20% of the remaining $700.00 is $140.00." Money is written
 //! the way a bill writes it ([`dollars`]: `$1,500.00`).
 
-use super::cost_sharing::{Outcome, Route, Sharing};
+use super::cost_sharing::{Outcome, Route, Sharing, Whose};
 use crate::money::Money;
 
 /// `$1,234.50`, `-$12.00`: money as a person reads it in a sentence.
@@ -28,6 +28,9 @@ pub fn dollars(amount: Money) -> String {
 pub(crate) fn explain(line: &Sharing) -> String {
     let mut sentences = Vec::new();
     let tier = if line.route == Route::OutOfNetwork { "out-of-network " } else { "" };
+    // On a family plan the limit that binds may be the family's: say so.
+    let family = |whose: Whose| if whose == Whose::Family { "family " } else { "" };
+    let oop_tier = format!("{tier}{}", family(line.out_of_pocket_whose));
     if line.route == Route::Protected {
         sentences.push(
             "Out of network, but protected from surprise bills by the No Surprises Act: in-network cost \
@@ -47,7 +50,7 @@ pub(crate) fn explain(line: &Sharing) -> String {
             dollars(line.billed)
         )),
         Outcome::OutOfPocketReached => sentences.push(format!(
-            "You have already reached your {tier}out-of-pocket maximum, so the plan pays the full {} allowed.",
+            "You have already reached your {oop_tier}out-of-pocket maximum, so the plan pays the full {} allowed.",
             dollars(line.allowed)
         )),
         Outcome::Preventive => sentences.push(format!(
@@ -58,12 +61,12 @@ pub(crate) fn explain(line: &Sharing) -> String {
             sentences.push("The allowed amount is $0.00, so there is nothing to share.".to_string())
         }
         Outcome::CopayOnly => sentences.push(copay_only(line)),
-        Outcome::Shared => sentences.push(shared(line, tier)),
+        Outcome::Shared => sentences.push(shared(line, &format!("{tier}{}", family(line.deductible_whose)))),
     }
     if line.capped_by.is_positive() {
         if let Some(left) = line.out_of_pocket_left {
             sentences.push(format!(
-                "That would be {}, but your {tier}out-of-pocket maximum had only {} left, so you pay {}.",
+                "That would be {}, but your {oop_tier}out-of-pocket maximum had only {} left, so you pay {}.",
                 dollars(left + line.capped_by),
                 dollars(left),
                 dollars(line.cost_sharing())
@@ -203,7 +206,7 @@ fn sentence(clauses: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::estimate::cost_sharing::{share_cost, Ledger, Priced};
-    use crate::estimate::plan::{Category, Copay, Plan, Tier};
+    use crate::estimate::plan::{Category, Copay, Family, Plan, Tier};
     use crate::estimate::service::Network;
     use std::collections::BTreeMap;
 
@@ -258,6 +261,52 @@ mod tests {
         assert_eq!(
             lines[1],
             "Your deductible is already met, so you pay 20% of the $100.00 allowed: $20.00."
+        );
+    }
+
+    #[test]
+    fn a_family_limit_that_binds_is_called_the_family_s() {
+        // Individual deductible 1,500 (0 met), family 3,000 (2,800 met): the family has
+        // $200.00 left. Individual maximum 6,000 (0 met), family 12,000 (11,500 met): $500.00.
+        // Allowed $1,000: 200 deductible, 20% of 800 = 160. Then $2,000: 20% = 400, capped at
+        // the family's 500 − 360 = 140. Then $100: the family maximum is reached.
+        let family = Family {
+            deductible: Some(m("3000")),
+            deductible_met: m("2800"),
+            out_of_pocket_max: Some(m("12000")),
+            out_of_pocket_met: m("11500"),
+        };
+        let plan =
+            Plan { in_network: tier("1500", "0", Some("6000"), "0"), out_of_network: None, family: Some(family.clone()) };
+        let lines = explained(
+            &plan,
+            &[
+                priced(Category::Office, "1000", "1000"),
+                priced(Category::Office, "2000", "2000"),
+                priced(Category::Office, "100", "100"),
+            ],
+        );
+        assert_eq!(
+            lines[0],
+            "Your family deductible had $200.00 left, so you pay the first $200.00; then 20% of the remaining \
+             $800.00 is $160.00."
+        );
+        assert_eq!(
+            lines[1],
+            "Your family deductible is already met, so you pay 20% of the $2,000.00 allowed: $400.00. That would \
+             be $400.00, but your family out-of-pocket maximum had only $140.00 left, so you pay $140.00."
+        );
+        assert_eq!(
+            lines[2],
+            "You have already reached your family out-of-pocket maximum, so the plan pays the full $100.00 allowed."
+        );
+
+        // When the patient's own remainder is the smaller one, it is theirs.
+        let roomy = Family { deductible: Some(m("9000")), out_of_pocket_max: Some(m("20000")), ..family };
+        let plan = Plan { family: Some(roomy), ..plan };
+        assert_eq!(
+            explained(&plan, &[priced(Category::Office, "1000", "1000")]),
+            ["Your deductible had $1,500.00 left, so you pay all $1,000.00 toward it."]
         );
     }
 
