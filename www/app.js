@@ -124,16 +124,24 @@ function moveBetweenTabs(event) {
 const app = { call, announce, show, openEstimate: (services) => estimateView.prefill(services) };
 
 async function start() {
+  // The tabs answer from the first moment: a tab clicked while "Loading…" shows is the view
+  // shown once the page is ready, not lost.
+  let chosen = null;
+  for (const key of Object.keys(views)) {
+    document.getElementById(`${key}-tab`).addEventListener('click', () => {
+      chosen = key;
+      show(key);
+    });
+  }
   try {
     document.getElementById('version').textContent = await call('version');
     await spareReady();
     document.querySelector('[role="tablist"]').addEventListener('keydown', moveBetweenTabs);
     for (const [key, view] of Object.entries(views)) {
-      document.getElementById(`${key}-tab`).addEventListener('click', () => show(key));
       await view.mount(document.getElementById(`${key}-view`), app);
     }
-    // A shared estimate link (#estimate=…) opens the estimate view.
-    show(location.hash.startsWith('#estimate') ? 'estimate' : 'reconcile');
+    // A patient's address (#estimate) and a shared estimate link (#estimate=…) open the estimate view.
+    show(chosen ?? (location.hash.startsWith('#estimate') ? 'estimate' : 'reconcile'));
     announce('Ready.');
     document.documentElement.dataset.state = 'ready';
   } catch (error) {

@@ -75,3 +75,36 @@ test('the prompt-pay discount is a percentage too: “0.05” asks “did you me
     { name: 'estimate-percent-discount' },
   );
 });
+
+test('“$35 copay/visit” in a copay field is explained at that field, with a red border, and gets the focus', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, plan('20'));
+      await page.fill('#est-in-copay-specialist', '$35 copay/visit');
+      await setServices(page, [{ description: 'Visit', allowed: '100' }]);
+      assert.equal(await showEstimate(page), false);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'est-in-copay-specialist');
+      assert.equal(await page.getAttribute('#est-in-copay-specialist', 'aria-invalid'), 'true');
+      assert.match(await page.getAttribute('#est-in-copay-specialist', 'aria-describedby'), /est-in-copay-specialist-error/);
+      const message = page.locator('#est-in-copay-specialist-error');
+      assert.equal(await message.isVisible(), true);
+      assert.match(await message.innerText(), /Specialist visit copay: .*"\$35 copay\/visit"/);
+      // The message sits right under the field, in its row of the copay table.
+      const [field, below] = await Promise.all(
+        ['#est-in-copay-specialist', '#est-in-copay-specialist-error'].map((s) => page.$eval(s, (n) => n.getBoundingClientRect().toJSON())),
+      );
+      assert.ok(below.top >= field.bottom - 1 && below.top - field.bottom < 20, 'the message is next to the field');
+      const border = await page.$eval('#est-in-copay-specialist', (n) => getComputedStyle(n).borderTopColor);
+      assert.equal(border, 'rgb(179, 38, 30)', 'the field has the error colour');
+      assert.deepEqual(await accessibilityProblems(page), []);
+
+      // Corrected, the message and its reference go.
+      await page.fill('#est-in-copay-specialist', '35');
+      assert.ok(await showEstimate(page));
+      assert.equal(await page.locator('#est-in-copay-specialist-error').count(), 0);
+      assert.doesNotMatch((await page.getAttribute('#est-in-copay-specialist', 'aria-describedby')) ?? '', /-error/);
+    },
+    { name: 'estimate-copay-error' },
+  );
+});

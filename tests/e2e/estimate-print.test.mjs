@@ -34,9 +34,17 @@ test('a typical estimate with its payment plan prints on one page, without the f
       for (const hidden of ['#est-form', 'nav', 'footer', '#est-payment-form', '#est-print', '#status', '.glossary']) {
         assert.equal(await page.isHidden(hidden), true, `${hidden} does not print`);
       }
-      for (const shown of ['#est-lines', '#est-installments', '.plan-summary', '#est-after', '#est-assumptions', '#est-pay-in-full']) {
+      for (const shown of ['#est-lines', '#est-installments', '.plan-summary', '#est-after', '#est-assumptions', '#est-pay-in-full', '#est-made-on']) {
         assert.equal(await page.isVisible(shown), true, `${shown} prints`);
       }
+      // The paper says when it was made: the amounts met change as the year goes on.
+      const today = await page.evaluate(() => {
+        const d = new Date();
+        return [d.toLocaleDateString('en-US', { dateStyle: 'long' }), `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`];
+      });
+      assert.equal(await page.innerText('#est-made-on'), `Estimate made on ${today[0]}.`);
+      assert.equal(await page.getAttribute('#est-made-on time', 'datetime'), today[1]);
+      assert.match(today[0], /^[A-Z][a-z]+ \d{1,2}, \d{4}$/);
       assert.match(await page.innerText('.plan-summary'), /Deductible \$1,500\.00, \$200\.00 paid so far; out-of-pocket maximum \$6,000\.00/);
       await page.screenshot({ path: `${OUTPUT}estimate-print-media.png`, fullPage: true });
 

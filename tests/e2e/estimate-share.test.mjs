@@ -139,3 +139,41 @@ test('a damaged share link says so and leaves the page working', async () => {
     { path: '/#estimate=1.bm90LWRlZmxhdGU', name: 'share-damaged' },
   );
 });
+
+test('the share button says what a link carries, and the descriptions can be left out of it', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, { deductible: '0', outOfPocketMax: null, coinsurance: '20' });
+      await setServices(page, [
+        { description: 'Jane Roe, depression therapy', allowed: '100' },
+        { description: 'Jane Roe, lab work', allowed: '50' },
+      ]);
+      assert.ok(await showEstimate(page));
+      const privacy = await page.innerText('#est-share-privacy');
+      assert.match(privacy, /Email and chat services keep a copy/);
+      assert.match(await page.getAttribute('#est-share', 'aria-describedby'), /est-share-privacy/);
+
+      await page.check('#est-share-no-descriptions');
+      await page.click('#est-share');
+      await page.waitForFunction(() => document.querySelector('#est-share-link').value !== '');
+      const link = await page.inputValue('#est-share-link');
+      const state = JSON.parse(inflateRawSync(Buffer.from(new URL(link).hash.slice('#estimate=1.'.length), 'base64url')));
+      assert.deepEqual(state.services.map((s) => s.description), ['', '']);
+      assert.deepEqual(state.services.map((s) => s.allowed), ['100', '50']);
+      assert.doesNotMatch(JSON.stringify(state), /Jane|depression/);
+      return link;
+    },
+    { name: 'share-privacy' },
+  ).then((link) =>
+    withPage(
+      async (page) => {
+        await page.waitForSelector('#est-results:not([hidden]) #est-lines');
+        const names = await page.$$eval('#est-lines tbody tr.line th .description', (nodes) => nodes.map((n) => n.textContent));
+        assert.deepEqual(names, ['Service 1', 'Service 2']);
+        assert.equal(await page.innerText('#est-you-pay'), '$30.00');
+      },
+      { path: `/${new URL(link).hash}`, name: 'share-privacy-open' },
+    ),
+  );
+});

@@ -175,8 +175,9 @@ test('a plan the core refuses is explained next to the field, which gets the foc
         { description: 'Scan', billed: 'lots' },
       ]);
       assert.equal(await showEstimate(page), false);
-      assert.match(await page.innerText('#est-services-error'), /Service 2.*billed.*"lots" is not an amount/);
+      assert.match(await page.innerText('#est-service-2-billed-error'), /Service 2.*billed.*"lots" is not an amount/);
       assert.equal(await page.getAttribute('#est-service-2-billed', 'aria-invalid'), 'true');
+      assert.match(await page.getAttribute('#est-service-2-billed', 'aria-describedby'), /est-service-2-billed-error/);
       assert.equal(await page.evaluate(() => document.activeElement.id), 'est-service-2-billed');
 
       // A bill file with unreadable cells names each one; the rows typed so far stay.

@@ -44,6 +44,7 @@ export async function mount(root, app) {
     view.loadSavedPlan();
   }
   window.addEventListener('hashchange', () => {
+    if (location.hash === '#estimate') app.show('estimate');
     if (!isShared(location.hash)) return;
     app.show('estimate');
     view.restore(location.hash);
@@ -146,7 +147,28 @@ function buildView(root, app) {
     nothingToPay,
     payment.node,
   );
-  const shareButton = el('button', { type: 'button', id: 'est-share' }, 'Make a link to share');
+  const shareButton = el(
+    'button',
+    { type: 'button', id: 'est-share', 'aria-describedby': 'est-share-privacy' },
+    'Make a link to share',
+  );
+  // What a link carries is said before it is made: email and chat services keep every link.
+  const leaveOutDescriptions = el('input', { type: 'checkbox', id: 'est-share-no-descriptions' });
+  const sharePrivacy = el(
+    'div',
+    { class: 'share-privacy' },
+    el(
+      'p',
+      { class: 'help', id: 'est-share-privacy' },
+      'The link carries your plan and every service, with what you wrote to describe it. Email and chat services keep a copy of the links sent through them, so a name or a diagnosis in a description travels and stays with the link.',
+    ),
+    el(
+      'span',
+      { class: 'inline-check' },
+      leaveOutDescriptions,
+      el('label', { for: 'est-share-no-descriptions' }, 'Leave the descriptions out of the link (the amounts and codes stay)'),
+    ),
+  );
   const shareLink = el('input', { type: 'text', readonly: true, id: 'est-share-link', 'aria-describedby': 'est-share-help' });
   const copyButton = el('button', { type: 'button', id: 'est-copy-link' }, 'Copy the link');
   const shareBox = el(
@@ -178,6 +200,7 @@ function buildView(root, app) {
         el('button', { type: 'button', id: 'est-print', on: { click: () => window.print() } }, 'Print this estimate'),
         shareButton,
       ),
+      sharePrivacy,
       shareBox,
     ),
   );
@@ -225,7 +248,7 @@ function buildView(root, app) {
     } catch (error) {
       return estimateProblem(error.message);
     }
-    replace(resultsBody, results(answer, { plan: planJson, services: list, notes: fileNotes }));
+    replace(resultsBody, results(answer, { plan: planJson, services: list, notes: fileNotes, madeOn: new Date() }));
     resultsSection.hidden = false;
     stale.hidden = true;
     clearShareLink();
@@ -250,11 +273,9 @@ function buildView(root, app) {
       const fieldName = /field (\w+)/.exec(message)?.[1] ?? /the (billed|allowed) amount/.exec(message)?.[1];
       const found = services.rowOf(Number(service[1]), fieldName);
       const text = sentence(message.replace(/^services: /, ''));
+      // Next to the field in its row (a card on a phone); below the table when no field is named.
+      if (found) return fieldProblem(found.control, text);
       showMessage(servicesError, text);
-      if (found) {
-        found.control.setAttribute('aria-invalid', 'true');
-        found.control.focus();
-      }
       app.announce(text);
       return false;
     }
@@ -348,6 +369,8 @@ function buildView(root, app) {
     let state;
     try {
       state = { plan: plan.read(), services: services.read() };
+      // Opened, a service without a description is shown as "Service 1", "Service 2"…
+      if (leaveOutDescriptions.checked) state.services = state.services.map((service) => ({ ...service, description: '' }));
     } catch (error) {
       if (!(error instanceof FieldError)) throw error;
       return fieldProblem(error.control, error.message);
@@ -362,6 +385,8 @@ function buildView(root, app) {
     app.announce('The link is ready: copy it and send it to whoever should see this estimate.');
     return true;
   });
+
+  leaveOutDescriptions.addEventListener('change', () => clearShareLink());
 
   copyButton.addEventListener('click', async () => {
     shareLink.select();

@@ -35,21 +35,32 @@ export function describe(control, id) {
 
 /**
  * Marks a control as wrong and says why next to it. The message element is
- * `${id}-error` when the field() helper made it, else `messageNode`.
+ * `${id}-error` when the field() helper made it, else `messageNode`; a control
+ * with neither (a copay in its table, a service in its row) gets one right
+ * after it, so that every error is read and seen at its field.
  */
 export function showError(control, message, messageNode = document.getElementById(`${control.id}-error`)) {
   control.setAttribute('aria-invalid', 'true');
-  if (messageNode) {
-    messageNode.textContent = message;
-    messageNode.hidden = false;
-    if (!messageNode.id) messageNode.id = `${control.id}-error`;
-    describe(control, messageNode.id);
+  if (!messageNode) {
+    messageNode = el('p', { class: 'field-error', id: `${control.id}-error`, 'data-added': '' });
+    control.after(messageNode);
   }
+  messageNode.textContent = message;
+  messageNode.hidden = false;
+  if (!messageNode.id) messageNode.id = `${control.id}-error`;
+  describe(control, messageNode.id);
 }
 
 /** Clears every error shown inside `root`. */
 export function clearErrors(root) {
   for (const control of root.querySelectorAll('[aria-invalid="true"]')) control.removeAttribute('aria-invalid');
+  // A message showError added goes, with the control's reference to it (rows are renumbered).
+  for (const message of root.querySelectorAll('.field-error[data-added]')) {
+    const control = message.previousElementSibling;
+    const ids = (control?.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && id !== message.id);
+    control?.setAttribute('aria-describedby', ids.join(' '));
+    message.remove();
+  }
   for (const message of root.querySelectorAll('.field-error')) {
     message.textContent = '';
     message.hidden = true;

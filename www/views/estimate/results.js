@@ -44,8 +44,10 @@ const GLOSSARY = [
  *   plan              the Plan JSON that was estimated (for the limits in words)
  *   services          the services that were sent (to mark estimated allowed amounts)
  *   notes             what the bill reader noted when a file was loaded
+ *   madeOn            the Date the estimate was made: a printed estimate says when, since
+ *                     the amounts met change as the year goes on
  */
-export function results(estimate, { plan, services, notes = [] }) {
+export function results(estimate, { plan, services, notes = [], madeOn = new Date() }) {
   const byLine = new Map();
   const general = [];
   for (const text of estimate.assumptions) {
@@ -79,6 +81,13 @@ export function results(estimate, { plan, services, notes = [] }) {
       totals.notCovered !== '0.00'
         ? el('p', {}, `That includes ${dollars(totals.notCovered)} for care your plan does not cover.`)
         : null,
+    ),
+    el(
+      'p',
+      { class: 'made-on', id: 'est-made-on' },
+      'Estimate made on ',
+      el('time', { datetime: isoDate(madeOn) }, madeOn.toLocaleDateString('en-US', { dateStyle: 'long' })),
+      '.',
     ),
     planSummary(plan),
     el(
@@ -248,4 +257,10 @@ function limit(text) {
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(plain);
   if (!match) return String(text);
   return dollars(`${match[1].replace(/^0+(?=\d)/, '')}.${(match[2] ?? '').padEnd(2, '0')}`);
+}
+
+/** A Date as YYYY-MM-DD in the patient's own time zone. */
+function isoDate(date) {
+  const two = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
 }
