@@ -301,3 +301,34 @@ fn an_out_of_network_99285_without_a_category_is_protected_emergency_care() {
     assert!(line["explanation"].as_str().unwrap().contains("No Surprises Act"));
     assert!(!line["explanation"].as_str().unwrap().contains("difference between the billed"));
 }
+
+#[test]
+fn an_aggregate_family_deductible_counts_only_the_family_amount() {
+    // plan-aggregate.json: individual deductible 1,500.00 (0 met) but an aggregate family
+    // deductible of 4,000.00 with 1,000.00 met, so 3,000.00 is left; 20%. family-visits.csv:
+    // MRI allowed 2,000.00 → all to the deductible: 2,000.00 (an embedded deductible would
+    // stop at 1,500.00 and give 1,600.00). Then therapy allowed 1,200.00: the family's last
+    // 1,000.00, and 20% of 200.00 = 40.00 → 1,040.00, plan 160.00. Total 3,040.00.
+    let plan = fixture("plan-aggregate.json");
+    let services = fixture("family-visits.csv");
+    let out = clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let estimate: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lines = estimate["lines"].as_array().unwrap();
+    let pays: Vec<(&str, &str)> =
+        lines.iter().map(|l| (l["patientPays"].as_str().unwrap(), l["planPays"].as_str().unwrap())).collect();
+    assert_eq!(pays, [("2000.00", "0.00"), ("1040.00", "160.00")]);
+    assert_eq!(estimate["totals"]["patientPays"], "3040.00");
+    assert_eq!(
+        lines[1]["explanation"],
+        "Your family deductible had $1,000.00 left, so you pay the first $1,000.00; then 20% of the remaining \
+         $200.00 is $40.00."
+    );
+}

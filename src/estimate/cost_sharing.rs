@@ -20,7 +20,7 @@
 //!
 //! Coinsurance is rounded per line, half away from zero ([`Rate::share_of`]).
 
-use super::plan::{Category, Copay, Plan, Tier};
+use super::plan::{Category, Copay, FamilyDeductible, Plan, Tier};
 use super::service::Network;
 use crate::money::{Money, Rate};
 
@@ -132,6 +132,11 @@ impl Ledger {
         if let Some(family) = &plan.family {
             in_network.deductible.family =
                 Some(Accumulator { limit: family.deductible, met: family.deductible_met });
+            // Aggregate (SPEC §9.3): only the family amount counts; what the patient
+            // paid is still tracked, for the amounts met after the estimate.
+            if family.deductible_type == FamilyDeductible::Aggregate {
+                in_network.deductible.individual.limit = None;
+            }
             in_network.out_of_pocket.family =
                 Some(Accumulator { limit: family.out_of_pocket_max, met: family.out_of_pocket_met });
         }
@@ -305,7 +310,8 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
     line.rate = tier.coinsurance;
     line.deductible_left = limits.deductible_left();
     line.deductible_whose = limits.deductible.whose();
-    line.no_deductible = tier.deductible.is_zero();
+    line.no_deductible = limits.deductible.remaining().is_none()
+        || (tier.deductible.is_zero() && limits.deductible.family.and_then(|f| f.limit).is_none_or(|l| l.is_zero()));
     line.out_of_pocket_left = limits.out_of_pocket.remaining();
     line.out_of_pocket_whose = limits.out_of_pocket.whose();
 
@@ -397,7 +403,7 @@ fn cap(line: &mut Sharing, left: Money) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::estimate::plan::Family;
+    use crate::estimate::plan::{Family, FamilyDeductible};
     use std::collections::BTreeMap;
 
     fn dollars(text: &str) -> Money {
@@ -638,6 +644,30 @@ mod tests {
     }
 
     #[test]
+    fn an_aggregate_family_deductible_counts_only_the_family_amount() {
+        // Individual deductible 1,500 (0 met), family 4,000 (1,000 met), 20%, OOP 6,000.
+        // Embedded: 1,500 left (the smaller); allowed 2,000 → 1,500 + 20% of 500 = 1,600.
+        // Aggregate: the family's 3,000 left; allowed 2,000 → all 2,000 to the deductible,
+        // and then 1,000 of the family deductible is left for the next $1,200: 1,000 + 20% of
+        // 200 = 40 → 1,040.
+        let mut p = plan(tier("1500", "0", Some("6000"), "0", "0.20"));
+        let family = Family {
+            deductible: Some(dollars("4000")),
+            deductible_met: dollars("1000"),
+            ..Family::default()
+        };
+        p.family = Some(family.clone());
+        let (lines, _) = run(&p, &[visit("2000")]);
+        assert_eq!(lines, [pays("1600.00", "400.00")], "embedded");
+
+        p.family = Some(Family { deductible_type: FamilyDeductible::Aggregate, ..family });
+        let (lines, ledger) = run(&p, &[visit("2000"), visit("1200")]);
+        assert_eq!(lines, [pays("2000.00", "0.00"), pays("1040.00", "160.00")], "aggregate");
+        let d = ledger.in_network.deductible;
+        assert_eq!((d.individual.met, d.family.unwrap().met), (dollars("3000"), dollars("4000")));
+    }
+
+    #[test]
     fn family_remainders_are_the_smaller_of_individual_and_family() {
         // Individual deductible 2000 (0 met), family 4000 (3700 met): 300 left.
         // Individual OOP 6000 (0 met), family 12000 (11500 met): 500 left. 20%.
@@ -649,6 +679,7 @@ mod tests {
             deductible_met: dollars("3700"),
             out_of_pocket_max: Some(dollars("12000")),
             out_of_pocket_met: dollars("11500"),
+            ..Family::default()
         });
         let (lines, ledger) = run(&p, &[visit("1000"), visit("1000")]);
         assert_eq!(lines, [pays("440.00", "560.00"), pays("60.00", "940.00")]);

@@ -275,6 +275,7 @@ mod tests {
             deductible_met: m("2800"),
             out_of_pocket_max: Some(m("12000")),
             out_of_pocket_met: m("11500"),
+            ..Family::default()
         };
         let plan =
             Plan { in_network: tier("1500", "0", Some("6000"), "0"), out_of_network: None, family: Some(family.clone()) };

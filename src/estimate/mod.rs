@@ -49,7 +49,7 @@ use cost_sharing::{share_cost, Accumulator, Ledger, Priced, Route, Sharing};
 
 pub use explain::dollars;
 pub use payment_plan::{payment_plan, Installment, PaymentPlan, PaymentPlanError, PaymentPlanRequest};
-pub use plan::{Category, Copay, Family, Plan, PlanError, Tier};
+pub use plan::{Category, Copay, Family, FamilyDeductible, Plan, PlanError, Tier};
 pub use processed::{Finding, FindingKind};
 pub use service::{
     read_services, services_from_json, services_from_value, Network, RowProblem, Service, ServiceList,

@@ -286,12 +286,28 @@ pub struct Tier {
     pub copays: BTreeMap<Category, Copay>,
 }
 
-/// Family limits, embedded: each person also has the individual limits, and
-/// what is left is the smaller of the two remainders. `None` = no family limit
+/// How a family deductible works (SPEC §9.3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FamilyDeductible {
+    /// Each person also has the individual deductible; what is left is the
+    /// smaller of the two remainders (version 1).
+    #[default]
+    Embedded,
+    /// No individual deductible: only the family amount counts, as in many
+    /// HSA plans. The individual out-of-pocket maximum still applies.
+    Aggregate,
+}
+
+/// Family limits: the out-of-pocket maximum is embedded (each person also has
+/// the individual one, and what is left is the smaller of the two remainders);
+/// the deductible is embedded or aggregate (`type`). `None` = no family limit
 /// of that kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Family {
+    #[serde(default, rename = "type")]
+    pub deductible_type: FamilyDeductible,
     #[serde(default)]
     pub deductible: Option<Money>,
     #[serde(default)]
@@ -378,6 +394,12 @@ impl Plan {
         }
         if let Some(family) = &self.family {
             let f = |name: &str| format!("family.{name}");
+            if family.deductible_type == FamilyDeductible::Aggregate && family.deductible.is_none() {
+                return Err(PlanError::field(
+                    f("deductible"),
+                    "an aggregate family deductible needs the family deductible amount",
+                ));
+            }
             if let Some(limit) = family.deductible {
                 not_negative(limit, &f("deductible"))?;
                 met_within(family.deductible_met, limit, &f("deductibleMet"), "the family deductible")?;
@@ -649,6 +671,33 @@ mod tests {
                 "family": {"deductible": "3000", "deductibleMet": "3000.01"}}"#,
         );
         assert!(err.to_string().contains("family.deductibleMet"), "{err}");
+    }
+
+    #[test]
+    fn a_family_deductible_is_embedded_unless_it_says_aggregate() {
+        let plan = Plan::from_json(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%"},
+                "family": {"deductible": "3000"}}"#,
+        )
+        .unwrap();
+        assert_eq!(plan.family.unwrap().deductible_type, FamilyDeductible::Embedded);
+        let plan = Plan::from_json(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%"},
+                "family": {"type": "aggregate", "deductible": "3000", "deductibleMet": "500"}}"#,
+        )
+        .unwrap();
+        assert_eq!(plan.family.unwrap().deductible_type, FamilyDeductible::Aggregate);
+        let err = error_of(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%"}, "family": {"type": "aggregate"}}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "plan field family.deductible: an aggregate family deductible needs the family deductible amount"
+        );
+        let err = error_of(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%"}, "family": {"type": "pooled", "deductible": "1"}}"#,
+        );
+        assert!(err.to_string().contains("family"), "{err}");
     }
 
     #[test]

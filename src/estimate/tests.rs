@@ -312,6 +312,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                 deductible_met: dm,
                 out_of_pocket_max: Some(o),
                 out_of_pocket_met: om,
+                ..Family::default()
             }),
         })
 }

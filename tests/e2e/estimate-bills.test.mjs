@@ -96,3 +96,39 @@ test('an out-of-network 99285 with no category is protected emergency care: $760
     { name: 'estimate-er-99285' },
   );
 });
+
+test('an aggregate family deductible counts only the family amount, and the reasons say “family”', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      // As in tests/fixtures/estimate/plan-aggregate.json, typed.
+      await fillPlan(page, { deductible: '1500', deductibleMet: '0', outOfPocketMax: '6000', outOfPocketMet: '0', coinsurance: '20' });
+      await page.check('#est-family-enabled');
+      await page.fill('#est-family-deductible', '4000');
+      await page.fill('#est-family-deductible-met', '1000');
+      await page.fill('#est-family-oop-max', '12000');
+      await page.fill('#est-family-oop-met', '1000');
+      await page.selectOption('#est-family-type', 'aggregate');
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}family-visits.csv`);
+      await page.waitForFunction(() => document.querySelectorAll('#est-services tbody tr').length === 2);
+      assert.ok(await showEstimate(page));
+      let lines = await readLines(page);
+      // The family's 3,000.00 left takes the whole 2,000.00, then 1,000.00 + 20% of 200.00.
+      assert.deepEqual(lines.map((l) => [l.patientPays, l.planPays]), [['$2,000.00', '$0.00'], ['$1,040.00', '$160.00']]);
+      assert.equal(
+        lines[1].explanation,
+        'Your family deductible had $1,000.00 left, so you pay the first $1,000.00; then 20% of the remaining $200.00 is $40.00.',
+      );
+      assert.equal((await readTotals(page)).patientPays, '$3,040.00');
+      assert.match(await page.innerText('#est-after'), /toward your family’s \$4,000\.00 deductible/);
+
+      // Embedded, the patient's own 1,500.00 stops the deductible: 1,500.00 + 20% of 500.00.
+      await page.selectOption('#est-family-type', 'embedded');
+      assert.ok(await showEstimate(page));
+      lines = await readLines(page);
+      assert.equal(lines[0].patientPays, '$1,600.00');
+      assert.match(lines[0].explanation, /^Your deductible had \$1,500\.00 left/);
+    },
+    { name: 'estimate-family-aggregate' },
+  );
+});

@@ -292,6 +292,13 @@ function tierFields(key, prefix, { copaysOpen }) {
 }
 
 function familyFields() {
+  // SPEC §9.3: embedded (each person also has the individual deductible) or aggregate.
+  const deductibleType = el(
+    'select',
+    {},
+    el('option', { value: 'embedded' }, 'Each person also has their own deductible'),
+    el('option', { value: 'aggregate' }, 'Only the family total counts'),
+  );
   const inputs = {
     deductible: moneyInput(),
     deductibleMet: moneyInput(),
@@ -310,6 +317,12 @@ function familyFields() {
         label: 'Family deductible',
         help: 'What the whole family pays in a year before the plan pays, if your plan has one; else leave blank.',
         input: inputs.deductible,
+      }),
+      field({
+        id: 'est-family-type',
+        label: 'How the family deductible works',
+        help: 'Most plans give each person their own deductible as well (“embedded”). Many HSA plans count only the family total (“aggregate”): the plan starts paying for anyone once the family total is met.',
+        input: deductibleType,
       }),
       field({
         id: 'est-family-deductible-met',
@@ -332,11 +345,13 @@ function familyFields() {
     ),
   );
   const controls = new Map(Object.entries(inputs).map(([name, input]) => [`family.${name}`, input]));
+  controls.set('family.type', deductibleType);
   return {
     node,
     controls,
     read() {
       return {
+        type: deductibleType.value,
         deductible: text(inputs.deductible),
         deductibleMet: text(inputs.deductibleMet) ?? '0',
         outOfPocketMax: text(inputs.outOfPocketMax),
@@ -345,6 +360,7 @@ function familyFields() {
     },
     fill(family) {
       for (const [name, input] of Object.entries(inputs)) input.value = shown(family[name]);
+      deductibleType.value = family.type === 'aggregate' ? 'aggregate' : 'embedded';
     },
   };
 }

@@ -214,7 +214,9 @@ function afterText(after, plan) {
     { class: 'after', id: 'est-after' },
     'After these services you will have paid ',
     el('strong', { 'data-after': 'deductibleMet' }, dollars(after.deductibleMet)),
-    ` of your ${limit(tier.deductible)} deductible`,
+    plan.family?.type === 'aggregate'
+      ? ` toward your family’s ${limit(plan.family.deductible)} deductible`
+      : ` of your ${limit(tier.deductible)} deductible`,
     maximum
       ? ' (your plan has no out-of-pocket maximum, so there is no cap on what you pay), and '
       : ' and ',
