@@ -332,3 +332,30 @@ fn an_aggregate_family_deductible_counts_only_the_family_amount() {
          $200.00 is $40.00."
     );
 }
+
+#[test]
+fn a_drug_deductible_takes_the_drug_lines_and_leaves_the_medical_deductible_alone() {
+    // plan-drug.json: medical deductible 1,000.00 (0 met); drug deductible 250.00 (50.00 met);
+    // 20%. drugs.csv: inhaler allowed 300.00 → the drug deductible's 200.00 left + 20% of
+    // 100.00 = 220.00; office visit allowed 300.00 → all toward the medical deductible;
+    // statin allowed 100.00 → the drug deductible is met: 20% = 20.00. Total 540.00, and the
+    // medical deductible met after is only the visit's 300.00.
+    let plan = fixture("plan-drug.json");
+    let services = fixture("drugs.csv");
+    let out = clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let estimate: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let pays: Vec<&str> =
+        estimate["lines"].as_array().unwrap().iter().map(|l| l["patientPays"].as_str().unwrap()).collect();
+    assert_eq!(pays, ["220.00", "300.00", "20.00"]);
+    assert_eq!(estimate["totals"]["patientPays"], "540.00");
+    assert_eq!(estimate["after"], json!({ "deductibleMet": "300.00", "outOfPocketMet": "540.00" }));
+    assert!(estimate["lines"][0]["explanation"].as_str().unwrap().starts_with("Your drug deductible had $200.00 left"));
+}

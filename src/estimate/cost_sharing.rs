@@ -90,6 +90,8 @@ impl Limit {
 pub(crate) struct Accumulators {
     pub deductible: Limit,
     pub out_of_pocket: Limit,
+    /// The separate drug deductible, when the tier has one (SPEC §9.3).
+    pub drug_deductible: Option<Accumulator>,
 }
 
 impl Accumulators {
@@ -103,6 +105,9 @@ impl Accumulators {
                 individual: Accumulator { limit: tier.out_of_pocket_max, met: tier.out_of_pocket_met },
                 family: None,
             },
+            drug_deductible: tier
+                .drug_deductible
+                .map(|limit| Accumulator { limit: Some(limit), met: tier.drug_deductible_met }),
         }
     }
 
@@ -213,6 +218,8 @@ pub(crate) struct Sharing {
     pub deductible_left: Money,
     /// Whether that is what the family deductible had left (it was the smaller).
     pub deductible_whose: Whose,
+    /// The deductible is the tier's separate drug deductible.
+    pub drug_deductible: bool,
     /// The tier has no deductible at all (as opposed to one already met).
     pub no_deductible: bool,
     /// What coinsurance was taken of: the allowed amount less copay and deductible.
@@ -266,6 +273,7 @@ impl Sharing {
             rate: Rate::ZERO,
             deductible_left: Money::ZERO,
             deductible_whose: Whose::Individual,
+            drug_deductible: false,
             no_deductible: false,
             coinsurance_base: Money::ZERO,
             out_of_pocket_left: None,
@@ -308,10 +316,19 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
         }
     };
     line.rate = tier.coinsurance;
-    line.deductible_left = limits.deductible_left();
-    line.deductible_whose = limits.deductible.whose();
-    line.no_deductible = limits.deductible.remaining().is_none()
-        || (tier.deductible.is_zero() && limits.deductible.family.and_then(|f| f.limit).is_none_or(|l| l.is_zero()));
+    // A drug line with a separate drug deductible counts toward that one instead (SPEC §9.3).
+    let drug_deductible = limits.drug_deductible.filter(|_| service.category.is_drug());
+    line.drug_deductible = drug_deductible.is_some();
+    if let Some(drug) = drug_deductible {
+        line.deductible_left = drug.remaining().unwrap_or(Money::ZERO);
+        line.no_deductible = drug.limit.is_none_or(|l| l.is_zero());
+    } else {
+        line.deductible_left = limits.deductible_left();
+        line.deductible_whose = limits.deductible.whose();
+        line.no_deductible = limits.deductible.remaining().is_none()
+            || (tier.deductible.is_zero()
+                && limits.deductible.family.and_then(|f| f.limit).is_none_or(|l| l.is_zero()));
+    }
     line.out_of_pocket_left = limits.out_of_pocket.remaining();
     line.out_of_pocket_whose = limits.out_of_pocket.whose();
 
@@ -331,7 +348,10 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
         if let Some(left) = line.out_of_pocket_left {
             cap(&mut line, left);
         }
-        limits.deductible.pay(line.deductible);
+        match limits.drug_deductible.as_mut().filter(|_| line.drug_deductible) {
+            Some(drug) => drug.met += line.deductible,
+            None => limits.deductible.pay(line.deductible),
+        }
         limits.out_of_pocket.pay(line.cost_sharing());
     }
 
@@ -418,6 +438,8 @@ mod tests {
             out_of_pocket_met: dollars(oop_met),
             coinsurance: rate.parse().unwrap(),
             copays: BTreeMap::new(),
+            drug_deductible: None,
+            drug_deductible_met: Money::ZERO,
         }
     }
 
@@ -641,6 +663,32 @@ mod tests {
         let line = share_cost(&p, &mut ledger, &visit("300"));
         assert_eq!((line.deductible, line.coinsurance), (dollars("50"), Money::ZERO));
         assert_eq!(ledger.in_network.deductible.individual.met, dollars("950"));
+    }
+
+    #[test]
+    fn a_drug_deductible_applies_to_drug_lines_instead_of_the_medical_one() {
+        // Medical deductible 1,000 (0 met), drug deductible 250 (50 met), 20%.
+        // Brand drug allowed 300: 200 drug deductible + 20% of 100 = 220; the medical
+        // deductible is untouched. Office visit allowed 300: 300 toward the medical one.
+        // Generic drug allowed 100: the drug deductible is met, so 20% = 20.
+        let mut t = tier("1000", "0", Some("5000"), "0", "0.20");
+        t.drug_deductible = Some(dollars("250"));
+        t.drug_deductible_met = dollars("50");
+        let p = plan(t);
+        let brand = service(Category::DrugBrand, "400", "300");
+        let visit = service(Category::Office, "300", "300");
+        let generic = service(Category::DrugGeneric, "120", "100");
+        let (lines, ledger) = run(&p, &[brand, visit, generic]);
+        assert_eq!(lines, [pays("220.00", "80.00"), pays("300.00", "0.00"), pays("20.00", "80.00")]);
+        let limits = ledger.in_network;
+        assert_eq!(limits.drug_deductible.unwrap().met, dollars("250"));
+        assert_eq!(limits.deductible.individual.met, dollars("300"));
+        assert_eq!(limits.out_of_pocket.individual.met, dollars("540"));
+
+        // Without a drug deductible, the same brand drug goes to the medical deductible.
+        let p = plan(tier("1000", "0", Some("5000"), "0", "0.20"));
+        let (lines, _) = run(&p, &[service(Category::DrugBrand, "400", "300")]);
+        assert_eq!(lines, [pays("300.00", "0.00")]);
     }
 
     #[test]

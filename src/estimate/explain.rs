@@ -61,7 +61,10 @@ pub(crate) fn explain(line: &Sharing) -> String {
             sentences.push("The allowed amount is $0.00, so there is nothing to share.".to_string())
         }
         Outcome::CopayOnly => sentences.push(copay_only(line)),
-        Outcome::Shared => sentences.push(shared(line, &format!("{tier}{}", family(line.deductible_whose)))),
+        Outcome::Shared => {
+            let whose = if line.drug_deductible { "drug " } else { family(line.deductible_whose) };
+            sentences.push(shared(line, &format!("{tier}{whose}")))
+        }
     }
     if line.capped_by.is_positive() {
         if let Some(left) = line.out_of_pocket_left {
@@ -222,6 +225,8 @@ mod tests {
             out_of_pocket_met: m(oop_met),
             coinsurance: "0.20".parse().unwrap(),
             copays: BTreeMap::new(),
+            drug_deductible: None,
+            drug_deductible_met: Money::ZERO,
         }
     }
 
@@ -261,6 +266,22 @@ mod tests {
         assert_eq!(
             lines[1],
             "Your deductible is already met, so you pay 20% of the $100.00 allowed: $20.00."
+        );
+    }
+
+    #[test]
+    fn a_drug_deductible_is_called_the_drug_deductible() {
+        let mut t = tier("1000", "0", None, "0");
+        t.drug_deductible = Some(m("250"));
+        t.drug_deductible_met = m("50");
+        let plan = Plan { in_network: t, out_of_network: None, family: None };
+        assert_eq!(
+            explained(&plan, &[priced(Category::DrugBrand, "400", "300"), priced(Category::Office, "100", "100")]),
+            [
+                "Your drug deductible had $200.00 left, so you pay the first $200.00; then 20% of the remaining \
+                 $100.00 is $20.00.",
+                "Your deductible had $1,000.00 left, so you pay all $100.00 toward it.",
+            ]
         );
     }
 

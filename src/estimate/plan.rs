@@ -42,6 +42,11 @@ pub enum Category {
 }
 
 impl Category {
+    /// A prescription drug line, which a separate drug deductible applies to (SPEC §9.3).
+    pub fn is_drug(self) -> bool {
+        matches!(self, Category::DrugGeneric | Category::DrugBrand)
+    }
+
     pub const ALL: [Category; 12] = [
         Category::Office,
         Category::Specialist,
@@ -268,6 +273,10 @@ fn default_true() -> bool {
     true
 }
 
+fn is_zero(amount: &Money) -> bool {
+    amount.is_zero()
+}
+
 /// One network tier's cost sharing and what is already met on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -284,6 +293,13 @@ pub struct Tier {
     pub coinsurance: Rate,
     #[serde(default)]
     pub copays: BTreeMap<Category, Copay>,
+    /// A separate deductible for prescription drugs (SBC "specific deductibles",
+    /// SPEC §9.3): drug lines count toward it instead of the medical deductible.
+    /// `None`: drugs use the medical deductible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug_deductible: Option<Money>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub drug_deductible_met: Money,
 }
 
 /// How a family deductible works (SPEC §9.3).
@@ -426,6 +442,20 @@ fn validate_tier(tier: &Tier, name: &str) -> Result<(), PlanError> {
     not_negative(tier.deductible_met, &f("deductibleMet"))?;
     met_within(tier.deductible_met, tier.deductible, &f("deductibleMet"), "the deductible")?;
     not_negative(tier.out_of_pocket_met, &f("outOfPocketMet"))?;
+    not_negative(tier.drug_deductible_met, &f("drugDeductibleMet"))?;
+    match tier.drug_deductible {
+        Some(limit) => {
+            not_negative(limit, &f("drugDeductible"))?;
+            met_within(tier.drug_deductible_met, limit, &f("drugDeductibleMet"), "the drug deductible")?;
+        }
+        None if !tier.drug_deductible_met.is_zero() => {
+            return Err(PlanError::field(
+                f("drugDeductibleMet"),
+                "an amount met toward a drug deductible needs the drug deductible (drugDeductible)",
+            ))
+        }
+        None => {}
+    }
     if let Some(limit) = tier.out_of_pocket_max {
         not_negative(limit, &f("outOfPocketMax"))?;
         met_within(tier.out_of_pocket_met, limit, &f("outOfPocketMet"), "the out-of-pocket maximum")?;
@@ -671,6 +701,26 @@ mod tests {
                 "family": {"deductible": "3000", "deductibleMet": "3000.01"}}"#,
         );
         assert!(err.to_string().contains("family.deductibleMet"), "{err}");
+    }
+
+    #[test]
+    fn a_drug_deductible_is_read_and_checked() {
+        let plan = Plan::from_json(
+            r#"{"inNetwork": {"deductible": "1000", "coinsurance": "20%",
+                              "drugDeductible": "$250", "drugDeductibleMet": "50"}}"#,
+        )
+        .unwrap();
+        assert_eq!(plan.in_network.drug_deductible, Some("250".parse().unwrap()));
+        assert_eq!(plan.in_network.drug_deductible_met, "50".parse().unwrap());
+        let err = error_of(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%", "drugDeductible": "250", "drugDeductibleMet": "300"}}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "plan field inNetwork.drugDeductibleMet: $300.00 met is more than the drug deductible of $250.00"
+        );
+        let err = error_of(r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%", "drugDeductibleMet": "30"}}"#);
+        assert!(err.to_string().starts_with("plan field inNetwork.drugDeductibleMet: "), "{err}");
     }
 
     #[test]

@@ -295,6 +295,8 @@ fn tier() -> impl Strategy<Value = Tier> {
                     (c, Copay { amount, before_deductible, coinsurance })
                 })
                 .collect(),
+            drug_deductible: None,
+            drug_deductible_met: Money::ZERO,
         })
 }
 

@@ -132,3 +132,30 @@ test('an aggregate family deductible counts only the family amount, and the reas
     { name: 'estimate-family-aggregate' },
   );
 });
+
+test('a separate drug deductible takes the drug lines, and the medical deductible only the visit', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      // As in tests/fixtures/estimate/plan-drug.json, typed.
+      await fillPlan(page, { deductible: '1000', deductibleMet: '0', outOfPocketMax: '5000', outOfPocketMet: '0', coinsurance: '20' });
+      await page.fill('#est-in-drug-deductible', '250');
+      await page.fill('#est-in-drug-deductible-met', '50');
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}drugs.csv`);
+      await page.waitForFunction(() => document.querySelectorAll('#est-services tbody tr').length === 3);
+      assert.ok(await showEstimate(page));
+      const lines = await readLines(page);
+      assert.deepEqual(lines.map((l) => l.patientPays), ['$220.00', '$300.00', '$20.00']);
+      assert.match(lines[0].explanation, /^Your drug deductible had \$200\.00 left, so you pay the first \$200\.00/);
+      assert.equal((await readTotals(page)).patientPays, '$540.00');
+      assert.deepEqual(await readAfter(page), { deductibleMet: '$300.00', outOfPocketMet: '$540.00' });
+
+      // More met than the drug deductible is said at its field.
+      await page.fill('#est-in-drug-deductible-met', '300');
+      assert.equal(await showEstimate(page), false);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'est-in-drug-deductible-met');
+      assert.match(await page.innerText('#est-in-drug-deductible-met-error'), /more than the drug deductible of \$250\.00/);
+    },
+    { name: 'estimate-drug-deductible' },
+  );
+});

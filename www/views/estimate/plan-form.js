@@ -121,6 +121,8 @@ function tierFields(key, prefix, { copaysOpen }) {
     outOfPocketMax: moneyInput(),
     outOfPocketMet: moneyInput(),
     coinsurance: el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'percent' }),
+    drugDeductible: moneyInput(),
+    drugDeductibleMet: moneyInput(),
   };
   const noLimit = el('input', { type: 'checkbox', id: `${prefix}-no-limit` });
   noLimit.addEventListener('change', () => {
@@ -166,6 +168,18 @@ function tierFields(key, prefix, { copaysOpen }) {
       label: 'Coinsurance (%)',
       help: 'Your share of the cost after the deductible, as a percentage: 20 means you pay 20% and the plan 80%.',
       input: inputs.coinsurance,
+    }),
+    field({
+      id: `${prefix}-drug-deductible`,
+      label: 'Drug deductible (if separate)',
+      help: 'Only if your plan lists a separate deductible for prescription drugs; drugs then count toward it instead. Leave blank if not.',
+      input: inputs.drugDeductible,
+    }),
+    field({
+      id: `${prefix}-drug-deductible-met`,
+      label: 'Drug deductible paid so far',
+      help: 'How much of that drug deductible you have already paid this year.',
+      input: inputs.drugDeductibleMet,
     }),
   );
 
@@ -262,6 +276,11 @@ function tierFields(key, prefix, { copaysOpen }) {
         coinsurance: percentText(inputs.coinsurance, 'Coinsurance') ?? '0%',
         copays: {},
       };
+      // Only a plan with a separate drug deductible carries one (SPEC §9.3).
+      const drugDeductible = text(inputs.drugDeductible);
+      const drugDeductibleMet = text(inputs.drugDeductibleMet);
+      if (drugDeductible !== null) tier.drugDeductible = drugDeductible;
+      if (drugDeductibleMet !== null) tier.drugDeductibleMet = drugDeductibleMet;
       for (const [category, copay] of copays) {
         const amount = text(copay.amount);
         if (amount === null) continue;
@@ -281,6 +300,8 @@ function tierFields(key, prefix, { copaysOpen }) {
       inputs.outOfPocketMax.value = shown(tier.outOfPocketMax);
       inputs.outOfPocketMet.value = shown(tier.outOfPocketMet);
       inputs.coinsurance.value = rateAsPercent(tier.coinsurance);
+      inputs.drugDeductible.value = shown(tier.drugDeductible);
+      inputs.drugDeductibleMet.value = shown(tier.drugDeductibleMet);
       for (const [category, copay] of copays) {
         const terms = tier.copays?.[category];
         copay.amount.value = shown(terms?.amount);
