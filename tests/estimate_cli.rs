@@ -359,3 +359,38 @@ fn a_drug_deductible_takes_the_drug_lines_and_leaves_the_medical_deductible_alon
     assert_eq!(estimate["after"], json!({ "deductibleMet": "300.00", "outOfPocketMet": "540.00" }));
     assert!(estimate["lines"][0]["explanation"].as_str().unwrap().starts_with("Your drug deductible had $200.00 left"));
 }
+
+#[test]
+fn an_x_ray_is_a_diagnostic_test_and_an_mri_advanced_imaging_with_their_own_copays() {
+    // plan-sbc.json: copays diagnostic test 40.00, imaging (CT, MRI, PET) 250.00, mental
+    // health 20.00, all before the deductible. imaging.csv calls the x-ray (71046) and the
+    // MRI (70551) "Imaging": the codes place them, so the x-ray (allowed 120.00) pays 40.00,
+    // not the MRI's 250.00, and the MRI (allowed 900.00) pays 250.00. The therapy session
+    // (90837, no category) is mental health: 20.00.
+    let plan = fixture("plan-sbc.json");
+    let services = fixture("imaging.csv");
+    let out = clearbill(&[
+        "estimate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--services",
+        services.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let estimate: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lines = estimate["lines"].as_array().unwrap();
+    let got: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|l| (l["category"].as_str().unwrap(), l["copay"].as_str().unwrap(), l["patientPays"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("diagnostic_test", "40.00", "40.00"),
+            ("imaging_advanced", "250.00", "250.00"),
+            ("mental_health", "20.00", "20.00"),
+        ]
+    );
+    assert_eq!(estimate["totals"]["patientPays"], "310.00");
+}

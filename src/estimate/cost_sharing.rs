@@ -366,7 +366,7 @@ pub(crate) fn share_cost(plan: &Plan, ledger: &mut Ledger, service: &Priced) -> 
 
 /// Steps 4–6: copay, deductible and coinsurance on the allowed amount.
 fn copay_deductible_coinsurance(line: &mut Sharing, tier: &Tier) {
-    let copay = tier.copays.get(&line.category).copied();
+    let copay = line.category.copay_in(&tier.copays);
     line.copay_terms = copay;
     let mut left = line.allowed;
 
@@ -663,6 +663,28 @@ mod tests {
         let line = share_cost(&p, &mut ledger, &visit("300"));
         assert_eq!((line.deductible, line.coinsurance), (dollars("50"), Money::ZERO));
         assert_eq!(ledger.in_network.deductible.individual.met, dollars("950"));
+    }
+
+    #[test]
+    fn an_x_ray_takes_the_diagnostic_test_copay_and_an_mri_the_imaging_one() {
+        // SBC: diagnostic test (x-ray) $40 copay, imaging (CT, MRI, PET) $250 copay, both
+        // before the deductible, no coinsurance on top. X-ray allowed 120 → 40; MRI allowed
+        // 900 → 250.
+        let t = tier("1000", "0", Some("5000"), "0", "0.20");
+        let t = with_copay(t, Category::DiagnosticTest, "40", true, false);
+        let p = plan(with_copay(t, Category::ImagingAdvanced, "250", true, false));
+        let x_ray = service(Category::DiagnosticTest, "200", "120");
+        let mri = service(Category::ImagingAdvanced, "2400", "900");
+        let (lines, _) = run(&p, &[x_ray, mri]);
+        assert_eq!(lines, [pays("40.00", "80.00"), pays("250.00", "650.00")]);
+
+        // A version 1 plan's "imaging" copay is the advanced-imaging copay (the SBC's
+        // "Imaging (CT/PET scans, MRIs)"); it no longer reaches an x-ray, which goes to
+        // the deductible.
+        let t = tier("1000", "0", Some("5000"), "0", "0.20");
+        let p = plan(with_copay(t, Category::Imaging, "250", true, false));
+        let (lines, _) = run(&p, &[x_ray, mri, service(Category::Imaging, "2400", "900")]);
+        assert_eq!(lines, [pays("120.00", "0.00"), pays("250.00", "650.00"), pays("250.00", "650.00")]);
     }
 
     #[test]

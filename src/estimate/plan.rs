@@ -24,7 +24,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::explain::dollars;
 use crate::money::{Money, Rate};
 
-/// The service categories of SPEC §5, each with its own copay in a plan.
+/// The service categories of SPEC §5 and §9.3, each with its own copay in a plan.
+///
+/// `Imaging` is version 1's: SPEC §9.3 splits it into `ImagingAdvanced` (CT, MRI,
+/// PET; what an SBC calls "Imaging") and `DiagnosticTest` (x-rays), so that an
+/// x-ray no longer takes the MRI copay. `imaging` is still read: a line with a
+/// code is placed by its code ([`imaging_for_code`]), and a plan's `imaging`
+/// copay is the advanced-imaging copay when the plan gives no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
     Office,
@@ -32,33 +38,65 @@ pub enum Category {
     UrgentCare,
     Emergency,
     Imaging,
+    ImagingAdvanced,
+    DiagnosticTest,
     Lab,
     Preventive,
     Hospital,
     Surgery,
+    MentalHealth,
+    Maternity,
+    Rehab,
+    Equipment,
+    Ambulance,
     DrugGeneric,
+    DrugPreferred,
     DrugBrand,
+    DrugSpecialty,
     Other,
 }
 
 impl Category {
     /// A prescription drug line, which a separate drug deductible applies to (SPEC §9.3).
     pub fn is_drug(self) -> bool {
-        matches!(self, Category::DrugGeneric | Category::DrugBrand)
+        matches!(
+            self,
+            Category::DrugGeneric | Category::DrugPreferred | Category::DrugBrand | Category::DrugSpecialty
+        )
     }
 
-    pub const ALL: [Category; 12] = [
+    /// The plan's copay for this category: its own, or for advanced imaging (and
+    /// version 1's imaging) the other of the two imaging keys (SPEC §9.3).
+    pub fn copay_in(self, copays: &BTreeMap<Category, Copay>) -> Option<Copay> {
+        let fallback = match self {
+            Category::ImagingAdvanced => Some(Category::Imaging),
+            Category::Imaging => Some(Category::ImagingAdvanced),
+            _ => None,
+        };
+        copays.get(&self).or_else(|| fallback.and_then(|c| copays.get(&c))).copied()
+    }
+
+    pub const ALL: [Category; 21] = [
         Category::Office,
         Category::Specialist,
         Category::UrgentCare,
         Category::Emergency,
         Category::Imaging,
+        Category::ImagingAdvanced,
+        Category::DiagnosticTest,
         Category::Lab,
         Category::Preventive,
         Category::Hospital,
         Category::Surgery,
+        Category::MentalHealth,
+        Category::Maternity,
+        Category::Rehab,
+        Category::Equipment,
+        Category::Ambulance,
         Category::DrugGeneric,
+        Category::DrugPreferred,
         Category::DrugBrand,
+        Category::DrugSpecialty,
         Category::Other,
     ];
 
@@ -70,12 +108,21 @@ impl Category {
             Category::UrgentCare => "urgent_care",
             Category::Emergency => "emergency",
             Category::Imaging => "imaging",
+            Category::ImagingAdvanced => "imaging_advanced",
+            Category::DiagnosticTest => "diagnostic_test",
             Category::Lab => "lab",
             Category::Preventive => "preventive",
             Category::Hospital => "hospital",
             Category::Surgery => "surgery",
+            Category::MentalHealth => "mental_health",
+            Category::Maternity => "maternity",
+            Category::Rehab => "rehab",
+            Category::Equipment => "equipment",
+            Category::Ambulance => "ambulance",
             Category::DrugGeneric => "drug_generic",
+            Category::DrugPreferred => "drug_preferred",
             Category::DrugBrand => "drug_brand",
+            Category::DrugSpecialty => "drug_specialty",
             Category::Other => "other",
         }
     }
@@ -88,12 +135,21 @@ impl Category {
             Category::UrgentCare => "urgent care",
             Category::Emergency => "emergency room",
             Category::Imaging => "imaging",
+            Category::ImagingAdvanced => "imaging (CT, MRI, PET)",
+            Category::DiagnosticTest => "diagnostic test",
             Category::Lab => "lab",
             Category::Preventive => "preventive care",
             Category::Hospital => "hospital",
             Category::Surgery => "surgery",
+            Category::MentalHealth => "mental health",
+            Category::Maternity => "maternity",
+            Category::Rehab => "rehabilitation",
+            Category::Equipment => "medical equipment",
+            Category::Ambulance => "ambulance",
             Category::DrugGeneric => "generic drug",
+            Category::DrugPreferred => "preferred brand drug",
             Category::DrugBrand => "brand-name drug",
+            Category::DrugSpecialty => "specialty drug",
             Category::Other => "other",
         }
     }
@@ -120,7 +176,7 @@ impl Category {
 
 /// Every name a category is known by, normalised (lower case, words separated
 /// by one space). The first is the contract key.
-const CATEGORY_NAMES: [(Category, &[&str]); 12] = [
+const CATEGORY_NAMES: [(Category, &[&str]); 21] = [
     (
         Category::Office,
         &[
@@ -151,19 +207,76 @@ const CATEGORY_NAMES: [(Category, &[&str]); 12] = [
     ),
     (
         Category::Imaging,
+        &["imaging", "radiology", "diagnostic imaging"],
+    ),
+    (
+        Category::ImagingAdvanced,
         &[
-            "imaging",
-            "x ray",
-            "xray",
-            "x rays",
-            "radiology",
+            "imaging advanced",
+            "advanced imaging",
+            "imaging ct mri pet",
             "mri",
             "ct",
             "ct scan",
-            "ultrasound",
-            "diagnostic imaging",
-            "advanced imaging",
+            "pet",
+            "pet scan",
+            "ct pet scans mris",
+            "imaging ct pet scans mris",
+            "high tech imaging",
         ],
+    ),
+    (
+        Category::DiagnosticTest,
+        &[
+            "diagnostic test",
+            "diagnostic tests",
+            "diagnostic test x ray blood work",
+            "x ray",
+            "xray",
+            "x rays",
+            "ultrasound",
+            "ekg",
+            "ecg",
+        ],
+    ),
+    (
+        Category::MentalHealth,
+        &[
+            "mental health",
+            "behavioral health",
+            "mental behavioral health",
+            "mental health outpatient",
+            "therapy session",
+            "psychotherapy",
+            "counseling",
+            "substance use disorder",
+        ],
+    ),
+    (Category::Maternity, &["maternity", "pregnancy", "prenatal", "childbirth", "delivery", "prenatal care"]),
+    (
+        Category::Rehab,
+        &[
+            "rehab",
+            "rehabilitation",
+            "rehabilitation services",
+            "physical therapy",
+            "occupational therapy",
+            "speech therapy",
+            "pt",
+        ],
+    ),
+    (
+        Category::Equipment,
+        &["equipment", "durable medical equipment", "dme", "medical equipment", "medical supplies"],
+    ),
+    (Category::Ambulance, &["ambulance", "emergency medical transportation", "ambulance ride"]),
+    (
+        Category::DrugPreferred,
+        &["drug preferred", "preferred brand", "preferred brand drug", "preferred brand drugs", "preferred drug"],
+    ),
+    (
+        Category::DrugSpecialty,
+        &["drug specialty", "specialty drug", "specialty drugs", "specialty"],
     ),
     (
         Category::Lab,
@@ -208,7 +321,9 @@ const CATEGORY_NAMES: [(Category, &[&str]); 12] = [
             "brand",
             "brand name drug",
             "brand name",
-            "preferred brand",
+            "non preferred brand",
+            "non preferred brand drug",
+            "non preferred brand drugs",
             "brand rx",
             "brand prescription",
         ],
@@ -608,7 +723,19 @@ mod tests {
             ("Urgent care", Category::UrgentCare),
             ("ER", Category::Emergency),
             ("Emergency room", Category::Emergency),
-            ("X-ray", Category::Imaging),
+            ("X-ray", Category::DiagnosticTest),
+            ("Diagnostic test (x-ray, blood work)", Category::DiagnosticTest),
+            ("Imaging (CT/PET scans, MRIs)", Category::ImagingAdvanced),
+            ("MRI", Category::ImagingAdvanced),
+            ("imaging_advanced", Category::ImagingAdvanced),
+            ("Mental/Behavioral health", Category::MentalHealth),
+            ("Rehabilitation services", Category::Rehab),
+            ("Durable medical equipment", Category::Equipment),
+            ("Emergency medical transportation", Category::Ambulance),
+            ("Preferred brand drugs", Category::DrugPreferred),
+            ("Non-preferred brand drugs", Category::DrugBrand),
+            ("Specialty drugs", Category::DrugSpecialty),
+            ("Pregnancy", Category::Maternity),
             ("Imaging", Category::Imaging),
             ("Lab", Category::Lab),
             ("Preventive", Category::Preventive),

@@ -667,11 +667,21 @@ impl RowReader<'_, '_> {
             // No category: the code's CPT section, so a 99285 is emergency care
             // rather than "other" (SPEC §9.2); without a code, other.
             None => self.text(Field::Code).map_or(Category::Other, |code| category_for_code(&code)),
-            Some(text) => Category::parse(&text).unwrap_or_else(|| {
-                let reason = format!("is not a service category; use one of {}", Category::keys_text());
-                self.problem(Field::Category, text, reason);
-                Category::Other
-            }),
+            // Version 1's "imaging" with a code is placed by the code: an x-ray is a
+            // diagnostic test, an MRI advanced imaging (SPEC §9.3).
+            Some(text) => match Category::parse(&text) {
+                Some(Category::Imaging) => self
+                    .text(Field::Code)
+                    .map(|code| category_for_code(&code))
+                    .filter(|c| matches!(c, Category::ImagingAdvanced | Category::DiagnosticTest))
+                    .unwrap_or(Category::Imaging),
+                Some(category) => category,
+                None => {
+                    let reason = format!("is not a service category; use one of {}", Category::keys_text());
+                    self.problem(Field::Category, text, reason);
+                    Category::Other
+                }
+            },
         };
         let billed = self.amount(Field::Billed);
         let allowed = self.amount(Field::Allowed);
@@ -839,8 +849,9 @@ mod tests {
             [
                 "row 3, column C (\"Billed\"): \"see note\" is not an amount",
                 "row 4, column B (\"Category\"): \"Dental cleaning\" is not a service category; use one of \
-                 office, specialist, urgent_care, emergency, imaging, lab, preventive, hospital, surgery, \
-                 drug_generic, drug_brand, other",
+                 office, specialist, urgent_care, emergency, imaging, imaging_advanced, diagnostic_test, lab, \
+                 preventive, hospital, surgery, mental_health, maternity, rehab, equipment, ambulance, \
+                 drug_generic, drug_preferred, drug_brand, drug_specialty, other",
                 "row 5, column C (\"Billed\"): \"(50.00)\" is negative; list charges only, not credits or payments",
                 "row 6, column E (\"Network\"): \"maybe\" is not a network; write \"in\" or \"out\"",
                 "row 7, column C (\"Billed\"): is empty; a service needs a billed or an allowed amount",
@@ -929,7 +940,13 @@ mod tests {
 pub fn category_for_code(code: &str) -> Category {
     let c = code.trim().to_ascii_uppercase();
     let Ok(n) = c.get(..5).unwrap_or("").parse::<u32>() else {
-        return if c.starts_with('J') { Category::DrugBrand } else { Category::Other };
+        // HCPCS level II: A0021–A0999 ambulance, E durable equipment, J drugs.
+        return match c.as_bytes().first() {
+            Some(b'J') => Category::DrugBrand,
+            Some(b'A') if c.get(1..2) == Some("0") => Category::Ambulance,
+            Some(b'E') => Category::Equipment,
+            _ => Category::Other,
+        };
     };
     match n {
         99281..=99285 => Category::Emergency,
@@ -937,10 +954,48 @@ pub fn category_for_code(code: &str) -> Category {
         99202..=99215 => Category::Office,
         99221..=99239 => Category::Hospital,
         99241..=99245 => Category::Specialist,
+        59000..=59899 => Category::Maternity,
         10004..=69990 => Category::Surgery,
-        70010..=79999 => Category::Imaging,
+        70010..=79999 => imaging_for_code(n),
         80047..=89398 => Category::Lab,
+        90785..=90899 => Category::MentalHealth,
+        97010..=97799 => Category::Rehab,
         _ => Category::Other,
+    }
+}
+
+/// A radiology code (70010–79999) as SPEC §9.3 splits imaging: CT, MRI and PET
+/// are advanced imaging; the rest (x-rays, ultrasound, fluoroscopy) are
+/// diagnostic tests. The ranges are the CPT CT, MRI/MRA and PET codes.
+pub fn imaging_for_code(n: u32) -> Category {
+    const ADVANCED: [(u32, u32); 22] = [
+        (70336, 70336), // MRI temporomandibular joint
+        (70450, 70498), // CT head and neck
+        (70540, 70559), // MRI head and neck, brain
+        (71250, 71275), // CT chest
+        (71550, 71555), // MRI chest
+        (72125, 72133), // CT spine
+        (72141, 72159), // MRI spine
+        (72191, 72198), // CT and MRI pelvis
+        (73200, 73206), // CT upper extremity
+        (73218, 73225), // MRI upper extremity
+        (73700, 73706), // CT lower extremity
+        (73718, 73725), // MRI lower extremity
+        (74150, 74178), // CT abdomen and pelvis
+        (74181, 74185), // MRI abdomen
+        (74261, 74263), // CT colonography
+        (74712, 74713), // fetal MRI
+        (75557, 75574), // cardiac MRI and CT
+        (75635, 75635), // CT angiography, abdominal aorta
+        (77046, 77049), // MRI breast
+        (77084, 77084), // MRI bone marrow
+        (78459, 78499), // cardiac PET
+        (78811, 78816), // PET
+    ];
+    if ADVANCED.iter().any(|&(low, high)| (low..=high).contains(&n)) {
+        Category::ImagingAdvanced
+    } else {
+        Category::DiagnosticTest
     }
 }
 
@@ -976,8 +1031,18 @@ mod handoff_tests {
             ("99284", Category::Emergency),
             ("99396", Category::Preventive),
             ("80053", Category::Lab),
-            ("71046", Category::Imaging),
+            ("71046", Category::DiagnosticTest),
+            ("70551", Category::ImagingAdvanced),
+            ("74177", Category::ImagingAdvanced),
+            ("73721", Category::ImagingAdvanced),
+            ("78815", Category::ImagingAdvanced),
+            ("76700", Category::DiagnosticTest),
             ("20610", Category::Surgery),
+            ("59400", Category::Maternity),
+            ("90837", Category::MentalHealth),
+            ("97110", Category::Rehab),
+            ("A0427", Category::Ambulance),
+            ("E0114", Category::Equipment),
             ("J1100", Category::DrugBrand),
             ("G0439", Category::Other),
             ("", Category::Other),

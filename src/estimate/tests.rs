@@ -272,7 +272,7 @@ fn rate() -> impl Strategy<Value = Rate> {
 }
 
 fn category() -> impl Strategy<Value = Category> {
-    (0usize..12).prop_map(|i| Category::ALL[i])
+    (0..Category::ALL.len()).prop_map(|i| Category::ALL[i])
 }
 
 fn tier() -> impl Strategy<Value = Tier> {

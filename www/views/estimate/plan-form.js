@@ -13,21 +13,38 @@
 import { el } from '../../dom.js';
 import { FieldError, describe, field, moneyInput, percentText } from './fields.js';
 
-/** The service categories of SPEC §5 in plain words: [key, name, example]. */
+/**
+ * The service categories of SPEC §5 and §9.3 in plain words, as a Summary of Benefits and
+ * Coverage lists them: [key, name, example]. Version 1's `imaging` is shown as advanced
+ * imaging (an SBC's "Imaging (CT/PET scans, MRIs)"); x-rays are diagnostic tests.
+ */
 export const CATEGORIES = [
   ['office', 'Office visit', 'a visit to your regular doctor'],
   ['specialist', 'Specialist visit', 'a visit to a specialist, such as a cardiologist'],
   ['urgent_care', 'Urgent care', 'a walk-in urgent care clinic'],
   ['emergency', 'Emergency room', 'the emergency room of a hospital'],
-  ['imaging', 'Imaging', 'X-rays, MRI and CT scans'],
+  ['imaging_advanced', 'Imaging (CT, MRI, PET)', 'CT, MRI and PET scans'],
+  ['diagnostic_test', 'Diagnostic tests', 'x-rays, ultrasound and other tests'],
   ['lab', 'Lab tests', 'blood tests and other lab work'],
   ['preventive', 'Preventive care', 'check-ups, screenings and vaccines'],
   ['hospital', 'Hospital stay', 'a stay in the hospital'],
   ['surgery', 'Surgery', 'an operation, in a hospital or a surgery center'],
+  ['mental_health', 'Mental health', 'therapy, counseling and other mental or behavioral health care'],
+  ['maternity', 'Pregnancy and childbirth', 'prenatal visits and the delivery'],
+  ['rehab', 'Rehabilitation', 'physical, occupational and speech therapy'],
+  ['equipment', 'Medical equipment', 'such as crutches, a wheelchair or a CPAP machine'],
+  ['ambulance', 'Ambulance', 'a ride in an ambulance'],
   ['drug_generic', 'Generic drugs', 'generic prescription drugs'],
-  ['drug_brand', 'Brand-name drugs', 'brand-name prescription drugs'],
-  ['other', 'Other care', 'anything else, such as physical therapy'],
+  ['drug_preferred', 'Preferred brand drugs', 'brand-name drugs on your plan’s preferred list'],
+  ['drug_brand', 'Other brand-name drugs', 'brand-name drugs not on the preferred list'],
+  ['drug_specialty', 'Specialty drugs', 'costly drugs for conditions such as cancer or MS'],
+  ['other', 'Other care', 'anything else'],
 ];
+
+/** A category key as the form shows it: version 1's `imaging` is advanced imaging. */
+export function formCategory(key) {
+  return key === 'imaging' ? 'imaging_advanced' : key;
+}
 
 const TIER_NAMES = { inNetwork: 'in network', outOfNetwork: 'out of network' };
 
@@ -303,7 +320,8 @@ function tierFields(key, prefix, { copaysOpen }) {
       inputs.drugDeductible.value = shown(tier.drugDeductible);
       inputs.drugDeductibleMet.value = shown(tier.drugDeductibleMet);
       for (const [category, copay] of copays) {
-        const terms = tier.copays?.[category];
+        // A version 1 plan's "imaging" copay is the advanced-imaging copay.
+        const terms = tier.copays?.[category] ?? (category === 'imaging_advanced' ? tier.copays?.imaging : undefined);
         copay.amount.value = shown(terms?.amount);
         copay.timing.value = terms?.beforeDeductible === false ? 'after' : 'before';
         copay.coinsurance.checked = terms?.coinsurance === true;

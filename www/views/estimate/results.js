@@ -9,7 +9,7 @@
 // that was estimated from the billed amount is marked "estimated" in its cell.
 
 import { dollars, el } from '../../dom.js';
-import { CATEGORIES } from './plan-form.js';
+import { CATEGORIES, formCategory } from './plan-form.js';
 
 const COLUMNS = [
   ['billed', 'Billed'],
@@ -158,7 +158,7 @@ export function results(estimate, { plan, services, notes = [], madeOn = new Dat
 function lineRows(line, n, sent, notes) {
   // A processed line's allowed amount is the payer's (SPEC §9.1), never a guess from billed.
   const estimatedAllowed = sent && sent.allowed === null && sent.covered && !line.processed;
-  const category = CATEGORIES.find(([key]) => key === line.category)?.[1] ?? line.category;
+  const category = CATEGORIES.find(([key]) => key === formCategory(line.category))?.[1] ?? line.category;
   const details = [category, line.network === 'out' ? 'out of network' : null, line.code].filter(Boolean);
   return [
     el(
@@ -236,7 +236,7 @@ function planSummary(plan) {
     `coinsurance ${tier.coinsurance}`,
     ...Object.entries(tier.copays).map(
       ([key, c]) =>
-        `${CATEGORIES.find(([k]) => k === key)?.[1] ?? key} copay ${limit(c.amount)} ${c.beforeDeductible ? 'before' : 'after'} the deductible${c.coinsurance ? ' plus coinsurance' : ''}`,
+        `${CATEGORIES.find(([k]) => k === formCategory(key))?.[1] ?? key} copay ${limit(c.amount)} ${c.beforeDeductible ? 'before' : 'after'} the deductible${c.coinsurance ? ' plus coinsurance' : ''}`,
     ),
   ];
   if (plan.outOfNetwork) {

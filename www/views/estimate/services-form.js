@@ -11,7 +11,7 @@
 
 import { el, replace } from '../../dom.js';
 import { describe, moneyInput } from './fields.js';
-import { CATEGORIES } from './plan-form.js';
+import { CATEGORIES, formCategory } from './plan-form.js';
 
 /** One line of help for each column; every control in the column points to it. */
 const COLUMNS = [
@@ -73,7 +73,8 @@ export function servicesForm({ onChange = () => {} } = {}) {
       protected: el('input', { type: 'checkbox' }),
     };
     controls.description.value = service.description ?? '';
-    controls.category.value = CATEGORIES.some(([key]) => key === service.category) ? service.category : 'other';
+    const category = formCategory(service.category);
+    controls.category.value = CATEGORIES.some(([key]) => key === category) ? category : 'other';
     controls.billed.value = service.billed ?? '';
     controls.allowed.value = service.allowed ?? '';
     controls.network.value = service.network === 'out' ? 'out' : 'in';
