@@ -394,3 +394,44 @@ fn an_x_ray_is_a_diagnostic_test_and_an_mri_advanced_imaging_with_their_own_copa
     );
     assert_eq!(estimate["totals"]["patientPays"], "310.00");
 }
+
+#[test]
+fn gfe_finds_the_provider_400_00_over_and_not_the_one_399_99_over() {
+    // gfe.csv / gfe-bill.csv: Lakeside Imaging 1,200.00 → 1,600.00 (+400.00: may dispute);
+    // Dr. Okafor 500.00 → 899.99 (+399.99: may not), whose 36415 was not on the estimate.
+    // Bill dated 2026-11-30: the deadline is 2027-03-30, 115 days after 2026-12-05.
+    let (estimate, bill) = (fixture("gfe.csv"), fixture("gfe-bill.csv"));
+    let args = |format: &'static str| {
+        clearbill(&[
+            "gfe",
+            "--estimate",
+            estimate.to_str().unwrap(),
+            "--bill",
+            bill.to_str().unwrap(),
+            "--bill-date",
+            "2026-11-30",
+            "--as-of",
+            "2026-12-05",
+            "--format",
+            format,
+        ])
+    };
+    let answer: Value = serde_json::from_str(&stdout(&args("json"))).unwrap();
+    assert_eq!(
+        answer,
+        json!({
+            "providers": [
+                { "provider": "LAKESIDE IMAGING", "estimate": "1200.00", "billed": "1600.00",
+                  "difference": "400.00", "overByAtLeast400": true, "notOnEstimate": [] },
+                { "provider": "Dr Okafor", "estimate": "500.00", "billed": "899.99",
+                  "difference": "399.99", "overByAtLeast400": false,
+                  "notOnEstimate": [{ "provider": "Dr Okafor", "description": "Venipuncture",
+                                      "code": "36415", "amount": "399.99" }] }
+            ],
+            "eligible": true, "deadline": "2027-03-30", "daysLeft": 115
+        })
+    );
+    let text = stdout(&args("text"));
+    assert!(text.contains("LAKESIDE IMAGING: estimated $1,200.00, billed $1,600.00, difference $400.00 ($400.00 or more over the estimate)"), "{text}");
+    assert!(text.contains("until 2027-03-30 (115 days left)"), "{text}");
+}

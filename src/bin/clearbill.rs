@@ -115,6 +115,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Output,
     },
+    /// Compare a Good Faith Estimate with the bill, provider by provider (the $400 rule).
+    Gfe {
+        /// The Good Faith Estimate: provider, description, code, amount (xlsx, csv or json).
+        #[arg(long)]
+        estimate: PathBuf,
+        /// The bill, with the same columns.
+        #[arg(long)]
+        bill: PathBuf,
+        /// The bill's date, YYYY-MM-DD: the 120 days to dispute run from it.
+        #[arg(long)]
+        bill_date: Option<String>,
+        /// The day to count from, YYYY-MM-DD (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Output,
+    },
     /// Split a balance into monthly installments that add up to the cent.
     Plan {
         #[arg(long)]
@@ -212,6 +229,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
         Command::Prices { file, code, search, payer, plan, setting, format } => {
             run_prices(&file, code, search, payer, plan, setting, format)
+        }
+        Command::Gfe { estimate, bill, bill_date, as_of, format } => {
+            run_gfe(&estimate, &bill, bill_date.as_deref(), as_of.as_deref(), format)
         }
         Command::Plan { amount, months, start, discount, format } => {
             run_plan(&amount, months, &start, discount.as_deref(), format)
@@ -481,6 +501,27 @@ fn run_prices(
             Ok(())
         }
         other => Err(format!("prices prints text or json, not {other:?}")),
+    }
+}
+
+fn run_gfe(estimate: &Path, bill: &Path, bill_date: Option<&str>, as_of: Option<&str>, format: Output) -> CliResult {
+    use clearbill::estimate::gfe::{check, read_gfe_lines};
+    use clearbill::estimate::payment_plan::parse_start;
+    let estimated = read_gfe_lines(&read_file(estimate)?, &file_name(estimate)).map_err(|e| e.to_string())?;
+    let billed = read_gfe_lines(&read_file(bill)?, &file_name(bill)).map_err(|e| e.to_string())?;
+    let bill_date = bill_date.map(parse_start).transpose().map_err(|e| format!("--bill-date: {e}"))?;
+    let as_of = match as_of {
+        Some(text) => parse_start(text).map_err(|e| format!("--as-of: {e}"))?,
+        None => today(),
+    };
+    let result = check(&estimated, &billed, bill_date, as_of);
+    match format {
+        Output::Json => print_json(&result),
+        Output::Text => {
+            print!("{}", result.to_text());
+            Ok(())
+        }
+        other => Err(format!("gfe prints text or json, not {other:?}")),
     }
 }
 

@@ -38,6 +38,7 @@ pub mod emergency;
 mod explain;
 pub mod payment_plan;
 pub mod plan;
+pub mod gfe;
 pub mod processed;
 pub mod service;
 mod text;

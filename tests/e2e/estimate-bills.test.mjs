@@ -159,3 +159,37 @@ test('a separate drug deductible takes the drug lines, and the medical deductibl
     { name: 'estimate-drug-deductible' },
   );
 });
+
+test('an x-ray is a diagnostic test with its own copay, not the MRI’s; a therapy session is mental health', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      // As in tests/fixtures/estimate/plan-sbc.json, typed.
+      await fillPlan(page, {
+        deductible: '1000',
+        deductibleMet: '0',
+        outOfPocketMax: '5000',
+        outOfPocketMet: '0',
+        coinsurance: '20',
+        copays: {
+          diagnostic_test: { amount: '40', when: 'before' },
+          imaging_advanced: { amount: '250', when: 'before' },
+          mental_health: { amount: '20', when: 'before' },
+        },
+      });
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}imaging.csv`);
+      await page.waitForFunction(() => document.querySelectorAll('#est-services tbody tr').length === 3);
+      // The bill says "Imaging" for both; the codes place them.
+      assert.deepEqual(
+        await Promise.all([1, 2, 3].map((n) => page.inputValue(`#est-service-${n}-category`))),
+        ['diagnostic_test', 'imaging_advanced', 'mental_health'],
+      );
+      assert.ok(await showEstimate(page));
+      const lines = await readLines(page);
+      assert.deepEqual(lines.map((l) => [l.copay, l.patientPays]), [['$40.00', '$40.00'], ['$250.00', '$250.00'], ['$20.00', '$20.00']]);
+      assert.match(lines[0].explanation, /^Your \$40\.00 diagnostic test copay applies before the deductible/);
+      assert.equal((await readTotals(page)).patientPays, '$310.00');
+    },
+    { name: 'estimate-imaging-split' },
+  );
+});
