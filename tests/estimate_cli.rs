@@ -357,7 +357,10 @@ fn a_drug_deductible_takes_the_drug_lines_and_leaves_the_medical_deductible_alon
     assert_eq!(pays, ["220.00", "300.00", "20.00"]);
     assert_eq!(estimate["totals"]["patientPays"], "540.00");
     assert_eq!(estimate["after"], json!({ "deductibleMet": "300.00", "outOfPocketMet": "540.00" }));
-    assert!(estimate["lines"][0]["explanation"].as_str().unwrap().starts_with("Your drug deductible had $200.00 left"));
+    assert!(estimate["lines"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Your drug deductible had $200.00 left"));
 }
 
 #[test]
@@ -382,7 +385,13 @@ fn an_x_ray_is_a_diagnostic_test_and_an_mri_advanced_imaging_with_their_own_copa
     let lines = estimate["lines"].as_array().unwrap();
     let got: Vec<(&str, &str, &str)> = lines
         .iter()
-        .map(|l| (l["category"].as_str().unwrap(), l["copay"].as_str().unwrap(), l["patientPays"].as_str().unwrap()))
+        .map(|l| {
+            (
+                l["category"].as_str().unwrap(),
+                l["copay"].as_str().unwrap(),
+                l["patientPays"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         got,

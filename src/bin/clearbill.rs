@@ -504,7 +504,13 @@ fn run_prices(
     }
 }
 
-fn run_gfe(estimate: &Path, bill: &Path, bill_date: Option<&str>, as_of: Option<&str>, format: Output) -> CliResult {
+fn run_gfe(
+    estimate: &Path,
+    bill: &Path,
+    bill_date: Option<&str>,
+    as_of: Option<&str>,
+    format: Output,
+) -> CliResult {
     use clearbill::estimate::gfe::{check, read_gfe_lines};
     use clearbill::estimate::payment_plan::parse_start;
     let estimated = read_gfe_lines(&read_file(estimate)?, &file_name(estimate)).map_err(|e| e.to_string())?;

@@ -298,8 +298,11 @@ mod tests {
             out_of_pocket_met: m("11500"),
             ..Family::default()
         };
-        let plan =
-            Plan { in_network: tier("1500", "0", Some("6000"), "0"), out_of_network: None, family: Some(family.clone()) };
+        let plan = Plan {
+            in_network: tier("1500", "0", Some("6000"), "0"),
+            out_of_network: None,
+            family: Some(family.clone()),
+        };
         let lines = explained(
             &plan,
             &[

@@ -77,14 +77,21 @@ fn iso_or_null<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result
 
 /// Compares a GFE with a bill, provider by provider, in the order the providers
 /// first appear (the GFE's, then any the bill adds).
-pub fn check(estimate: &[GfeLine], bill: &[GfeLine], bill_date: Option<NaiveDate>, as_of: NaiveDate) -> GfeCheck {
+pub fn check(
+    estimate: &[GfeLine],
+    bill: &[GfeLine],
+    bill_date: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> GfeCheck {
     let threshold: Money = DISPUTE_THRESHOLD.parse().expect("a constant amount");
     let mut keys: Vec<(String, String)> = Vec::new();
     for line in estimate.iter().chain(bill) {
         let key = normalise(&line.provider);
         match keys.iter_mut().find(|(k, _)| *k == key) {
             // The bill's spelling of the name is the one the patient is holding.
-            Some(found) if bill.iter().any(|b| b.provider == line.provider) => found.1 = line.provider.clone(),
+            Some(found) if bill.iter().any(|b| b.provider == line.provider) => {
+                found.1 = line.provider.clone()
+            }
             Some(_) => {}
             None => keys.push((key, line.provider.clone())),
         }
@@ -92,7 +99,9 @@ pub fn check(estimate: &[GfeLine], bill: &[GfeLine], bill_date: Option<NaiveDate
     let providers: Vec<ProviderCheck> = keys
         .into_iter()
         .map(|(key, name)| {
-            let mine = |lines: &[GfeLine]| lines.iter().filter(|l| normalise(&l.provider) == key).cloned().collect::<Vec<_>>();
+            let mine = |lines: &[GfeLine]| {
+                lines.iter().filter(|l| normalise(&l.provider) == key).cloned().collect::<Vec<_>>()
+            };
             let (estimated, billed) = (mine(estimate), mine(bill));
             let sum = |lines: &[GfeLine]| lines.iter().fold(Money::ZERO, |total, l| total + l.amount);
             let (estimate_total, billed_total) = (sum(&estimated), sum(&billed));
@@ -131,7 +140,11 @@ impl GfeCheck {
             ));
             for line in &p.not_on_estimate {
                 let code = line.code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-                out.push_str(&format!("  not on the estimate: {}{code} {}\n", line.description, dollars(line.amount)));
+                out.push_str(&format!(
+                    "  not on the estimate: {}{code} {}\n",
+                    line.description,
+                    dollars(line.amount)
+                ));
             }
         }
         match (self.eligible, self.deadline, self.days_left) {
@@ -154,7 +167,8 @@ impl GfeCheck {
 
 /// Whether the GFE lists a billed line: the same code, or without codes the same description.
 fn listed(billed: &GfeLine, estimated: &[GfeLine]) -> bool {
-    let code = |l: &GfeLine| l.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let code =
+        |l: &GfeLine| l.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
     estimated.iter().any(|e| match (code(billed), code(e)) {
         (Some(a), Some(b)) => a == b,
         _ => normalise(&billed.description) == normalise(&e.description),
@@ -176,7 +190,8 @@ pub enum GfeError {
     Empty { file: String },
 }
 
-const PROVIDER: &[&str] = &["provider", "provider name", "facility", "practitioner", "provider or facility", "billing provider"];
+const PROVIDER: &[&str] =
+    &["provider", "provider name", "facility", "practitioner", "provider or facility", "billing provider"];
 const DESCRIPTION: &[&str] = &["description", "service", "item", "item or service", "service description"];
 const CODE: &[&str] = &["code", "cpt", "hcpcs", "cpt code", "service code", "procedure code", "cpt hcpcs"];
 const AMOUNT: &[&str] = &[
@@ -198,16 +213,21 @@ const AMOUNT: &[&str] = &[
 pub fn read_gfe_lines(bytes: &[u8], file_name: &str) -> Result<Vec<GfeLine>, GfeError> {
     let file = || file_name.to_string();
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if file_name.to_ascii_lowercase().ends_with(".json") || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+    if file_name.to_ascii_lowercase().ends_with(".json")
+        || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+    {
         let lines: Vec<GfeLine> = serde_json::from_slice(body)
             .map_err(|e| GfeError::Json { file: file(), message: e.to_string() })?;
         if let Some((i, _)) = lines.iter().enumerate().find(|(_, l)| l.amount.is_negative()) {
-            return Err(GfeError::Rows { file: file(), problems: vec![format!("line {}: the amount is negative", i + 1)] });
+            return Err(GfeError::Rows {
+                file: file(),
+                problems: vec![format!("line {}: the amount is negative", i + 1)],
+            });
         }
         return non_empty(lines, file_name);
     }
-    let mut workbook =
-        table::open(bytes, file_name, &Limits::default()).map_err(|source| GfeError::Table { file: file(), source })?;
+    let mut workbook = table::open(bytes, file_name, &Limits::default())
+        .map_err(|source| GfeError::Table { file: file(), source })?;
     for name in workbook.sheet_names().to_vec() {
         let sheet = workbook.read(Some(&name)).map_err(|source| GfeError::Table { file: file(), source })?;
         if let Some(lines) = lines_of_sheet(&sheet, file_name)? {
@@ -228,9 +248,18 @@ fn non_empty(lines: Vec<GfeLine>, file_name: &str) -> Result<Vec<GfeLine>, GfeEr
 fn lines_of_sheet(sheet: &Sheet, file_name: &str) -> Result<Option<Vec<GfeLine>>, GfeError> {
     let Some((index, columns)) = sheet.rows().enumerate().take(30).find_map(|(i, row)| {
         let find = |names: &[&str]| {
-            (0..row.len()).find(|&c| matches!(row.get(c), CellRef::Text(t) if names.contains(&normalise(t).as_str())))
+            (0..row.len())
+                .find(|&c| matches!(row.get(c), CellRef::Text(t) if names.contains(&normalise(t).as_str())))
         };
-        Some((i, [find(PROVIDER)?, find(AMOUNT)?, find(DESCRIPTION).unwrap_or(usize::MAX), find(CODE).unwrap_or(usize::MAX)]))
+        Some((
+            i,
+            [
+                find(PROVIDER)?,
+                find(AMOUNT)?,
+                find(DESCRIPTION).unwrap_or(usize::MAX),
+                find(CODE).unwrap_or(usize::MAX),
+            ],
+        ))
     }) else {
         return Ok(None);
     };
@@ -241,7 +270,13 @@ fn lines_of_sheet(sheet: &Sheet, file_name: &str) -> Result<Option<Vec<GfeLine>>
         if row.is_empty() {
             continue;
         }
-        let text = |col: usize| if col == usize::MAX { String::new() } else { row.get(col).display().trim().to_string() };
+        let text = |col: usize| {
+            if col == usize::MAX {
+                String::new()
+            } else {
+                row.get(col).display().trim().to_string()
+            }
+        };
         let cell = row.get(amount_col);
         let amount: Result<Option<ReadAmount>, MoneyError> = match cell {
             CellRef::Empty => Ok(None),
@@ -254,7 +289,9 @@ fn lines_of_sheet(sheet: &Sheet, file_name: &str) -> Result<Option<Vec<GfeLine>>
         match amount {
             // A row with no provider and an amount is the sheet's total: not a line.
             Ok(Some(_)) if provider.is_empty() => {}
-            Ok(Some(a)) if a.money.is_negative() => problems.push(format!("{at}: \"{}\" is negative", cell.display())),
+            Ok(Some(a)) if a.money.is_negative() => {
+                problems.push(format!("{at}: \"{}\" is negative", cell.display()))
+            }
             Ok(Some(a)) => lines.push(GfeLine {
                 provider,
                 description: text(description_col),
@@ -276,7 +313,12 @@ mod tests {
     use super::*;
 
     fn line(provider: &str, code: &str, amount: &str) -> GfeLine {
-        GfeLine { provider: provider.into(), description: format!("service {code}"), code: Some(code.into()), amount: amount.parse().unwrap() }
+        GfeLine {
+            provider: provider.into(),
+            description: format!("service {code}"),
+            code: Some(code.into()),
+            amount: amount.parse().unwrap(),
+        }
     }
 
     fn date(text: &str) -> NaiveDate {
@@ -297,7 +339,15 @@ mod tests {
         let summary: Vec<(&str, String, String, String, bool)> = result
             .providers
             .iter()
-            .map(|p| (p.provider.as_str(), p.estimate.to_string(), p.billed.to_string(), p.difference.to_string(), p.over_by_at_least400))
+            .map(|p| {
+                (
+                    p.provider.as_str(),
+                    p.estimate.to_string(),
+                    p.billed.to_string(),
+                    p.difference.to_string(),
+                    p.over_by_at_least400,
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -336,7 +386,15 @@ mod tests {
     fn a_csv_is_read_by_its_headers_and_bad_cells_are_named() {
         let csv = b"Good Faith Estimate\nProvider,Description,CPT,Expected charge\nLakeside Imaging,MRI brain,70551,\"$1,200.00\"\n,Total,,1200.00\n";
         let lines = read_gfe_lines(csv, "gfe.csv").unwrap();
-        assert_eq!(lines, [GfeLine { provider: "Lakeside Imaging".into(), description: "MRI brain".into(), code: Some("70551".into()), amount: "1200.00".parse().unwrap() }]);
+        assert_eq!(
+            lines,
+            [GfeLine {
+                provider: "Lakeside Imaging".into(),
+                description: "MRI brain".into(),
+                code: Some("70551".into()),
+                amount: "1200.00".parse().unwrap()
+            }]
+        );
         let bad = b"Provider,Amount\nA,lots\nB,-5\n";
         assert_eq!(
             read_gfe_lines(bad, "bill.csv").unwrap_err().to_string(),

@@ -36,9 +36,9 @@
 mod cost_sharing;
 pub mod emergency;
 mod explain;
+pub mod gfe;
 pub mod payment_plan;
 pub mod plan;
-pub mod gfe;
 pub mod processed;
 pub mod service;
 mod text;

@@ -205,10 +205,7 @@ const CATEGORY_NAMES: [(Category, &[&str]); 21] = [
             "emergency care",
         ],
     ),
-    (
-        Category::Imaging,
-        &["imaging", "radiology", "diagnostic imaging"],
-    ),
+    (Category::Imaging, &["imaging", "radiology", "diagnostic imaging"]),
     (
         Category::ImagingAdvanced,
         &[
@@ -272,12 +269,15 @@ const CATEGORY_NAMES: [(Category, &[&str]); 21] = [
     (Category::Ambulance, &["ambulance", "emergency medical transportation", "ambulance ride"]),
     (
         Category::DrugPreferred,
-        &["drug preferred", "preferred brand", "preferred brand drug", "preferred brand drugs", "preferred drug"],
+        &[
+            "drug preferred",
+            "preferred brand",
+            "preferred brand drug",
+            "preferred brand drugs",
+            "preferred drug",
+        ],
     ),
-    (
-        Category::DrugSpecialty,
-        &["drug specialty", "specialty drug", "specialty drugs", "specialty"],
-    ),
+    (Category::DrugSpecialty, &["drug specialty", "specialty drug", "specialty drugs", "specialty"]),
     (
         Category::Lab,
         &["lab", "labs", "laboratory", "lab work", "lab test", "lab tests", "blood work", "bloodwork"],
@@ -846,7 +846,9 @@ mod tests {
             err.to_string(),
             "plan field inNetwork.drugDeductibleMet: $300.00 met is more than the drug deductible of $250.00"
         );
-        let err = error_of(r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%", "drugDeductibleMet": "30"}}"#);
+        let err = error_of(
+            r#"{"inNetwork": {"deductible": "0", "coinsurance": "20%", "drugDeductibleMet": "30"}}"#,
+        );
         assert!(err.to_string().starts_with("plan field inNetwork.drugDeductibleMet: "), "{err}");
     }
 
