@@ -408,6 +408,31 @@ pub fn payment_plan(request: JsValue) -> Result<JsValue, JsError> {
     to_js(&req.plan().map_err(err)?)
 }
 
+/// `gfeCheck(estimateBytes, estimateName, billBytes, billName, billDate, asOf)`: the
+/// Good Faith Estimate check of SPEC §9.4. `billDate` is `YYYY-MM-DD` or null; `asOf`
+/// is the page's today, `YYYY-MM-DD`.
+#[wasm_bindgen(js_name = gfeCheck)]
+pub fn gfe_check(
+    estimate_bytes: &[u8],
+    estimate_name: &str,
+    bill_bytes: &[u8],
+    bill_name: &str,
+    bill_date: Option<String>,
+    as_of: &str,
+) -> Result<JsValue, JsError> {
+    use estimate::gfe::{check, read_gfe_lines};
+    use estimate::payment_plan::parse_start;
+    let estimated = read_gfe_lines(estimate_bytes, estimate_name).map_err(err)?;
+    let billed = read_gfe_lines(bill_bytes, bill_name).map_err(err)?;
+    let bill_date = bill_date
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| parse_start(&d))
+        .transpose()
+        .map_err(|e| JsError::new(&format!("bill date: {e}")))?;
+    let as_of = parse_start(as_of).map_err(|e| JsError::new(&format!("today's date: {e}")))?;
+    to_js(&check(&estimated, &billed, bill_date, as_of))
+}
+
 /// The column roles a mapping may name, in the order the page lists them, and
 /// the confidence below which a detected role should be checked:
 /// `{ roles: [{ key, label }], lowConfidence }`. The page's dropdowns use the

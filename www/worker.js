@@ -102,6 +102,8 @@ const handlers = {
   estimate: (plan, services) => wasm.estimate(plan, services),
   readServices: (buffer, name) => wasm.readServices(bytes(buffer), name),
   paymentPlan: (request) => wasm.paymentPlan(request),
+  gfeCheck: (estimate, estimateName, bill, billName, billDate, asOf) =>
+    wasm.gfeCheck(bytes(estimate), estimateName, bytes(bill), billName, billDate, asOf),
 
   /**
    * One streamed pass over a hospital price file (SPEC §10): `{ file, query }`, with the File

@@ -16,10 +16,12 @@
 // Parts: estimate/plan-form.js (the plan), estimate/services-form.js (the
 // services), estimate/results.js (the answer), estimate/payment.js (the
 // payment plan), estimate/share.js (links), estimate/fields.js (labels, help, errors),
-// estimate/prices.js (prices looked up in a hospital's price file, SPEC §10).
+// estimate/prices.js (prices looked up in a hospital's price file, SPEC §10),
+// estimate/gfe.js (a bill checked against a Good Faith Estimate, SPEC §9.4).
 
 import { dollars, el, replace } from '../dom.js';
 import { FieldError, clearErrors, showError } from './estimate/fields.js';
+import { gfeCheck } from './estimate/gfe.js';
 import { paymentPlanForm } from './estimate/payment.js';
 import { planForm } from './estimate/plan-form.js';
 import { priceLookup } from './estimate/prices.js';
@@ -65,6 +67,7 @@ function buildView(root, app) {
   const services = servicesForm();
   const prices = priceLookup(app.call, { onAdd: (list) => services.add(list) });
   const payment = paymentPlanForm(app.call, { onShown: () => clearShareLink() });
+  const gfe = gfeCheck(app.call, app.announce);
   let fileNotes = [];
 
   // --- 1. The plan --------------------------------------------------------------------------
@@ -219,6 +222,7 @@ function buildView(root, app) {
     linkError,
     form,
     resultsSection,
+    gfe.node,
   );
   services.set([]);
 
