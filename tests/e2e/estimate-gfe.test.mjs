@@ -1,0 +1,68 @@
+// The Good Faith Estimate check on the page (SPEC §9.4): the estimate and the bill of
+// tests/fixtures/estimate/ (gfe.csv, gfe-bill.csv, worked in tests/estimate_cli.rs) give
+// Lakeside Imaging $400.00 over (may dispute) and Dr. Okafor $399.99 over (may not), with
+// the billed line the estimate did not have and the last day to dispute.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { FIXTURES, openEstimateView } from './estimate-form.mjs';
+import { accessibilityProblems, withPage } from './harness.mjs';
+
+test('a bill $400.00 over its Good Faith Estimate may be disputed until the 120th day; $399.99 over may not', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await page.click('#est-gfe > summary');
+      // The bill is dated 5 days ago (in the browser's own calendar): 115 days are left.
+      const { billDate, deadline } = await page.evaluate(() => {
+        const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+        const now = new Date();
+        const bill = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 5);
+        const last = new Date(bill.getFullYear(), bill.getMonth(), bill.getDate() + 120);
+        return { billDate: iso(bill), deadline: last.toLocaleDateString('en-US', { dateStyle: 'long' }) };
+      });
+
+      // Without the files, the first missing one is named at its field.
+      await page.click('#est-gfe-compare');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'est-gfe-estimate');
+      assert.match(await page.innerText('#est-gfe-estimate-error'), /Choose the file with the Good Faith Estimate/);
+
+      await page.setInputFiles('#est-gfe-estimate', `${FIXTURES}gfe.csv`);
+      await page.setInputFiles('#est-gfe-bill', `${FIXTURES}gfe-bill.csv`);
+      await page.fill('#est-gfe-bill-date', billDate);
+      await page.click('#est-gfe-compare');
+      await page.waitForSelector('#est-gfe-table');
+
+      const rows = await page.$$eval('#est-gfe-table tbody tr[data-provider]', (trs) =>
+        trs.map((tr) => [
+          tr.dataset.provider,
+          ...['estimate', 'billed', 'difference'].map((f) => tr.querySelector(`[data-field="${f}"]`).textContent),
+          tr.classList.contains('over'),
+        ]),
+      );
+      assert.deepEqual(rows, [
+        ['LAKESIDE IMAGING', '$1,200.00', '$1,600.00', '$400.00', true],
+        ['Dr Okafor', '$500.00', '$899.99', '$399.99', false],
+      ]);
+      assert.equal(await page.innerText('#est-gfe-table tr.not-on-estimate'), 'Not on the estimate: Venipuncture (36415) $399.99.');
+      assert.equal(
+        await page.innerText('#est-gfe-verdict'),
+        `LAKESIDE IMAGING: $400.00 or more over the estimate. You can start the patient-provider dispute resolution process until ${deadline} (115 days left).`,
+      );
+      assert.deepEqual(await accessibilityProblems(page), []);
+
+      // Printed, the summary stands without the form.
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.isVisible('#est-gfe-table'), true);
+      assert.equal(await page.isHidden('#est-gfe-form'), true);
+      await page.emulateMedia({ media: 'screen' });
+
+      // A bill older than 120 days is past the deadline.
+      await page.fill('#est-gfe-bill-date', '2020-01-15');
+      await page.click('#est-gfe-compare');
+      await page.waitForFunction(() => /ended on May 14, 2020/.test(document.querySelector('#est-gfe-verdict')?.textContent));
+    },
+    { name: 'estimate-gfe' },
+  );
+});
