@@ -193,3 +193,24 @@ test('an x-ray is a diagnostic test with its own copay, not the MRI’s; a thera
     { name: 'estimate-imaging-split' },
   );
 });
+
+test('a processed line billed twice says so next to the second line', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, await fixturePlanAsTyped());
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}processed-duplicate.csv`);
+      await page.waitForFunction(() => document.querySelectorAll('#est-services tbody tr').length === 2);
+      assert.ok(await showEstimate(page));
+      const findings = await page.$$eval('#est-lines tr.explanation', (rows) =>
+        rows.map((row) => [...row.querySelectorAll('.finding')].map((f) => [f.dataset.kind, f.textContent])),
+      );
+      assert.deepEqual(findings[0], [], 'the first time is not a duplicate');
+      assert.equal(findings[1].length, 1);
+      assert.equal(findings[1][0][0], 'duplicate');
+      assert.match(findings[1][0][1], /^Check this: This looks like line 1 billed again/);
+      assert.deepEqual(await accessibilityProblems(page), []);
+    },
+    { name: 'estimate-processed-duplicate' },
+  );
+});
