@@ -66,3 +66,27 @@ test('a bill $400.00 over its Good Faith Estimate may be disputed until the 120t
     { name: 'estimate-gfe' },
   );
 });
+
+test('at 390×844 the Good Faith Estimate comparison fits the screen, a card a provider', async () => {
+  await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await page.click('#est-gfe > summary');
+      await page.setInputFiles('#est-gfe-estimate', `${FIXTURES}gfe.csv`);
+      await page.setInputFiles('#est-gfe-bill', `${FIXTURES}gfe-bill.csv`);
+      await page.fill('#est-gfe-bill-date', '2026-11-30');
+      await page.click('#est-gfe-compare');
+      await page.waitForSelector('#est-gfe-table');
+      const wide = await page.evaluate(() => {
+        const limit = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('#est-gfe, #est-gfe *')]
+          .filter((n) => n.getBoundingClientRect().right > limit + 1)
+          .map((n) => `${n.tagName.toLowerCase()}.${n.className}`);
+      });
+      assert.deepEqual(wide, []);
+      await page.$eval('#est-gfe-result', (n) => n.scrollIntoView());
+      await page.screenshot({ path: 'tests/e2e/output/estimate-gfe-phone.png' });
+    },
+    { viewport: { width: 390, height: 844 }, name: 'estimate-gfe-phone-full' },
+  );
+});

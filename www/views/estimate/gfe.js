@@ -90,47 +90,51 @@ function summary(result) {
   const over = result.providers.filter((p) => p.overByAtLeast400);
   return [
     el(
-      'table',
-      { class: 'gfe-table', id: 'est-gfe-table' },
-      el('caption', {}, 'Each provider: the estimate and the bill'),
+      'div',
+      { class: 'table-scroll' },
       el(
-        'thead',
-        {},
+        'table',
+        { class: 'gfe-table', id: 'est-gfe-table' },
+        el('caption', {}, 'Each provider: the estimate and the bill'),
         el(
-          'tr',
+          'thead',
           {},
-          el('th', { scope: 'col' }, 'Provider'),
-          ['Estimated', 'Billed', 'Difference'].map((name) => el('th', { scope: 'col', class: 'num' }, name)),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        result.providers.map((p) => [
           el(
             'tr',
-            { class: p.overByAtLeast400 ? 'over' : null, 'data-provider': p.provider },
-            el('th', { scope: 'row' }, p.provider, p.overByAtLeast400 ? el('span', { class: 'flag' }, '$400.00 or more over') : null),
-            el('td', { class: 'num', 'data-label': 'Estimated', 'data-field': 'estimate' }, dollars(p.estimate)),
-            el('td', { class: 'num', 'data-label': 'Billed', 'data-field': 'billed' }, dollars(p.billed)),
-            el('td', { class: 'num', 'data-label': 'Difference', 'data-field': 'difference' }, dollars(p.difference)),
+            {},
+            el('th', { scope: 'col' }, 'Provider'),
+            ['Estimated', 'Billed', 'Difference'].map((name) => el('th', { scope: 'col', class: 'num' }, name)),
           ),
-          p.notOnEstimate.length
-            ? el(
-                'tr',
-                { class: 'not-on-estimate' },
-                el(
-                  'td',
-                  { colspan: '4' },
-                  'Not on the estimate: ',
-                  p.notOnEstimate
-                    .map((l) => `${l.description || 'a line'}${l.code ? ` (${l.code})` : ''} ${dollars(l.amount)}`)
-                    .join('; '),
-                  '.',
-                ),
-              )
-            : null,
-        ]),
+        ),
+        el(
+          'tbody',
+          {},
+          result.providers.map((p) => [
+            el(
+              'tr',
+              { class: p.overByAtLeast400 ? 'over' : null, 'data-provider': p.provider },
+              el('th', { scope: 'row' }, p.provider, p.overByAtLeast400 ? el('span', { class: 'flag' }, '$400.00 or more over') : null),
+              el('td', { class: 'num', 'data-label': 'Estimated', 'data-field': 'estimate' }, dollars(p.estimate)),
+              el('td', { class: 'num', 'data-label': 'Billed', 'data-field': 'billed' }, dollars(p.billed)),
+              el('td', { class: 'num', 'data-label': 'Difference', 'data-field': 'difference' }, dollars(p.difference)),
+            ),
+            p.notOnEstimate.length
+              ? el(
+                  'tr',
+                  { class: 'not-on-estimate' },
+                  el(
+                    'td',
+                    { colspan: '4' },
+                    'Not on the estimate: ',
+                    p.notOnEstimate
+                      .map((l) => `${l.description || 'a line'}${l.code ? ` (${l.code})` : ''} ${dollars(l.amount)}`)
+                      .join('; '),
+                    '.',
+                  ),
+                )
+              : null,
+          ]),
+        ),
       ),
     ),
     el('p', { class: 'gfe-verdict', id: 'est-gfe-verdict' }, verdict(result, over)),
