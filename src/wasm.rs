@@ -223,7 +223,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &charges,
         &payment_inputs,
         fee_input,
-        &Options { as_of, tolerance },
+        &Options { as_of, tolerance, deadlines: Default::default() },
         &Limits::default(),
         &mut report_progress,
     )

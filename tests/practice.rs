@@ -31,7 +31,11 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>) -> Report {
     let p = payments.map(load);
     let f = fees.map(load);
     let payments: Vec<FileInput<'_>> = p.iter().map(input).collect();
-    let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     reconcile_files(&input(&c), &payments, f.as_ref().map(input).as_ref(), &options, &Limits::default())
         .unwrap_or_else(|e| panic!("{charges}: {e}"))
 }

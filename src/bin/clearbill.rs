@@ -386,7 +386,7 @@ fn run_reconcile(
         mapping: map.fees.as_ref(),
         header_row: None,
     });
-    let options = Options { as_of, tolerance };
+    let options = Options { as_of, tolerance, deadlines: Default::default() };
     let report =
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
             .map_err(|e| with_cli_hint(&e))?;

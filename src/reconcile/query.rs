@@ -226,8 +226,11 @@ mod tests {
             mapping: None,
             header_row: None,
         };
-        let o =
-            Options { as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+        let o = Options {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+            tolerance: Money::ZERO,
+            deadlines: Default::default(),
+        };
         reconcile_files(&c, &[p], None, &o, &Limits::default()).unwrap()
     }
 
