@@ -98,19 +98,29 @@ impl Serialize for Due {
     }
 }
 
+/// The "payer" is the patient ("Self-pay", "Cash", "Uninsured"): there is no
+/// claim to file, so no filing limit, and the work is to bill the patient.
+pub fn is_self_pay(payer: Option<&str>) -> bool {
+    payer.is_some_and(crate::prices::lookup::is_cash)
+}
+
 impl DeadlineRules {
-    /// The rule written for `payer`, if any (the last one wins when a payer is named twice).
-    fn rule_for(&self, payer: Option<&str>) -> Option<&PayerRule> {
-        let payer = payer?.trim();
-        self.payers.iter().rev().find(|r| r.payer.trim().eq_ignore_ascii_case(payer))
+    /// The rules written for `payer`, the last written first (it wins when a
+    /// payer's limit is given twice).
+    fn rules_for<'a>(&'a self, payer: Option<&'a str>) -> impl Iterator<Item = &'a PayerRule> + 'a {
+        let payer = payer.map(str::trim);
+        self.payers
+            .iter()
+            .rev()
+            .filter(move |r| payer.is_some_and(|p| r.payer.trim().eq_ignore_ascii_case(p)))
     }
 
     pub fn filing_days(&self, payer: Option<&str>) -> u32 {
-        self.rule_for(payer).and_then(|r| r.filing_days).unwrap_or(self.filing_days)
+        self.rules_for(payer).find_map(|r| r.filing_days).unwrap_or(self.filing_days)
     }
 
     pub fn appeal_days(&self, payer: Option<&str>) -> u32 {
-        self.rule_for(payer).and_then(|r| r.appeal_days).unwrap_or(self.appeal_days)
+        self.rules_for(payer).find_map(|r| r.appeal_days).unwrap_or(self.appeal_days)
     }
 
     /// A line's deadline (SPEC §8.7): the filing limit from its earliest
@@ -119,6 +129,7 @@ impl DeadlineRules {
     pub fn for_line(&self, line: &Line) -> Option<Deadline> {
         let payer = line.payer.as_deref();
         let (from, days, kind) = match line.status {
+            Status::Unpaid if is_self_pay(payer) => return None,
             Status::Unpaid => (line.service_date?, self.filing_days(payer), DeadlineKind::Filing),
             Status::Denied | Status::Underpaid => {
                 (line.payment_date?, self.appeal_days(payer), DeadlineKind::Appeal)
@@ -163,8 +174,10 @@ mod tests {
         use Status::*;
         let rules = DeadlineRules {
             payers: vec![
-                PayerRule { payer: "Medicare".into(), filing_days: Some(365), appeal_days: Some(120) },
+                PayerRule { payer: "Medicare".into(), filing_days: Some(365), appeal_days: Some(90) },
                 PayerRule { payer: "Aetna".into(), filing_days: None, appeal_days: Some(60) },
+                // A later rule that sets only the appeal limit keeps Medicare's filing limit.
+                PayerRule { payer: "medicare".into(), filing_days: None, appeal_days: Some(120) },
             ],
             ..DeadlineRules::default()
         };
@@ -175,6 +188,8 @@ mod tests {
             (Unpaid, "MEDICARE ", "2026-09-01", None, Some(("2027-09-01", Filing))),
             // Aetna sets only the appeal limit: filing keeps the default.
             (Unpaid, "aetna", "2026-09-01", None, Some(("2026-11-30", Filing))),
+            // Self-pay: no claim is filed, so no filing limit.
+            (Unpaid, "Self-pay", "2026-09-01", None, None),
             // Denied and underpaid: appeal limit from the payment date, 180 by default.
             (Denied, "Cigna", "2026-09-01", Some("2026-10-01"), Some(("2027-03-30", Appeal))),
             (Underpaid, "Aetna", "2026-09-01", Some("2026-10-01"), Some(("2026-11-30", Appeal))),

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::claims::Claim;
-use super::deadlines::{sooner, DeadlineRules, Due};
+use super::deadlines::{is_self_pay, sooner, DeadlineRules, Due};
 use super::line::Line;
 use super::status::{adjustments_exceed, Status, Tolerance};
 use super::UnmatchedPayment;
@@ -164,6 +164,9 @@ pub fn action_for_line(line: &Line, rules: &DeadlineRules) -> Cow<'static, str> 
         return "patient share: bill the patient".into();
     }
     match line.status {
+        Status::Unpaid if is_self_pay(line.payer.as_deref()) => {
+            "self-pay: no insurance claim to follow; bill the patient".into()
+        }
         Status::Unpaid if rules.is_waiting(line) => format!(
             "billed recently: wait for the payer, then check the status after {} days",
             rules.wait_days
@@ -438,6 +441,7 @@ pub(crate) mod tests {
             (Unpaid, "", 31, "no response after 30 days: check the claim status with the payer"),
             (Unpaid, "", 30, "no response after 30 days: check the claim status with the payer"),
             (Unpaid, "", 29, "billed recently: wait for the payer"),
+            // (The line's payer is Aetna; a self-pay line is tested below.)
             (Overpaid, "CO-45", 40, "overpaid: refund the difference or expect a recoupment"),
             // §8.4: a denial billed to the patient says to verify eligibility, bill other
             // coverage, or bill the patient with a signed advance notice.
@@ -458,6 +462,14 @@ pub(crate) mod tests {
             let action = action_for_line(&line(*status, codes, *age), &DeadlineRules::default());
             assert!(action.starts_with(want), "{status} {codes:?} age {age}: got {action:?}, want {want:?}");
         }
+    }
+
+    #[test]
+    fn an_unpaid_self_pay_line_is_billed_to_the_patient() {
+        let mut l = line(Status::Unpaid, "", 60);
+        l.payer = Some("Self-pay".into());
+        let action = action_for_line(&l, &DeadlineRules::default());
+        assert_eq!(action, "self-pay: no insurance claim to follow; bill the patient");
     }
 
     #[test]
