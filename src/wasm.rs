@@ -329,9 +329,38 @@ impl Session {
         to_js(&self.report.query_lines_cached(&q, &mut self.selection))
     }
 
-    /// A page of the claim-level worklist (SPEC §8.7), in its default order.
-    pub fn worklist(&self, args: JsValue) -> Result<JsValue, JsError> {
-        page(&self.report.worklist, page_args(args)?)
+    /// A page of the claim-level worklist (SPEC §8.7): `{ kinds?, payer?,
+    /// claimIds?, sort?, descending?, offset?, limit? }`; by default in its
+    /// own order (deadline, then amount at stake).
+    pub fn worklist(&self, query: JsValue) -> Result<JsValue, JsError> {
+        let q: crate::reconcile::work_query::WorkQuery = if query.is_undefined() || query.is_null() {
+            Default::default()
+        } else {
+            from_js(query, "query")?
+        };
+        to_js(&self.report.query_worklist(&q))
+    }
+
+    /// Every claim's number, status and amount at stake: what the page's
+    /// workspace compares with the previous run ("since last run", SPEC §8.8).
+    #[wasm_bindgen(js_name = claimStates)]
+    pub fn claim_states(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct State<'a> {
+            claim_id: &'a str,
+            status: crate::reconcile::Status,
+            at_stake: crate::Money,
+        }
+        let states: Vec<State<'_>> = self
+            .report
+            .claims
+            .iter()
+            .filter_map(|c| {
+                Some(State { claim_id: c.claim_id.as_deref()?, status: c.status, at_stake: c.at_stake })
+            })
+            .collect();
+        to_js(&states)
     }
 
     /// A page of the claims (SPEC §8.7 `report.claims`).

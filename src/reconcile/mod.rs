@@ -38,6 +38,7 @@ pub mod query;
 pub mod status;
 pub mod summary;
 pub mod warnings;
+pub mod work_query;
 pub mod worklist;
 
 use std::borrow::Cow;

@@ -116,7 +116,7 @@ fn compare(a: &Line, b: &Line, key: SortKey) -> Ordering {
 }
 
 /// Claim numbers sort as numbers when both are digits (9 before 10).
-fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
+pub(crate) fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
     match (a, b) {
         (Some(x), Some(y))
             if x.bytes().all(|c| c.is_ascii_digit()) && y.bytes().all(|c| c.is_ascii_digit()) =>

@@ -29,7 +29,7 @@ use crate::carc::{Group, ReasonCode};
 use crate::interned::Text;
 use crate::money::Money;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Kind {
     Unpaid,
