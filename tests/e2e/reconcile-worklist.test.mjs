@@ -77,7 +77,7 @@ async function markClaim(page, claimId, { status, note, followUp }) {
   await page.fill('#work-note', note);
   await page.fill('#work-follow-up', followUp);
   await page.click('#work-dialog button[type="submit"]');
-  await page.waitForSelector('#work-dialog:not([open])');
+  await page.waitForSelector('#work-dialog:not([open])', { state: 'attached' });
   await row(page, claimId).locator('.work-note').filter({ hasText: note }).waitFor();
 }
 
@@ -144,6 +144,7 @@ test('two claims marked on the worklist survive a reload, and the one paid next 
     assert.ok(Number(await page.textContent('[data-since="newlyPaid"]')) >= 1);
     assert.equal(await row(page, unpaid.claimId).count(), 0, 'a paid claim is off the worklist');
     await mkdir(OUTPUT, { recursive: true });
+    await page.evaluate(() => document.getElementById('worklist-heading').scrollIntoView());
     await page.screenshot({ path: `${OUTPUT}worklist-since-last-run.png`, fullPage: false });
   });
 });

@@ -372,7 +372,7 @@ function workspaceTools({ workspace, app, refresh }) {
     { class: 'workspace-tools', id: 'workspace-tools', open: workspace.persistent ? null : true },
     el('summary', {}, 'Your notes and follow-ups (kept in this browser)'),
     workspace.persistent
-      ? el('p', { class: 'hint' }, 'Work statuses, notes, follow-up dates and a summary of each run are kept in this browser’s own storage, never uploaded. Export them to move to another computer.')
+      ? el('p', { class: 'hint' }, 'Work statuses, notes, follow-up dates, and each run’s summary with its claims’ numbers and statuses (for “since the last run”), are kept in this browser’s own storage, never uploaded. Export them to move to another computer; “Forget this workspace” deletes them.')
       : el(
           'p',
           { class: 'error', id: 'workspace-refused' },
