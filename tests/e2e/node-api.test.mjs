@@ -114,6 +114,7 @@ test('the xlsx writer module writes the workbook a Session lays out: the CLI\'s 
     'Summary',
     'Lines',
     'Worklist',
+    'Claims',
     'Unmatched payments',
     'Rejected rows',
     'Provider adjustments',
