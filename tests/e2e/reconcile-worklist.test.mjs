@@ -246,3 +246,35 @@ test('results first: files fold away, tables fit 1280 px, cards fit $999,999,999
     assert.deepEqual(serious(await accessibilityProblems(page)), []);
   });
 });
+
+test('the offline single file keeps a workspace too, or says that the browser refused it and keeps working', async () => {
+  const { withFilePage } = await import('./harness.mjs');
+  await withFilePage(async (page) => {
+    await reconcileBy(page, () => page.click('text=Try with sample data'));
+    const first = page.locator('#worklist-table tr[data-claim]').first();
+    const claimId = await first.getAttribute('data-claim');
+    await markClaim(page, claimId, { status: 'in progress', note: 'offline note', followUp: '2026-12-02' });
+    const refused = await page.locator('#workspace-refused').count();
+    // Chromium gives a file:// page its own storage; a browser that refuses it gets a message instead.
+    if (refused) assert.match(await page.textContent('#workspace-refused'), /refused to keep a workspace/);
+    assert.match(await row(page, claimId).textContent(), /in progress · follow up 2026-12-02/);
+  }, { name: 'worklist-offline' });
+});
+
+test('when the browser refuses storage, the page says so and the workspace lasts for the visit', async () => {
+  await withBrowser(async (browser, open) => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      indexedDB.open = () => {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      };
+    });
+    const page = await open(context);
+    await reconcileBy(page, () => page.click('text=Try with sample data'));
+    assert.ok(await page.isVisible('#workspace-refused'), 'the refusal is shown without opening anything');
+    assert.match(await page.textContent('#workspace-refused'), /refused to keep a workspace here .*denied permission.*until you close this page/);
+    const claimId = await page.locator('#worklist-table tr[data-claim]').first().getAttribute('data-claim');
+    await markClaim(page, claimId, { status: 'done', note: 'kept for this visit', followUp: '' });
+    assert.match(await row(page, claimId).textContent(), /done/);
+  });
+});
