@@ -143,6 +143,17 @@ test('two claims marked on the worklist survive a reload, and the one paid next 
     assert.match(await paid.textContent(), /waiting on payer: called the payer, ref 5512/);
     assert.ok(Number(await page.textContent('[data-since="newlyPaid"]')) >= 1);
     assert.equal(await row(page, unpaid.claimId).count(), 0, 'a paid claim is off the worklist');
+    // Three runs are saved, each with its summary: the chart draws a bar per run, and by month one.
+    await page.click('#saved-runs summary');
+    assert.equal(await page.locator('#saved-runs-table tbody tr').count(), 3);
+    assert.equal(await page.locator('.runs-chart .bar').count(), 3);
+    const openAR = await page.locator('#saved-runs-table tbody tr').last().locator('td').nth(3).textContent();
+    assert.equal(openAR, await page.textContent('[data-figure="openAR"]'), 'the last run is this one');
+    await page.check('#runs-by-month');
+    assert.equal(await page.locator('.runs-chart .bar').count(), 1, 'three runs as of 2026-11-15 make one month');
+    assert.match(await page.textContent('#runs-chart-desc'), /2026-11: open A\/R/);
+    await page.check('#runs-by-run');
+    await page.locator('#saved-runs').screenshot({ path: `${OUTPUT}worklist-saved-runs.png` });
     await mkdir(OUTPUT, { recursive: true });
     await page.evaluate(() => document.getElementById('worklist-heading').scrollIntoView());
     await page.screenshot({ path: `${OUTPUT}worklist-since-last-run.png`, fullPage: false });

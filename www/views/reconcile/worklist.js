@@ -6,6 +6,7 @@
 // since the last run, and the workspace's export, import and "forget".
 
 import { dollars, download, el, replace } from '../../dom.js';
+import { savedRuns } from './runs.js';
 import { pagedTable } from './table.js';
 import { WORK_STATUSES, claimKey, sinceLastRun } from './workspace.js';
 
@@ -185,7 +186,16 @@ export function worklistSection({ overview, ask, app, workspace, run, tables }) 
   }
 
   const changes = el('div', { id: 'since-last-run' });
-  const storage = workspaceTools({ workspace, app, refresh: () => table.refresh().then(updateDue) });
+  const runs = workspace ? savedRuns() : null;
+  const storage = workspaceTools({
+    workspace,
+    app,
+    refresh: async () => {
+      await table.refresh();
+      updateDue();
+      runs?.update(await workspace.runs());
+    },
+  });
   const waiting = overview.summary.waiting;
   const node = el(
     'section',
@@ -210,6 +220,7 @@ export function worklistSection({ overview, ask, app, workspace, run, tables }) 
     ),
     table.node,
     storage,
+    runs?.node,
     dialog.node,
   );
   updateDue();
@@ -220,8 +231,7 @@ export function worklistSection({ overview, ask, app, workspace, run, tables }) 
     try {
       const states = await ask('claimStates');
       const now = states.map((s) => [claimKey(s.claimId), s.status, s.claimId]);
-      const runs = await workspace.runs();
-      const previous = runs.at(-1);
+      const previous = (await workspace.runs()).at(-1);
       if (previous) replace(changes, changesPanel(sinceLastRun(previous.states, now), previous, workspace));
       const { summary } = overview;
       await workspace.saveRun({
@@ -231,6 +241,7 @@ export function worklistSection({ overview, ask, app, workspace, run, tables }) 
         summary: { totals: summary.totals, kpis: summary.kpis, claims: summary.claims, aging: summary.aging },
         states: now.map(([key, status]) => [key, status]),
       });
+      runs?.update(await workspace.runs());
     } catch (error) {
       app.announce(`This run could not be compared with the last one: ${error.message}`);
     }
