@@ -289,3 +289,26 @@ test('when the browser refuses storage, the page says so and the workspace lasts
     assert.match(await row(page, claimId).textContent(), /done/);
   });
 });
+
+test('deadlines set per payer on the page move that payer’s deadlines, and a line the user cannot write is refused', async () => {
+  const report = await sampleReport();
+  const medicare = report.worklist.find((w) => w.payer === 'Medicare' && w.deadlineKind === 'filing');
+  assert.ok(medicare, 'the sample has a Medicare claim with a filing deadline');
+  await withBrowser(async (browser, open) => {
+    const page = await open(await browser.newContext());
+    await page.click('#deadlines summary');
+    await page.fill('#payer-deadlines', 'Medicare = 365 days');
+    await page.click('text=Try with sample data');
+    await page.waitForSelector('#reconcile-problem [role="alert"]');
+    assert.match(await page.textContent('#reconcile-problem'), /Payer = filing days, appeal days/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'payer-deadlines');
+
+    await page.fill('#payer-deadlines', 'medicare = 365,');
+    await reconcileBy(page, () => page.click('#reconcile-button'));
+    await filterWorklist(page, { payer: 'Medicare', kind: medicare.kind });
+    const day = (iso, plus) => new Date(Date.parse(`${iso}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10);
+    const served = report.claims[medicare.claim].firstServiceDate;
+    const cell = await row(page, medicare.claimId).locator('td').first().textContent();
+    assert.ok(cell.startsWith(day(served, 365)), `${cell}: 365 days after ${served}`);
+  });
+});

@@ -5,6 +5,7 @@
 // the sample files built into the wasm, so it needs no request either.
 
 import { el, replace } from '../dom.js';
+import { deadlinesPanel } from './reconcile/deadlines.js';
 import { fileZone } from './reconcile/files.js';
 import * as remembered from './reconcile/remembered.js';
 import { results } from './reconcile/results.js';
@@ -54,6 +55,7 @@ export async function mount(root, app) {
     size: 8,
     'aria-describedby': 'tolerance-hint',
   });
+  const deadlines = deadlinesPanel();
   const button = el('button', { type: 'button', id: 'reconcile-button', class: 'primary' }, 'Reconcile');
   const progress = el('progress', { id: 'reconcile-progress', max: 100, value: 0, 'aria-label': 'Reconciling', hidden: true });
   const progressText = el('span', { id: 'reconcile-progress-text', class: 'hint' });
@@ -85,6 +87,11 @@ export async function mount(root, app) {
       }
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf.value)) return complain('Give the as-of date (the day the report is for).', asOf);
+    const limits = deadlines.value();
+    if (limits.problem) {
+      deadlines.node.open = true;
+      return complain(limits.problem, limits.focus);
+    }
     const fileArg = (f) => ({
       bytes: f.buffer.slice(0),
       name: f.name,
@@ -100,6 +107,7 @@ export async function mount(root, app) {
       fees: fees ? fileArg(fees) : undefined,
       asOf: asOf.value,
       tolerance: tolerance.value.trim() || undefined,
+      deadlines: limits.deadlines,
     };
 
     busy = true;
@@ -264,6 +272,7 @@ export async function mount(root, app) {
         ),
         el('p', {}, button, progress, progressText),
       ),
+      deadlines.node,
       problem,
     ),
     output,
