@@ -226,7 +226,7 @@ test('results first: files fold away, tables fit 1280 px, cards fit $999,999,999
     await small.click('#files-summary button >> nth=0');
     assert.ok(await small.isVisible('.zones'));
 
-    const page = await open(await browser.newContext(), { width: 1280, height: 900 });
+    const page = await open(await browser.newContext({ acceptDownloads: true }), { width: 1280, height: 900 });
     await reconcileBy(page, () => page.click('text=Try with sample data'));
     await page.screenshot({ path: `${OUTPUT}worklist-1280x900.png` });
     const overflowing = await page.evaluate(() =>
@@ -253,6 +253,13 @@ test('results first: files fold away, tables fit 1280 px, cards fit $999,999,999
       }),
     );
     for (const c of cards) assert.deepEqual(c, { key: c.key, lines: 1, fits: true }, c.key);
+
+    // The worklist downloads as its own CSV, one row per item with the claim's columns.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-worklist-csv')]);
+    assert.match(csv.suggestedFilename(), /-worklist\.csv$/);
+    const csvLines = (await readFile(await csv.path(), 'utf8')).trim().split(/\r?\n/);
+    assert.match(csvLines[0], /^Deadline,Deadline Type,Kind,Claim ID,Patient,Patient ID,Payer,First Service Date/);
+    assert.equal(csvLines.length - 1, Number(await page.locator('#worklist .paged-table').getAttribute('data-total')));
 
     assert.deepEqual(serious(await accessibilityProblems(page)), []);
   });

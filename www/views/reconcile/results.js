@@ -205,19 +205,21 @@ function facts(summary) {
 
 function exports(ask, summary, app, fileName) {
   const base = `${fileName}-reconciled-${summary.asOf}`;
-  const make = (label, method, extension, type) =>
+  // `part` names a file of one table (the worklist) besides the whole report's.
+  const make = (label, method, extension, type, part = '') =>
     el(
       'button',
       {
         type: 'button',
-        id: `export-${extension}`,
+        id: `export-${part ? `${part}-` : ''}${extension}`,
         on: {
           click: async () => {
             app.announce(`Making the ${extension} file…`);
+            const name = `${base}${part ? `-${part}` : ''}.${extension}`;
             try {
               const data = await ask(method);
-              download(data, `${base}.${extension}`, type);
-              app.announce(`Saved ${base}.${extension} to your downloads.`);
+              download(data, name, type);
+              app.announce(`Saved ${name} to your downloads.`);
             } catch (error) {
               app.announce(`The ${extension} file could not be made: ${error.message}`);
             }
@@ -231,6 +233,7 @@ function exports(ask, summary, app, fileName) {
     { class: 'exports', role: 'group', 'aria-label': 'Download the results' },
     make('Download xlsx', 'exportXlsx', 'xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
     make('Download csv (lines)', 'exportCsv', 'csv', 'text/csv'),
+    make('Download csv (worklist)', 'exportWorklistCsv', 'csv', 'text/csv', 'worklist'),
     make('Download json', 'exportJson', 'json', 'application/json'),
     el('span', { class: 'hint' }, 'Made here in your browser; nothing is uploaded.'),
   );
