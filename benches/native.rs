@@ -63,8 +63,11 @@ fn main() {
         mapping: None,
         header_row: None,
     };
-    let options =
-        Options { as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     let limits = Limits::default();
 
     let mut times = Vec::new();

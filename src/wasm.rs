@@ -212,6 +212,15 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     if tolerance.is_negative() {
         return Err(JsError::new("tolerance cannot be negative"));
     }
+    // Filing and appeal limits (SPEC §8.7): `{ filingDays, appealDays, waitDays,
+    // showWaiting, payers: [{ payer, filingDays?, appealDays? }] }`, each optional.
+    let deadlines_value = get(request, "deadlines");
+    let deadlines: crate::reconcile::DeadlineRules =
+        if deadlines_value.is_undefined() || deadlines_value.is_null() {
+            Default::default()
+        } else {
+            from_js(deadlines_value, "deadlines")?
+        };
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let mut report_progress = |message: &str, percent: u8| {
@@ -223,7 +232,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &charges,
         &payment_inputs,
         fee_input,
-        &Options { as_of, tolerance },
+        &Options { as_of, tolerance, deadlines },
         &Limits::default(),
         &mut report_progress,
     )
@@ -286,6 +295,7 @@ impl Session {
             payers: Vec<String>,
             patients: Vec<String>,
             lines: usize,
+            claims: usize,
             worklist: usize,
             unmatched_payments: usize,
             rejected: usize,
@@ -299,6 +309,7 @@ impl Session {
             payers: r.payers(),
             patients: r.patients(),
             lines: r.lines.len(),
+            claims: r.claims.len(),
             worklist: r.worklist.len(),
             unmatched_payments: r.unmatched_payments.len(),
             rejected: r.rejected.len(),
@@ -318,8 +329,49 @@ impl Session {
         to_js(&self.report.query_lines_cached(&q, &mut self.selection))
     }
 
-    pub fn worklist(&self, args: JsValue) -> Result<JsValue, JsError> {
-        page(&self.report.worklist, page_args(args)?)
+    /// A page of the claim-level worklist (SPEC §8.7): `{ kinds?, payer?,
+    /// claimIds?, sort?, descending?, offset?, limit? }`; by default in its
+    /// own order (deadline, then amount at stake).
+    pub fn worklist(&self, query: JsValue) -> Result<JsValue, JsError> {
+        let q: crate::reconcile::work_query::WorkQuery = if query.is_undefined() || query.is_null() {
+            Default::default()
+        } else {
+            from_js(query, "query")?
+        };
+        to_js(&self.report.query_worklist(&q))
+    }
+
+    /// Every claim's number, status and amount at stake: what the page's
+    /// workspace compares with the previous run ("since last run", SPEC §8.8).
+    #[wasm_bindgen(js_name = claimStates)]
+    pub fn claim_states(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct State<'a> {
+            claim_id: &'a str,
+            status: crate::reconcile::Status,
+            at_stake: crate::Money,
+        }
+        let states: Vec<State<'_>> = self
+            .report
+            .claims
+            .iter()
+            .filter_map(|c| {
+                Some(State { claim_id: c.claim_id.as_deref()?, status: c.status, at_stake: c.at_stake })
+            })
+            .collect();
+        to_js(&states)
+    }
+
+    /// A page of the claims (SPEC §8.7 `report.claims`).
+    pub fn claims(&self, args: JsValue) -> Result<JsValue, JsError> {
+        page(&self.report.claims, page_args(args)?)
+    }
+
+    /// The claim-level worklist as CSV, safe from formula injection.
+    #[wasm_bindgen(js_name = exportWorklistCsv)]
+    pub fn export_worklist_csv(&self) -> String {
+        crate::export::worklist_csv(&self.report)
     }
 
     #[wasm_bindgen(js_name = unmatchedPayments)]

@@ -19,7 +19,11 @@ use clearbill::table::Limits;
 use common::{fixture, read, shared};
 
 fn options() -> Options {
-    Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO }
+    Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    }
 }
 
 fn charges() -> Vec<u8> {

@@ -184,3 +184,78 @@ fn an_unmapped_column_is_explained_with_the_flag_that_maps_it() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Runs `clearbill reconcile` on the practice files with extra flags.
+fn reconcile_practice(extra: &[&str]) -> std::process::Output {
+    let path = |f: &str| fixture(&format!("practice/{f}")).display().to_string();
+    let (charges, payments) = (path("charges.csv"), path("payments.csv"));
+    let mut args = vec!["reconcile", "--charges", &charges, "--payments", &payments, "--as-of", "2026-11-15"];
+    args.extend_from_slice(extra);
+    Command::new(env!("CARGO_BIN_EXE_clearbill")).args(&args).output().unwrap()
+}
+
+/// SPEC §8.7: the limits are set per payer on the command line, and the
+/// claim-level worklist is a CSV of its own with the claim's columns.
+#[test]
+fn deadlines_per_payer_and_the_worklist_csv() {
+    let json = |extra: &[&str]| -> Value {
+        let out = reconcile_practice(extra);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = json(&[]);
+    let medicare =
+        json(&["--filing-days", "Medicare=365", "--appeal-days", "Medicare=120", "--appeal-days", "30"]);
+    let claims = |r: &Value| r["claims"].as_array().unwrap().clone();
+    let (before, after) = (claims(&plain), claims(&medicare));
+    assert_eq!(before.len(), after.len());
+    let day = |v: &Value| chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let mut changed = 0;
+    for (b, a) in before.iter().zip(&after) {
+        if b["deadline"].is_null() {
+            assert!(a["deadline"].is_null());
+            continue;
+        }
+        let shift = (day(&a["deadline"]) - day(&b["deadline"])).num_days();
+        let want = match (b["payer"].as_str(), b["deadlineKind"].as_str()) {
+            (Some("Medicare"), Some("filing")) => 365 - 90,
+            (Some("Medicare"), Some("appeal")) => 120 - 180,
+            (_, Some("appeal")) => 30 - 180,
+            _ => 0,
+        };
+        // A claim whose soonest line changes with the limits may move less; the
+        // practice claims have one kind of deadline each.
+        assert_eq!(shift, want, "claim {} {} {}", b["claimId"], b["payer"], b["deadlineKind"]);
+        changed += usize::from(shift != 0);
+    }
+    assert!(changed > 0);
+
+    let out = reconcile_practice(&["--format", "csv", "--table", "worklist"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    for h in [
+        "Deadline",
+        "Claim ID",
+        "Patient ID",
+        "Payer",
+        "First Service Date",
+        "Codes",
+        "Lines",
+        "Billed",
+        "At Stake",
+        "Age (days)",
+        "Status",
+        "Reasons",
+        "Check Numbers",
+        "Action",
+    ] {
+        assert!(headers.iter().any(|x| x == h), "{h} in {headers:?}");
+    }
+    assert_eq!(rows.records().count(), plain["worklist"].as_array().unwrap().len());
+
+    let bad = reconcile_practice(&["--filing-days", "Aetna=soon"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--filing-days \"Aetna=soon\""));
+}

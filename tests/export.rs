@@ -30,7 +30,11 @@ fn report() -> Report {
         FileInput { bytes: charges.as_bytes(), name: "c.csv", sheet: None, mapping: None, header_row: None };
     let p =
         FileInput { bytes: payments.as_bytes(), name: "p.csv", sheet: None, mapping: None, header_row: None };
-    let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap()
 }
 
@@ -45,6 +49,7 @@ fn xlsx_export_reads_back_with_the_same_cents() {
             "Summary",
             "Lines",
             "Worklist",
+            "Claims",
             "Unmatched payments",
             "Rejected rows",
             "Provider adjustments",
@@ -154,8 +159,11 @@ mod every_text_field {
             mapping: None,
             header_row: None,
         };
-        let options =
-            Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+        let options = Options {
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+            tolerance: Money::ZERO,
+            deadlines: Default::default(),
+        };
         let mut r = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap();
         // 835 tables: the text fields an 835 fills (payer, provider, reference, messages).
         for (i, p) in PAYLOADS.iter().enumerate() {

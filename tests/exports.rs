@@ -69,8 +69,11 @@ fn run(s: &Value) -> Report {
     let charges = Given::of(&s["inputs"]["charges"]);
     let payments: Vec<Given> = s["inputs"]["payments"].as_array().unwrap().iter().map(Given::of).collect();
     let inputs: Vec<FileInput<'_>> = payments.iter().map(Given::input).collect();
-    let options =
-        Options { as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     reconcile_files(&charges.input(), &inputs, None, &options, &Limits::default())
         .unwrap_or_else(|e| panic!("{}: {e}", charges.name))
 }
@@ -294,8 +297,11 @@ fn the_same_export_given_twice_is_refused_naming_both() {
         FileInput { bytes: &era, name: "era_claims.csv", ..FileInput::default() },
         FileInput { bytes: &era, name: "era_claims (1).csv", ..FileInput::default() },
     ];
-    let options =
-        Options { as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     let charges = FileInput { bytes: &charges, name: "charge_detail.xlsx", ..FileInput::default() };
     let refused = reconcile_files(&charges, &payments, None, &options, &Limits::default());
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();

@@ -123,7 +123,11 @@ fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role
 }
 
 fn options() -> Options {
-    Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO }
+    Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    }
 }
 
 /// The three equations, every line recomputed from its rows, and the row

@@ -14,7 +14,11 @@ use clearbill::Money;
 use rust_xlsxwriter::{Format, Workbook};
 
 fn options() -> Options {
-    Options { as_of: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), tolerance: Money::ZERO }
+    Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    }
 }
 
 fn file<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {

@@ -14,7 +14,11 @@ use clearbill::records::{self, PaymentRow};
 use clearbill::table::Limits;
 
 fn options() -> Options {
-    Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO }
+    Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    }
 }
 
 fn input<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {

@@ -31,7 +31,11 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>) -> Report {
     let p = payments.map(load);
     let f = fees.map(load);
     let payments: Vec<FileInput<'_>> = p.iter().map(input).collect();
-    let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     reconcile_files(&input(&c), &payments, f.as_ref().map(input).as_ref(), &options, &Limits::default())
         .unwrap_or_else(|e| panic!("{charges}: {e}"))
 }
@@ -289,4 +293,93 @@ fn single_mode_lines_are_their_rows() {
     let insurance = charges.iter().filter(|c| c.remit.source.insurance_level().is_some());
     r.check_conservation(billed, insurance.map(|c| c.remit.paid).sum()).unwrap();
     common::recompute::check_single(&r, &charges).unwrap();
+}
+
+/// SPEC §8.7 on the practice dataset, each rule recomputed here from the
+/// report's lines (which the golden scenarios above pin): the claims
+/// partition the lines by normalised claim number and add up to the cent;
+/// unpaid lines billed fewer than 30 days before the as-of date are waiting
+/// and on no item; each claim item's deadline is the soonest of its lines'
+/// (filing: service date + 90 days, appeal: payment date + 180 days); and
+/// the items run by deadline, then amount at stake.
+#[test]
+fn claims_and_the_claim_level_worklist_follow_the_spec() {
+    use chrono::Days;
+    let r = run("charges.csv", Some("payments.csv"), Some("fees.csv"));
+    let v = serde_json::to_value(&r).unwrap();
+    let lines = v["lines"].as_array().unwrap();
+    let key = |id: &str| {
+        let id = id.trim().to_lowercase();
+        if id.chars().all(|c| c.is_ascii_digit()) {
+            let t = id.trim_start_matches('0');
+            if t.is_empty() {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
+        } else {
+            id
+        }
+    };
+    let money = |v: &Value| v.as_str().unwrap().parse::<Money>().unwrap();
+    let mut seen = vec![0; lines.len()];
+    let mut claim_of_key: BTreeMap<String, usize> = BTreeMap::new();
+    for (ci, c) in v["claims"].as_array().unwrap().iter().enumerate() {
+        let mut billed = Money::ZERO;
+        let mut stake = Money::ZERO;
+        for i in c["lines"].as_array().unwrap() {
+            let i = i.as_u64().unwrap() as usize;
+            seen[i] += 1;
+            billed += money(&lines[i]["billed"]);
+            stake += money(&lines[i]["atStake"]);
+            if let Some(id) = lines[i]["claimId"].as_str() {
+                assert_eq!(*claim_of_key.entry(key(id)).or_insert(ci), ci, "claim {id} is split");
+            }
+        }
+        assert_eq!(money(&c["billed"]), billed, "claim {}", c["claimId"]);
+        assert_eq!(money(&c["atStake"]), stake, "claim {}", c["claimId"]);
+    }
+    assert!(seen.iter().all(|&n| n == 1), "every line in exactly one claim");
+    let claimed: Money = v["claims"].as_array().unwrap().iter().map(|c| money(&c["billed"])).sum();
+    assert_eq!(claimed, r.summary.totals.billed);
+    assert!(r.claims.len() < r.lines.len(), "the practice claims have several lines");
+
+    let day = |v: &Value| v.as_str().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+    let self_pay = |l: &Value| l["payer"].as_str().is_some_and(|p| p.eq_ignore_ascii_case("self-pay"));
+    let waiting: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i]["status"] == "unpaid" && lines[i]["ageDays"].as_i64().is_some_and(|d| d < 30))
+        .collect();
+    assert!(!waiting.is_empty(), "the practice files have recent unbilled lines");
+    assert_eq!(r.summary.waiting.lines, waiting.len());
+    let mut previous: Option<(Option<NaiveDate>, Money)> = None;
+    for w in v["worklist"].as_array().unwrap() {
+        let covered: Vec<usize> =
+            w["lines"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as usize).collect();
+        assert!(covered.iter().all(|i| !waiting.contains(i)), "a waiting line is on {w}");
+        if w["kind"] != "patient_refund" && w["kind"] != "unmatched_payment" {
+            let soonest = covered
+                .iter()
+                .filter_map(|&i| {
+                    let l = &lines[i];
+                    match l["status"].as_str().unwrap() {
+                        "unpaid" if !self_pay(l) => day(&l["serviceDate"]).map(|d| d + Days::new(90)),
+                        "denied" | "underpaid" => day(&l["paymentDate"]).map(|d| d + Days::new(180)),
+                        _ => None,
+                    }
+                })
+                .min();
+            assert_eq!(day(&w["deadline"]), soonest, "{}", w["claimId"]);
+        }
+        let here = (day(&w["deadline"]), money(&w["amount"]));
+        if let Some((due, amount)) = previous {
+            let ordered = match (due, here.0) {
+                (Some(a), Some(b)) => a < b || (a == b && amount >= here.1),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => amount >= here.1,
+            };
+            assert!(ordered, "{:?} before {:?}", (due, amount), here);
+        }
+        previous = Some(here);
+    }
 }

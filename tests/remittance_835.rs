@@ -24,8 +24,11 @@ fn reconcile(charges: &str, files: &[&str], as_of: &str) -> Report {
         mapping: None,
         header_row: None,
     };
-    let options =
-        Options { as_of: NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     reconcile_files(&c, &payments, None, &options, &Limits::default()).unwrap()
 }
 
@@ -128,7 +131,11 @@ fn an_837_given_as_payments_is_a_clear_error() {
         mapping: None,
         header_row: None,
     };
-    let options = Options { as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
     let err = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap_err().to_string();
     assert!(err.starts_with("claims.837: ") && err.contains("837"), "{err}");
 }

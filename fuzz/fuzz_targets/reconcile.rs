@@ -179,6 +179,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
     let options = Options {
         as_of: date(u)?,
         tolerance: Money::from_cents(u.choose(&[0i64, 0, 1, 5, 100, 100_000])?.to_owned()),
+        deadlines: Default::default(),
     };
     let inputs = Inputs {
         charges: records(FileKind::Charges, "c.csv", charges),

@@ -28,6 +28,81 @@ enum Output {
     Xlsx,
 }
 
+/// The table of a reconciliation that `--format csv` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CsvTable {
+    Lines,
+    /// The claim-level worklist (SPEC §8.7).
+    Worklist,
+    Claims,
+}
+
+/// Filing and appeal limits and the waiting period of the worklist (SPEC §8.7).
+#[derive(clap::Args, Debug, Default)]
+struct DeadlineFlags {
+    /// Timely filing limit in days from the date of service: DAYS for every
+    /// payer (default 90), or PAYER=DAYS for one; repeat for several payers.
+    #[arg(long, value_name = "[PAYER=]DAYS")]
+    filing_days: Vec<String>,
+    /// Appeal limit in days from the payment date: DAYS (default 180) or PAYER=DAYS; repeatable.
+    #[arg(long, value_name = "[PAYER=]DAYS")]
+    appeal_days: Vec<String>,
+    /// Unpaid lines billed fewer than this many days ago are waiting, not work (default 30).
+    #[arg(long)]
+    wait_days: Option<u32>,
+    /// List waiting lines on the worklist too.
+    #[arg(long)]
+    show_waiting: bool,
+    /// A JSON file of limits: {"filingDays": 90, "appealDays": 180, "waitDays": 30,
+    /// "payers": [{"payer": "Medicare", "filingDays": 365, "appealDays": 120}]};
+    /// --filing-days and --appeal-days add to it.
+    #[arg(long, value_name = "FILE.json")]
+    payer_rules: Option<PathBuf>,
+}
+
+impl DeadlineFlags {
+    /// The rules the flags describe: the file's, then each flag in order.
+    fn rules(&self) -> Result<clearbill::reconcile::DeadlineRules, String> {
+        use clearbill::reconcile::deadlines::PayerRule;
+        let mut rules: clearbill::reconcile::DeadlineRules = match &self.payer_rules {
+            Some(p) => serde_json::from_slice(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
+            None => Default::default(),
+        };
+        for (flag, values, appeal) in
+            [("--filing-days", &self.filing_days, false), ("--appeal-days", &self.appeal_days, true)]
+        {
+            for value in values {
+                let (payer, days) = match value.rsplit_once('=') {
+                    Some((payer, days)) => (Some(payer.trim()), days),
+                    None => (None, value.as_str()),
+                };
+                let days: u32 = days.trim().parse().map_err(|_| {
+                    format!(
+                        "{flag} \"{value}\": give a number of days, or PAYER=DAYS (e.g. {flag} Medicare=365)"
+                    )
+                })?;
+                match (payer, appeal) {
+                    (None, false) => rules.filing_days = days,
+                    (None, true) => rules.appeal_days = days,
+                    (Some(payer), _) => {
+                        let rule = PayerRule {
+                            payer: payer.to_string(),
+                            filing_days: (!appeal).then_some(days),
+                            appeal_days: appeal.then_some(days),
+                        };
+                        rules.payers.push(rule);
+                    }
+                }
+            }
+        }
+        if let Some(days) = self.wait_days {
+            rules.wait_days = days;
+        }
+        rules.show_waiting |= self.show_waiting;
+        Ok(rules)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Show a file's format, sheets, header row, column roles and a preview.
@@ -71,8 +146,13 @@ enum Command {
         /// The header row of each payments file, in order (one value applies to every file).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         payments_header_row: Vec<u32>,
+        #[command(flatten)]
+        deadlines: DeadlineFlags,
         #[arg(long, value_enum, default_value = "json")]
         format: Output,
+        /// The table that --format csv writes.
+        #[arg(long, value_enum, default_value = "lines")]
+        table: CsvTable,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -209,7 +289,9 @@ fn run(cli: Cli) -> CliResult {
             payments_sheet,
             charges_header_row,
             payments_header_row,
+            deadlines,
             format,
+            table,
             out,
         } => {
             let choices = Choices { charges_sheet, payments_sheet, charges_header_row, payments_header_row };
@@ -221,7 +303,8 @@ fn run(cli: Cli) -> CliResult {
                 &tolerance,
                 map.as_deref(),
                 &choices,
-                format,
+                &deadlines,
+                (format, table),
                 out,
             )
         }
@@ -352,7 +435,8 @@ fn run_reconcile(
     tolerance: &str,
     map: Option<&Path>,
     choices: &Choices,
-    format: Output,
+    deadlines: &DeadlineFlags,
+    (format, table): (Output, CsvTable),
     out: Option<PathBuf>,
 ) -> CliResult {
     use clearbill::reconcile::{reconcile_files, FileInput, Options};
@@ -406,7 +490,7 @@ fn run_reconcile(
         mapping: map.fees.as_ref(),
         header_row: None,
     });
-    let options = Options { as_of, tolerance };
+    let options = Options { as_of, tolerance, deadlines: deadlines.rules()? };
     let report =
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
             .map_err(|e| with_cli_hint(&e))?;
@@ -416,7 +500,14 @@ fn run_reconcile(
             let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             write_output(out.as_deref(), format!("{text}\n").as_bytes())
         }
-        Output::Csv => write_output(out.as_deref(), clearbill::export::lines_csv(&report).as_bytes()),
+        Output::Csv => {
+            let csv = match table {
+                CsvTable::Lines => clearbill::export::lines_csv(&report),
+                CsvTable::Worklist => clearbill::export::worklist_csv(&report),
+                CsvTable::Claims => clearbill::export::claims_csv(&report),
+            };
+            write_output(out.as_deref(), csv.as_bytes())
+        }
         Output::Xlsx => {
             let out = out.ok_or("--format xlsx needs --out FILE.xlsx")?;
             let bytes = clearbill::export::report_xlsx(&report).map_err(|e| e.to_string())?;

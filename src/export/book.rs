@@ -22,8 +22,8 @@ use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{
-    finding_columns, line_columns, provider_adjustment_columns, rejected_columns, unmatched_columns,
-    worklist_columns, Col, Out,
+    claim_columns, finding_columns, line_columns, provider_adjustment_columns, rejected_columns,
+    unmatched_columns, worklist_columns, Col, Out,
 };
 use crate::money::{Money, Rate};
 use crate::reconcile::summary::StatusTotal;
@@ -95,6 +95,7 @@ impl From<Out> for Cell {
             Out::Money(m) => Cell::Money(m),
             Out::Rate(r) => Cell::Rate(r),
             Out::Int(i) => Cell::Int(i),
+            Out::Date(d) => Cell::Date(d),
             Out::Empty => Cell::Empty,
         }
     }
@@ -155,6 +156,7 @@ fn report_sheets(report: &Report, out: &mut impl Sheets) {
     out.sheet(summary_sheet(report));
     out.table("Lines", &report.lines, &line_columns());
     out.table("Worklist", &report.worklist, &worklist_columns());
+    out.table("Claims", &report.claims, &claim_columns());
     out.table("Unmatched payments", &report.unmatched_payments, &unmatched_columns());
     out.table("Rejected rows", &report.rejected, &rejected_columns());
     out.table("Provider adjustments", &report.provider_adjustments, &provider_adjustment_columns());
@@ -356,8 +358,11 @@ mod tests {
         let charges = file("charges.csv", include_bytes!("../../tests/fixtures/practice/charges.csv"));
         let payments = file("payments.csv", include_bytes!("../../tests/fixtures/practice/payments.csv"));
         let fees = file("fees.csv", include_bytes!("../../tests/fixtures/practice/fees.csv"));
-        let options =
-            Options { as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+        let options = Options {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+            tolerance: Money::ZERO,
+            deadlines: Default::default(),
+        };
         reconcile_files(&charges, &[payments], Some(&fees), &options, &Limits::default()).unwrap()
     }
 
@@ -422,6 +427,7 @@ mod tests {
                 "Summary",
                 "Lines",
                 "Worklist",
+                "Claims",
                 "Unmatched payments",
                 "Rejected rows",
                 "Provider adjustments",
@@ -438,7 +444,62 @@ mod tests {
             .map(|row| if let Cell::Money(m) = row[6] { m } else { panic!("Billed is money: {:?}", row[6]) })
             .sum();
         assert_eq!(billed, report.summary.totals.billed);
-        let empty = &book.sheets[5];
+        let empty = &book.sheets[6];
         assert_eq!(empty.rows.len(), 1, "an empty table keeps its heading row");
+    }
+
+    /// SPEC §8.7: the Worklist sheet is one row per claim item with the
+    /// claim's columns, and its dates are date cells, not text.
+    #[test]
+    fn the_worklist_sheet_is_claim_level_with_real_dates() {
+        let report = practice_report();
+        let book = report_book(&report);
+        let sheet = book.sheets.iter().find(|s| s.name == "Worklist").unwrap();
+        let heading: Vec<&Cell> = sheet.rows[0].iter().collect();
+        let at = |name: &str| {
+            heading.iter().position(|c| **c == Cell::Heading(name.into())).unwrap_or_else(|| panic!("{name}"))
+        };
+        for name in [
+            "Deadline",
+            "Claim ID",
+            "Patient ID",
+            "Payer",
+            "First Service Date",
+            "Codes",
+            "Lines",
+            "Billed",
+            "At Stake",
+            "Age (days)",
+            "Status",
+            "Reasons",
+            "Check Numbers",
+            "Action",
+        ] {
+            at(name);
+        }
+        assert_eq!(sheet.rows.len(), report.worklist.len() + 1);
+        let (deadline, served) = (at("Deadline"), at("First Service Date"));
+        let mut dated = 0;
+        for (row, item) in sheet.rows[1..].iter().zip(&report.worklist) {
+            match (&row[deadline], item.deadline.0) {
+                (Cell::Date(d), Some(due)) => {
+                    assert_eq!(*d, due.date);
+                    dated += 1;
+                }
+                (Cell::Empty, None) => {}
+                (cell, due) => panic!("deadline cell {cell:?} for {due:?}"),
+            }
+            assert!(matches!(row[served], Cell::Date(_) | Cell::Empty), "{:?}", row[served]);
+        }
+        assert!(dated > 0, "the practice worklist has deadlines");
+        let claim_items: Vec<usize> = report
+            .worklist
+            .iter()
+            .filter(|w| w.kind != crate::reconcile::worklist::Kind::PatientRefund)
+            .filter_map(|w| w.claim)
+            .collect();
+        let claims: std::collections::BTreeSet<usize> = claim_items.iter().copied().collect();
+        let claim_items = claim_items.len();
+        assert_eq!(claims.len(), claim_items, "one item per claim that needs work");
     }
 }

@@ -17,7 +17,9 @@
 use std::borrow::Cow;
 
 use crate::money::{Money, Rate};
-use crate::reconcile::{Line, ProviderAdjustment, RemittanceFinding, Report, UnmatchedPayment, WorkItem};
+use crate::reconcile::{
+    Claim, Line, ProviderAdjustment, RemittanceFinding, Report, UnmatchedPayment, WorkItem,
+};
 use crate::records::Rejected;
 use crate::table::dates::iso;
 
@@ -32,6 +34,8 @@ pub enum Out {
     Money(Money),
     Rate(Rate),
     Int(i64),
+    /// A calendar date: ISO text in CSV, a real date cell in xlsx.
+    Date(chrono::NaiveDate),
     Empty,
 }
 
@@ -47,6 +51,9 @@ impl Out {
     }
     fn opt_int(i: Option<i64>) -> Out {
         i.map(Out::Int).unwrap_or(Out::Empty)
+    }
+    fn opt_date(d: Option<chrono::NaiveDate>) -> Out {
+        d.map(Out::Date).unwrap_or(Out::Empty)
     }
     fn list<T: ToString>(items: &[T]) -> Out {
         Out::Text(items.iter().map(T::to_string).collect::<Vec<_>>().join(", "))
@@ -91,27 +98,64 @@ pub fn line_columns() -> Vec<Col<Line>> {
     ]
 }
 
+/// A value as the report's JSON writes it (`patient_refund`, `filing`): for the kinds and statuses.
+fn json_word<T: serde::Serialize>(value: &T) -> Out {
+    Out::text(serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
+}
+
+/// The claim-level worklist (SPEC §8.7), dates as dates.
 pub fn worklist_columns() -> Vec<Col<WorkItem>> {
     vec![
-        col("Kind", 14, |w| {
-            Out::text(
-                serde_json::to_value(w.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-            )
-        }),
+        col("Deadline", 12, |w| Out::opt_date(w.deadline.0.map(|d| d.date))),
+        col("Deadline Type", 10, |w| w.deadline.0.map(|d| json_word(&d.kind)).unwrap_or(Out::Empty)),
+        col("Kind", 14, |w| json_word(&w.kind)),
         col("Claim ID", 12, |w| Out::opt_text(&w.claim_id)),
         col("Patient", 20, |w| Out::opt_text(&w.patient)),
+        col("Patient ID", 12, |w| Out::opt_text(&w.patient_id)),
         col("Payer", 18, |w| Out::opt_text(&w.payer)),
+        col("First Service Date", 12, |w| Out::opt_date(w.first_service_date)),
+        col("Last Service Date", 12, |w| Out::opt_date(w.last_service_date)),
+        col("Codes", 16, |w| Out::list(&w.codes)),
+        col("Lines", 6, |w| Out::Int(w.lines.len() as i64)),
+        col("Billed", 12, |w| Out::opt_money(w.billed)),
+        col("At Stake", 12, |w| Out::Money(w.at_stake)),
         col("Amount", 12, |w| Out::Money(w.amount)),
         col("Age (days)", 10, |w| Out::opt_int(w.age_days)),
+        col("Status", 10, |w| w.status.map(|s| Out::text(s.key())).unwrap_or(Out::Empty)),
         col("Reasons", 24, |w| {
             Out::text(
                 w.reasons.iter().map(|r| format!("{} {}", r.code, r.meaning)).collect::<Vec<_>>().join("; "),
             )
         }),
+        col("Check Numbers", 14, |w| Out::list(&w.check_numbers)),
         col("Action", 60, |w| Out::text(w.action.clone())),
+    ]
+}
+
+/// The claims (SPEC §8.7): each claim number's lines taken together.
+pub fn claim_columns() -> Vec<Col<Claim>> {
+    vec![
+        col("Claim ID", 12, |c| Out::opt_text(&c.claim_id)),
+        col("Patient", 20, |c| Out::opt_text(&c.patient)),
+        col("Patient ID", 12, |c| Out::opt_text(&c.patient_id)),
+        col("Payer", 18, |c| Out::opt_text(&c.payer)),
+        col("First Service Date", 12, |c| Out::opt_date(c.first_service_date)),
+        col("Last Service Date", 12, |c| Out::opt_date(c.last_service_date)),
+        col("Codes", 16, |c| Out::list(&c.codes)),
+        col("Lines", 6, |c| Out::Int(c.lines.len() as i64)),
+        col("Billed", 12, |c| Out::Money(c.billed)),
+        col("Insurance Paid", 14, |c| Out::Money(c.insurance_paid)),
+        col("Contractual Adj", 14, |c| Out::Money(c.contractual_adjustment)),
+        col("Patient Resp", 12, |c| Out::Money(c.patient_responsibility)),
+        col("Patient Paid", 12, |c| Out::Money(c.patient_paid)),
+        col("Balance", 12, |c| Out::Money(c.balance)),
+        col("At Stake", 12, |c| Out::Money(c.at_stake)),
+        col("Status", 10, |c| Out::text(c.status.key())),
+        col("Age (days)", 10, |c| Out::opt_int(c.age_days)),
+        col("Deadline", 12, |c| Out::opt_date(c.deadline.0.map(|d| d.date))),
+        col("Deadline Type", 10, |c| c.deadline.0.map(|d| json_word(&d.kind)).unwrap_or(Out::Empty)),
+        col("Check Numbers", 14, |c| Out::list(&c.check_numbers)),
+        col("Reason Codes", 16, |c| Out::list(&c.reason_codes)),
     ]
 }
 
@@ -187,6 +231,7 @@ pub fn table_csv<T>(items: &[T], columns: &[Col<T>]) -> String {
                 Out::Money(m) => m.to_string(),
                 Out::Rate(r) => r.to_string(),
                 Out::Int(i) => i.to_string(),
+                Out::Date(d) => iso(d),
                 Out::Empty => String::new(),
             })
             .collect();
@@ -199,6 +244,16 @@ pub fn table_csv<T>(items: &[T], columns: &[Col<T>]) -> String {
 /// The lines of the report as CSV (what `--format csv` prints).
 pub fn lines_csv(report: &Report) -> String {
     table_csv(&report.lines, &line_columns())
+}
+
+/// The claim-level worklist as CSV (SPEC §8.7).
+pub fn worklist_csv(report: &Report) -> String {
+    table_csv(&report.worklist, &worklist_columns())
+}
+
+/// The claims as CSV (SPEC §8.7).
+pub fn claims_csv(report: &Report) -> String {
+    table_csv(&report.claims, &claim_columns())
 }
 
 /// The whole report as an xlsx workbook: Summary, Lines, Worklist,

@@ -23,6 +23,8 @@ pub struct Line {
     pub claim_id: Option<Text>,
     pub line: Option<Text>,
     pub patient: Option<Text>,
+    /// The patient's ID (member or account number) when a file gives one.
+    pub patient_id: Option<Text>,
     #[serde(serialize_with = "iso_date")]
     pub service_date: Option<NaiveDate>,
     pub code: Option<Text>,
@@ -47,6 +49,11 @@ pub struct Line {
     /// PR − patient paid: what the patient still owes; negative when the
     /// patient paid more than their share and is owed a refund (SPEC §8.3).
     pub patient_balance: Money,
+    /// The earliest payment date of its payment rows: an appeal limit counts from it (SPEC §8.7).
+    #[serde(serialize_with = "iso_date")]
+    pub payment_date: Option<NaiveDate>,
+    /// The check (or EFT trace) numbers of its payment rows, each once.
+    pub check_numbers: Vec<Text>,
 }
 
 pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -94,6 +101,7 @@ impl Line {
             claim_id: c.keys.claim.as_ref().map(|i| i.shown.clone()),
             line: c.keys.line.as_ref().map(|i| i.shown.clone()),
             patient: c.keys.patient_shown(),
+            patient_id: c.keys.patient_id.as_ref().map(|i| i.shown.clone()),
             service_date: None,
             code: None,
             payer: None,
@@ -114,6 +122,8 @@ impl Line {
             payment_rows: Vec::new(),
             patient_paid: Money::ZERO,
             patient_balance: Money::ZERO,
+            payment_date: None,
+            check_numbers: Vec::new(),
         };
         line.add_charge(c, single, gathering);
         line
@@ -126,6 +136,9 @@ impl Line {
         self.allowed = add_known(self.allowed, c.allowed);
         if self.payer.is_none() {
             self.payer.clone_from(&c.payer);
+        }
+        if self.patient_id.is_none() {
+            self.patient_id = c.keys.patient_id.as_ref().map(|i| i.shown.clone());
         }
         self.service_date = min_known(self.service_date, c.keys.service_date);
         gathering.billed_date = min_known(gathering.billed_date, c.billed_date);
@@ -149,6 +162,12 @@ impl Line {
         gathering.payments_allowed = add_known(gathering.payments_allowed, p.allowed);
         if gathering.payments_payer.is_none() {
             gathering.payments_payer.clone_from(&p.payer);
+        }
+        self.payment_date = min_known(self.payment_date, p.payment_date);
+        if let Some(check) = &p.check_number {
+            if !self.check_numbers.contains(check) {
+                self.check_numbers.push(check.clone());
+            }
         }
         self.add_remit(&p.remit, &mut gathering.levels);
     }

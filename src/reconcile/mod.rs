@@ -10,7 +10,9 @@
 //! 2. [`line`] sums each line's figures; [`status`] classifies it in SPEC
 //!    order and computes the amount at stake; [`aging`] buckets open lines;
 //!    [`fees`] supplies the expected amount.
-//! 3. [`summary`] totals the report; [`worklist`] lists what to follow up;
+//! 3. [`summary`] totals the report; [`claims`] gathers the lines of each
+//!    claim number; [`worklist`] lists the claims (and refunds and unmatched
+//!    payments) to follow up, ordered by the [`deadlines`] of SPEC §8.7;
 //!    [`warnings`] says when the answer looks wrong because of the inputs.
 //!
 //! Version 2 (SPEC §8): [`claim_numbers`] retries the matching with claim
@@ -24,6 +26,8 @@
 
 pub mod aging;
 pub mod claim_numbers;
+pub mod claims;
+pub mod deadlines;
 pub mod duplicates;
 pub mod fees;
 mod grouping;
@@ -34,6 +38,7 @@ pub mod query;
 pub mod status;
 pub mod summary;
 pub mod warnings;
+pub mod work_query;
 pub mod worklist;
 
 use std::borrow::Cow;
@@ -51,6 +56,8 @@ use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, R
 use crate::table::dates::iso;
 use crate::table::Limits;
 
+pub use claims::Claim;
+pub use deadlines::DeadlineRules;
 pub use duplicates::Duplicate;
 pub use line::Line;
 pub use matching::{MatchLevel, MatchedBy};
@@ -72,6 +79,15 @@ pub struct Options {
     pub as_of: NaiveDate,
     /// Amounts within this much count as equal (default 0.00).
     pub tolerance: Money,
+    /// Filing and appeal limits, and the waiting period (SPEC §8.7).
+    pub deadlines: DeadlineRules,
+}
+
+impl Options {
+    /// Options with the default deadlines.
+    pub fn new(as_of: NaiveDate, tolerance: Money) -> Options {
+        Options { as_of, tolerance, deadlines: DeadlineRules::default() }
+    }
 }
 
 /// The rows to reconcile. Without payments, the charges are read in single mode.
@@ -225,6 +241,20 @@ pub struct Summary {
     pub aging: Vec<AgingRow>,
     pub kpis: Kpis,
     pub reason_codes: Vec<ReasonTotal>,
+    /// How many claims the lines make (SPEC §8.7).
+    pub claims: usize,
+    /// Unpaid lines billed too recently to chase, kept off the worklist (SPEC §8.7).
+    pub waiting: Waiting,
+}
+
+/// The unpaid lines billed fewer than `waitDays` days ago (SPEC §8.7).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Waiting {
+    pub lines: usize,
+    /// Claims whose every line is waiting.
+    pub claims: usize,
+    pub billed: Money,
 }
 
 /// The whole answer (SPEC §7 "Report JSON").
@@ -233,6 +263,8 @@ pub struct Summary {
 pub struct Report {
     pub summary: Summary,
     pub lines: Vec<Line>,
+    /// The lines taken together by claim number (SPEC §8.7).
+    pub claims: Vec<Claim>,
     pub unmatched_payments: Vec<UnmatchedPayment>,
     pub rejected: Vec<Rejected>,
     pub worklist: Vec<WorkItem>,
@@ -894,6 +926,12 @@ fn assemble(
     let by_status = ByStatus::of(&lines);
     let aging = summary::aging(&lines);
     let kpis = Kpis::of(&lines, &totals);
+    let claims = claims::build(&lines, &options.deadlines);
+    let mut waiting = Waiting { claims: claims.iter().filter(|c| c.waiting).count(), ..Waiting::default() };
+    for l in lines.iter().filter(|l| options.deadlines.is_waiting(l)) {
+        waiting.lines += 1;
+        waiting.billed += l.billed;
+    }
     let warnings = if single {
         Vec::new()
     } else {
@@ -930,11 +968,15 @@ fn assemble(
         kpis,
         reason_codes: reasons.totals(),
         totals,
+        claims: claims.len(),
+        waiting,
     };
-    let worklist = worklist::build(&lines, &unmatched, Tolerance(options.tolerance));
+    let worklist =
+        worklist::build(&lines, &claims, &unmatched, Tolerance(options.tolerance), &options.deadlines);
     Report {
         summary,
         lines,
+        claims,
         unmatched_payments: unmatched,
         rejected,
         worklist,

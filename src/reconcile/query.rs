@@ -116,7 +116,7 @@ fn compare(a: &Line, b: &Line, key: SortKey) -> Ordering {
 }
 
 /// Claim numbers sort as numbers when both are digits (9 before 10).
-fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
+pub(crate) fn natural(a: &Option<Text>, b: &Option<Text>) -> Ordering {
     match (a, b) {
         (Some(x), Some(y))
             if x.bytes().all(|c| c.is_ascii_digit()) && y.bytes().all(|c| c.is_ascii_digit()) =>
@@ -226,8 +226,11 @@ mod tests {
             mapping: None,
             header_row: None,
         };
-        let o =
-            Options { as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), tolerance: Money::ZERO };
+        let o = Options {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+            tolerance: Money::ZERO,
+            deadlines: Default::default(),
+        };
         reconcile_files(&c, &[p], None, &o, &Limits::default()).unwrap()
     }
 

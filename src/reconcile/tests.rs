@@ -9,7 +9,7 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn options(as_of: &str) -> Options {
-    Options { as_of: date(as_of), tolerance: Money::ZERO }
+    Options { as_of: date(as_of), tolerance: Money::ZERO, deadlines: Default::default() }
 }
 
 fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -> Report {
@@ -253,8 +253,12 @@ fn rates_with_a_zero_denominator_are_null() {
     assert_eq!(v["denialRateByCount"], json!(null));
 }
 
+/// SPEC §8.7: one item per claim; none of these has a payment date or is
+/// unpaid past its wait, so no deadline applies and the order is the amount.
+/// Claim 1004 was billed 12 days before the as-of date with no answer: it is
+/// waiting, counted in the summary and kept off the worklist.
 #[test]
-fn worklist_is_ordered_by_amount_then_age() {
+fn worklist_is_by_claim_ordered_by_amount_then_age() {
     let r = run(CHARGES, Some(PAYMENTS), None, "2026-11-15");
     let order: Vec<(String, String)> = r
         .worklist
@@ -265,14 +269,19 @@ fn worklist_is_ordered_by_amount_then_age() {
         order,
         [
             ("1009".to_string(), "75.00".to_string()),
-            ("1004".into(), "60.00".into()),
             ("1002".into(), "50.00".into()),
             ("1001".into(), "20.00".into()),
             ("1003".into(), "10.00".into()),
         ]
     );
-    assert_eq!(r.worklist[3].action, "bundled: check the modifiers and resubmit if the service was distinct");
-    assert_eq!(r.worklist[4].action, "overpaid: refund the difference or expect a recoupment");
+    // Claim 1001's two lines are one item, about the line denied as bundled.
+    assert_eq!(r.worklist[2].lines, [1]);
+    assert_eq!(r.claims[0].lines, [0, 1]);
+    assert_eq!(r.worklist[2].action, "bundled: check the modifiers and resubmit if the service was distinct");
+    assert_eq!(r.worklist[3].action, "overpaid: refund the difference or expect a recoupment");
+    let w = &r.summary.waiting;
+    assert_eq!((w.lines, w.claims, w.billed.to_string()), (1, 1, "60.00".into()));
+    assert_eq!(r.summary.claims, 5);
     assert!(r.worklist[0].action.starts_with("unmatched payment (no charge has claim 1009)"));
 }
 
@@ -311,7 +320,7 @@ fn the_json_contract_has_the_spec_shape() {
             "contractualAdjustment": "20.00", "patientResponsibility": "10.00", "otherAdjustment": "0.00",
             "balance": "10.00", "atStake": "10.00", "status": "partial", "ageDays": 14, "agingBucket": "0-30",
             "reasonCodes": ["CO-45"], "chargeRows": [2], "paymentRows": [2], "patientPaid": "0.00",
-            "patientBalance": "10.00"
+            "patientBalance": "10.00", "patientId": null, "paymentDate": null, "checkNumbers": []
         })
     );
     let s = &v["summary"];
@@ -338,6 +347,12 @@ fn the_json_contract_has_the_spec_shape() {
         json!({"code": "CO-45", "meaning": "charge exceeds the allowed/contracted amount", "count": 1, "amount": "20.00"})
     );
     assert_eq!(v["worklist"][0]["kind"], json!("partial"));
+    assert_eq!(v["worklist"][0]["claim"], json!(0));
+    assert_eq!(v["worklist"][0]["lines"], json!([0]));
+    assert_eq!(v["claims"][0]["status"], json!("partial"));
+    assert_eq!(v["claims"][0]["codes"], json!(["99213"]));
+    assert_eq!(s["claims"], json!(1));
+    assert_eq!(s["waiting"], json!({"lines": 0, "claims": 0, "billed": "0.00"}));
     assert_eq!(v["unmatchedPayments"], json!([]));
     assert_eq!(v["rejected"], json!([]));
     assert_eq!(v["providerAdjustments"], json!([]));

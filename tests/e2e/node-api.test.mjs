@@ -68,7 +68,15 @@ test('a Session keeps the report in wasm and hands out pages, filtered and sorte
     const stakes = denied.items.map((l) => Number(l.atStake));
     assert.deepEqual(stakes, [...stakes].sort((a, b) => b - a));
 
-    assert.deepEqual(session.worklist({ limit: 5000 }).items, full.worklist);
+    assert.deepEqual(session.worklist({ limit: 5000 }).items.map(({ index, ...w }) => w), full.worklist);
+    // SPEC §8.7: filtered by payer and kind, sorted by a column, in the worker.
+    const medicareDenied = session.worklist({ payer: 'medicare', kinds: ['denied'], sort: 'amount', descending: true, limit: 5000 });
+    const wantItems = full.worklist.filter((w) => w.payer === 'Medicare' && w.kind === 'denied');
+    assert.equal(medicareDenied.total, wantItems.length);
+    assert.ok(wantItems.length > 0);
+    const amounts = medicareDenied.items.map((w) => Number(w.amount));
+    assert.deepEqual(amounts, [...amounts].sort((a, b) => b - a));
+    assert.equal(session.claims({ limit: 5000 }).total, full.claims.length);
     assert.deepEqual(session.unmatchedPayments({}).items, full.unmatchedPayments);
     assert.deepEqual(session.rejected().items, full.rejected);
     assert.deepEqual(JSON.parse(session.exportJson()), full);
@@ -106,6 +114,7 @@ test('the xlsx writer module writes the workbook a Session lays out: the CLI\'s 
     'Summary',
     'Lines',
     'Worklist',
+    'Claims',
     'Unmatched payments',
     'Rejected rows',
     'Provider adjustments',

@@ -59,11 +59,17 @@ test('a practice maps, reconciles, filters and exports its files with the keyboa
       await reconcileBy(page, () => page.keyboard.press('Enter'));
       assert.equal(await page.evaluate(() => document.activeElement.id), 'results-heading');
 
-      await tabTo(page, '#export-xlsx', 5);
+      // Past the links to each part of the results (Summary · Worklist · Lines · …).
+      await tabTo(page, '#export-xlsx', 10);
       const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
       assert.match(download.suggestedFilename(), /\.xlsx$/);
 
-      await tabTo(page, '#filter-denied');
+      // The results' own links lead past the worklist to the lines.
+      await page.evaluate(() => document.getElementById('results-heading').focus());
+      await tabTo(page, '.result-nav a[href="#lines-heading"]', 5);
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'lines-heading');
+      await tabTo(page, '#filter-denied', 20);
       await page.keyboard.press('Space');
       // charges.xlsx + payments.csv, no fee schedule: the generator's "matchedWithoutFees" denials.
       const denied = (await expected()).scenarios.matchedWithoutFees.summary.byStatus.denied.count;

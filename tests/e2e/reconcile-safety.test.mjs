@@ -54,6 +54,8 @@ test('payloads in a file name, its headers and its cells are shown as text in ev
       assert.ok((await page.textContent('#unmatched-table')).includes(SCRIPT), 'unmatched payments');
       assert.ok((await page.textContent('#rejected-table')).includes(IMG), 'the rejected cell, quoted');
       assert.ok((await page.textContent('#worklist-table')).includes(IMG), 'the worklist');
+      // The saved runs name the file with the payload: as text.
+      assert.ok((await page.textContent('#saved-runs-table')).includes(chargesName), 'the saved runs');
 
       // The estimate hand-off with the payload patient.
       await page.click(`#lines-table button[aria-label^="${IMG}"]`);
@@ -61,7 +63,7 @@ test('payloads in a file name, its headers and its cells are shown as text in ev
       assert.equal(await page.getAttribute('#estimate-tab', 'aria-selected'), 'true');
       await page.click('#reconcile-tab');
 
-      assert.equal(await page.locator('img, script:not([src]), #reconcile-view svg:not(.aging-chart)').count(), 0);
+      assert.equal(await page.locator('img, script:not([src]), #reconcile-view svg:not(.aging-chart):not(.runs-chart)').count(), 0);
       assert.deepEqual(dialogs, [], 'no dialog fired');
     },
     { name: 'reconcile-xss' },

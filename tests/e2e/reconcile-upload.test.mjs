@@ -85,7 +85,7 @@ test('an xlsx + csv pair with one column re-mapped reconciles to what the genera
       const bytes = await readFile(path);
       const wasm = await wasmInNode();
       const lines = wasm.inspect(bytes, 'export.xlsx', 'Lines');
-      assert.deepEqual(lines.sheets.slice(0, 5), ['Summary', 'Lines', 'Worklist', 'Unmatched payments', 'Rejected rows']);
+      assert.deepEqual(lines.sheets.slice(0, 6), ['Summary', 'Lines', 'Worklist', 'Claims', 'Unmatched payments', 'Rejected rows']);
       assert.equal(lines.rows, want.lineCount, 'one row per line');
       const claimColumn = lines.columns.find((c) => c.role === 'claim_id');
       assert.ok(claimColumn, `the Lines sheet has a claim column: ${lines.columns.map((c) => c.header).join(', ')}`);

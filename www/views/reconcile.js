@@ -5,9 +5,11 @@
 // the sample files built into the wasm, so it needs no request either.
 
 import { el, replace } from '../dom.js';
+import { deadlinesPanel } from './reconcile/deadlines.js';
 import { fileZone } from './reconcile/files.js';
 import * as remembered from './reconcile/remembered.js';
 import { results } from './reconcile/results.js';
+import { openWorkspace } from './reconcile/workspace.js';
 
 /** Today in the user's time zone, as YYYY-MM-DD (the default as-of date). */
 function today() {
@@ -17,7 +19,7 @@ function today() {
 }
 
 export async function mount(root, app) {
-  const roles = await app.call('columnRoles');
+  const [roles, workspace] = await Promise.all([app.call('columnRoles'), openWorkspace().catch(() => null)]);
   const zones = {
     charges: fileZone({
       role: 'charges',
@@ -53,6 +55,7 @@ export async function mount(root, app) {
     size: 8,
     'aria-describedby': 'tolerance-hint',
   });
+  const deadlines = deadlinesPanel();
   const button = el('button', { type: 'button', id: 'reconcile-button', class: 'primary' }, 'Reconcile');
   const progress = el('progress', { id: 'reconcile-progress', max: 100, value: 0, 'aria-label': 'Reconciling', hidden: true });
   const progressText = el('span', { id: 'reconcile-progress-text', class: 'hint' });
@@ -84,6 +87,11 @@ export async function mount(root, app) {
       }
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf.value)) return complain('Give the as-of date (the day the report is for).', asOf);
+    const limits = deadlines.value();
+    if (limits.problem) {
+      deadlines.node.open = true;
+      return complain(limits.problem, limits.focus);
+    }
     const fileArg = (f) => ({
       bytes: f.buffer.slice(0),
       name: f.name,
@@ -99,6 +107,7 @@ export async function mount(root, app) {
       fees: fees ? fileArg(fees) : undefined,
       asOf: asOf.value,
       tolerance: tolerance.value.trim() || undefined,
+      deadlines: limits.deadlines,
     };
 
     busy = true;
@@ -125,8 +134,17 @@ export async function mount(root, app) {
         },
       });
       session = answer.session;
-      const shown = results({ session, overview: answer.overview, app, fileName: baseName(charges.name) });
+      const files = [charges, ...payments, fees].filter(Boolean).map((f) => f.name);
+      const shown = results({
+        session,
+        overview: answer.overview,
+        app,
+        fileName: baseName(charges.name),
+        workspace,
+        run: { files },
+      });
       replace(output, shown.section);
+      collapseFiles();
       await shown.loaded;
       const { byStatus } = answer.overview.summary;
       const open = ['partial', 'underpaid', 'overpaid', 'denied', 'unpaid']
@@ -134,7 +152,9 @@ export async function mount(root, app) {
         .join(', ');
       app.announce(`Reconciled ${answer.overview.lines} lines: ${byStatus.paid?.count ?? 0} paid, ${open}. The results follow.`);
       document.documentElement.dataset.reconciled = String(session);
-      shown.heading.focus();
+      // Results first: the answer starts at the top of the screen.
+      shown.heading.scrollIntoView({ block: 'start' });
+      shown.heading.focus({ preventScroll: true });
     } catch (error) {
       complain(`The reconciliation did not work: ${error.message}`, button);
     } finally {
@@ -143,6 +163,47 @@ export async function mount(root, app) {
       progress.hidden = true;
       progressText.textContent = '';
     }
+  }
+
+  // Results first: once reconciled, the files and their columns fold into one
+  // line per file, each with "change" to open them again.
+  const filesSummary = el('ul', { class: 'files-summary', id: 'files-summary', hidden: true });
+  function collapseFiles() {
+    const zonesNode = root.querySelector('.zones');
+    const lines = Object.entries(zones).flatMap(([role, zone]) =>
+      zone.files().map((f) =>
+        el(
+          'li',
+          {},
+          el('strong', {}, `${role === 'charges' ? 'Charges' : role === 'payments' ? 'Payments' : 'Fee schedule'}: `),
+          f.name,
+          f.sheet ? ` (sheet ${f.sheet})` : '',
+          ' ',
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'aria-label': `Change ${f.name} or its columns`,
+              on: {
+                click: () => {
+                  zonesNode.hidden = false;
+                  filesSummary.hidden = true;
+                  root.classList.remove('files-collapsed');
+                  zone.node.scrollIntoView({ block: 'start' });
+                  zone.node.querySelector('input')?.focus({ preventScroll: true });
+                },
+              },
+            },
+            'change',
+          ),
+        ),
+      ),
+    );
+    replace(filesSummary, lines);
+    filesSummary.hidden = false;
+    zonesNode.hidden = true;
+    root.classList.add('files-collapsed');
   }
 
   function complain(message, focus) {
@@ -190,12 +251,13 @@ export async function mount(root, app) {
       'section',
       { class: 'files', 'aria-labelledby': 'files-heading' },
       el('h3', { id: 'files-heading' }, '1. Your files'),
+      filesSummary,
       el('div', { class: 'zones' }, zones.charges.node, zones.payments.node, zones.fees.node),
       el('p', {}, forget, ' ', el('span', { class: 'hint' }, 'Column choices you change are remembered in this browser for files with the same headers.')),
     ),
     el(
       'section',
-      { class: 'options', 'aria-labelledby': 'options-heading' },
+      { class: 'options', id: 'reconcile-options', 'aria-labelledby': 'options-heading' },
       el('h3', { id: 'options-heading' }, '2. Reconcile'),
       el(
         'div',
@@ -210,6 +272,7 @@ export async function mount(root, app) {
         ),
         el('p', {}, button, progress, progressText),
       ),
+      deadlines.node,
       problem,
     ),
     output,

@@ -5,6 +5,7 @@
 
 import { dollars, download, el, percent, svg } from '../../dom.js';
 import { pagedTable } from './table.js';
+import { worklistSection } from './worklist.js';
 
 /** Status keys in the order of the report's `byStatus`, with words for people. */
 const STATUSES = [
@@ -15,17 +16,6 @@ const STATUSES = [
   ['denied', 'Denied', 'the payer paid nothing and said why'],
   ['unpaid', 'Unpaid', 'no answer from the payer yet'],
 ];
-
-const WORK_KINDS = {
-  unpaid: 'Unpaid',
-  denied: 'Denied',
-  underpaid: 'Underpaid',
-  partial: 'Partial',
-  overpaid: 'Overpaid',
-  unmatchedPayment: 'Unmatched payment',
-  patient_refund: 'Patient refund',
-  check_posting: 'Check the posting',
-};
 
 const MATCHED_BY = {
   'claim+line': 'claim number and line',
@@ -43,40 +33,31 @@ const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
  * Builds the results of session `session` (a number the worker knows) whose
  * overview is `overview` (Session.summary()). Returns the section element.
  */
-export function results({ session, overview, app, fileName }) {
+export function results({ session, overview, app, fileName, workspace, run }) {
   const { summary } = overview;
   const ask = (method, ...args) => app.call('session', [session, method, ...args]);
   const heading = el('h2', { id: 'results-heading', tabindex: -1 }, 'Results');
   const tables = [];
+  const worklist = worklistSection({ overview, ask, app, workspace, run, tables });
 
   const section = el(
     'section',
     { id: 'results', 'aria-labelledby': 'results-heading' },
     heading,
+    sectionNav(overview),
     warnings(summary),
     el('p', { class: 'result-facts' }, facts(summary)),
     exports(ask, summary, app, fileName),
-    cards(summary),
-    el('div', { class: 'two-up' }, statusBreakdown(summary), agingChart(summary)),
-    notes(summary, overview),
+    el(
+      'section',
+      { id: 'summary', 'aria-labelledby': 'summary-heading' },
+      el('h3', { id: 'summary-heading', class: 'visually-hidden', tabindex: -1 }, 'Summary'),
+      cards(summary),
+      el('div', { class: 'two-up' }, statusBreakdown(summary), agingChart(summary)),
+    ),
+    worklist.node,
     linesSection(overview, ask, app, tables),
-    listSection({
-      id: 'worklist',
-      title: `Worklist: what to chase first (${count(overview.worklist)})`,
-      columns: [
-        { label: 'What', cell: (w) => WORK_KINDS[w.kind] ?? w.kind },
-        { label: 'Claim', cell: (w) => text(w.claimId) },
-        { label: 'Patient', cell: (w) => text(w.patient) },
-        { label: 'Payer', cell: (w) => text(w.payer) },
-        { label: 'Amount', numeric: true, cell: (w) => dollars(w.amount) },
-        { label: 'Age (days)', numeric: true, cell: (w) => text(w.ageDays) },
-        { label: 'Reasons', cell: (w) => w.reasons.map((r) => `${r.code}: ${r.meaning}`).join('; ') || '—' },
-        { label: 'Suggested action', cell: (w) => w.action },
-      ],
-      load: (page) => ask('worklist', page),
-      empty: 'Nothing to chase: every line is settled.',
-      tables,
-    }),
+    worklist.node,
     listSection({
       id: 'unmatched',
       title: `Payments that match no charge (${count(overview.unmatchedPayments)})`,
@@ -124,6 +105,7 @@ export function results({ session, overview, app, fileName }) {
         })
       : null,
     overview.providerAdjustments.length ? providerAdjustments(overview.providerAdjustments) : null,
+    el('div', { id: 'report-findings' }, notes(summary, overview)),
     overview.remittanceFindings
       ? listSection({
           id: 'findings',
@@ -139,7 +121,57 @@ export function results({ session, overview, app, fileName }) {
         })
       : null,
   );
-  return { section, heading, loaded: Promise.all(tables.map((t) => t.refresh())) };
+  return {
+    section,
+    heading,
+    loaded: Promise.all([...tables.map((t) => t.refresh()), worklist.compareAndSave()]),
+  };
+}
+
+/**
+ * Links to each part of the results, so that none is buried under another:
+ * each moves the focus to its section's heading (no change to the address).
+ */
+function sectionNav(overview) {
+  const parts = [
+    ['summary-heading', 'Summary'],
+    ['worklist-heading', `Worklist (${count(overview.worklist)})`],
+    ['lines-heading', `Lines (${count(overview.lines)})`],
+    ['unmatched-heading', `Unmatched (${count(overview.unmatchedPayments)})`],
+    ['rejected-heading', `Rejected (${count(overview.rejected)})`],
+    ['notes-heading', 'Findings'],
+  ];
+  return el(
+    'nav',
+    { class: 'result-nav', 'aria-label': 'Parts of the results' },
+    el(
+      'ul',
+      {},
+      parts.map(([target, label]) =>
+        el(
+          'li',
+          {},
+          el(
+            'a',
+            {
+              href: `#${target}`,
+              on: {
+                click: (event) => {
+                  event.preventDefault();
+                  const heading = document.getElementById(target);
+                  if (!heading) return;
+                  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+                  heading.scrollIntoView({ block: 'start' });
+                  heading.focus({ preventScroll: true });
+                },
+              },
+            },
+            label,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -173,19 +205,21 @@ function facts(summary) {
 
 function exports(ask, summary, app, fileName) {
   const base = `${fileName}-reconciled-${summary.asOf}`;
-  const make = (label, method, extension, type) =>
+  // `part` names a file of one table (the worklist) besides the whole report's.
+  const make = (label, method, extension, type, part = '') =>
     el(
       'button',
       {
         type: 'button',
-        id: `export-${extension}`,
+        id: `export-${part ? `${part}-` : ''}${extension}`,
         on: {
           click: async () => {
             app.announce(`Making the ${extension} file…`);
+            const name = `${base}${part ? `-${part}` : ''}.${extension}`;
             try {
               const data = await ask(method);
-              download(data, `${base}.${extension}`, type);
-              app.announce(`Saved ${base}.${extension} to your downloads.`);
+              download(data, name, type);
+              app.announce(`Saved ${name} to your downloads.`);
             } catch (error) {
               app.announce(`The ${extension} file could not be made: ${error.message}`);
             }
@@ -199,6 +233,7 @@ function exports(ask, summary, app, fileName) {
     { class: 'exports', role: 'group', 'aria-label': 'Download the results' },
     make('Download xlsx', 'exportXlsx', 'xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
     make('Download csv (lines)', 'exportCsv', 'csv', 'text/csv'),
+    make('Download csv (worklist)', 'exportWorklistCsv', 'csv', 'text/csv', 'worklist'),
     make('Download json', 'exportJson', 'json', 'application/json'),
     el('span', { class: 'hint' }, 'Made here in your browser; nothing is uploaded.'),
   );
@@ -473,7 +508,7 @@ function linesSection(overview, ask, app, tables) {
     label: 'Lines',
     columns: [
       { label: 'Claim', sort: 'claimId', cell: (l) => text(l.claimId) },
-      { label: 'Line', cell: (l) => text(l.line) },
+      { label: 'Line', optional: true, cell: (l) => text(l.line) },
       {
         label: 'Patient',
         sort: 'patient',
@@ -495,9 +530,9 @@ function linesSection(overview, ask, app, tables) {
       { label: 'Code', sort: 'code', cell: (l) => text(l.code) },
       { label: 'Payer', sort: 'payer', cell: (l) => text(l.payer) },
       { label: 'Billed', sort: 'billed', numeric: true, cell: (l) => dollars(l.billed) },
-      { label: 'Expected', numeric: true, cell: (l) => dollars(l.expected) },
+      { label: 'Expected', numeric: true, optional: true, cell: (l) => dollars(l.expected) },
       { label: 'Insurance paid', sort: 'insurancePaid', numeric: true, cell: (l) => dollars(l.insurancePaid) },
-      { label: 'Patient resp.', numeric: true, cell: (l) => dollars(l.patientResponsibility) },
+      { label: 'Patient resp.', numeric: true, optional: true, cell: (l) => dollars(l.patientResponsibility) },
       { label: 'Balance', sort: 'balance', numeric: true, cell: (l) => dollars(l.balance) },
       { label: 'At stake', sort: 'atStake', numeric: true, cell: (l) => dollars(l.atStake) },
       {
@@ -506,8 +541,8 @@ function linesSection(overview, ask, app, tables) {
         cell: (l) => el('span', { class: `badge status-${l.status}` }, l.status),
       },
       { label: 'Age (days)', sort: 'age', numeric: true, cell: (l) => text(l.ageDays) },
-      { label: 'Reason codes', cell: (l) => l.reasonCodes.join(', ') || '—' },
-      { label: 'Rows', cell: (l) => rowsText(l) },
+      { label: 'Reason codes', optional: true, cell: (l) => l.reasonCodes.join(', ') || '—' },
+      { label: 'Rows', optional: true, cell: (l) => rowsText(l) },
     ],
     load: (page) => {
       const query = { ...page, statuses: filters.statuses };
@@ -516,7 +551,6 @@ function linesSection(overview, ask, app, tables) {
       return ask('lines', query);
     },
     empty: 'No line matches these filters.',
-    nowrap: true,
   });
   tables.push(lines);
 

@@ -8,14 +8,19 @@ import { el, replace } from '../../dom.js';
 const PAGE = 100;
 
 /**
- * columns: [{ label, cell(item) → string | Node, sort?: key, numeric?: bool }]
+ * columns: [{ label, cell(item) → string | Node, sort?: key, numeric?: bool,
+ *             optional?: bool (hidden until chosen in the "Columns" chooser) }]
+ * rowData(item) → dataset of the item's row (e.g. { claim: '000394' })
  * load({ offset, limit, sort, descending }) → Promise<{ total, offset, items }>
  * label: the table's accessible name (also its caption)
  * empty: what to say when there is nothing to show
  * Returns { node, refresh({ keepPage }) }.
  */
-export function pagedTable({ id, label, columns, load, empty = 'Nothing to show.', nowrap = false }) {
+export function pagedTable({ id, label, columns: all, load, empty = 'Nothing to show.', nowrap = false, rowData }) {
   const state = { offset: 0, sort: null, descending: false };
+  const shown = new Set(all.filter((c) => !c.optional));
+  let columns = all.filter((c) => shown.has(c));
+  let lastPage = null;
   const body = el('tbody');
   const headRow = el('tr');
   const where = el('p', { class: 'pager-text', id: `${id}-where`, 'aria-live': 'polite' });
@@ -28,9 +33,34 @@ export function pagedTable({ id, label, columns, load, empty = 'Nothing to show.
     el('thead', {}, headRow),
     body,
   );
+  // Less important columns wait behind a chooser, so that the table fits a laptop screen.
+  const chooser = all.some((c) => c.optional)
+    ? el(
+        'details',
+        { class: 'column-chooser' },
+        el('summary', {}, 'Columns'),
+        el(
+          'fieldset',
+          {},
+          el('legend', { class: 'visually-hidden' }, `Columns of ${label}`),
+          all.map((column, i) => {
+            const box = el('input', { type: 'checkbox', id: `${id}-col-${i}`, checked: shown.has(column) });
+            box.addEventListener('change', () => {
+              if (box.checked) shown.add(column);
+              else shown.delete(column);
+              columns = all.filter((c) => shown.has(c));
+              renderHead();
+              if (lastPage) renderBody(lastPage);
+            });
+            return el('label', { for: `${id}-col-${i}` }, box, ` ${column.label}`);
+          }),
+        ),
+      )
+    : null;
   const node = el(
     'div',
     { class: 'paged-table' },
+    chooser,
     el('div', { class: 'scroll tall', role: 'region', 'aria-label': label, tabindex: 0 }, table),
     el('div', { class: 'pager' }, previous, where, next),
   );
@@ -92,18 +122,8 @@ export function pagedTable({ id, label, columns, load, empty = 'Nothing to show.
     // A newer request (the user typed on) wins over this one.
     if (mine !== generation) return;
     state.offset = page.offset;
-    replace(
-      body,
-      page.items.length
-        ? page.items.map((item) =>
-            el(
-              'tr',
-              {},
-              columns.map((column) => el('td', { class: column.numeric ? 'number' : null }, column.cell(item))),
-            ),
-          )
-        : el('tr', {}, el('td', { colspan: columns.length }, empty)),
-    );
+    lastPage = page;
+    renderBody(page);
     const last = page.offset + page.items.length;
     where.textContent = page.total
       ? `Showing ${page.offset + 1}–${last} of ${page.total.toLocaleString('en-US')}`
@@ -118,6 +138,21 @@ export function pagedTable({ id, label, columns, load, empty = 'Nothing to show.
     node.dataset.total = String(page.total);
   }
 
+  function renderBody(page) {
+    replace(
+      body,
+      page.items.length
+        ? page.items.map((item) =>
+            el(
+              'tr',
+              { dataset: rowData?.(item) },
+              columns.map((column) => el('td', { class: column.numeric ? 'number' : null }, column.cell(item))),
+            ),
+          )
+        : el('tr', {}, el('td', { colspan: columns.length }, empty)),
+    );
+  }
+
   renderHead();
-  return { node, refresh };
+  return { node, refresh, rerender: () => lastPage && renderBody(lastPage) };
 }
