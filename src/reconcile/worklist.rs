@@ -270,6 +270,9 @@ mod tests {
             payment_rows: vec![],
             patient_paid: Money::ZERO,
             patient_balance: Money::ZERO,
+            patient_id: None,
+            date_of_birth: None,
+            share_parts: Default::default(),
         }
     }
 
