@@ -15,7 +15,7 @@ use crate::estimate::dollars;
 use crate::estimate::payment_plan::{payment_plan, PaymentPlan};
 use crate::hashing::FastMap;
 use crate::money::Money;
-use crate::reconcile::line::iso_date;
+use crate::reconcile::line::{iso_date, ShareParts};
 use crate::reconcile::{Line, Report, Status};
 
 /// Days from the statement date to the due date.
@@ -309,9 +309,28 @@ fn offered_plan(amount_due: Money, due_date: NaiveDate) -> Option<PaymentPlan> {
     payment_plan(amount_due, months, due_date, None).ok()
 }
 
+/// The parts of the line's patient responsibility: as the files gave them,
+/// or, when they gave none, all of it in the one part its reason codes name
+/// (PR-1 deductible, PR-2 coinsurance, PR-3 copay). Several such codes and
+/// no amounts for each: the parts are not known.
+pub fn share_parts(l: &Line) -> ShareParts {
+    if l.share_parts.known() || !l.patient_responsibility.is_positive() {
+        return l.share_parts;
+    }
+    let mut kinds = l.reason_codes.iter().filter(|c| c.is_cost_sharing()).map(|c| c.code.as_str());
+    let (Some(kind), None) = (kinds.next(), kinds.next()) else { return l.share_parts };
+    let pr = Some(l.patient_responsibility);
+    match kind.trim_start_matches('0') {
+        "1" => ShareParts { deductible: pr, ..ShareParts::default() },
+        "2" => ShareParts { coinsurance: pr, ..ShareParts::default() },
+        "3" => ShareParts { copay: pr, ..ShareParts::default() },
+        _ => l.share_parts,
+    }
+}
+
 fn account_line(l: &Line) -> AccountLine {
     let processed = l.status != Status::Unpaid;
-    let parts = &l.share_parts;
+    let parts = share_parts(l);
     let adjustments = l.contractual_adjustment + l.other_adjustment;
     AccountLine {
         claim_id: l.claim_id.as_deref().map(str::to_string),
@@ -355,7 +374,7 @@ fn explain_line(l: &Line, processed: bool, adjustments: Money) -> String {
             dollars(l.patient_responsibility)
         )
     };
-    let parts = &l.share_parts;
+    let parts = share_parts(l);
     let named: Vec<String> =
         [(parts.deductible, "deductible"), (parts.coinsurance, "coinsurance"), (parts.copay, "copay")]
             .into_iter()

@@ -108,7 +108,8 @@ pub fn id_key(text: &str) -> String {
     }
 }
 
-/// Pushes a lower-case letter without its accent: é → e, ß → ss, æ → ae.
+/// Pushes a lower-case letter without its accent: é → e, ß → ss, æ → ae
+/// (Latin-1, Latin Extended-A and Vietnamese letters; others stay as they are).
 fn fold_into(c: char, out: &mut String) {
     let plain = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
@@ -130,6 +131,17 @@ fn fold_into(c: char, out: &mut String) {
         'ŵ' => 'w',
         'ý' | 'ÿ' | 'ŷ' => 'y',
         'ź' | 'ż' | 'ž' => 'z',
+        'ơ' => 'o',
+        'ư' => 'u',
+        // Vietnamese: U+1EA0–U+1EF9 are pairs (capital, small) of a, e, i, o, u, y with marks.
+        '\u{1ea0}'..='\u{1ef9}' => match (u32::from(c) - 0x1ea0) / 2 {
+            0..=11 => 'a',
+            12..=19 => 'e',
+            20..=21 => 'i',
+            22..=33 => 'o',
+            34..=40 => 'u',
+            _ => 'y',
+        },
         'ß' => return out.push_str("ss"),
         'æ' => return out.push_str("ae"),
         'œ' => return out.push_str("oe"),
@@ -192,6 +204,7 @@ mod tests {
         let decomposed = line("Jose\u{301} Nun\u{303}ez", None, "9");
         assert!(finds("JOSÉ NÚÑEZ", &decomposed), "a decomposed accent is an accent too");
         assert!(finds("nunez jose", &decomposed));
+        assert!(finds("nguyen thi hoa", &line("Nguyễn, Thị Hoa", None, "9")), "Vietnamese marks");
         assert!(finds("obrien", &line("Seán O'Brien", None, "9")), "the apostrophe joins a name");
     }
 

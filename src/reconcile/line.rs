@@ -68,7 +68,7 @@ pub struct ShareParts {
     pub coinsurance: Option<Money>,
     pub copay: Option<Money>,
     /// The insurance level they came from (0 primary).
-    level: Option<u8>,
+    pub(crate) level: Option<u8>,
 }
 
 impl ShareParts {
