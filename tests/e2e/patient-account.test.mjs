@@ -50,8 +50,11 @@ const money = (c) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${Stri
 async function herTotals() {
   const charges = (await records('charges.csv', 'latin1', 'Claim #')).filter((r) => r.MRN === '0081504');
   const claims = new Set(charges.map((r) => Number(r['Claim #'])));
+  // A remittance row is hers when it pays one of her charge lines (claim and code); the others
+  // (a code she was not billed for) are unmatched payments, on no one's account.
+  const services = new Set(charges.map((r) => `${Number(r['Claim #'])} ${r.CPT}`));
   const payments = (await records('payments.csv', 'utf8', 'Patient Control #')).filter((r) =>
-    claims.has(Number(r['Patient Control #'])),
+    services.has(`${Number(r['Patient Control #'])} ${r['Proc Code']}`),
   );
   assert.ok(payments.every((r) => r['Patient Name'] === 'MOREAU, ANAÏS'), 'her claims are hers in both files');
   assert.ok(payments.every((r) => !/^(patient|pt|self|guarantor)$/i.test(r['Payment Source'])), 'only insurance rows');
@@ -112,11 +115,18 @@ test('"anais moreau" opens her account with the fixture rows\' totals, and her s
     await writeFile(`${OUTPUT}patient-statement.pdf`, pdf);
     const printed = pdfText(pdf);
     assert.match(printed, new RegExp(`Amount due: ${dollars(want.amountDue).replace('$', '\\$')} by 2026-12-15`));
-    assert.match(printed, /Maple Street Family Practice/);
-    assert.doesNotMatch(printed, /Try with sample data|Find a patient/, 'no page chrome on the statement');
+    // Bold text comes out of the PDF letter by letter: compare it without spaces.
+    const squashed = printed.replace(/\s+/g, '');
+    assert.match(squashed, /MapleStreetFamilyPractice/);
+    assert.match(squashed, /AnaïsMoreau\(MRN0081504\)/);
+    assert.doesNotMatch(squashed, /Trywithsampledata|Findapatient|Linesof|Worklist/, 'no page chrome on the statement');
+    // The README's picture (docs/statement.png is a copy): the printed statement, at a letter page's width.
+    await page.evaluate(() => document.body.classList.add('printing-statements'));
+    await page.setViewportSize({ width: 816, height: 1056 });
+    await page.screenshot({ path: `${OUTPUT}patient-statement-print.png`, fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 768 });
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
     assert.ok(pages >= 1 && pages <= 2, `the statement is ${pages} page(s)`);
-    await page.screenshot({ path: `${OUTPUT}patient-statement-print.png`, fullPage: true });
     await page.emulateMedia({ media: 'screen' });
     await page.evaluate(() => document.body.classList.remove('printing-statements'));
 
