@@ -116,17 +116,17 @@ pub fn statement_html(a: &Account, practice: Option<&str>) -> String {
 pub fn statement_fragment(a: &Account, practice: Option<&str>) -> String {
     let mut s = String::new();
     let practice = practice.map(str::trim).filter(|p| !p.is_empty());
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<section class=\"statement\"><div class=\"head\"><div><h1>{}</h1><p>Patient statement</p></div>\
-         <div><p><strong>{}</strong>{}</p><p>Statement date {}<br>Due date {}</p></div></div>\n",
+         <div><p><strong>{}</strong>{}</p><p>Statement date {}<br>Due date {}</p></div></div>",
         escape(practice.unwrap_or("Patient statement")),
         escape(&a.patient.name),
         escape(&id_text(a)),
         iso(a.as_of),
         iso(a.due_date)
     );
-    let _ = write!(s, "<p class=\"due\">{}</p>\n", escape(&amount_line(a)));
+    let _ = writeln!(s, "<p class=\"due\">{}</p>", escape(&amount_line(a)));
     s.push_str(
         "<table><thead><tr><th>Date</th><th>Claim</th><th>Service</th><th class=\"n\">Billed</th>\
          <th class=\"n\">Insurance paid</th><th class=\"n\">Adjusted</th><th class=\"n\">Your share</th>\
@@ -136,9 +136,9 @@ pub fn statement_fragment(a: &Account, practice: Option<&str>) -> String {
         line_rows(&mut s, l);
     }
     let t = &a.totals;
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "</tbody><tfoot><tr><td colspan=\"3\">Total</td>{}{}{}{}{}{}</tr></tfoot></table>\n",
+        "</tbody><tfoot><tr><td colspan=\"3\">Total</td>{}{}{}{}{}{}</tr></tfoot></table>",
         cell(t.billed),
         cell(t.insurance_paid),
         cell(t.adjustments),
