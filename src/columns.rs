@@ -27,6 +27,8 @@ pub enum Role {
     /// Separate first/last name columns, joined into the patient name.
     PatientFirstName,
     PatientLastName,
+    /// The patient's date of birth: only for finding a patient (SPEC §9.5).
+    DateOfBirth,
     ServiceDate,
     BilledDate,
     Code,
@@ -66,13 +68,14 @@ pub enum ValueKind {
 }
 
 impl Role {
-    pub const ALL: [Role; 27] = [
+    pub const ALL: [Role; 28] = [
         Role::ClaimId,
         Role::Line,
         Role::PatientId,
         Role::PatientName,
         Role::PatientFirstName,
         Role::PatientLastName,
+        Role::DateOfBirth,
         Role::ServiceDate,
         Role::BilledDate,
         Role::Code,
@@ -105,6 +108,7 @@ impl Role {
             Role::PatientName => "patient_name",
             Role::PatientFirstName => "patient_first_name",
             Role::PatientLastName => "patient_last_name",
+            Role::DateOfBirth => "date_of_birth",
             Role::ServiceDate => "service_date",
             Role::BilledDate => "billed_date",
             Role::Code => "code",
@@ -143,6 +147,7 @@ impl Role {
             Role::PatientName => "patient name",
             Role::PatientFirstName => "patient first name",
             Role::PatientLastName => "patient last name",
+            Role::DateOfBirth => "date of birth",
             Role::ServiceDate => "date of service",
             Role::BilledDate => "bill date",
             Role::Code => "procedure code",
@@ -180,7 +185,7 @@ impl Role {
             | Role::PatientLastName
             | Role::Payer
             | Role::Status => ValueKind::Text,
-            Role::ServiceDate | Role::BilledDate | Role::PaymentDate => ValueKind::Date,
+            Role::ServiceDate | Role::BilledDate | Role::PaymentDate | Role::DateOfBirth => ValueKind::Date,
             Role::Units => ValueKind::Count,
             Role::ReasonCodes => ValueKind::ReasonList,
             Role::PaymentSource => ValueKind::Source,
@@ -244,6 +249,9 @@ impl Role {
             Role::PatientFirstName => &["First Name", "Patient First Name", "First", "FName", "Given Name"],
             Role::PatientLastName => {
                 &["Last Name", "Patient Last Name", "Last", "LName", "Surname", "Family Name"]
+            }
+            Role::DateOfBirth => {
+                &["DOB", "Date of Birth", "Birth Date", "Birthdate", "Patient DOB", "Pt DOB"]
             }
             Role::ServiceDate => &[
                 "DOS",
@@ -845,6 +853,14 @@ mod tests {
         }
         assert_eq!(guess_role("Referral Source"), None, "only the whole header names a payment source");
         assert_eq!(guess_role("Payment Source"), Some((Role::PaymentSource, EXACT)));
+    }
+
+    #[test]
+    fn a_date_of_birth_is_not_a_date_of_service() {
+        for h in ["DOB", "Birth Date", "Patient DOB", "Date of Birth"] {
+            assert_eq!(role(h), Some(Role::DateOfBirth), "{h}");
+        }
+        assert_eq!(role("DOS"), Some(Role::ServiceDate));
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub mod inspect;
 pub mod interned;
 pub mod layout;
 pub mod money;
+pub mod patient;
 pub mod payment_source;
 pub mod prices;
 pub mod rarc;

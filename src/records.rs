@@ -249,6 +249,8 @@ pub struct ChargeRow {
     pub billed: Money,
     pub allowed: Option<Money>,
     pub billed_date: Option<NaiveDate>,
+    /// The patient's date of birth, when a column gives it (for finding a patient).
+    pub date_of_birth: Option<NaiveDate>,
     /// Units of service; the fee schedule's amount is per unit. 1 when blank.
     pub units: Decimal,
     /// What came back, in single mode (all zero in matched mode).
@@ -1164,6 +1166,9 @@ pub fn read_charges_each(
                 billed,
                 allowed: r.money(Role::Allowed)?,
                 billed_date: r.date(Role::BilledDate)?,
+                // Only used to find a patient: a date of birth that is not a
+                // date leaves the charge as it is rather than rejecting it.
+                date_of_birth: r.date(Role::DateOfBirth).ok().flatten(),
                 units: r.units()?,
                 remit,
             })

@@ -412,6 +412,38 @@ impl Session {
         serde_json::to_string_pretty(&self.report).map_err(err)
     }
 
+    /// The patients a search finds (SPEC §9.5): MRN, name in any order, claim
+    /// number or date of birth; each with a key for `patientAccount`.
+    #[wasm_bindgen(js_name = findPatients)]
+    pub fn find_patients(&self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.report.find_patients(text))
+    }
+
+    /// The patient of line `index` (the lines' `index`), as `findPatients` gives one.
+    #[wasm_bindgen(js_name = patientOfLine)]
+    pub fn patient_of_line(&self, index: usize) -> Result<JsValue, JsError> {
+        let key = self.report.lines.get(index).and_then(crate::patient::account::patient_key);
+        to_js(&key)
+    }
+
+    /// One patient's account and statement (SPEC §9.5 JSON), or null.
+    #[wasm_bindgen(js_name = patientAccount)]
+    pub fn patient_account(&self, key: &str) -> Result<JsValue, JsError> {
+        to_js(&self.report.patient_account(key))
+    }
+
+    /// The accounts of every patient with a balance, for printing their statements.
+    #[wasm_bindgen(js_name = accountsWithBalance)]
+    pub fn accounts_with_balance(&self) -> Result<JsValue, JsError> {
+        let accounts: Vec<_> = self
+            .report
+            .patients_with_balance()
+            .iter()
+            .filter_map(|p| self.report.patient_account(&p.key))
+            .collect();
+        to_js(&accounts)
+    }
+
     /// Services for the estimate view from one patient's lines.
     #[wasm_bindgen(js_name = servicesForPatient)]
     pub fn services_for_patient(&self, patient: &str) -> Result<JsValue, JsError> {

@@ -79,6 +79,7 @@ fn build(charges: &[ChargeSpec], payments: Option<&[PaymentSpec]>, roles: &[Role
             billed,
             allowed: None,
             billed_date: None,
+            date_of_birth: None,
             units: Decimal::from(units),
             remit: Remit::default(),
         })

@@ -118,6 +118,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
             billed: money(u)?,
             allowed: opt(u, money)?,
             billed_date: opt(u, date)?,
+            date_of_birth: None,
             units: Decimal::new(u.int_in_range(0i64..=30)?, u.int_in_range(0u32..=1)?),
             remit: if single { remit(u)? } else { Remit::default() },
         });

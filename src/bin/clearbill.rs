@@ -103,6 +103,14 @@ impl DeadlineFlags {
     }
 }
 
+/// The statement's formats: HTML is a printable page with no scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum StatementFormat {
+    Text,
+    Json,
+    Html,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Show a file's format, sheets, header row, column roles and a preview.
@@ -153,6 +161,30 @@ enum Command {
         /// The table that --format csv writes.
         #[arg(long, value_enum, default_value = "lines")]
         table: CsvTable,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// One patient's account and printable statement: what they owe and why (SPEC §9.5).
+    Statement {
+        #[arg(long)]
+        charges: PathBuf,
+        /// Remittance file(s); without it the charges file is read in single mode.
+        #[arg(long)]
+        payments: Vec<PathBuf>,
+        /// The patient: MRN (leading zeros ignored), name in any order, claim number or date of birth.
+        #[arg(long)]
+        patient: String,
+        /// Statement date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The practice's name, printed at the top.
+        #[arg(long)]
+        practice: Option<String>,
+        /// Column mapping overrides, as for reconcile.
+        #[arg(long)]
+        map: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: StatementFormat,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -307,6 +339,19 @@ fn run(cli: Cli) -> CliResult {
                 (format, table),
                 out,
             )
+        }
+        Command::Statement { charges, payments, patient, as_of, practice, map, format, out } => {
+            let report = reconcile_for_statement(&charges, &payments, as_of, map.as_deref())?;
+            let account = report.find_account(&patient).map_err(|e| e.to_string())?;
+            let practice = practice.as_deref();
+            let text = match format {
+                StatementFormat::Text => clearbill::patient::statement::statement_text(&account, practice),
+                StatementFormat::Json => {
+                    serde_json::to_string_pretty(&account).map_err(|e| e.to_string())? + "\n"
+                }
+                StatementFormat::Html => clearbill::patient::statement::statement_html(&account, practice),
+            };
+            write_output(out.as_deref(), text.as_bytes())
         }
         Command::Remit { files, format, out } => run_remit(&files, format, out),
         Command::Estimate { plan, services, format } => run_estimate(&plan, &services, format),
@@ -514,6 +559,51 @@ fn run_reconcile(
             write_output(Some(&out), &bytes)
         }
     }
+}
+
+/// The report a statement is drawn from: charges and payments, each file's
+/// first sheet and found header row.
+fn reconcile_for_statement(
+    charges: &Path,
+    payments: &[PathBuf],
+    as_of: Option<String>,
+    map: Option<&Path>,
+) -> Result<clearbill::reconcile::Report, String> {
+    use clearbill::reconcile::{reconcile_files, FileInput, Options};
+
+    let as_of = match as_of {
+        Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| format!("--as-of \"{text}\" is not a date in the form YYYY-MM-DD"))?,
+        None => today(),
+    };
+    let map: MapFile = match map {
+        Some(p) => serde_json::from_slice(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
+        None => MapFile::default(),
+    };
+    let charge_bytes = read_file(charges)?;
+    let charge_name = file_name(charges);
+    let payment_files: Vec<(Vec<u8>, String)> =
+        payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
+    let charge_input = FileInput {
+        bytes: &charge_bytes,
+        name: &charge_name,
+        sheet: None,
+        mapping: map.charges.as_ref(),
+        header_row: None,
+    };
+    let payment_inputs: Vec<FileInput<'_>> = payment_files
+        .iter()
+        .map(|(b, n)| FileInput {
+            bytes: b,
+            name: n,
+            sheet: None,
+            mapping: map.payments.as_ref(),
+            header_row: None,
+        })
+        .collect();
+    let options = Options::new(as_of, clearbill::Money::ZERO);
+    reconcile_files(&charge_input, &payment_inputs, None, &options, &Default::default())
+        .map_err(|e| with_cli_hint(&e))
 }
 
 fn run_remit(files: &[PathBuf], format: Output, out: Option<PathBuf>) -> CliResult {

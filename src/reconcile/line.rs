@@ -54,6 +54,47 @@ pub struct Line {
     pub payment_date: Option<NaiveDate>,
     /// The check (or EFT trace) numbers of its payment rows, each once.
     pub check_numbers: Vec<Text>,
+    /// The patient's date of birth, when a column gives it (not in the report JSON).
+    #[serde(skip)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// What the patient responsibility is made of, when the files say.
+    #[serde(skip)]
+    pub share_parts: ShareParts,
+}
+
+/// The parts of a patient responsibility (deductible, coinsurance, copay)
+/// as the payer's rows gave them: columns, or an 835's PR-1/PR-2/PR-3. Like
+/// PR itself (SPEC §8.3) they are the last insurance level's that gave any.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShareParts {
+    pub deductible: Option<Money>,
+    pub coinsurance: Option<Money>,
+    pub copay: Option<Money>,
+    /// The insurance level they came from (0 primary).
+    pub(crate) level: Option<u8>,
+}
+
+impl ShareParts {
+    fn add(&mut self, level: usize, r: &Remit) {
+        if r.deductible.is_none() && r.coinsurance.is_none() && r.copay.is_none() {
+            return;
+        }
+        let level = level as u8;
+        match self.level {
+            Some(l) if l > level => return,
+            Some(l) if l < level => *self = ShareParts::default(),
+            _ => {}
+        }
+        self.level = Some(level);
+        self.deductible = add_known(self.deductible, r.deductible);
+        self.coinsurance = add_known(self.coinsurance, r.coinsurance);
+        self.copay = add_known(self.copay, r.copay);
+    }
+
+    /// Whether any part is known.
+    pub fn known(&self) -> bool {
+        self.level.is_some()
+    }
 }
 
 pub(crate) fn iso_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -124,6 +165,8 @@ impl Line {
             patient_balance: Money::ZERO,
             payment_date: None,
             check_numbers: Vec::new(),
+            date_of_birth: c.date_of_birth,
+            share_parts: ShareParts::default(),
         };
         line.add_charge(c, single, gathering);
         line
@@ -141,6 +184,9 @@ impl Line {
             self.patient_id = c.keys.patient_id.as_ref().map(|i| i.shown.clone());
         }
         self.service_date = min_known(self.service_date, c.keys.service_date);
+        if self.date_of_birth.is_none() {
+            self.date_of_birth = c.date_of_birth;
+        }
         gathering.billed_date = min_known(gathering.billed_date, c.billed_date);
         if let Some(code) = &c.keys.code {
             match &self.code {
@@ -184,6 +230,7 @@ impl Line {
         self.patient_paid += r.patient_paid;
         match r.source.insurance_level() {
             Some(level) => {
+                self.share_parts.add(level, r);
                 let running = Running {
                     paid: &mut self.insurance_paid,
                     contractual: &mut self.contractual_adjustment,

@@ -418,6 +418,8 @@ pub(crate) mod tests {
             patient_balance: Money::ZERO,
             payment_date: None,
             check_numbers: Vec::new(),
+            date_of_birth: None,
+            share_parts: Default::default(),
         }
     }
 

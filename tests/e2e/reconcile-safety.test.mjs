@@ -57,8 +57,14 @@ test('payloads in a file name, its headers and its cells are shown as text in ev
       // The saved runs name the file with the payload: as text.
       assert.ok((await page.textContent('#saved-runs-table')).includes(chargesName), 'the saved runs');
 
-      // The estimate hand-off with the payload patient.
+      // The payload patient's account (issue 16), then the estimate hand-off from it.
       await page.click(`#lines-table button[aria-label^="${IMG}"]`);
+      await page.locator('#patient-account .statement').waitFor();
+      assert.equal(await page.textContent('#patient-account-heading'), `Account of ${IMG}`);
+      await page.fill('#patient-search', SCRIPT);
+      await page.press('#patient-search', 'Enter');
+      await page.waitForFunction(() => document.querySelector('#patient-found').textContent.length > 0);
+      await page.click('#estimate-patient');
       await page.waitForSelector('#estimate-view:not([hidden])');
       assert.equal(await page.getAttribute('#estimate-tab', 'aria-selected'), 'true');
       await page.click('#reconcile-tab');

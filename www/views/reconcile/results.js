@@ -4,6 +4,7 @@
 // from a file goes in as text (dom.js).
 
 import { dollars, download, el, percent, svg } from '../../dom.js';
+import { patientAccounts } from './patient.js';
 import { pagedTable } from './table.js';
 import { worklistSection } from './worklist.js';
 
@@ -37,6 +38,7 @@ export function results({ session, overview, app, fileName, workspace, run }) {
   const { summary } = overview;
   const ask = (method, ...args) => app.call('session', [session, method, ...args]);
   const heading = el('h2', { id: 'results-heading', tabindex: -1 }, 'Results');
+  const patients = patientAccounts({ ask, app });
   const tables = [];
   const worklist = worklistSection({ overview, ask, app, workspace, run, tables });
 
@@ -56,8 +58,8 @@ export function results({ session, overview, app, fileName, workspace, run }) {
       el('div', { class: 'two-up' }, statusBreakdown(summary), agingChart(summary)),
     ),
     worklist.node,
-    linesSection(overview, ask, app, tables),
-    worklist.node,
+    patients.node,
+    linesSection(overview, ask, app, tables, patients),
     listSection({
       id: 'unmatched',
       title: `Payments that match no charge (${count(overview.unmatchedPayments)})`,
@@ -454,7 +456,7 @@ function notes(summary, overview) {
 }
 
 /** The lines: filters (status, payer, text), sortable columns, pages of 100. */
-function linesSection(overview, ask, app, tables) {
+function linesSection(overview, ask, app, tables, patients) {
   const filters = { statuses: [], payer: '', search: '' };
   const statusBoxes = STATUSES.map(([key, label]) => {
     const n = overview.summary.byStatus[key]?.count ?? 0;
@@ -491,18 +493,6 @@ function linesSection(overview, ask, app, tables) {
     }, 200);
   });
 
-  async function estimateFor(patient) {
-    try {
-      const services = await ask('servicesForPatient', patient);
-      app.openEstimate(services);
-      app.show('estimate');
-      app.announce(`Opened an estimate for ${patient} with ${plural(services.length ?? 0, 'service')}.`);
-      document.getElementById('estimate-tab')?.focus();
-    } catch (error) {
-      app.announce(`Could not start an estimate: ${error.message}`);
-    }
-  }
-
   const lines = pagedTable({
     id: 'lines-table',
     label: 'Lines',
@@ -519,8 +509,8 @@ function linesSection(overview, ask, app, tables) {
                 {
                   type: 'button',
                   class: 'link',
-                  'aria-label': `${l.patient}: estimate what this patient owes`,
-                  on: { click: () => estimateFor(l.patient) },
+                  'aria-label': `${l.patient}: open this patient's account`,
+                  on: { click: () => patients.openLine(l.index, l.patient) },
                 },
                 l.patient,
               )
@@ -561,7 +551,7 @@ function linesSection(overview, ask, app, tables) {
     el(
       'p',
       { class: 'hint' },
-      'Sort with the column headings. A patient’s name opens an estimate of what they owe for their lines.',
+      'Sort with the column headings. A patient’s name opens their account: what they owe and why.',
     ),
     el(
       'div',
