@@ -444,11 +444,12 @@ impl Session {
         to_js(&accounts)
     }
 
-    /// Services for the estimate view from one patient's lines.
-    #[wasm_bindgen(js_name = servicesForPatient)]
-    pub fn services_for_patient(&self, patient: &str) -> Result<JsValue, JsError> {
-        let lines = self.report.lines.iter().filter(|l| l.patient.as_deref() == Some(patient));
-        to_js(&estimate::service::services_from_lines(lines))
+    /// "Explain this balance" (SPEC §9.1): the patient's lines (key from
+    /// `findPatients`) as the estimate's services, processed where the payer
+    /// answered; `{ services, processed, awaiting }`, or null.
+    #[wasm_bindgen(js_name = explainBalance)]
+    pub fn explain_balance(&self, key: &str) -> Result<JsValue, JsError> {
+        to_js(&self.report.balance_services(key))
     }
 }
 

@@ -160,7 +160,7 @@ pub(crate) fn settle(
     if line.denial.is_some() || !service.covered {
         line.not_covered = responsibility;
     } else {
-        split(&mut line, responsibility, &reasons, ledger);
+        split(&mut line, responsibility, &reasons, given_parts(service, responsibility), ledger);
         if let Some(limits) = ledger.limits(route) {
             limits.record(line.deductible, line.cost_sharing());
         }
@@ -183,8 +183,27 @@ fn reasons(text: &str) -> Vec<ReasonCode> {
         .collect()
 }
 
-/// Splits the share into copay, deductible and coinsurance.
-fn split(line: &mut Settled, share: Money, reasons: &[ReasonCode], ledger: &mut Ledger) {
+/// The share's parts as the payer gave them, when they add up to the whole
+/// share (a part left blank is zero); otherwise the reason codes decide.
+fn given_parts(service: &Service, share: Money) -> Option<[Money; 3]> {
+    let parts = [service.deductible, service.coinsurance, service.copay];
+    if parts.iter().all(Option::is_none) {
+        return None;
+    }
+    let parts = parts.map(|p| p.unwrap_or(Money::ZERO));
+    let sum = parts.iter().fold(Money::ZERO, |total, p| total + *p);
+    (sum == share && parts.iter().all(|p| !p.is_negative())).then_some(parts)
+}
+
+/// Splits the share into copay, deductible and coinsurance: as the payer gave
+/// the parts, else as its reason codes say, else deductible first.
+fn split(line: &mut Settled, share: Money, reasons: &[ReasonCode], given: Option<[Money; 3]>, ledger: &mut Ledger) {
+    if let Some([deductible, coinsurance, copay]) = given {
+        line.deductible = deductible;
+        line.coinsurance = coinsurance;
+        line.copay = copay;
+        return;
+    }
     let said = |code: &str| reasons.iter().any(|r| r.group == Some(Group::Pr) && r.code.as_ref() == code);
     match (said("1"), said("2"), said("3")) {
         (false, false, true) => line.copay = share,

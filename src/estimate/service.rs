@@ -145,6 +145,14 @@ pub struct Service {
     /// Reason codes as the bill writes them (`PR-1`, `CO-45; PR-96`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The parts of the patient responsibility when the payer gave them
+    /// (a remittance's deductible, coinsurance and copay columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deductible: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coinsurance: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copay: Option<Money>,
 }
 
 /// An optional JSON flag: absent or `null` is `None`.
@@ -177,6 +185,9 @@ impl Default for Service {
             patient_responsibility: None,
             patient_paid: None,
             reason: None,
+            deductible: None,
+            coinsurance: None,
+            copay: None,
         }
     }
 }
@@ -728,6 +739,7 @@ impl RowReader<'_, '_> {
             patient_responsibility,
             patient_paid,
             reason: self.text(Field::Reason),
+            ..Service::default()
         })
     }
 

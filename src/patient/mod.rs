@@ -3,6 +3,7 @@
 //! the printable statement ([`statement`]).
 
 pub mod account;
+pub mod explain;
 pub mod search;
 pub mod statement;
 
