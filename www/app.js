@@ -121,7 +121,7 @@ function moveBetweenTabs(event) {
   document.getElementById(`${key}-tab`).focus();
 }
 
-const app = { call, announce, show, openEstimate: (services) => estimateView.prefill(services) };
+const app = { call, announce, show, openEstimate: (handoff) => estimateView.prefill(handoff) };
 
 async function start() {
   // The tabs answer from the first moment: a tab clicked while "Loading…" shows is the view

@@ -26,7 +26,7 @@ import { paymentPlanForm } from './estimate/payment.js';
 import { planForm } from './estimate/plan-form.js';
 import { priceLookup } from './estimate/prices.js';
 import { results } from './estimate/results.js';
-import { servicesForm } from './estimate/services-form.js';
+import { isProcessed, servicesForm } from './estimate/services-form.js';
 import { decodeState, encodeState, isShared } from './estimate/share.js';
 
 /** The localStorage key of a saved plan (the only thing this view ever stores). */
@@ -54,13 +54,27 @@ export async function mount(root, app) {
 }
 
 /**
- * Pre-fills the services from a patient's reconciled lines (called by the
- * reconcile view through app.openEstimate) and shows this view.
+ * "Explain this balance": fills the services from a patient's reconciled
+ * lines, processed where the insurance answered (the wasm `explainBalance`:
+ * { services, processed, awaiting }), called by the reconcile view through
+ * app.openEstimate, and shows this view.
  */
-export function prefill(services) {
-  if (view) view.prefill(services);
-  else pendingPrefill = services;
+export function prefill(handoff) {
+  if (view) view.prefill(handoff);
+  else pendingPrefill = handoff;
 }
+
+/**
+ * The plan an explanation of a processed bill is sent with when none is
+ * entered: no deductible left, nothing met. Only the processed lines go with
+ * it, and their shares are the payer's, so it decides nothing but how a share
+ * whose parts the payer did not give is labelled (coinsurance).
+ */
+const NO_PLAN = {
+  inNetwork: { deductible: '0', deductibleMet: '0', outOfPocketMax: null, outOfPocketMet: '0', coinsurance: '0%', copays: {} },
+  outOfNetwork: null,
+  family: null,
+};
 
 function buildView(root, app) {
   const plan = planForm();
@@ -228,19 +242,29 @@ function buildView(root, app) {
 
   // --- behaviour ----------------------------------------------------------------------------
 
-  async function estimate({ focus = true } = {}) {
+  /**
+   * `explaining`: the view was just opened by "Explain this balance"; without
+   * a plan entered, the processed lines alone are shown (SPEC §9.1), and the
+   * plan's own messages wait until the patient asks for the whole estimate.
+   */
+  async function estimate({ focus = true, explaining = false } = {}) {
     clearErrors(form);
     hideError(formError);
     hideError(servicesError);
     hideError(linkError);
     let planJson;
+    let withoutPlan = false;
     try {
       planJson = plan.read();
     } catch (error) {
       if (!(error instanceof FieldError)) throw error;
-      return fieldProblem(error.control, error.message);
+      if (!explaining) return fieldProblem(error.control, error.message);
+      planJson = NO_PLAN;
+      withoutPlan = true;
     }
-    const list = services.read();
+    const all = services.read();
+    const list = withoutPlan ? all.filter(isProcessed) : all;
+    if (withoutPlan && list.length === 0) return false;
     if (list.length === 0) {
       showMessage(servicesError, 'Add at least one service with a billed or an allowed amount.');
       document.getElementById('est-service-1-description')?.focus();
@@ -252,7 +276,11 @@ function buildView(root, app) {
     } catch (error) {
       return estimateProblem(error.message);
     }
-    replace(resultsBody, results(answer, { plan: planJson, services: list, notes: fileNotes, madeOn: new Date() }));
+    const waiting = all.length - list.length;
+    replace(
+      resultsBody,
+      results(answer, { plan: planJson, services: list, notes: fileNotes, madeOn: new Date(), withoutPlan, waiting }),
+    );
     resultsSection.hidden = false;
     stale.hidden = true;
     clearShareLink();
@@ -408,15 +436,25 @@ function buildView(root, app) {
   }
 
   return {
-    prefill(list) {
-      services.set(list ?? []);
+    async prefill(handoff) {
+      const list = handoff?.services ?? [];
+      services.set(list);
       fileNotes = [];
       fileNotesNode.hidden = true;
       resultsSection.hidden = true;
       app.show('estimate');
+      const n = list.length;
+      const filled = `${n} ${n === 1 ? 'service is' : 'services are'} filled in from the reconciliation`;
+      // Processed lines are explained at once, from what the insurance decided.
+      if (handoff?.processed > 0 && (await estimate({ focus: false, explaining: true }))) {
+        heading.focus();
+        heading.scrollIntoView({ block: 'start' });
+        const waiting = handoff.awaiting > 0 ? ` ${handoff.awaiting} still waiting for the insurance can be estimated once the plan is entered.` : '';
+        app.announce(`${filled}, ${handoff.processed} as processed by the insurance.${waiting}`);
+        return;
+      }
       document.getElementById('est-services-heading').focus();
-      const n = list?.length ?? 0;
-      app.announce(`${n} ${n === 1 ? 'service is' : 'services are'} filled in from the reconciliation. Enter the patient’s plan, then press “Show what I will owe”.`);
+      app.announce(`${filled}. Enter the patient’s plan, then press “Show what I will owe”.`);
     },
 
     async restore(hash) {

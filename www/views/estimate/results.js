@@ -46,8 +46,11 @@ const GLOSSARY = [
  *   notes             what the bill reader noted when a file was loaded
  *   madeOn            the Date the estimate was made: a printed estimate says when, since
  *                     the amounts met change as the year goes on
+ *   withoutPlan       "Explain this balance" with no plan entered: only the processed lines
+ *                     were sent, so the limits in words are left out, and `waiting` says how
+ *                     many services still wait for the insurance (SPEC §9.1)
  */
-export function results(estimate, { plan, services, notes = [], madeOn = new Date() }) {
+export function results(estimate, { plan, services, notes = [], madeOn = new Date(), withoutPlan = false, waiting = 0 }) {
   const byLine = new Map();
   const general = [];
   for (const text of estimate.assumptions) {
@@ -89,7 +92,7 @@ export function results(estimate, { plan, services, notes = [], madeOn = new Dat
       el('time', { datetime: isoDate(madeOn) }, madeOn.toLocaleDateString('en-US', { dateStyle: 'long' })),
       '.',
     ),
-    planSummary(plan),
+    withoutPlan ? processedNote(estimate.lines.length, waiting) : planSummary(plan),
     el(
       'div',
       { class: 'table-scroll' },
@@ -137,7 +140,7 @@ export function results(estimate, { plan, services, notes = [], madeOn = new Dat
         ),
       ),
     ),
-    afterText(estimate.after, plan),
+    withoutPlan ? null : afterText(estimate.after, plan),
     general.length
       ? el(
           'div',
@@ -194,6 +197,23 @@ function lineRows(line, n, sent, notes) {
       ),
     ),
   ];
+}
+
+/** What an estimate of a processed bill alone rests on, and what it leaves out. */
+function processedNote(processed, waiting) {
+  const lines = processed === 1 ? 'this service' : `these ${processed} services`;
+  return el(
+    'div',
+    { class: 'processed-note', id: 'est-processed-note' },
+    el('p', {}, `Your insurance already processed ${lines}: the amounts are what it decided, not an estimate.`),
+    waiting > 0
+      ? el(
+          'p',
+          {},
+          `${waiting === 1 ? '1 service is' : `${waiting} services are`} still waiting for your insurance and not in this total: enter your plan above and press “Show what I will owe” to estimate ${waiting === 1 ? 'it' : 'them'}.`,
+        )
+      : null,
+  );
 }
 
 /** "Line 8 (…)" and "(line 5 (…), line 6 (…))": the 1-based lines an assumption names. */

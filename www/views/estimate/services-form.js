@@ -194,9 +194,18 @@ export function servicesForm({ onChange = () => {} } = {}) {
  * What a loaded bill says that the row has no control for, sent back as it
  * came: the date, the revenue code, the user's emergency choice, and what
  * insurance already decided (paid, adjustments, patient responsibility,
- * patient paid, reason), so a processed bill is not re-estimated (SPEC §9.1).
+ * patient paid, reason, the parts of the patient responsibility), so a
+ * processed bill is not re-estimated (SPEC §9.1).
  */
-const KEPT = ['date', 'revenueCode', 'emergency', 'insurancePaid', 'adjustments', 'patientResponsibility', 'patientPaid', 'reason'];
+const KEPT = [
+  'date', 'revenueCode', 'emergency', 'insurancePaid', 'adjustments', 'patientResponsibility', 'patientPaid', 'reason',
+  'deductible', 'coinsurance', 'copay',
+];
+
+/** Whether a service object carries what the payer decided (as the wasm `Service::is_processed`). */
+export function isProcessed(service) {
+  return ['insurancePaid', 'adjustments', 'patientResponsibility'].some((key) => typeof service[key] === 'string');
+}
 
 function keptFields(service) {
   const kept = {};

@@ -128,7 +128,7 @@ export function patientAccounts({ ask, app }) {
           { class: 'account-actions' },
           el('button', { type: 'button', id: 'print-statement', on: { click: () => print([a]) } }, 'Print statement'),
           ' ',
-          el('button', { type: 'button', id: 'estimate-patient', on: { click: () => estimate(a.patient.name) } }, 'Estimate under a plan'),
+          el('button', { type: 'button', id: 'estimate-patient', on: { click: () => explain(key, a.patient.name) } }, 'Explain this balance'),
         ),
         statement(a, practice.value.trim()),
       ),
@@ -137,16 +137,18 @@ export function patientAccounts({ ask, app }) {
     app.announce(`Opened the account of ${a.patient.name}: ${a.totals.refundDue !== '0.00' ? `refund due ${dollars(a.totals.refundDue)}` : `amount due ${dollars(a.totals.amountDue)}`}.`);
   }
 
-  /** Opens the estimate view with this patient's services, to estimate them under a plan. */
-  async function estimate(name) {
+  /**
+   * "Explain this balance" (SPEC §9.1): the estimate view opens with this
+   * patient's lines, those the insurance answered as processed (what it
+   * decided, not re-estimated), the others to estimate under a plan.
+   */
+  async function explain(key, name) {
     try {
-      const services = await ask('servicesForPatient', name);
-      app.openEstimate(services);
-      app.show('estimate');
-      app.announce(`Opened an estimate for ${name} with ${plural(services.length ?? 0, 'service')}.`);
-      document.getElementById('estimate-tab')?.focus();
+      const handoff = await ask('explainBalance', key);
+      if (!handoff) return;
+      await app.openEstimate(handoff);
     } catch (error) {
-      app.announce(`Could not start an estimate: ${error.message}`);
+      app.announce(`Could not explain the balance of ${name}: ${error.message}`);
     }
   }
 
