@@ -197,7 +197,13 @@ fn given_parts(service: &Service, share: Money) -> Option<[Money; 3]> {
 
 /// Splits the share into copay, deductible and coinsurance: as the payer gave
 /// the parts, else as its reason codes say, else deductible first.
-fn split(line: &mut Settled, share: Money, reasons: &[ReasonCode], given: Option<[Money; 3]>, ledger: &mut Ledger) {
+fn split(
+    line: &mut Settled,
+    share: Money,
+    reasons: &[ReasonCode],
+    given: Option<[Money; 3]>,
+    ledger: &mut Ledger,
+) {
     if let Some([deductible, coinsurance, copay]) = given {
         line.deductible = deductible;
         line.coinsurance = coinsurance;

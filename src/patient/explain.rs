@@ -138,7 +138,10 @@ mod tests {
         assert_eq!((c2.deductible, c2.coinsurance, c2.copay), (Some(m("40")), Some(m("30")), None));
 
         assert!(!c3.is_processed(), "no remittance: estimated under the plan");
-        assert_eq!((c3.billed, c3.allowed, c3.patient_paid, c3.reason.as_ref()), (Some(m("150.37")), None, None, None));
+        assert_eq!(
+            (c3.billed, c3.allowed, c3.patient_paid, c3.reason.as_ref()),
+            (Some(m("150.37")), None, None, None)
+        );
         assert_eq!(c3.code.as_deref(), Some("99214"));
 
         assert!(r.balance_services("id:nobody").is_none());
@@ -151,8 +154,10 @@ mod tests {
         let b = r.balance_services(&key(&r)).unwrap();
         let processed: Vec<Service> = b.services.into_iter().filter(Service::is_processed).collect();
         // A plan that would split the shares otherwise: the payer's parts win.
-        let plan = Plan::from_json(r#"{"inNetwork": {"deductible": "0", "outOfPocketMax": null, "coinsurance": "0.5"}}"#)
-            .unwrap();
+        let plan = Plan::from_json(
+            r#"{"inNetwork": {"deductible": "0", "outOfPocketMax": null, "coinsurance": "0.5"}}"#,
+        )
+        .unwrap();
         let e = estimate(&plan, &processed).unwrap();
         assert_eq!(e.lines.iter().map(|l| l.patient_pays).collect::<Vec<_>>(), [m("-10"), m("50")]);
         assert_eq!(e.totals.patient_pays, m("40"));
@@ -160,6 +165,10 @@ mod tests {
         let c2 = &e.lines[1];
         assert!(c2.processed);
         assert_eq!((c2.allowed, c2.plan_pays), (m("150.11"), m("80.11")));
-        assert_eq!((c2.deductible, c2.coinsurance, c2.copay), (m("40"), m("30"), m("0")), "as the payer split it");
+        assert_eq!(
+            (c2.deductible, c2.coinsurance, c2.copay),
+            (m("40"), m("30"), m("0")),
+            "as the payer split it"
+        );
     }
 }

@@ -68,9 +68,10 @@ export function results(estimate, { plan, services, notes = [], madeOn = new Dat
       el(
         'p',
         {},
-        'You pay about ',
+        // Processed lines alone are what the insurance decided: no "about".
+        withoutPlan ? 'You owe ' : 'You pay about ',
         el('strong', { 'data-total': 'patientPays', id: 'est-you-pay' }, dollars(totals.patientPays)),
-        ' in all. Your plan pays ',
+        withoutPlan ? ' for these services. Your plan paid ' : ' in all. Your plan pays ',
         el('strong', { 'data-total': 'planPays' }, dollars(totals.planPays)),
         '.',
       ),
