@@ -283,12 +283,16 @@ test('only a plan the patient saves is stored, in localStorage, and “Forget”
 test('“estimate for this patient” from the reconcile view fills in the services and shows this view', async () => {
   await withPage(
     async (page) => {
-      // What the reconcile view passes (app.openEstimate → prefill): wasm service objects.
+      // What the reconcile view passes (app.openEstimate → prefill, the wasm `explainBalance`):
+      // service objects; these two are still waiting for the insurance, so nothing is explained yet.
       const services = [
         { description: '99213 on 2026-03-02', code: '99213', category: 'office', billed: '152.50', allowed: '98.39', network: 'in', covered: true, protected: false },
         { description: '80053 on 2026-03-02', code: '80053', category: 'lab', billed: '60.00', allowed: null, network: 'in', covered: true, protected: false },
       ];
-      await page.evaluate(async (list) => (await import('/views/estimate.js')).prefill(list), services);
+      await page.evaluate(
+        async (list) => (await import('/views/estimate.js')).prefill({ services: list, processed: 0, awaiting: list.length }),
+        services,
+      );
       assert.equal(await page.isVisible('#estimate-view'), true);
       assert.equal(await page.getAttribute('#estimate-tab', 'aria-selected'), 'true');
       assert.equal(await page.inputValue('#est-service-1-description'), '99213 on 2026-03-02');
