@@ -553,7 +553,9 @@ pub fn sample_as_of() -> String {
 
 /// `xlsxFloor(bytes)`: inflates and tokenises an xlsx's first worksheet and
 /// shared strings with no cell handling, answering `{ inflatedBytes, events }`.
-/// The benchmarks time it as the floor under reading (see `table::floor`).
+/// The benchmarks time it as the floor under reading (see `table::floor`); only
+/// their own wasm build (`bench` feature) has it.
+#[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = xlsxFloor)]
 pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
     let count = crate::table::floor::xlsx_floor(bytes).map_err(err)?;

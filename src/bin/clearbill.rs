@@ -541,9 +541,12 @@ fn run_reconcile(
             .map_err(|e| with_cli_hint(&e))?;
 
     match format {
-        Output::Json | Output::Text => {
+        Output::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             write_output(out.as_deref(), format!("{text}\n").as_bytes())
+        }
+        Output::Text => {
+            write_output(out.as_deref(), clearbill::export::text::report_text(&report).as_bytes())
         }
         Output::Csv => {
             let csv = match table {

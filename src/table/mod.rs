@@ -13,6 +13,7 @@
 
 mod biff;
 pub mod dates;
+#[cfg(feature = "bench")]
 pub mod floor;
 mod ods;
 mod ole;
