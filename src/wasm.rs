@@ -201,17 +201,6 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     } else {
         Some(file_arg(&fees_value, "fees")?)
     };
-    let as_of_text =
-        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
-    let as_of = chrono::NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d")
-        .map_err(|_| JsError::new(&format!("asOf \"{as_of_text}\" is not a date in the form YYYY-MM-DD")))?;
-    let tolerance = match opt_string(get(request, "tolerance")) {
-        Some(t) => t.parse().map_err(|e| JsError::new(&format!("tolerance: {e}")))?,
-        None => crate::Money::ZERO,
-    };
-    if tolerance.is_negative() {
-        return Err(JsError::new("tolerance cannot be negative"));
-    }
     // Filing and appeal limits (SPEC §8.7): `{ filingDays, appealDays, waitDays,
     // showWaiting, payers: [{ payer, filingDays?, appealDays? }] }`, each optional.
     let deadlines_value = get(request, "deadlines");
@@ -221,6 +210,16 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         } else {
             from_js(deadlines_value, "deadlines")?
         };
+    let as_of =
+        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
+    let tolerance = opt_string(get(request, "tolerance"));
+    let options = Options::parse(&as_of, tolerance.as_deref(), deadlines).map_err(|e| {
+        let field = match e.setting() {
+            crate::reconcile::options::Setting::AsOf => "As-of date",
+            crate::reconcile::options::Setting::Tolerance => "Tolerance",
+        };
+        JsError::new(&format!("{field}: {e}"))
+    })?;
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let mut report_progress = |message: &str, percent: u8| {
@@ -232,7 +231,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &charges,
         &payment_inputs,
         fee_input,
-        &Options { as_of, tolerance, deadlines },
+        &options,
         &Limits::default(),
         &mut report_progress,
     )

@@ -285,7 +285,8 @@ fn reconcile_text_is_the_summary_for_people() {
         format!("${grouped}.{cents}")
     };
     let row = |label: &str| -> Vec<String> {
-        let line = text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} in\n{text}"));
+        let line =
+            text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} in\n{text}"));
         line[label.len()..].split_whitespace().map(String::from).collect()
     };
     assert_eq!(row("Billed"), [dollars(&want["totals"]["billed"])]);
@@ -297,5 +298,19 @@ fn reconcile_text_is_the_summary_for_people() {
             [s["count"].to_string(), dollars(&s["billed"]), dollars(&s["atStake"])],
             "{status}"
         );
+    }
+}
+
+/// The settings are read by the core (`reconcile::options`); the CLI names its flag.
+#[test]
+fn a_bad_setting_names_its_flag() {
+    let charges = practice("charges.csv");
+    for (setting, says) in [
+        ("--as-of=11/15/2026", "--as-of: \"11/15/2026\" is not a date in the form YYYY-MM-DD"),
+        ("--tolerance=-2", "--tolerance: the tolerance cannot be negative"),
+    ] {
+        let out = clearbill(&["reconcile".into(), "--charges".into(), charges.clone(), setting.into()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(says), "{setting}: {stderr}");
     }
 }

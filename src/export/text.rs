@@ -28,7 +28,8 @@ pub fn report_text(report: &Report) -> String {
 /// and are measured on their own. A one-cell row (a title or a note) is not
 /// measured, so a long note does not widen the first column.
 fn sheet_text(sheet: &Sheet) -> String {
-    let rows: Vec<Vec<(String, bool)>> = sheet.rows.iter().map(|row| row.iter().map(cell_text).collect()).collect();
+    let rows: Vec<Vec<(String, bool)>> =
+        sheet.rows.iter().map(|row| row.iter().map(cell_text).collect()).collect();
     let mut out = String::new();
     for block in rows.split(|row| row.is_empty()) {
         // Per column: its width, and whether it holds numbers (then its heading is right-aligned too).
