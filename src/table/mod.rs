@@ -17,7 +17,10 @@ pub mod dates;
 pub mod floor;
 mod ods;
 mod ole;
+#[cfg(not(feature = "fuzzing"))]
 mod plain_xlsx;
+#[cfg(feature = "fuzzing")]
+pub mod plain_xlsx;
 mod sheet;
 mod text;
 mod workbook;
