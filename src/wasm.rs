@@ -542,12 +542,11 @@ pub fn column_roles() -> Result<JsValue, JsError> {
     })
 }
 
-/// The date the sample files were made for (their ages and aging buckets
-/// are meant to be read as of it), which "Try with sample data" puts in the
-/// as-of field.
+/// The date the sample files were made for, which "Try with sample data" puts
+/// in the as-of field (`sample::AS_OF`).
 #[wasm_bindgen(js_name = sampleAsOf)]
 pub fn sample_as_of() -> String {
-    "2026-11-15".to_string()
+    crate::sample::AS_OF.to_string()
 }
 
 /// `xlsxFloor(bytes)`: inflates and tokenises an xlsx's first worksheet and
@@ -565,22 +564,15 @@ pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
     Ok(out.into())
 }
 
-/// The built-in sample: a small practice's charges, remittance and fee
-/// schedule (tests/fixtures/practice), so "Try with sample data" needs no
-/// request. They are the same files the golden tests reconcile.
+/// The built-in sample files (`sample::FILES`) as `[{ role, name, bytes }]`.
 #[wasm_bindgen(js_name = sampleFiles)]
 pub fn sample_files() -> Result<JsValue, JsError> {
-    let files: [(&str, &str, &[u8]); 3] = [
-        ("charges", "sample-charges.csv", include_bytes!("../tests/fixtures/practice/charges.csv")),
-        ("payments", "sample-payments.csv", include_bytes!("../tests/fixtures/practice/payments.csv")),
-        ("fees", "sample-fees.csv", include_bytes!("../tests/fixtures/practice/fees.csv")),
-    ];
     let out = js_sys::Array::new();
-    for (role, name, bytes) in files {
+    for crate::sample::SampleFile { role, name, bytes } in &crate::sample::FILES {
         let o = Object::new();
         let _ = Reflect::set(&o, &JsValue::from_str("role"), &JsValue::from_str(role));
         let _ = Reflect::set(&o, &JsValue::from_str("name"), &JsValue::from_str(name));
-        let _ = Reflect::set(&o, &JsValue::from_str("bytes"), &Uint8Array::from(bytes).into());
+        let _ = Reflect::set(&o, &JsValue::from_str("bytes"), &Uint8Array::from(*bytes).into());
         out.push(&o);
     }
     Ok(out.into())

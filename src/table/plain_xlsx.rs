@@ -1133,7 +1133,6 @@ pub mod against_calamine {
         }
         outcome
     }
-
 }
 
 #[cfg(test)]
