@@ -301,6 +301,14 @@ impl Session {
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
             duplicates: usize,
+            /// The statuses in report order, with the page's names for them.
+            statuses: Vec<StatusName>,
+        }
+        #[derive(Serialize)]
+        struct StatusName {
+            key: &'static str,
+            label: &'static str,
+            meaning: &'static str,
         }
         let r = &self.report;
         to_js(&Overview {
@@ -315,6 +323,10 @@ impl Session {
             provider_adjustments: &r.provider_adjustments,
             remittance_findings: r.remittance_findings.len(),
             duplicates: r.duplicates.len(),
+            statuses: crate::reconcile::Status::ALL
+                .iter()
+                .map(|s| StatusName { key: s.key(), label: s.label(), meaning: s.meaning() })
+                .collect(),
         })
     }
 
