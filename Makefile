@@ -22,7 +22,7 @@ SHELL := bash
 PORT ?= 8080
 # `make fuzz`: seconds per target, and which targets (fuzz/fuzz_targets/*.rs).
 FUZZ_SECONDS ?= 120
-FUZZ_TARGETS ?= money dates table records reconcile x12
+FUZZ_TARGETS ?= money dates table records reconcile x12 plain_vs_calamine
 BIND ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -56,7 +56,7 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench bench-prices bench-quick bench-data tools rust-tools wasm-tools node-tools \
+.PHONY: help build serve test bench bench-prices bench-quick bench-wasm bench-data tools rust-tools wasm-tools node-tools \
 	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
 	fuzz-tools clean distclean
 
@@ -92,8 +92,8 @@ test: tools fmt-check clippy test-rust wasm test-wasm e2e
 
 # benches/run.mjs times everything on the generated files and rewrites BENCH.md (a full run
 # takes about 10 minutes on 2 cores; the 1M-row files are generated once and reused).
-bench: cli wasm bench-data node-tools browser-tools
-	cargo build --release --example bench_native
+bench: cli wasm bench-wasm bench-data node-tools browser-tools
+	cargo build --release --features bench --example bench_native
 	node benches/run.mjs
 
 # Hospital price files (SPEC §10): a generated 2M-row tall CSV through the CLI, Papa Parse and the
@@ -102,9 +102,15 @@ bench-prices: cli wasm node-tools browser-tools
 	node benches/prices.mjs
 
 # The same harness on the 10k-row files: a quick check that it works (BENCH.md says --quick).
-bench-quick: cli wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx
-	cargo build --release --example bench_native
+bench-quick: cli wasm bench-wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx
+	cargo build --release --features bench --example bench_native
 	node benches/run.mjs --quick --runs 1
+
+# The page's module plus the floor under reading (`bench` feature), for benches/one.mjs floor; the
+# page itself never carries the floor.
+bench-wasm: $(RUST_SOURCES) | wasm-tools node-tools
+	wasm-pack build --mode no-install --target web --out-dir target/bench-pkg --out-name clearbill \
+		--release -- --no-default-features --features page,bench
 
 bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-1000000.csv
 
@@ -220,14 +226,16 @@ fmt-check: rust-tools
 
 # The wasm bindings (src/wasm.rs, src/wasm_xlsx.rs) only exist for wasm32, so they are linted
 # there as well, together as the wasm tests build them.
+# Native checks take the `bench` feature too, so that the benchmarks' floor and bench_native are
+# linted and tested (one build: the same features everywhere).
 clippy: rust-tools
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features bench -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features page,xlsx --lib $(WASM_TESTS) \
 		-- -D warnings
 
 test-rust: rust-tools
-	cargo test --all-targets
-	cargo test --doc
+	cargo test --all-targets --features bench
+	cargo test --doc --features bench
 
 # cargo test with wasm-bindgen-test-runner, which wasm-pack test would call too; but wasm-pack
 # test builds every test target for wasm32, and the native ones cannot be (proptest forks

@@ -2,7 +2,7 @@
 // memory is its own. Prints one JSON line: { ms, maxRssKiB, ... }.
 //
 //   node benches/one.mjs wasm    CHARGES PAYMENTS   ClearBill wasm (www/pkg): read + reconcile + summary
-//   node benches/one.mjs floor   CHARGES PAYMENTS   the same wasm: inflate + tokenise the sheet XML only
+//   node benches/one.mjs floor   CHARGES PAYMENTS   the bench wasm (make bench-wasm): inflate + tokenise the sheet XML only
 //   node benches/one.mjs sheetjs CHARGES PAYMENTS   SheetJS: XLSX.read(buf, {dense: true}) + sheet_to_json
 //   node benches/one.mjs papa    CHARGES PAYMENTS   Papa Parse: decode + Papa.parse(text)
 //
@@ -17,9 +17,10 @@ const [tool, ...files] = process.argv.slice(2);
 const buffers = files.map((f) => readFileSync(f));
 const AS_OF = '2026-06-30';
 
-async function wasmModule() {
-  const pkg = fileURLToPath(new URL('../www/pkg/', import.meta.url));
-  const module = await import(new URL('../www/pkg/clearbill.js', import.meta.url));
+/** The page's module (www/pkg), or with `dir` the bench build that also has the floor. */
+async function wasmModule(dir = '../www/pkg/') {
+  const pkg = fileURLToPath(new URL(dir, import.meta.url));
+  const module = await import(new URL(`${dir}clearbill.js`, import.meta.url));
   const exports = await module.default({ module_or_path: readFileSync(`${pkg}clearbill_bg.wasm`) });
   return { module, memory: exports.memory };
 }
@@ -52,7 +53,7 @@ const tools = {
     };
   },
   async floor() {
-    const { module, memory } = await wasmModule();
+    const { module, memory } = await wasmModule('../target/bench-pkg/');
     const start = performance.now();
     let events = 0;
     for (const b of buffers) events += module.xlsxFloor(new Uint8Array(b)).events;

@@ -114,7 +114,8 @@ async function pageRun() {
     await page.waitForSelector('html[data-state="ready"]', { timeout: 30_000 });
     await page.click('#estimate-tab');
     await page.locator('#est-prices > summary').click();
-    const stop = sampleRss(browser.process()?.pid ?? process.pid);
+    // Chromium runs as a child of this process (a launched Browser has no process() handle).
+    const stop = sampleRss(process.pid);
     let started = performance.now();
     await page.setInputFiles('#est-price-file', FILE);
     await page.waitForSelector('#est-price-hospital:not([hidden])', { timeout: 600_000 });

@@ -51,6 +51,7 @@ pub mod rarc;
 pub mod reconcile;
 pub mod records;
 pub mod remit;
+pub mod sample;
 pub mod table;
 pub mod x12;
 

@@ -201,17 +201,6 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     } else {
         Some(file_arg(&fees_value, "fees")?)
     };
-    let as_of_text =
-        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
-    let as_of = chrono::NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d")
-        .map_err(|_| JsError::new(&format!("asOf \"{as_of_text}\" is not a date in the form YYYY-MM-DD")))?;
-    let tolerance = match opt_string(get(request, "tolerance")) {
-        Some(t) => t.parse().map_err(|e| JsError::new(&format!("tolerance: {e}")))?,
-        None => crate::Money::ZERO,
-    };
-    if tolerance.is_negative() {
-        return Err(JsError::new("tolerance cannot be negative"));
-    }
     // Filing and appeal limits (SPEC §8.7): `{ filingDays, appealDays, waitDays,
     // showWaiting, payers: [{ payer, filingDays?, appealDays? }] }`, each optional.
     let deadlines_value = get(request, "deadlines");
@@ -221,6 +210,16 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         } else {
             from_js(deadlines_value, "deadlines")?
         };
+    let as_of =
+        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
+    let tolerance = opt_string(get(request, "tolerance"));
+    let options = Options::parse(&as_of, tolerance.as_deref(), deadlines).map_err(|e| {
+        let field = match e.setting() {
+            crate::reconcile::options::Setting::AsOf => "As-of date",
+            crate::reconcile::options::Setting::Tolerance => "Tolerance",
+        };
+        JsError::new(&format!("{field}: {e}"))
+    })?;
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let mut report_progress = |message: &str, percent: u8| {
@@ -232,7 +231,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         &charges,
         &payment_inputs,
         fee_input,
-        &Options { as_of, tolerance, deadlines },
+        &options,
         &Limits::default(),
         &mut report_progress,
     )
@@ -302,6 +301,14 @@ impl Session {
             provider_adjustments: &'a [crate::reconcile::ProviderAdjustment],
             remittance_findings: usize,
             duplicates: usize,
+            /// The statuses in report order, with the page's names for them.
+            statuses: Vec<StatusName>,
+        }
+        #[derive(Serialize)]
+        struct StatusName {
+            key: &'static str,
+            label: &'static str,
+            meaning: &'static str,
         }
         let r = &self.report;
         to_js(&Overview {
@@ -316,6 +323,10 @@ impl Session {
             provider_adjustments: &r.provider_adjustments,
             remittance_findings: r.remittance_findings.len(),
             duplicates: r.duplicates.len(),
+            statuses: crate::reconcile::Status::ALL
+                .iter()
+                .map(|s| StatusName { key: s.key(), label: s.label(), meaning: s.meaning() })
+                .collect(),
         })
     }
 
@@ -544,17 +555,18 @@ pub fn column_roles() -> Result<JsValue, JsError> {
     })
 }
 
-/// The date the sample files were made for (their ages and aging buckets
-/// are meant to be read as of it), which "Try with sample data" puts in the
-/// as-of field.
+/// The date the sample files were made for, which "Try with sample data" puts
+/// in the as-of field (`sample::AS_OF`).
 #[wasm_bindgen(js_name = sampleAsOf)]
 pub fn sample_as_of() -> String {
-    "2026-11-15".to_string()
+    crate::sample::AS_OF.to_string()
 }
 
 /// `xlsxFloor(bytes)`: inflates and tokenises an xlsx's first worksheet and
 /// shared strings with no cell handling, answering `{ inflatedBytes, events }`.
-/// The benchmarks time it as the floor under reading (see `table::floor`).
+/// The benchmarks time it as the floor under reading (see `table::floor`); only
+/// their own wasm build (`bench` feature) has it.
+#[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = xlsxFloor)]
 pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
     let count = crate::table::floor::xlsx_floor(bytes).map_err(err)?;
@@ -565,22 +577,15 @@ pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
     Ok(out.into())
 }
 
-/// The built-in sample: a small practice's charges, remittance and fee
-/// schedule (tests/fixtures/practice), so "Try with sample data" needs no
-/// request. They are the same files the golden tests reconcile.
+/// The built-in sample files (`sample::FILES`) as `[{ role, name, bytes }]`.
 #[wasm_bindgen(js_name = sampleFiles)]
 pub fn sample_files() -> Result<JsValue, JsError> {
-    let files: [(&str, &str, &[u8]); 3] = [
-        ("charges", "sample-charges.csv", include_bytes!("../tests/fixtures/practice/charges.csv")),
-        ("payments", "sample-payments.csv", include_bytes!("../tests/fixtures/practice/payments.csv")),
-        ("fees", "sample-fees.csv", include_bytes!("../tests/fixtures/practice/fees.csv")),
-    ];
     let out = js_sys::Array::new();
-    for (role, name, bytes) in files {
+    for crate::sample::SampleFile { role, name, bytes } in &crate::sample::FILES {
         let o = Object::new();
         let _ = Reflect::set(&o, &JsValue::from_str("role"), &JsValue::from_str(role));
         let _ = Reflect::set(&o, &JsValue::from_str("name"), &JsValue::from_str(name));
-        let _ = Reflect::set(&o, &JsValue::from_str("bytes"), &Uint8Array::from(bytes).into());
+        let _ = Reflect::set(&o, &JsValue::from_str("bytes"), &Uint8Array::from(*bytes).into());
         out.push(&o);
     }
     Ok(out.into())

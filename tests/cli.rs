@@ -259,3 +259,58 @@ fn deadlines_per_payer_and_the_worklist_csv() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--filing-days \"Aetna=soon\""));
 }
+
+/// `--format text` is the summary for a terminal (it once printed the JSON):
+/// the expected totals and status counts, money as dollars, no JSON.
+#[test]
+fn reconcile_text_is_the_summary_for_people() {
+    let fees = practice("fees.csv");
+    let out = reconcile_practice(&["--fees", &fees, "--format", "text"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.trim_start().starts_with('{'), "{text}");
+    let expected: Value = serde_json::from_slice(&read(&fixture("practice/expected.json"))).unwrap();
+    let want = &expected["scenarios"]["matched"]["summary"];
+    let dollars = |v: &Value| {
+        let s = v.as_str().unwrap();
+        let (whole, cents) = s.split_once('.').unwrap();
+        let digits: Vec<char> = whole.chars().collect();
+        let mut grouped = String::new();
+        for (i, d) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(*d);
+        }
+        format!("${grouped}.{cents}")
+    };
+    let row = |label: &str| -> Vec<String> {
+        let line =
+            text.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} in\n{text}"));
+        line[label.len()..].split_whitespace().map(String::from).collect()
+    };
+    assert_eq!(row("Billed"), [dollars(&want["totals"]["billed"])]);
+    assert_eq!(row("Insurance paid"), [dollars(&want["totals"]["insurancePaid"])]);
+    for status in ["paid", "partial", "underpaid", "overpaid", "denied", "unpaid"] {
+        let s = &want["byStatus"][status];
+        assert_eq!(
+            row(&format!("{status} ")),
+            [s["count"].to_string(), dollars(&s["billed"]), dollars(&s["atStake"])],
+            "{status}"
+        );
+    }
+}
+
+/// The settings are read by the core (`reconcile::options`); the CLI names its flag.
+#[test]
+fn a_bad_setting_names_its_flag() {
+    let charges = practice("charges.csv");
+    for (setting, says) in [
+        ("--as-of=11/15/2026", "--as-of: \"11/15/2026\" is not a date in the form YYYY-MM-DD"),
+        ("--tolerance=-2", "--tolerance: the tolerance cannot be negative"),
+    ] {
+        let out = clearbill(&["reconcile".into(), "--charges".into(), charges.clone(), setting.into()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(says), "{setting}: {stderr}");
+    }
+}

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=fuzz/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{money,dates,table,records,reconcile,x12}
+mkdir -p "$seeds"/{money,dates,table,records,reconcile,x12,plain_vs_calamine}
 
 small() { find "$@" -type f -size -48k 2>/dev/null | LC_ALL=C sort; }
 # name of the seed: the file's path with / turned into _
@@ -30,6 +30,11 @@ while read -r f; do
     with_pick "$(pick_for "$f")" "$f" "$seeds/table/$(seed_name "$f")"
 done < <(small tests/fixtures tests/data/shared/spreadsheets \
     \( -name '*.xls*' -o -name '*.ods' -o -name '*.csv' -o -name '*.tsv' \))
+
+# plain_vs_calamine takes the xlsx bytes as they are.
+while read -r f; do
+    cp "$f" "$seeds/plain_vs_calamine/$(seed_name "$f")"
+done < <(small tests/fixtures tests/data/shared/spreadsheets \( -name '*.xlsx' -o -name '*.xlsm' \))
 
 while read -r f; do
     with_pick "$(records_pick_for "$f")" "$f" "$seeds/records/$(seed_name "$f")"

@@ -2,7 +2,8 @@
 // never freezes the page. app.js is its only client.
 //
 // Protocol (one request, one reply; `id` pairs them):
-//   page → worker   { id, type, args }         type names a function in `handlers`
+//   page → worker   { id, type, args }         type names a function in `handlers`; for
+//                                              type 'session', args[1] must be in SESSION_METHODS
 //   worker → page   { id, type: 'progress', message, percent }   zero or more, while working
 //                   { id, type: 'result', value }
 //                   { id, type: 'error', message }   message is for people, never cell contents
@@ -54,6 +55,22 @@ async function exportXlsx(session) {
   }
 }
 
+/**
+ * What the page may ask of a kept session, by kind: the allow-list of the protocol. A method that
+ * is not listed is refused, so a new Session method reaches the page only when it is added here.
+ */
+const SESSION_METHODS = {
+  // wasm Session (a reconciliation): its overview, pages of its tables, patients, downloads.
+  reconciliation: new Set([
+    'summary', 'lines', 'worklist', 'claims', 'claimStates', 'unmatchedPayments', 'rejected', 'duplicates',
+    'remittanceFindings', 'findPatients', 'patientOfLine', 'patientAccount', 'accountsWithBalance',
+    'explainBalance', 'exportCsv', 'exportJson', 'exportWorklistCsv', 'exportXlsx',
+  ]),
+  // wasm Remittances (835s read on their own).
+  remittance: new Set(['report', 'explain', 'exportCsv', 'exportJson', 'exportXlsx']),
+};
+
+/** Kept sessions by number: { kind, session }. */
 const sessions = new Map();
 let nextSession = 1;
 
@@ -74,28 +91,26 @@ const handlers = {
   reconcile: (request, progress) => {
     const session = new wasm.Session(request, (message, percent) => progress(message, percent));
     const id = nextSession++;
-    sessions.set(id, session);
+    sessions.set(id, { kind: 'reconciliation', session });
     return { session: id, overview: session.summary() };
   },
-  /** Calls one method of a kept session: lines, worklist, unmatchedPayments, rejected, exportXlsx, … */
+  /** Calls one method of a kept session, if SESSION_METHODS allows it for the session's kind. */
   session: (id, method, ...args) => {
-    const session = sessions.get(id);
-    if (!session) throw new Error('That reconciliation is no longer open; reconcile again.');
-    if (method === 'exportXlsx') return exportXlsx(session);
-    if (typeof session[method] !== 'function' || method === 'free' || method.startsWith('_')) {
-      throw new Error(`A reconciliation has no "${method}".`);
-    }
-    return session[method](...args);
+    const kept = sessions.get(id);
+    if (!kept) throw new Error('That reconciliation is no longer open; reconcile again.');
+    if (!SESSION_METHODS[kept.kind].has(method)) throw new Error(`A ${kept.kind} has no "${method}".`);
+    if (method === 'exportXlsx') return exportXlsx(kept.session);
+    return kept.session[method](...args);
   },
   /** Reads 835 files on their own (SPEC §12) and keeps them; answers with the session's number and the report. */
   readRemittances: (files) => {
     const remittances = new wasm.Remittances(files);
     const id = nextSession++;
-    sessions.set(id, remittances);
+    sessions.set(id, { kind: 'remittance', session: remittances });
     return { session: id, report: remittances.report() };
   },
   closeSession: (id) => {
-    sessions.get(id)?.free();
+    sessions.get(id)?.session.free();
     sessions.delete(id);
   },
 

@@ -486,15 +486,14 @@ fn run_reconcile(
 ) -> CliResult {
     use clearbill::reconcile::{reconcile_files, FileInput, Options};
 
-    let as_of = match as_of {
-        Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| format!("--as-of \"{text}\" is not a date in the form YYYY-MM-DD"))?,
-        None => today(),
-    };
-    let tolerance: clearbill::Money = tolerance.parse().map_err(|e| format!("--tolerance: {e}"))?;
-    if tolerance.is_negative() {
-        return Err("--tolerance cannot be negative".into());
-    }
+    let as_of = as_of.unwrap_or_else(|| today().format("%Y-%m-%d").to_string());
+    let options = Options::parse(&as_of, Some(tolerance), deadlines.rules()?).map_err(|e| {
+        let flag = match e.setting() {
+            clearbill::reconcile::options::Setting::AsOf => "--as-of",
+            clearbill::reconcile::options::Setting::Tolerance => "--tolerance",
+        };
+        format!("{flag}: {e}")
+    })?;
     let map: MapFile = match map {
         Some(p) => serde_json::from_slice(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
         None => MapFile::default(),
@@ -535,15 +534,17 @@ fn run_reconcile(
         mapping: map.fees.as_ref(),
         header_row: None,
     });
-    let options = Options { as_of, tolerance, deadlines: deadlines.rules()? };
     let report =
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
             .map_err(|e| with_cli_hint(&e))?;
 
     match format {
-        Output::Json | Output::Text => {
+        Output::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             write_output(out.as_deref(), format!("{text}\n").as_bytes())
+        }
+        Output::Text => {
+            write_output(out.as_deref(), clearbill::export::text::report_text(&report).as_bytes())
         }
         Output::Csv => {
             let csv = match table {
@@ -572,8 +573,9 @@ fn reconcile_for_statement(
     use clearbill::reconcile::{reconcile_files, FileInput, Options};
 
     let as_of = match as_of {
-        Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| format!("--as-of \"{text}\" is not a date in the form YYYY-MM-DD"))?,
+        Some(text) => {
+            clearbill::reconcile::options::parse_as_of(&text).map_err(|e| format!("--as-of: {e}"))?
+        }
         None => today(),
     };
     let map: MapFile = match map {

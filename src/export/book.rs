@@ -262,7 +262,7 @@ fn headings(names: &[&str]) -> Vec<Cell> {
 
 /// The summary: what was reconciled, the totals, the KPIs, and the counts by
 /// status, aging bucket and reason code, then the notes; a blank row between parts.
-fn summary_sheet(report: &Report) -> Sheet {
+pub(crate) fn summary_sheet(report: &Report) -> Sheet {
     let sum = &report.summary;
     let mut rows: Vec<Vec<Cell>> = vec![vec![Cell::Title("ClearBill reconciliation".into())], vec![]];
     for (label, value) in [

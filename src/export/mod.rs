@@ -24,6 +24,7 @@ use crate::records::Rejected;
 use crate::table::dates::iso;
 
 pub mod book;
+pub mod text;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

@@ -34,6 +34,7 @@ mod grouping;
 mod levels;
 pub mod line;
 pub mod matching;
+pub mod options;
 pub mod query;
 pub mod status;
 pub mod summary;
@@ -61,6 +62,7 @@ pub use deadlines::DeadlineRules;
 pub use duplicates::Duplicate;
 pub use line::Line;
 pub use matching::{MatchLevel, MatchedBy};
+pub use options::{OptionError, Options};
 pub use status::Status;
 pub use worklist::WorkItem;
 
@@ -71,24 +73,6 @@ use grouping::{Finished, Lines};
 use line::LineContext;
 use status::Tolerance;
 use summary::{AgingRow, ByStatus, Kpis, ReasonTotal, Totals};
-
-/// Settings of one reconciliation.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// The date ages are counted to.
-    pub as_of: NaiveDate,
-    /// Amounts within this much count as equal (default 0.00).
-    pub tolerance: Money,
-    /// Filing and appeal limits, and the waiting period (SPEC §8.7).
-    pub deadlines: DeadlineRules,
-}
-
-impl Options {
-    /// Options with the default deadlines.
-    pub fn new(as_of: NaiveDate, tolerance: Money) -> Options {
-        Options { as_of, tolerance, deadlines: DeadlineRules::default() }
-    }
-}
 
 /// The rows to reconcile. Without payments, the charges are read in single mode.
 #[derive(Debug)]

@@ -36,6 +36,30 @@ impl Status {
         }
     }
 
+    /// The status as the page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Unpaid => "Unpaid",
+            Status::Denied => "Denied",
+            Status::Overpaid => "Overpaid",
+            Status::Underpaid => "Underpaid",
+            Status::Partial => "Partial",
+            Status::Paid => "Paid",
+        }
+    }
+
+    /// What the status says about a line, in a billing specialist's words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Status::Unpaid => "no answer from the payer yet",
+            Status::Denied => "the payer paid nothing and said why",
+            Status::Overpaid => "paid more than billed or expected",
+            Status::Underpaid => "paid less than expected",
+            Status::Partial => "paid, with money still open",
+            Status::Paid => "paid as expected",
+        }
+    }
+
     /// Lines whose open money is aged (SPEC §4 "Age").
     pub fn is_aged(self) -> bool {
         matches!(self, Status::Unpaid | Status::Denied | Status::Underpaid | Status::Partial)

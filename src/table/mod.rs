@@ -13,10 +13,14 @@
 
 mod biff;
 pub mod dates;
+#[cfg(feature = "bench")]
 pub mod floor;
 mod ods;
 mod ole;
+#[cfg(not(feature = "fuzzing"))]
 mod plain_xlsx;
+#[cfg(feature = "fuzzing")]
+pub mod plain_xlsx;
 mod sheet;
 mod text;
 mod workbook;

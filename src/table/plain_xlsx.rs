@@ -1082,16 +1082,16 @@ fn dimension_end(reference: &[u8]) -> Result<(u32, u32), Unusual> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    use proptest::prelude::*;
-    use rust_xlsxwriter::{Format as CellFormat, Formula, Workbook as XlsxWriter};
-
-    use super::*;
+/// The plain reader's promise, checked: where it reads a workbook at all, it
+/// gives calamine's sheet names and cells exactly. The tests run it on every
+/// test workbook and on random ones; the `plain_vs_calamine` fuzz target
+/// (feature `fuzzing`) on arbitrary bytes.
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod against_calamine {
+    use super::{Failed, PlainXlsx};
+    use crate::table::sheet::Sheet;
     use crate::table::workbook::Book;
-    use crate::table::{CellRef, Format};
+    use crate::table::{Format, Limits};
 
     /// A sheet as comparable data: its name, date system, notes and every stored row's cells.
     type Dump = (String, bool, Vec<String>, Vec<(u32, Vec<String>)>);
@@ -1101,23 +1101,9 @@ mod tests {
         (sheet.name.clone(), sheet.is_1904, sheet.notes.clone(), rows)
     }
 
-    fn xlsx_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                xlsx_files(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
-            {
-                out.push(path);
-            }
-        }
-    }
-
     /// What the plain reader made of a workbook that calamine also opens.
     #[derive(Debug, PartialEq)]
-    enum Outcome {
+    pub enum Outcome {
         /// Every sheet read plain, with calamine's cells.
         Plain,
         /// Some sheet (or the workbook) was not plain: calamine reads it.
@@ -1126,7 +1112,7 @@ mod tests {
 
     /// Reads every sheet both ways and asserts that the plain reader, where it
     /// reads at all, produces calamine's sheet names and cells exactly.
-    fn compare(bytes: &[u8], what: &str) -> Outcome {
+    pub fn compare(bytes: &[u8], what: &str) -> Outcome {
         let limits = Limits::default();
         let Some(mut plain) = PlainXlsx::open(bytes) else { return Outcome::LeftToCalamine };
         let mut calamine = Book::open_with_calamine(bytes, Format::Xlsx)
@@ -1146,6 +1132,33 @@ mod tests {
             }
         }
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Format as CellFormat, Formula, Workbook as XlsxWriter};
+
+    use super::against_calamine::{compare, Outcome};
+    use super::*;
+    use crate::table::workbook::Book;
+    use crate::table::{CellRef, Format};
+
+    fn xlsx_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                xlsx_files(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+            {
+                out.push(path);
+            }
+        }
     }
 
     #[test]

@@ -97,7 +97,7 @@ test('the lines table filters by status, payer and text, sorts by a column, and 
       await reconcileBy(page, () => page.click('#sample-button'));
       const where = () => page.textContent('#lines-table-where');
 
-      await page.click('text=Next page >> nth=0');
+      await page.click('#lines >> text=Next page');
       await page.waitForFunction(() => document.querySelector('#lines-table-where').textContent.startsWith('Showing 101–'));
 
       await page.check('#filter-denied');

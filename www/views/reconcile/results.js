@@ -8,16 +8,6 @@ import { patientAccounts } from './patient.js';
 import { pagedTable } from './table.js';
 import { worklistSection } from './worklist.js';
 
-/** Status keys in the order of the report's `byStatus`, with words for people. */
-const STATUSES = [
-  ['paid', 'Paid', 'paid as expected'],
-  ['partial', 'Partial', 'paid, with money still open'],
-  ['underpaid', 'Underpaid', 'paid less than expected'],
-  ['overpaid', 'Overpaid', 'paid more than billed or expected'],
-  ['denied', 'Denied', 'the payer paid nothing and said why'],
-  ['unpaid', 'Unpaid', 'no answer from the payer yet'],
-];
-
 const MATCHED_BY = {
   'claim+line': 'claim number and line',
   'claim+code': 'claim number and procedure code',
@@ -55,7 +45,7 @@ export function results({ session, overview, app, fileName, workspace, run }) {
       { id: 'summary', 'aria-labelledby': 'summary-heading' },
       el('h3', { id: 'summary-heading', class: 'visually-hidden', tabindex: -1 }, 'Summary'),
       cards(summary),
-      el('div', { class: 'two-up' }, statusBreakdown(summary), agingChart(summary)),
+      el('div', { class: 'two-up' }, statusBreakdown(summary, overview.statuses), agingChart(summary)),
     ),
     worklist.node,
     patients.node,
@@ -304,7 +294,7 @@ function cards(summary) {
   );
 }
 
-function statusBreakdown(summary) {
+function statusBreakdown(summary, statuses) {
   return el(
     'section',
     { class: 'panel' },
@@ -327,7 +317,7 @@ function statusBreakdown(summary) {
       el(
         'tbody',
         {},
-        STATUSES.map(([key, label, meaning]) => {
+        statuses.map(({ key, label, meaning }) => {
           const s = summary.byStatus[key] ?? { count: 0, billed: '0.00', atStake: '0.00' };
           return el(
             'tr',
@@ -458,7 +448,7 @@ function notes(summary, overview) {
 /** The lines: filters (status, payer, text), sortable columns, pages of 100. */
 function linesSection(overview, ask, app, tables, patients) {
   const filters = { statuses: [], payer: '', search: '' };
-  const statusBoxes = STATUSES.map(([key, label]) => {
+  const statusBoxes = overview.statuses.map(({ key, label }) => {
     const n = overview.summary.byStatus[key]?.count ?? 0;
     const box = el('input', { type: 'checkbox', id: `filter-${key}`, value: key });
     box.addEventListener('change', () => {
