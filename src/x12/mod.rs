@@ -19,6 +19,7 @@
 //! rows.
 
 mod balance;
+pub mod claims;
 pub mod codes;
 pub mod model;
 mod reader;
@@ -30,6 +31,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
+pub use claims::{ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine};
 pub use codes::{
     AdjustmentGroup, ClaimStatus, CreditDebit, PaymentHandling, PaymentMethod, ProviderAdjustmentReason,
 };
@@ -58,6 +60,8 @@ pub enum X12Error {
     ClaimFile,
     #[error("this is an X12 {0} file, not an 835 remittance")]
     OtherTransaction(String),
+    #[error("this is an X12 {0} file, not an 837 claim file")]
+    NotClaims(String),
     #[error("this X12 file holds no transaction (no ST segment), so there is no remittance in it")]
     NoTransaction,
 }
@@ -105,6 +109,28 @@ pub fn parse(bytes: &[u8]) -> Result<Remittance, X12Error> {
     }
     balance::check(&mut remittance);
     Ok(remittance)
+}
+
+/// Reads an 837 claim file (837P or 837I): the claims a practice sent, as charges (SPEC §11).
+/// A file with no 837 transaction in it is an error that says what it is instead.
+pub fn parse_837(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
+    let text = decode(bytes);
+    let start = segments::find_start(&text).ok_or(X12Error::NotX12)?;
+    let batch = claims::read(&text, start);
+    if batch.transactions > 0 {
+        return Ok(batch);
+    }
+    let first = segments::Splitter::new(&text, start).find(|s| s.id == "ST").map(|s| s.element(1).to_string());
+    Err(match first {
+        Some(set) => X12Error::NotClaims(reader::describe_set(&set)),
+        None => X12Error::NoTransaction,
+    })
+}
+
+/// Whether an X12 file holds an 837 (claims) transaction.
+pub fn is_837(bytes: &[u8]) -> bool {
+    let text = decode(bytes);
+    segments::find_start(&text).is_some_and(|start| claims::holds_837(&text, start))
 }
 
 /// How far [`looks_like_x12`] reads.
