@@ -63,6 +63,29 @@ pub fn inspect(
     header_row: JsValue,
     mapping: JsValue,
 ) -> Result<JsValue, JsError> {
+    if crate::x12::is_837(bytes) {
+        let batch = crate::x12::parse_837(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ClaimsInspection<'a> {
+            file: &'a str,
+            format: &'static str,
+            summary: String,
+            claims: usize,
+            lines: usize,
+            billed: crate::money::Money,
+            findings: usize,
+        }
+        return to_js(&ClaimsInspection {
+            file: file_name,
+            format: "x12-837",
+            summary: crate::x12::claims_summary_text(&batch),
+            claims: batch.claims.len(),
+            lines: batch.line_count(),
+            billed: batch.total(),
+            findings: batch.findings.len(),
+        });
+    }
     if crate::x12::looks_like_x12(bytes) {
         let remittance = crate::x12::parse(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
         #[derive(Serialize)]

@@ -200,7 +200,11 @@ impl Reader {
         }
         if !is_segment_id(seg.id) {
             let shown: String = seg.id.chars().take(20).collect();
-            self.finding(seg, FindingKind::Malformed, format!("this is not an X12 segment (\"{shown}\"); ignored"));
+            self.finding(
+                seg,
+                FindingKind::Malformed,
+                format!("this is not an X12 segment (\"{shown}\"); ignored"),
+            );
             return;
         }
         match seg.id {
@@ -281,7 +285,11 @@ impl Reader {
         self.close_claim();
         let id = seg.element(1);
         if id.is_empty() {
-            self.finding(seg, FindingKind::Malformed, "CLM01 (claim id) is missing; the claim was skipped".into());
+            self.finding(
+                seg,
+                FindingKind::Malformed,
+                "CLM01 (claim id) is missing; the claim was skipped".into(),
+            );
             return;
         }
         let total = match read_amount(seg, 2, "claim total") {
@@ -498,6 +506,56 @@ pub(crate) fn settle(batch: &mut ClaimBatch) {
     batch.claims = standing;
 }
 
+/// A plain-words summary of a claim file, for `clearbill inspect` and the page's file card:
+/// what kind of claims, how many, their total, the payers, and what was replaced, voided or
+/// does not add up.
+pub fn summary_text(batch: &ClaimBatch) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let institutional = batch.claims.iter().filter(|c| c.form == ClaimForm::Institutional).count();
+    let kind = match (institutional, batch.claims.len() - institutional) {
+        (0, _) => "professional claims (837P)",
+        (_, 0) => "institutional claims (837I)",
+        _ => "professional and institutional claims (837P and 837I)",
+    };
+    let _ = writeln!(
+        out,
+        "Claims sent to payers, {kind}: {} claim(s) with {} service line(s), {} billed.",
+        batch.claims.len(),
+        batch.line_count(),
+        batch.total()
+    );
+    let mut payers: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for c in &batch.claims {
+        *payers.entry(c.payer.as_deref().unwrap_or("payer not named")).or_default() += 1;
+    }
+    let payers: Vec<String> = payers.iter().map(|(p, n)| format!("{p} ({n})")).collect();
+    if !payers.is_empty() {
+        let _ = writeln!(out, "Payers: {}.", payers.join(", "));
+    }
+    let dates = batch.claims.iter().flat_map(|c| c.lines.iter()).filter_map(|l| l.service_date);
+    if let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) {
+        let _ = writeln!(
+            out,
+            "Dates of service: {} to {}.",
+            crate::table::dates::iso(first),
+            crate::table::dates::iso(last)
+        );
+    }
+    for note in &batch.notes {
+        let _ = writeln!(out, "{note}.");
+    }
+    let unbalanced = batch.findings.iter().filter(|f| f.kind == FindingKind::Unbalanced).count();
+    if unbalanced > 0 {
+        let _ = writeln!(out, "{unbalanced} claim(s) whose lines do not add up to the claim total.");
+    }
+    let unreadable = batch.findings.len() - unbalanced;
+    if unreadable > 0 {
+        let _ = writeln!(out, "{unreadable} segment(s) could not be read.");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::segments::find_start;
@@ -550,6 +608,9 @@ mod tests {
         assert_eq!(batch.claims[0].lines[0].code.as_deref(), Some("99214"));
         assert_eq!(batch.withdrawn.len(), 3, "the superseded A1, the void and the voided B2");
         assert_eq!(batch.notes.len(), 2, "{:?}", batch.notes);
+        let text = summary_text(&batch);
+        assert!(text.starts_with("Claims sent to payers, professional claims (837P): 1 claim(s) with 1 service line(s), 120.00 billed."), "{text}");
+        assert!(text.contains("Payers: ACME HEALTH (1)."), "{text}");
         assert!(batch.notes[0].contains("supersedes"));
         assert!(batch.notes[1].contains("voided"));
     }

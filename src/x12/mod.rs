@@ -31,7 +31,9 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
-pub use claims::{ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine};
+pub use claims::{
+    summary_text as claims_summary_text, ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine,
+};
 pub use codes::{
     AdjustmentGroup, ClaimStatus, CreditDebit, PaymentHandling, PaymentMethod, ProviderAdjustmentReason,
 };
@@ -53,8 +55,8 @@ pub enum X12Error {
     NotX12,
     #[error(
         "this is an 837 claim file: it holds the claims the practice sent to the payer, not a table \
-         of charges or a remittance. As charges, choose a charges export from the practice system \
-         (csv or xlsx); as payments, choose the 835 remittance (ERA) the payer sent back for these \
+         of charges or a remittance. Give it as the charges (or a charges export from the practice \
+         system, csv or xlsx); as payments, choose the 835 remittance (ERA) the payer sent back for these \
          claims"
     )]
     ClaimFile,
@@ -120,7 +122,8 @@ pub fn parse_837(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
     if batch.transactions > 0 {
         return Ok(batch);
     }
-    let first = segments::Splitter::new(&text, start).find(|s| s.id == "ST").map(|s| s.element(1).to_string());
+    let first =
+        segments::Splitter::new(&text, start).find(|s| s.id == "ST").map(|s| s.element(1).to_string());
     Err(match first {
         Some(set) => X12Error::NotClaims(reader::describe_set(&set)),
         None => X12Error::NoTransaction,
