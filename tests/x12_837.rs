@@ -119,3 +119,56 @@ fn an_835_is_not_a_claim_file() {
     let err = x12::parse_837(b"ST*835*1~BPR*I*0*C*NON~SE*3*1~").unwrap_err();
     assert_eq!(err.to_string(), "this is an X12 835 (remittance) file, not an 837 claim file");
 }
+
+fn ack(path: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared").join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// SOURCES.md: the rejected eMedNY 277CA has one claim, PCN 3920394930203, `STC*A7|562|85`,
+/// though its STC03 says WQ and its 2200B totals count it as accepted: the category decides.
+#[test]
+fn the_277ca_samples_accept_and_reject_by_category() {
+    let rejected = x12::parse_acks(&ack(
+        "x12-277/Project-Herophilus__Project-Herophilus-Assets/277CA Sample (Rejected).txt",
+    ))
+    .unwrap();
+    assert_eq!(rejected.claims.len(), 1);
+    let c = &rejected.claims[0];
+    assert_eq!((c.claim_id.as_str(), c.category.as_str(), c.status.as_str()), ("3920394930203", "A7", "562"));
+    assert!(c.rejected());
+    assert_eq!(c.amount, Some(cents(199_14)));
+    assert!(c.reason().contains("National Provider Identifier"), "{}", c.reason());
+
+    let accepted = x12::parse_acks(&ack("x12-277/imsweb__x12-parser/x12_277CA_accepted.txt")).unwrap();
+    assert_eq!(accepted.claims.len(), 1);
+    assert_eq!((accepted.claims[0].claim_id.as_str(), accepted.claims[0].category.as_str()), ("5781", "A2"));
+    assert!(!accepted.claims[0].rejected());
+}
+
+/// The X212 277s are claim status responses, not acknowledgments: refused, saying so.
+#[test]
+fn other_277s_are_not_acknowledgments() {
+    for path in
+        ["x12-277/imsweb__x12-parser/x12_277_x212.txt", "x12-277/LinuxForHealth__x12/claim-level-status.277"]
+    {
+        let err = x12::parse_acks(&ack(path)).unwrap_err().to_string();
+        assert!(err.contains("not a 277CA acknowledgment"), "{path}: {err}");
+    }
+}
+
+/// SOURCES.md: the TR3 999 answers three 837 sets: 0001 accepted (IK5 A), 0002 and 0003
+/// rejected (IK5 R); imsweb's "accepted_ta1" 999 in fact rejects its 837 (IK5 R).
+#[test]
+fn the_999_samples_accept_and_reject_sets() {
+    let tr3 = x12::parse_acks(&ack(
+        "x12-999/irobayna__stupidedi/X231A1/pass/response-to-functional-group-containing-3-837s.edi",
+    ))
+    .unwrap();
+    let answers: Vec<(&str, bool)> =
+        tr3.sets.iter().map(|s| (s.control_number.as_str(), s.rejected())).collect();
+    assert_eq!(answers, [("0001", false), ("0002", true), ("0003", true)]);
+    let ta1 = x12::parse_acks(&ack("x12-999/imsweb__x12-parser/x12_999_accepted_ta1.txt")).unwrap();
+    assert_eq!(ta1.sets.len(), 1);
+    assert!(ta1.sets[0].rejected());
+}

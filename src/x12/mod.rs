@@ -18,6 +18,7 @@
 //! the model ([`model`], with code lists in [`codes`]), `remit_line.rs` maps claims to payment
 //! rows.
 
+pub mod acks;
 mod balance;
 pub mod claims;
 pub mod codes;
@@ -31,6 +32,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
+pub use acks::{Acknowledgments, ClaimAck, SetAck};
 pub use claims::{
     summary_text as claims_summary_text, ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine,
 };
@@ -62,6 +64,8 @@ pub enum X12Error {
     ClaimFile,
     #[error("this is an X12 {0} file, not an 835 remittance")]
     OtherTransaction(String),
+    #[error("this holds {0}, not a 999 or 277CA acknowledgment of claims")]
+    NotAcknowledgment(String),
     #[error("this is an X12 {0} file, not an 837 claim file")]
     NotClaims(String),
     #[error("this X12 file holds no transaction (no ST segment), so there is no remittance in it")]
@@ -128,6 +132,21 @@ pub fn parse_837(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
         Some(set) => X12Error::NotClaims(reader::describe_set(&set)),
         None => X12Error::NoTransaction,
     })
+}
+
+/// Reads a 999/997 or 277CA acknowledgment file (SPEC §11). A file with neither in it is an
+/// error that says what it is.
+pub fn parse_acks(bytes: &[u8]) -> Result<Acknowledgments, X12Error> {
+    let text = decode(bytes);
+    let start = segments::find_start(&text).ok_or(X12Error::NotX12)?;
+    let acks = acks::read(&text, start);
+    if acks.sets.is_empty() && acks.claims.is_empty() {
+        return Err(match acks.passed_over.first() {
+            Some(what) => X12Error::NotAcknowledgment(what.clone()),
+            None => X12Error::NoTransaction,
+        });
+    }
+    Ok(acks)
 }
 
 /// Whether an X12 file holds an 837 (claims) transaction.
