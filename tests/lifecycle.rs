@@ -72,3 +72,50 @@ fn the_837_and_its_835_reconcile_to_the_expected_statuses() {
     let notes = summary["notes"].as_array().unwrap();
     assert!(notes.iter().any(|n| n.as_str().unwrap().contains("LC0013: the replacement")), "{notes:?}");
 }
+
+/// With the 999 and the 277CA, LC0007's lines are `rejected` (the 277CA's A7), the funnel
+/// counts it, and the rest is as without them.
+#[test]
+fn with_the_acknowledgments_the_rejection_and_the_funnel_show() {
+    let expected = expected();
+    let (charges, era, ack999, ack277) =
+        (fixture("batch.837"), fixture("era.835"), fixture("batch.999"), fixture("batch.277"));
+    let report = reconcile_json(&[
+        "reconcile",
+        "--charges",
+        charges.to_str().unwrap(),
+        "--payments",
+        era.to_str().unwrap(),
+        "--acks",
+        ack999.to_str().unwrap(),
+        ack277.to_str().unwrap(),
+        "--as-of",
+        expected["asOf"].as_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let lines = report["lines"].as_array().unwrap();
+    let by_line: BTreeMap<&str, &Value> = lines.iter().map(|l| (l["line"].as_str().unwrap(), l)).collect();
+    for want in expected["lineDetail"].as_array().unwrap() {
+        let id = want["line"].as_str().unwrap();
+        assert_eq!(by_line[id]["status"], want["statusWithAcks"], "{id}");
+    }
+    let summary = &report["summary"];
+    let funnel = &summary["funnel"];
+    for key in ["submitted", "rejected", "accepted", "paid", "denied", "noAnswer"] {
+        assert_eq!(funnel[key], expected["funnel"][key], "funnel.{key}: {funnel}");
+    }
+    assert_eq!(summary["byStatus"]["rejected"]["count"], expected["byStatusWithAcks"]["rejected"]);
+    let rejected_work: Vec<&Value> =
+        report["worklist"].as_array().unwrap().iter().filter(|w| w["kind"] == "rejected").collect();
+    assert_eq!(rejected_work.len(), 1, "one claim to correct and resubmit");
+    assert!(rejected_work[0]["action"]
+        .as_str()
+        .unwrap()
+        .contains("correct and resubmit; the filing clock still runs"));
+    let notes = summary["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("LC0007") && n.as_str().unwrap().contains("NPI")),
+        "{notes:?}"
+    );
+}

@@ -131,6 +131,9 @@ enum Command {
         /// Remittance file(s); without it the charges file is read in single mode.
         #[arg(long)]
         payments: Vec<PathBuf>,
+        /// 999 or 277CA acknowledgment file(s) of the claims, when the charges are an 837.
+        #[arg(long, num_args = 1..)]
+        acks: Vec<PathBuf>,
         #[arg(long)]
         fees: Option<PathBuf>,
         /// Date for aging, YYYY-MM-DD (default: today).
@@ -313,6 +316,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Reconcile {
             charges,
             payments,
+            acks,
             fees,
             as_of,
             tolerance,
@@ -329,7 +333,7 @@ fn run(cli: Cli) -> CliResult {
             let choices = Choices { charges_sheet, payments_sheet, charges_header_row, payments_header_row };
             run_reconcile(
                 &charges,
-                &payments,
+                (&payments, &acks),
                 fees.as_deref(),
                 as_of,
                 &tolerance,
@@ -485,7 +489,7 @@ impl Choices {
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
     charges: &Path,
-    payments: &[PathBuf],
+    (payments, acks): (&[PathBuf], &[PathBuf]),
     fees: Option<&Path>,
     as_of: Option<String>,
     tolerance: &str,
@@ -547,9 +551,28 @@ fn run_reconcile(
         header_row: None,
     });
     let options = Options { as_of, tolerance, deadlines: deadlines.rules()? };
-    let report =
+    let ack_files: Vec<(Vec<u8>, String)> =
+        acks.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
+    let report = if ack_files.is_empty() {
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-            .map_err(|e| with_cli_hint(&e))?;
+    } else {
+        let ack_inputs: Vec<FileInput<'_>> =
+            ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
+        let payments: Vec<&dyn clearbill::reconcile::FileSource> =
+            payment_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
+        let acks: Vec<&dyn clearbill::reconcile::FileSource> =
+            ack_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
+        clearbill::reconcile::reconcile_lifecycle(
+            &charge_input,
+            &payments,
+            &acks,
+            fee_input.as_ref().map(|f| f as &dyn clearbill::reconcile::FileSource),
+            &options,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+    }
+    .map_err(|e| with_cli_hint(&e))?;
 
     match format {
         Output::Json | Output::Text => {

@@ -32,6 +32,7 @@ pub mod duplicates;
 pub mod fees;
 mod grouping;
 mod levels;
+pub mod lifecycle;
 pub mod line;
 pub mod matching;
 pub mod query;
@@ -245,6 +246,10 @@ pub struct Summary {
     pub claims: usize,
     /// Unpaid lines billed too recently to chase, kept off the worklist (SPEC §8.7).
     pub waiting: Waiting,
+    /// submitted → rejected / accepted → paid / denied / no answer: only when the charges are
+    /// an 837 (SPEC §11).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<lifecycle::Funnel>,
 }
 
 /// The unpaid lines billed fewer than `waitDays` days ago (SPEC §8.7).
@@ -425,6 +430,27 @@ pub fn reconcile_sources(
     limits: &Limits,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
+    reconcile_lifecycle(charges, payments, &[], fees, options, limits, progress)
+}
+
+/// [`reconcile_sources`] with the 999 and 277CA acknowledgments of the claims (SPEC §11):
+/// claims rejected at the front door get the status `rejected`, and with an 837 as the
+/// charges the summary has the funnel.
+pub fn reconcile_lifecycle(
+    charges: &dyn FileSource,
+    payments: &[&dyn FileSource],
+    acks: &[&dyn FileSource],
+    fees: Option<&dyn FileSource>,
+    options: &Options,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<Report, InputError> {
+    let mut acknowledgments = Vec::new();
+    for &a in acks {
+        let parsed = crate::x12::parse_acks(&a.bytes())
+            .map_err(|source| InputError::X12 { file: a.name().to_string(), source })?;
+        acknowledgments.push((a.name().to_string(), parsed));
+    }
     let single = payments.is_empty();
     let given: Vec<&dyn FileSource> = std::iter::once(charges).chain(payments.iter().copied()).collect();
     duplicates::same_file(&given)?;
@@ -433,6 +459,10 @@ pub fn reconcile_sources(
     let bar = Bar::new(&sizes);
 
     let charge_table = load_charges(charges, limits, &bar, progress)?;
+    let submitted = match &charge_table {
+        ChargeTable::Claims(_, claims) => Some(claims.clone()),
+        ChargeTable::Table(_) => None,
+    };
 
     // The match level depends on the roles every payments file has: known from
     // their first rows (an 835 is read whole: it is small), so that the charge
@@ -504,10 +534,17 @@ pub fn reconcile_sources(
         collected.absorb(f);
     }
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
-    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let mut finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let rejections = lifecycle::Rejections::of(&acknowledgments, submitted.as_deref().unwrap_or(&[]));
+    if !rejections.is_empty() {
+        collected.notes.extend(rejections.apply(&mut finished.lines));
+    }
     let payments = Payments { provider_adjustments, findings: remittance_findings, ..Payments::default() };
     let matching = Matched { plan, duplicates, swapped: looks_swapped(&charge_roles, &payment_roles) };
-    let report = assemble(finished, collected, matching, single, schedule, payments, options, progress);
+    let mut report = assemble(finished, collected, matching, single, schedule, payments, options, progress);
+    if submitted.is_some() {
+        report.summary.funnel = Some(lifecycle::funnel(&report.claims, &report.lines));
+    }
     progress("Done", 100);
     Ok(report)
 }
@@ -573,14 +610,15 @@ fn plan_note_of<'a>(
 /// The charges as read: a table (csv, xlsx, a report), or an 837 claim file (SPEC §11).
 enum ChargeTable {
     Table(records::Table),
-    Claims(Records<ChargeRow>),
+    /// The 837's service lines, and its claims as `(CLM01, ST02)`.
+    Claims(Records<ChargeRow>, Vec<(String, String)>),
 }
 
 impl ChargeTable {
     fn roles(&self) -> BTreeSet<Role> {
         match self {
             ChargeTable::Table(t) => t.mapping.roles().map(|(r, _)| r).collect(),
-            ChargeTable::Claims(c) => {
+            ChargeTable::Claims(c, _) => {
                 let mut roles: BTreeSet<Role> = [
                     Role::ClaimId,
                     Role::Code,
@@ -601,20 +639,20 @@ impl ChargeTable {
     }
 
     fn is_837(&self) -> bool {
-        matches!(self, ChargeTable::Claims(_))
+        matches!(self, ChargeTable::Claims(..))
     }
 
     fn row_count(&self) -> usize {
         match self {
             ChargeTable::Table(t) => t.sheet.row_count(),
-            ChargeTable::Claims(c) => c.rows.len(),
+            ChargeTable::Claims(c, _) => c.rows.len(),
         }
     }
 
     fn mapping(&self) -> Mapping {
         match self {
             ChargeTable::Table(t) => t.mapping.clone(),
-            ChargeTable::Claims(_) => Mapping::default(),
+            ChargeTable::Claims(..) => Mapping::default(),
         }
     }
 
@@ -627,7 +665,7 @@ impl ChargeTable {
     ) -> Result<Records<()>, InputError> {
         match self {
             ChargeTable::Table(t) => records::read_charges_each(t, single, progress, each),
-            ChargeTable::Claims(c) => {
+            ChargeTable::Claims(c, _) => {
                 c.rows.iter().cloned().for_each(each);
                 Ok(Records {
                     file: c.file,
@@ -669,7 +707,8 @@ fn load_charges(
             progress(&format!("Reading {file}"), bar.sheet(0, 0.0));
             let batch = crate::x12::parse_837(&bytes)
                 .map_err(|source| InputError::X12 { file: file.clone(), source })?;
-            return Ok(ChargeTable::Claims(records::records_of_837(&batch, &file)));
+            let claims = batch.claims.iter().map(|c| (c.id.clone(), c.transaction.clone())).collect();
+            return Ok(ChargeTable::Claims(records::records_of_837(&batch, &file), claims));
         }
         return Err(match crate::x12::parse(&bytes) {
             Ok(_) => InputError::RemittanceAsCharges { file },
@@ -1058,6 +1097,7 @@ fn assemble(
         totals,
         claims: claims.len(),
         waiting,
+        funnel: None,
     };
     let worklist =
         worklist::build(&lines, &claims, &unmatched, Tolerance(options.tolerance), &options.deadlines);
