@@ -408,6 +408,21 @@ fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
 fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format: Output) -> CliResult {
     let bytes = read_file(path)?;
     let name = file_name(path);
+    if clearbill::x12::looks_like_x12(&bytes)
+        && clearbill::x12::parse(&bytes).is_err()
+        && !clearbill::x12::is_837(&bytes)
+    {
+        if let Ok(acks) = clearbill::x12::parse_acks(&bytes) {
+            return match format {
+                Output::Json => print_json(&acks),
+                Output::Text => {
+                    print!("{}", clearbill::x12::acks_summary_text(&acks));
+                    Ok(())
+                }
+                other => Err(format!("inspect prints text or json, not {other:?}")),
+            };
+        }
+    }
     if clearbill::x12::is_837(&bytes) {
         let batch = clearbill::x12::parse_837(&bytes).map_err(|e| format!("{name}: {e}"))?;
         return match format {

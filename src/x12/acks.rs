@@ -129,6 +129,35 @@ fn entity_meaning(code: &str) -> Option<&'static str> {
     })
 }
 
+/// A plain-words summary of an acknowledgment file, for `clearbill inspect` and the page.
+pub fn summary_text(a: &Acknowledgments) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if !a.sets.is_empty() {
+        let rejected = a.sets.iter().filter(|s| s.rejected()).count();
+        let _ = writeln!(
+            out,
+            "File acknowledgment (999/997): {} claim batch(es) answered, {} accepted, {rejected} rejected as a whole.",
+            a.sets.len(),
+            a.sets.len() - rejected
+        );
+    }
+    if !a.claims.is_empty() {
+        let rejected: Vec<&ClaimAck> = a.claims.iter().filter(|c| c.rejected()).collect();
+        let _ = writeln!(
+            out,
+            "Claim acknowledgment (277CA): {} claim(s) answered, {} accepted, {} rejected.",
+            a.claims.len(),
+            a.claims.len() - rejected.len(),
+            rejected.len()
+        );
+        for c in rejected.iter().take(20) {
+            let _ = writeln!(out, "Claim {} rejected: {}.", c.claim_id, c.reason());
+        }
+    }
+    out
+}
+
 pub(crate) fn read(text: &str, start: Start) -> Acknowledgments {
     let mut r = Reader::default();
     for seg in Splitter::new(text, start) {

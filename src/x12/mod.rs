@@ -32,7 +32,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
-pub use acks::{Acknowledgments, ClaimAck, SetAck};
+pub use acks::{summary_text as acks_summary_text, Acknowledgments, ClaimAck, SetAck};
 pub use claims::{
     summary_text as claims_summary_text, ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine,
 };

@@ -15,8 +15,12 @@ const STATUSES = [
   ['underpaid', 'Underpaid', 'paid less than expected'],
   ['overpaid', 'Overpaid', 'paid more than billed or expected'],
   ['denied', 'Denied', 'the payer paid nothing and said why'],
+  ['rejected', 'Rejected', 'turned back before the payer looked at it: correct and resubmit'],
   ['unpaid', 'Unpaid', 'no answer from the payer yet'],
 ];
+
+/** The statuses to show: "rejected" only when acknowledgments rejected something. */
+const shownStatuses = (summary) => STATUSES.filter(([key]) => key !== 'rejected' || summary.byStatus.rejected);
 
 const MATCHED_BY = {
   'claim+line': 'claim number and line',
@@ -55,6 +59,7 @@ export function results({ session, overview, app, fileName, workspace, run }) {
       { id: 'summary', 'aria-labelledby': 'summary-heading' },
       el('h3', { id: 'summary-heading', class: 'visually-hidden', tabindex: -1 }, 'Summary'),
       cards(summary),
+      funnel(summary),
       el('div', { class: 'two-up' }, statusBreakdown(summary), agingChart(summary)),
     ),
     worklist.node,
@@ -304,6 +309,24 @@ function cards(summary) {
   );
 }
 
+/** The claims' way from sent to paid, when the charges were an 837 file (SPEC §11). */
+function funnel(summary) {
+  const f = summary.funnel;
+  if (!f) return null;
+  const step = (key, label, n, detail) =>
+    el('div', { class: 'card' }, el('dt', {}, label), el('dd', { dataset: { funnel: key } }, count(n)), el('dd', { class: 'detail' }, detail));
+  return el(
+    'dl',
+    { class: 'cards funnel', 'aria-label': 'Claims from sent to paid' },
+    step('submitted', 'Claims sent', f.submitted, 'in the claim file, after replacements and voids'),
+    step('rejected', 'Rejected', f.rejected, 'turned back before the payer looked at them: correct and resubmit; the filing clock still runs'),
+    step('accepted', 'Accepted', f.accepted, 'taken in for processing'),
+    step('paid', 'Paid', f.paid, 'the payer paid at least part of them'),
+    step('denied', 'Denied', f.denied, 'the payer paid none of their lines'),
+    step('noAnswer', 'No answer yet', f.noAnswer, 'no remittance yet: check the claim status with the payer'),
+  );
+}
+
 function statusBreakdown(summary) {
   return el(
     'section',
@@ -327,7 +350,7 @@ function statusBreakdown(summary) {
       el(
         'tbody',
         {},
-        STATUSES.map(([key, label, meaning]) => {
+        shownStatuses(summary).map(([key, label, meaning]) => {
           const s = summary.byStatus[key] ?? { count: 0, billed: '0.00', atStake: '0.00' };
           return el(
             'tr',
@@ -458,7 +481,7 @@ function notes(summary, overview) {
 /** The lines: filters (status, payer, text), sortable columns, pages of 100. */
 function linesSection(overview, ask, app, tables, patients) {
   const filters = { statuses: [], payer: '', search: '' };
-  const statusBoxes = STATUSES.map(([key, label]) => {
+  const statusBoxes = shownStatuses(overview.summary).map(([key, label]) => {
     const n = overview.summary.byStatus[key]?.count ?? 0;
     const box = el('input', { type: 'checkbox', id: `filter-${key}`, value: key });
     box.addEventListener('change', () => {
