@@ -69,12 +69,18 @@ pub struct SubmittedLine {
     /// SV102 or SV203.
     pub billed: Money,
     /// SV104 or SV205; 1 when not sent.
+    #[serde(serialize_with = "units_text")]
     pub units: Decimal,
     /// DTP*472 of the line, else the claim's.
     #[serde(serialize_with = "super::model::iso_date")]
     pub service_date: Option<NaiveDate>,
     /// REF*6R: the line item control number the 835 echoes back.
     pub control_number: Option<String>,
+}
+
+/// Units as text (`"3"`), as the 835 model writes quantities.
+fn units_text<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&value.normalize().to_string())
 }
 
 /// One CLM and its lines, with the parties of the loops above it.
