@@ -172,7 +172,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
       body,
       el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`),
       // A table whose column names ClearBill did not find can still be read from a row the user names.
-      /\.(835|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
+      /\.(835|837|999|997|277|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
     );
     app.announce(`ClearBill cannot use ${name}.`);
   }
