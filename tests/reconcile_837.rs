@@ -20,8 +20,8 @@ fn run(charges: &[u8], era: &str) -> Report {
     reconcile_files(&charges, &payments, None, &options, &Limits::default()).unwrap()
 }
 
-fn cents(c: i64) -> Money {
-    Money::from_cents(c)
+fn m(text: &str) -> Money {
+    text.parse().unwrap()
 }
 
 const ISA: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *070115*1200*^*00501*000000001*0*P*:~GS*HP*PAYER*CLINIC*20070115*1200*1*X*005010X221A1~";
@@ -54,15 +54,15 @@ fn tr3_example_1_against_its_835() {
     assert!(report.unmatched_payments.is_empty(), "{:?}", report.unmatched_payments);
     let by_code = |code: &str| report.lines.iter().find(|l| l.code.as_deref() == Some(code)).unwrap();
     assert_eq!(by_code("99213").status, Status::Paid);
-    assert_eq!(by_code("99213").insurance_paid, cents(32_00));
+    assert_eq!(by_code("99213").insurance_paid, m("32.00"));
     assert_eq!(by_code("87070").status, Status::Paid);
     assert_eq!(by_code("99214").status, Status::Denied);
     assert_eq!(by_code("86663").status, Status::Unpaid);
-    assert_eq!(by_code("86663").balance, cents(10_00));
+    assert_eq!(by_code("86663").balance, m("10.00"));
     assert_eq!(by_code("99213").patient.as_deref(), Some("SMITH, TED"));
     assert_eq!(by_code("99213").payer.as_deref(), Some("KEY INSURANCE COMPANY"));
-    assert_eq!(report.summary.totals.billed, cents(100_00));
-    assert_eq!(report.summary.totals.insurance_paid, cents(46_00));
+    assert_eq!(report.summary.totals.billed, m("100.00"));
+    assert_eq!(report.summary.totals.insurance_paid, m("46.00"));
 }
 
 const ISA_837: &str = "ISA*00*          *00*          *ZZ*CLINIC         *ZZ*PAYER          *070101*1200*^*00501*000000002*0*P*:~GS*HC*CLINIC*PAYER*20070101*1200*2*X*005010X222A1~";
@@ -91,7 +91,7 @@ fn lines_match_by_their_control_numbers() {
         assert_eq!(line.status, Status::Paid, "{:?}", line.line);
         assert_eq!(line.balance, Money::ZERO);
     }
-    assert_eq!(report.summary.totals.insurance_paid, cents(120_00));
+    assert_eq!(report.summary.totals.insurance_paid, m("120.00"));
 }
 
 /// A replacement claim takes the original's place in the charges, and the file's notes say so.
@@ -109,6 +109,6 @@ fn a_replacement_claim_is_the_charge() {
     let report = run(claims.as_bytes(), &era);
     assert_eq!(report.lines.len(), 1);
     assert_eq!(report.lines[0].status, Status::Paid);
-    assert_eq!(report.summary.totals.billed, cents(90_00));
+    assert_eq!(report.summary.totals.billed, m("90.00"));
     assert!(report.summary.notes.iter().any(|n| n.contains("supersedes")), "{:?}", report.summary.notes);
 }

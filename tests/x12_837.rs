@@ -16,8 +16,8 @@ fn data(path: &str) -> Option<Vec<u8>> {
     Some(std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
 }
 
-fn cents(c: i64) -> Money {
-    Money::from_cents(c)
+fn m(text: &str) -> Money {
+    text.parse().unwrap()
 }
 
 /// TR3 example 1: one CLM `26463774*100.00`, four SV1 of 40 + 15 + 35 + 10 = 100.00, lines 1–2 on
@@ -33,8 +33,8 @@ fn tr3_example_1() {
     let c = &batch.claims[0];
     assert_eq!(c.id, "26463774");
     assert_eq!(c.form, ClaimForm::Professional);
-    assert_eq!(c.total, cents(100_00));
-    assert_eq!(c.line_total(), cents(100_00));
+    assert_eq!(c.total, m("100.00"));
+    assert_eq!(c.line_total(), m("100.00"));
     assert_eq!(c.patient.as_deref(), Some("SMITH, TED"));
     assert_eq!(c.payer.as_deref(), Some("KEY INSURANCE COMPANY"));
     assert_eq!(c.member_id.as_deref(), Some("JS00111223333"));
@@ -53,8 +53,8 @@ fn cob_example_3a() {
     assert_eq!(batch.claims.len(), 1);
     assert_eq!(batch.claims[0].id, "26407789");
     assert_eq!(batch.line_count(), 3);
-    assert_eq!(batch.total(), cents(79_04));
-    assert_eq!(batch.claims[0].line_total(), cents(79_04));
+    assert_eq!(batch.total(), m("79.04"));
+    assert_eq!(batch.claims[0].line_total(), m("79.04"));
     assert!(batch.findings.is_empty(), "{:?}", batch.findings);
 }
 
@@ -67,11 +67,11 @@ fn moov_sample() {
     let batch = x12::parse_837(&bytes).unwrap();
     assert_eq!(batch.claims.len(), 8);
     assert_eq!(batch.line_count(), 11);
-    assert_eq!(batch.total(), cents(1_771_96));
+    assert_eq!(batch.total(), m("1771.96"));
     let lines: Money = batch.claims.iter().map(|c| c.line_total()).sum();
-    assert_eq!(lines, cents(1_771_96));
+    assert_eq!(lines, m("1771.96"));
     let first = &batch.claims[0];
-    assert_eq!((first.id.as_str(), first.total), ("1029353-03", cents(553_96)));
+    assert_eq!((first.id.as_str(), first.total), ("1029353-03", m("553.96")));
     assert_eq!(first.lines[1].units.to_string(), "3");
     assert_eq!(first.patient.as_deref(), Some("SMITH, JOHN"), "no HL 23: the subscriber is the patient");
     assert_eq!(first.payer.as_deref(), Some("BLUE CROSS"));
@@ -88,9 +88,9 @@ fn imsweb_complex() {
     assert_eq!(batch.transactions, 2);
     assert_eq!(batch.claims.len(), 6);
     assert_eq!(batch.line_count(), 10);
-    assert_eq!(batch.total(), cents(3_000_00));
+    assert_eq!(batch.total(), m("3000.00"));
     let lines: Money = batch.claims.iter().map(|c| c.line_total()).sum();
-    assert_eq!(lines, cents(124_76));
+    assert_eq!(lines, m("124.76"));
     let unbalanced = batch.findings.iter().filter(|f| f.kind == FindingKind::Unbalanced).count();
     assert_eq!(unbalanced, 6);
     let first = &batch.claims[0];
@@ -107,9 +107,9 @@ fn imsweb_many_claims() {
     let batch = x12::parse_837(&bytes).unwrap();
     assert_eq!(batch.claims.len(), 820);
     assert_eq!(batch.line_count(), 820);
-    assert_eq!(batch.total(), cents(410_000_00));
+    assert_eq!(batch.total(), m("410000.00"));
     let lines: Money = batch.claims.iter().map(|c| c.line_total()).sum();
-    assert_eq!(lines, cents(10_045_00));
+    assert_eq!(lines, m("10045.00"));
     let ids: std::collections::BTreeSet<&str> = batch.claims.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["A37YH556", "A37YH667"]);
 }
@@ -137,7 +137,7 @@ fn the_277ca_samples_accept_and_reject_by_category() {
     let c = &rejected.claims[0];
     assert_eq!((c.claim_id.as_str(), c.category.as_str(), c.status.as_str()), ("3920394930203", "A7", "562"));
     assert!(c.rejected());
-    assert_eq!(c.amount, Some(cents(199_14)));
+    assert_eq!(c.amount, Some(m("199.14")));
     assert!(c.reason().contains("National Provider Identifier"), "{}", c.reason());
 
     let accepted = x12::parse_acks(&ack("x12-277/imsweb__x12-parser/x12_277CA_accepted.txt")).unwrap();

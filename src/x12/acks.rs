@@ -197,10 +197,8 @@ impl Reader {
                         .push(format!("a {} transaction", super::reader::describe_set(&self.set)));
                 }
             }
-            "BHT" if self.set == "277" => {
-                if seg.element(1) == "0085" && seg.element(6) == "TH" {
-                    self.is_277ca = true;
-                }
+            "BHT" if self.set == "277" && seg.element(1) == "0085" && seg.element(6) == "TH" => {
+                self.is_277ca = true;
             }
             "AK2" => self.set_ack = Some((seg.element(1).to_string(), seg.element(2).to_string())),
             "IK5" | "AK5" => {
