@@ -24,7 +24,7 @@ export async function mount(root, app) {
     charges: fileZone({
       role: 'charges',
       label: 'Charges',
-      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv). Alone, it is read as an A/R report that already carries what was paid.',
+      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim file (837) sent to payers. Alone, it is read as an A/R report that already carries what was paid.',
       required: true,
       roles,
       app,
