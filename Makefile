@@ -22,7 +22,7 @@ SHELL := bash
 PORT ?= 8080
 # `make fuzz`: seconds per target, and which targets (fuzz/fuzz_targets/*.rs).
 FUZZ_SECONDS ?= 120
-FUZZ_TARGETS ?= money dates table records reconcile x12 plain_vs_calamine
+FUZZ_TARGETS ?= money dates table records reconcile x12 x12_837 plain_vs_calamine
 BIND ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver

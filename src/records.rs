@@ -1304,6 +1304,51 @@ pub fn read_835(
     Ok((records, remittance))
 }
 
+/// The charge rows of an 837 claim file (SPEC §11): one per service line (SV1/SV2) of every
+/// claim that stands after replacements and voids. A row's number is the segment number of its
+/// SV1/SV2; its line key is the REF*6R line control number, which an 835 echoes back. The
+/// replacements, voids and claims that do not add up are the file's notes.
+pub fn records_of_837(batch: &crate::x12::ClaimBatch, file_name: &str) -> Records<ChargeRow> {
+    let mut rows = Vec::with_capacity(batch.line_count());
+    for claim in &batch.claims {
+        let claim_id = Id::new(&claim.id);
+        let patient = claim.patient.as_deref().and_then(Id::name);
+        let payer = claim.payer.as_deref().map(Text::from);
+        for line in &claim.lines {
+            rows.push(ChargeRow {
+                row: u32::try_from(line.segment).unwrap_or(u32::MAX),
+                keys: Keys {
+                    claim: claim_id.clone(),
+                    line: line.control_number.as_deref().and_then(Id::new),
+                    patient_id: None,
+                    patient_name: patient.clone(),
+                    service_date: line.service_date,
+                    code: line.code.as_deref().or(line.revenue_code.as_deref()).and_then(Id::code),
+                    modifier: Id::modifiers(&line.modifiers.join(",")),
+                },
+                payer: payer.clone(),
+                billed: line.billed,
+                allowed: None,
+                billed_date: None,
+                date_of_birth: None,
+                units: line.units,
+                remit: Remit::default(),
+            });
+        }
+    }
+    let mut notes: Vec<String> = batch.notes.iter().map(|n| format!("{file_name}: {n}")).collect();
+    notes.extend(batch.findings.iter().map(|f| format!("{file_name}, {}: {}", f.location(), f.message)));
+    Records {
+        file: FileKind::Charges,
+        name: file_name.to_string(),
+        rows,
+        rejected: Vec::new(),
+        blank: 0,
+        skipped: Vec::new(),
+        notes,
+    }
+}
+
 /// The payment rows of an 835 already parsed (see [`read_835`]).
 pub fn records_of_835(remittance: &crate::x12::Remittance, file_name: &str) -> Records<PaymentRow> {
     use crate::x12::{remit_lines, RemitLineKind};
@@ -1317,7 +1362,8 @@ pub fn records_of_835(remittance: &crate::x12::Remittance, file_name: &str) -> R
                 row: u32::try_from(l.segment).unwrap_or(u32::MAX),
                 keys: Keys {
                     claim: Id::new(&l.claim_id),
-                    line: None,
+                    // REF*6R: used only when the charges are an 837 whose lines carry it too.
+                    line: l.line_control_number.as_deref().and_then(Id::new),
                     patient_id: None,
                     patient_name: l.patient.as_deref().and_then(Id::name),
                     service_date: l.service_date,

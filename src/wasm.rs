@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use crate::columns::MappingOverride;
 use crate::estimate::{self, Plan};
 use crate::reconcile::query::LineQuery;
-use crate::reconcile::{reconcile_sources, FileSource, Options, Report};
+use crate::reconcile::{reconcile_lifecycle, FileSource, Options, Report};
 use crate::table::Limits;
 
 #[wasm_bindgen(start)]
@@ -63,6 +63,51 @@ pub fn inspect(
     header_row: JsValue,
     mapping: JsValue,
 ) -> Result<JsValue, JsError> {
+    if crate::x12::looks_like_x12(bytes) && crate::x12::parse(bytes).is_err() && !crate::x12::is_837(bytes) {
+        if let Ok(acks) = crate::x12::parse_acks(bytes) {
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct AcksInspection<'a> {
+                file: &'a str,
+                format: &'static str,
+                summary: String,
+                claims: usize,
+                rejected: usize,
+            }
+            let rejected = acks.claims.iter().filter(|c| c.rejected()).count()
+                + acks.sets.iter().filter(|s| s.rejected()).count();
+            return to_js(&AcksInspection {
+                file: file_name,
+                format: "x12-ack",
+                summary: crate::x12::acks_summary_text(&acks),
+                claims: acks.claims.len(),
+                rejected,
+            });
+        }
+    }
+    if crate::x12::is_837(bytes) {
+        let batch = crate::x12::parse_837(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ClaimsInspection<'a> {
+            file: &'a str,
+            format: &'static str,
+            summary: String,
+            claims: usize,
+            lines: usize,
+            billed: crate::money::Money,
+            findings: usize,
+        }
+        return to_js(&ClaimsInspection {
+            file: file_name,
+            format: "x12-837",
+            summary: crate::x12::claims_summary_text(&batch),
+            claims: batch.claims.len(),
+            lines: batch.line_count(),
+            billed: batch.total(),
+            findings: batch.findings.len(),
+        });
+    }
     if crate::x12::looks_like_x12(bytes) {
         let remittance = crate::x12::parse(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
         #[derive(Serialize)]
@@ -174,8 +219,9 @@ impl FileSource for FileArg {
     }
 }
 
-/// Runs a reconcile request: `{ charges, payments?, fees?, asOf, tolerance? }`,
-/// where `payments` may be one file or an array of files.
+/// Runs a reconcile request: `{ charges, payments?, acks?, fees?, asOf, tolerance? }`,
+/// where `payments` may be one file or an array of files, and `acks` an array of 999 or 277CA
+/// acknowledgment files (SPEC §11).
 fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError> {
     if !request.is_object() {
         return Err(JsError::new(
@@ -194,6 +240,18 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
             .collect::<Result<_, _>>()?
     } else {
         vec![file_arg(&payments_value, "payments")?]
+    };
+    let acks_value = get(request, "acks");
+    let acks: Vec<FileArg> = if js_sys::Array::is_array(&acks_value) {
+        js_sys::Array::from(&acks_value)
+            .iter()
+            .enumerate()
+            .map(|(i, a)| file_arg(&a, &format!("acks[{i}]")))
+            .collect::<Result<_, _>>()?
+    } else if acks_value.is_undefined() || acks_value.is_null() {
+        Vec::new()
+    } else {
+        vec![file_arg(&acks_value, "acks")?]
     };
     let fees_value = get(request, "fees");
     let fees = if fees_value.is_undefined() || fees_value.is_null() {
@@ -222,14 +280,16 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     })?;
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
+    let ack_inputs: Vec<&dyn FileSource> = acks.iter().map(|a| a as &dyn FileSource).collect();
     let mut report_progress = |message: &str, percent: u8| {
         if let Some(f) = progress {
             let _ = f.call2(&JsValue::NULL, &JsValue::from_str(message), &JsValue::from(percent));
         }
     };
-    reconcile_sources(
+    reconcile_lifecycle(
         &charges,
         &payment_inputs,
+        &ack_inputs,
         fee_input,
         &options,
         &Limits::default(),

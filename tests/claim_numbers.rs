@@ -367,14 +367,12 @@ fn swapped_files_say_so() {
 }
 
 #[test]
-fn an_837_or_an_835_given_as_charges_says_what_it_is_and_where_it_goes() {
+fn an_837_is_read_as_charges_and_an_835_given_as_charges_says_where_it_goes() {
     let claims = read(&shared("x12-837/LinuxForHealth__x12/demo.example1.837"));
-    let err = run(&claims, &[(&payments(), "payments.csv")]).unwrap_err().to_string();
-    assert!(
-        err.starts_with("charges.csv: this is an 837 claim file: it holds the claims the practice sent"),
-        "{err}"
-    );
-    assert!(err.contains("As charges, choose a charges export from the practice system"), "{err}");
+    // SPEC §11: an 837 is the charges: its four service lines (40 + 15 + 35 + 10).
+    let report = run(&claims, &[(&payments(), "payments.csv")]).unwrap();
+    assert_eq!(report.lines.len(), 4);
+    assert_eq!(report.summary.totals.billed, "100.00".parse::<clearbill::money::Money>().unwrap());
 
     let era = read(&shared("x12-835/LinuxForHealth__x12/managed-care.835"));
     let err = run(&era, &[(&payments(), "payments.csv")]).unwrap_err().to_string();

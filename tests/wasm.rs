@@ -116,7 +116,7 @@ fn a_session_reconciles_and_pages_its_lines() {
     // The page names the statuses from here (issue 15): every status of the report, in order.
     let statuses = Array::from(&get(&overview, "statuses"));
     let keys: Vec<String> = statuses.iter().map(|s| text(&s, "key").unwrap()).collect();
-    assert_eq!(keys, ["paid", "partial", "underpaid", "overpaid", "denied", "unpaid"]);
+    assert_eq!(keys, ["paid", "partial", "underpaid", "overpaid", "denied", "rejected", "unpaid"]);
     assert_eq!(text(&statuses.get(4), "label").as_deref(), Some("Denied"));
     assert_eq!(text(&statuses.get(4), "meaning").as_deref(), Some("the payer paid nothing and said why"));
     let unpaid = object(&[("statuses", Array::of1(&JsValue::from_str("unpaid")).into())]);

@@ -131,6 +131,9 @@ enum Command {
         /// Remittance file(s); without it the charges file is read in single mode.
         #[arg(long)]
         payments: Vec<PathBuf>,
+        /// 999 or 277CA acknowledgment file(s) of the claims, when the charges are an 837.
+        #[arg(long, num_args = 1..)]
+        acks: Vec<PathBuf>,
         #[arg(long)]
         fees: Option<PathBuf>,
         /// Date for aging, YYYY-MM-DD (default: today).
@@ -313,6 +316,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Reconcile {
             charges,
             payments,
+            acks,
             fees,
             as_of,
             tolerance,
@@ -329,7 +333,7 @@ fn run(cli: Cli) -> CliResult {
             let choices = Choices { charges_sheet, payments_sheet, charges_header_row, payments_header_row };
             run_reconcile(
                 &charges,
-                &payments,
+                (&payments, &acks),
                 fees.as_deref(),
                 as_of,
                 &tolerance,
@@ -404,6 +408,32 @@ fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
 fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format: Output) -> CliResult {
     let bytes = read_file(path)?;
     let name = file_name(path);
+    if clearbill::x12::looks_like_x12(&bytes)
+        && clearbill::x12::parse(&bytes).is_err()
+        && !clearbill::x12::is_837(&bytes)
+    {
+        if let Ok(acks) = clearbill::x12::parse_acks(&bytes) {
+            return match format {
+                Output::Json => print_json(&acks),
+                Output::Text => {
+                    print!("{}", clearbill::x12::acks_summary_text(&acks));
+                    Ok(())
+                }
+                other => Err(format!("inspect prints text or json, not {other:?}")),
+            };
+        }
+    }
+    if clearbill::x12::is_837(&bytes) {
+        let batch = clearbill::x12::parse_837(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        return match format {
+            Output::Json => print_json(&batch),
+            Output::Text => {
+                print!("{}", clearbill::x12::claims_summary_text(&batch));
+                Ok(())
+            }
+            other => Err(format!("inspect prints text or json, not {other:?}")),
+        };
+    }
     if clearbill::x12::looks_like_x12(&bytes) {
         let remittance = clearbill::x12::parse(&bytes).map_err(|e| format!("{name}: {e}"))?;
         return match format {
@@ -474,7 +504,7 @@ impl Choices {
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
     charges: &Path,
-    payments: &[PathBuf],
+    (payments, acks): (&[PathBuf], &[PathBuf]),
     fees: Option<&Path>,
     as_of: Option<String>,
     tolerance: &str,
@@ -534,9 +564,28 @@ fn run_reconcile(
         mapping: map.fees.as_ref(),
         header_row: None,
     });
-    let report =
+    let ack_files: Vec<(Vec<u8>, String)> =
+        acks.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
+    let report = if ack_files.is_empty() {
         reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-            .map_err(|e| with_cli_hint(&e))?;
+    } else {
+        let ack_inputs: Vec<FileInput<'_>> =
+            ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
+        let payments: Vec<&dyn clearbill::reconcile::FileSource> =
+            payment_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
+        let acks: Vec<&dyn clearbill::reconcile::FileSource> =
+            ack_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
+        clearbill::reconcile::reconcile_lifecycle(
+            &charge_input,
+            &payments,
+            &acks,
+            fee_input.as_ref().map(|f| f as &dyn clearbill::reconcile::FileSource),
+            &options,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+    }
+    .map_err(|e| with_cli_hint(&e))?;
 
     match format {
         Output::Json => {

@@ -309,6 +309,9 @@ pub(crate) fn summary_sheet(report: &Report) -> Sheet {
     rows.push(headings(&["Status", "Lines", "Billed", "At stake"]));
     for status in Status::ALL {
         let StatusTotal { count, billed, at_stake } = sum.by_status.get(status);
+        if status == Status::Rejected && *count == 0 {
+            continue;
+        }
         rows.push(vec![
             text(status.key()),
             Cell::Int(*count as i64),

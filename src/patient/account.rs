@@ -329,7 +329,7 @@ pub fn share_parts(l: &Line) -> ShareParts {
 }
 
 fn account_line(l: &Line) -> AccountLine {
-    let processed = l.status != Status::Unpaid;
+    let processed = !matches!(l.status, Status::Unpaid | Status::Rejected);
     let parts = share_parts(l);
     let adjustments = l.contractual_adjustment + l.other_adjustment;
     AccountLine {

@@ -58,16 +58,17 @@ pub struct Claim {
     pub lines: Vec<usize>,
 }
 
-/// How bad a status is for a claim, worst first (SPEC §8.7): unpaid, denied,
-/// underpaid, partial, overpaid, paid.
+/// How bad a status is for a claim, worst first (SPEC §8.7, §11): rejected,
+/// unpaid, denied, underpaid, partial, overpaid, paid.
 pub fn worst_first(status: Status) -> u8 {
     match status {
-        Status::Unpaid => 0,
-        Status::Denied => 1,
-        Status::Underpaid => 2,
-        Status::Partial => 3,
-        Status::Overpaid => 4,
-        Status::Paid => 5,
+        Status::Rejected => 0,
+        Status::Unpaid => 1,
+        Status::Denied => 2,
+        Status::Underpaid => 3,
+        Status::Partial => 4,
+        Status::Overpaid => 5,
+        Status::Paid => 6,
     }
 }
 

@@ -130,7 +130,10 @@ impl DeadlineRules {
         let payer = line.payer.as_deref();
         let (from, days, kind) = match line.status {
             Status::Unpaid if is_self_pay(payer) => return None,
-            Status::Unpaid => (line.service_date?, self.filing_days(payer), DeadlineKind::Filing),
+            // SPEC §11: a rejected claim was never filed; the filing clock still runs.
+            Status::Unpaid | Status::Rejected => {
+                (line.service_date?, self.filing_days(payer), DeadlineKind::Filing)
+            }
             Status::Denied | Status::Underpaid => {
                 (line.payment_date?, self.appeal_days(payer), DeadlineKind::Appeal)
             }

@@ -32,6 +32,7 @@ pub mod duplicates;
 pub mod fees;
 mod grouping;
 mod levels;
+pub mod lifecycle;
 pub mod line;
 pub mod matching;
 pub mod options;
@@ -229,6 +230,10 @@ pub struct Summary {
     pub claims: usize,
     /// Unpaid lines billed too recently to chase, kept off the worklist (SPEC §8.7).
     pub waiting: Waiting,
+    /// submitted → rejected / accepted → paid / denied / no answer: only when the charges are
+    /// an 837 (SPEC §11).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<lifecycle::Funnel>,
 }
 
 /// The unpaid lines billed fewer than `waitDays` days ago (SPEC §8.7).
@@ -409,6 +414,27 @@ pub fn reconcile_sources(
     limits: &Limits,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<Report, InputError> {
+    reconcile_lifecycle(charges, payments, &[], fees, options, limits, progress)
+}
+
+/// [`reconcile_sources`] with the 999 and 277CA acknowledgments of the claims (SPEC §11):
+/// claims rejected at the front door get the status `rejected`, and with an 837 as the
+/// charges the summary has the funnel.
+pub fn reconcile_lifecycle(
+    charges: &dyn FileSource,
+    payments: &[&dyn FileSource],
+    acks: &[&dyn FileSource],
+    fees: Option<&dyn FileSource>,
+    options: &Options,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<Report, InputError> {
+    let mut acknowledgments = Vec::new();
+    for &a in acks {
+        let parsed = crate::x12::parse_acks(&a.bytes())
+            .map_err(|source| InputError::X12 { file: a.name().to_string(), source })?;
+        acknowledgments.push((a.name().to_string(), parsed));
+    }
     let single = payments.is_empty();
     let given: Vec<&dyn FileSource> = std::iter::once(charges).chain(payments.iter().copied()).collect();
     duplicates::same_file(&given)?;
@@ -417,6 +443,10 @@ pub fn reconcile_sources(
     let bar = Bar::new(&sizes);
 
     let charge_table = load_charges(charges, limits, &bar, progress)?;
+    let submitted = match &charge_table {
+        ChargeTable::Claims(_, claims) => Some(claims.clone()),
+        ChargeTable::Table(_) => None,
+    };
 
     // The match level depends on the roles every payments file has: known from
     // their first rows (an 835 is read whole: it is small), so that the charge
@@ -448,8 +478,12 @@ pub fn reconcile_sources(
             Some(r) => r.intersection(&roles).copied().collect(),
         });
     }
-    let charge_roles: BTreeSet<Role> = charge_table.mapping.roles().map(|(r, _)| r).collect();
-    let payment_roles = payment_roles.unwrap_or_else(|| charge_roles.clone());
+    let charge_roles: BTreeSet<Role> = charge_table.roles();
+    let mut payment_roles = payment_roles.unwrap_or_else(|| charge_roles.clone());
+    // SPEC §11: lines match by REF*6R when the 837's lines and every 835's service lines carry it.
+    if charge_roles.contains(&Role::Line) && charge_table.is_837() && lines_controlled(&remittances) {
+        payment_roles.insert(Role::Line);
+    }
     let level = MatchLevel::choose(&charge_roles, &payment_roles);
 
     let sources = Sources { charges, payments, remittances: &remittances, with_fees: fees.is_some(), single };
@@ -484,10 +518,17 @@ pub fn reconcile_sources(
         collected.absorb(f);
     }
     let schedule = fees.as_ref().map(|f| FeeSchedule::new(&f.rows));
-    let finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let mut finished = finish_lines(lines, single, schedule.as_ref(), options, progress);
+    let rejections = lifecycle::Rejections::of(&acknowledgments, submitted.as_deref().unwrap_or(&[]));
+    if !rejections.is_empty() {
+        collected.notes.extend(rejections.apply(&mut finished.lines));
+    }
     let payments = Payments { provider_adjustments, findings: remittance_findings, ..Payments::default() };
     let matching = Matched { plan, duplicates, swapped: looks_swapped(&charge_roles, &payment_roles) };
-    let report = assemble(finished, collected, matching, single, schedule, payments, options, progress);
+    let mut report = assemble(finished, collected, matching, single, schedule, payments, options, progress);
+    if submitted.is_some() {
+        report.summary.funnel = Some(lifecycle::funnel(&report.claims, &report.lines));
+    }
     progress("Done", 100);
     Ok(report)
 }
@@ -550,17 +591,109 @@ fn plan_note_of<'a>(
     )
 }
 
-/// A charges file that could be read at all: an X12 file is refused with
-/// what it is and where it belongs.
+/// The charges as read: a table (csv, xlsx, a report), or an 837 claim file (SPEC §11).
+enum ChargeTable {
+    Table(records::Table),
+    /// The 837's service lines, and its claims as `(CLM01, ST02)`.
+    Claims(Records<ChargeRow>, Vec<(String, String)>),
+}
+
+impl ChargeTable {
+    fn roles(&self) -> BTreeSet<Role> {
+        match self {
+            ChargeTable::Table(t) => t.mapping.roles().map(|(r, _)| r).collect(),
+            ChargeTable::Claims(c, _) => {
+                let mut roles: BTreeSet<Role> = [
+                    Role::ClaimId,
+                    Role::Code,
+                    Role::Modifier,
+                    Role::ServiceDate,
+                    Role::PatientName,
+                    Role::Payer,
+                    Role::Billed,
+                ]
+                .into_iter()
+                .collect();
+                if !c.rows.is_empty() && c.rows.iter().all(|r| r.keys.line.is_some()) {
+                    roles.insert(Role::Line);
+                }
+                roles
+            }
+        }
+    }
+
+    fn is_837(&self) -> bool {
+        matches!(self, ChargeTable::Claims(..))
+    }
+
+    fn row_count(&self) -> usize {
+        match self {
+            ChargeTable::Table(t) => t.sheet.row_count(),
+            ChargeTable::Claims(c, _) => c.rows.len(),
+        }
+    }
+
+    fn mapping(&self) -> Mapping {
+        match self {
+            ChargeTable::Table(t) => t.mapping.clone(),
+            ChargeTable::Claims(..) => Mapping::default(),
+        }
+    }
+
+    /// Hands every charge row to `each`; what else the file said comes back as the records.
+    fn each(
+        &self,
+        single: bool,
+        progress: &mut dyn FnMut(f32),
+        each: &mut dyn FnMut(ChargeRow),
+    ) -> Result<Records<()>, InputError> {
+        match self {
+            ChargeTable::Table(t) => records::read_charges_each(t, single, progress, each),
+            ChargeTable::Claims(c, _) => {
+                c.rows.iter().cloned().for_each(each);
+                Ok(Records {
+                    file: c.file,
+                    name: c.name.clone(),
+                    rows: Vec::new(),
+                    rejected: c.rejected.clone(),
+                    blank: c.blank,
+                    skipped: c.skipped.clone(),
+                    notes: c.notes.clone(),
+                })
+            }
+        }
+    }
+}
+
+/// Whether every 835 given has service lines and all of them carry a REF*6R line control number.
+fn lines_controlled(remittances: &[Option<Records<PaymentRow>>]) -> bool {
+    !remittances.is_empty()
+        && remittances.iter().all(|r| {
+            r.as_ref().is_some_and(|r| {
+                let mut lines = r.rows.iter().filter(|row| !row.claim_level).peekable();
+                lines.peek().is_some() && lines.all(|row| row.keys.line.is_some())
+            })
+        })
+}
+
+/// A charges file that could be read at all: an 837 is read as the claims'
+/// service lines; another X12 file is refused with what it is and where it belongs.
 fn load_charges(
     charges: &dyn FileSource,
     limits: &Limits,
     bar: &Bar,
     progress: &mut dyn FnMut(&str, u8),
-) -> Result<records::Table, InputError> {
+) -> Result<ChargeTable, InputError> {
     let bytes = charges.bytes();
     if crate::x12::looks_like_x12(&bytes) {
         let file = charges.name().to_string();
+        if crate::x12::is_837(&bytes) {
+            progress(&format!("Reading {file}"), bar.sheet(0, 0.0));
+            let batch = crate::x12::parse_837(&bytes)
+                .map_err(|source| InputError::X12 { file: file.clone(), source })?;
+            let claims = batch.claims.iter().map(|c| (c.id.clone(), c.transaction.clone())).collect();
+            return Ok(ChargeTable::Claims(records::records_of_837(&batch, &file), claims));
+        }
         return Err(match crate::x12::parse(&bytes) {
             Ok(_) => InputError::RemittanceAsCharges { file },
             Err(source) => InputError::X12 { file, source },
@@ -568,7 +701,7 @@ fn load_charges(
     }
     let table = load_table(charges, &bytes, limits, bar, 0, progress)?;
     records::check_charges(&table)?;
-    Ok(table)
+    Ok(ChargeTable::Table(table))
 }
 
 /// The files of a reconciliation, to read once more when the claim numbers need another form.
@@ -593,23 +726,17 @@ impl Sources<'_, '_> {
     fn gather(
         &self,
         plan: Plan,
-        charge_table: records::Table,
+        charge_table: ChargeTable,
         options: &Options,
         limits: &Limits,
         bar: &Bar,
         progress: &mut dyn FnMut(&str, u8),
     ) -> Result<Gathered, InputError> {
         let rows_message = format!("Reading the rows of {}", self.charges.name());
-        let mut lines = Lines::new(
-            plan.level,
-            self.single,
-            self.with_fees,
-            options.as_of,
-            charge_table.sheet.row_count(),
-        );
-        let charge_mapping = charge_table.mapping.clone();
-        let charge_records = records::read_charges_each(
-            &charge_table,
+        let mut lines =
+            Lines::new(plan.level, self.single, self.with_fees, options.as_of, charge_table.row_count());
+        let charge_mapping = charge_table.mapping();
+        let charge_records = charge_table.each(
             self.single,
             &mut |done| progress(&rows_message, bar.rows(0, done)),
             &mut |mut row| {
@@ -668,7 +795,7 @@ impl Sources<'_, '_> {
     ) -> Result<Trial, InputError> {
         let mut trial = Trial::new(level, fallback);
         let table = load_charges(self.charges, limits, bar, progress)?;
-        records::read_charges_each(&table, false, &mut |_| {}, &mut |row| trial.add_charge(&row.keys))?;
+        table.each(false, &mut |_| {}, &mut |row| trial.add_charge(&row.keys))?;
         drop(table);
         for (i, (&p, remittance)) in self.payments.iter().zip(self.remittances).enumerate() {
             match remittance {
@@ -954,6 +1081,7 @@ fn assemble(
         totals,
         claims: claims.len(),
         waiting,
+        funnel: None,
     };
     let worklist =
         worklist::build(&lines, &claims, &unmatched, Tolerance(options.tolerance), &options.deadlines);

@@ -13,6 +13,9 @@ use crate::money::Money;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Rejected at the front door by a 999 or 277CA and never adjudicated (SPEC §11): set from
+    /// the acknowledgments, not by [`classify`].
+    Rejected,
     Unpaid,
     Denied,
     Overpaid,
@@ -22,11 +25,19 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] =
-        [Status::Paid, Status::Partial, Status::Underpaid, Status::Overpaid, Status::Denied, Status::Unpaid];
+    pub const ALL: [Status; 7] = [
+        Status::Paid,
+        Status::Partial,
+        Status::Underpaid,
+        Status::Overpaid,
+        Status::Denied,
+        Status::Rejected,
+        Status::Unpaid,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
+            Status::Rejected => "rejected",
             Status::Unpaid => "unpaid",
             Status::Denied => "denied",
             Status::Overpaid => "overpaid",
@@ -39,6 +50,7 @@ impl Status {
     /// The status as the page names it.
     pub fn label(self) -> &'static str {
         match self {
+            Status::Rejected => "Rejected",
             Status::Unpaid => "Unpaid",
             Status::Denied => "Denied",
             Status::Overpaid => "Overpaid",
@@ -51,6 +63,7 @@ impl Status {
     /// What the status says about a line, in a billing specialist's words.
     pub fn meaning(self) -> &'static str {
         match self {
+            Status::Rejected => "turned back before the payer looked at it: correct and resubmit",
             Status::Unpaid => "no answer from the payer yet",
             Status::Denied => "the payer paid nothing and said why",
             Status::Overpaid => "paid more than billed or expected",
@@ -62,7 +75,10 @@ impl Status {
 
     /// Lines whose open money is aged (SPEC §4 "Age").
     pub fn is_aged(self) -> bool {
-        matches!(self, Status::Unpaid | Status::Denied | Status::Underpaid | Status::Partial)
+        matches!(
+            self,
+            Status::Rejected | Status::Unpaid | Status::Denied | Status::Underpaid | Status::Partial
+        )
     }
 }
 
@@ -172,7 +188,7 @@ pub fn adjustments_exceed(f: &Figures, t: Tolerance) -> Option<Money> {
 pub fn at_stake(status: Status, f: &Figures) -> Money {
     let balance = f.balance();
     match status {
-        Status::Unpaid | Status::Denied => f.billed,
+        Status::Rejected | Status::Unpaid | Status::Denied => f.billed,
         Status::Underpaid => f.expected.map(|e| e - f.collected()).unwrap_or(balance),
         Status::Partial => balance,
         Status::Overpaid => {

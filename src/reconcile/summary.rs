@@ -66,6 +66,12 @@ pub struct StatusTotal {
     pub at_stake: Money,
 }
 
+impl StatusTotal {
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 /// Per status, in the order a report reads best: paid first, unpaid last.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ByStatus {
@@ -74,6 +80,9 @@ pub struct ByStatus {
     pub underpaid: StatusTotal,
     pub overpaid: StatusTotal,
     pub denied: StatusTotal,
+    /// Only with acknowledgments (SPEC §11); left out of the report when no line is rejected.
+    #[serde(skip_serializing_if = "StatusTotal::is_empty")]
+    pub rejected: StatusTotal,
     pub unpaid: StatusTotal,
 }
 
@@ -96,6 +105,7 @@ impl ByStatus {
             Status::Underpaid => &self.underpaid,
             Status::Overpaid => &self.overpaid,
             Status::Denied => &self.denied,
+            Status::Rejected => &self.rejected,
             Status::Unpaid => &self.unpaid,
         }
     }
@@ -107,6 +117,7 @@ impl ByStatus {
             Status::Underpaid => &mut self.underpaid,
             Status::Overpaid => &mut self.overpaid,
             Status::Denied => &mut self.denied,
+            Status::Rejected => &mut self.rejected,
             Status::Unpaid => &mut self.unpaid,
         }
     }
@@ -157,7 +168,8 @@ pub struct Kpis {
 impl Kpis {
     pub fn of(lines: &[Line], totals: &Totals) -> Kpis {
         let collected = totals.insurance_paid + totals.patient_paid;
-        let with_remittance: Vec<&Line> = lines.iter().filter(|l| l.status != Status::Unpaid).collect();
+        let with_remittance: Vec<&Line> =
+            lines.iter().filter(|l| !matches!(l.status, Status::Unpaid | Status::Rejected)).collect();
         let denied: Vec<&&Line> = with_remittance.iter().filter(|l| l.status == Status::Denied).collect();
         let remitted_billed: Money = with_remittance.iter().map(|l| l.billed).sum();
         let denied_billed: Money = denied.iter().map(|l| l.billed).sum();

@@ -32,6 +32,8 @@ use crate::money::Money;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Kind {
+    /// Rejected by a 999 or 277CA (SPEC §11).
+    Rejected,
     Unpaid,
     Denied,
     Underpaid,
@@ -143,6 +145,10 @@ fn is_patient_share(code: &ReasonCode) -> bool {
     code.group == Some(Group::Pr) || (code.group.is_none() && matches!(code.code.as_str(), "1" | "2" | "3"))
 }
 
+/// What to do about a claim rejected at the front door (SPEC §11).
+pub const REJECTED_ACTION: &str =
+    "rejected before the payer saw it: correct and resubmit; the filing clock still runs";
+
 /// The suggested next step for a line that is not paid.
 pub fn action_for_line(line: &Line, rules: &DeadlineRules) -> Cow<'static, str> {
     if line.status == Status::Overpaid {
@@ -164,6 +170,7 @@ pub fn action_for_line(line: &Line, rules: &DeadlineRules) -> Cow<'static, str> 
         return "patient share: bill the patient".into();
     }
     match line.status {
+        Status::Rejected => REJECTED_ACTION.into(),
         Status::Unpaid if is_self_pay(line.payer.as_deref()) => {
             "self-pay: no insurance claim to follow; bill the patient".into()
         }
@@ -204,14 +211,15 @@ struct LineWork {
 /// first, as SPEC §8.7 orders a claim's statuses).
 fn urgency(kind: Kind) -> u8 {
     match kind {
-        Kind::Unpaid => 0,
-        Kind::Denied => 1,
-        Kind::Underpaid => 2,
-        Kind::Partial => 3,
-        Kind::Overpaid => 4,
-        Kind::CheckPosting => 5,
-        Kind::Waiting => 6,
-        Kind::PatientRefund | Kind::UnmatchedPayment => 7,
+        Kind::Rejected => 0,
+        Kind::Unpaid => 1,
+        Kind::Denied => 2,
+        Kind::Underpaid => 3,
+        Kind::Partial => 4,
+        Kind::Overpaid => 5,
+        Kind::CheckPosting => 6,
+        Kind::Waiting => 7,
+        Kind::PatientRefund | Kind::UnmatchedPayment => 8,
     }
 }
 
@@ -234,6 +242,7 @@ fn line_work(l: &Line, t: Tolerance, rules: &DeadlineRules) -> Option<LineWork> 
             }
             Kind::Waiting
         }
+        Status::Rejected => Kind::Rejected,
         Status::Unpaid => Kind::Unpaid,
         Status::Denied => Kind::Denied,
         Status::Underpaid => Kind::Underpaid,

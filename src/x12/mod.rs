@@ -18,7 +18,9 @@
 //! the model ([`model`], with code lists in [`codes`]), `remit_line.rs` maps claims to payment
 //! rows.
 
+pub mod acks;
 mod balance;
+pub mod claims;
 pub mod codes;
 pub mod model;
 mod reader;
@@ -30,6 +32,10 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
+pub use acks::{summary_text as acks_summary_text, Acknowledgments, ClaimAck, SetAck};
+pub use claims::{
+    summary_text as claims_summary_text, ClaimBatch, ClaimForm, Frequency, SubmittedClaim, SubmittedLine,
+};
 pub use codes::{
     AdjustmentGroup, ClaimStatus, CreditDebit, PaymentHandling, PaymentMethod, ProviderAdjustmentReason,
 };
@@ -51,13 +57,17 @@ pub enum X12Error {
     NotX12,
     #[error(
         "this is an 837 claim file: it holds the claims the practice sent to the payer, not a table \
-         of charges or a remittance. As charges, choose a charges export from the practice system \
-         (csv or xlsx); as payments, choose the 835 remittance (ERA) the payer sent back for these \
+         of charges or a remittance. Give it as the charges (or a charges export from the practice \
+         system, csv or xlsx); as payments, choose the 835 remittance (ERA) the payer sent back for these \
          claims"
     )]
     ClaimFile,
     #[error("this is an X12 {0} file, not an 835 remittance")]
     OtherTransaction(String),
+    #[error("this holds {0}, not a 999 or 277CA acknowledgment of claims")]
+    NotAcknowledgment(String),
+    #[error("this is an X12 {0} file, not an 837 claim file")]
+    NotClaims(String),
     #[error("this X12 file holds no transaction (no ST segment), so there is no remittance in it")]
     NoTransaction,
 }
@@ -105,6 +115,44 @@ pub fn parse(bytes: &[u8]) -> Result<Remittance, X12Error> {
     }
     balance::check(&mut remittance);
     Ok(remittance)
+}
+
+/// Reads an 837 claim file (837P or 837I): the claims a practice sent, as charges (SPEC §11).
+/// A file with no 837 transaction in it is an error that says what it is instead.
+pub fn parse_837(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
+    let text = decode(bytes);
+    let start = segments::find_start(&text).ok_or(X12Error::NotX12)?;
+    let batch = claims::read(&text, start);
+    if batch.transactions > 0 {
+        return Ok(batch);
+    }
+    let first =
+        segments::Splitter::new(&text, start).find(|s| s.id == "ST").map(|s| s.element(1).to_string());
+    Err(match first {
+        Some(set) => X12Error::NotClaims(reader::describe_set(&set)),
+        None => X12Error::NoTransaction,
+    })
+}
+
+/// Reads a 999/997 or 277CA acknowledgment file (SPEC §11). A file with neither in it is an
+/// error that says what it is.
+pub fn parse_acks(bytes: &[u8]) -> Result<Acknowledgments, X12Error> {
+    let text = decode(bytes);
+    let start = segments::find_start(&text).ok_or(X12Error::NotX12)?;
+    let acks = acks::read(&text, start);
+    if acks.sets.is_empty() && acks.claims.is_empty() {
+        return Err(match acks.passed_over.first() {
+            Some(what) => X12Error::NotAcknowledgment(what.clone()),
+            None => X12Error::NoTransaction,
+        });
+    }
+    Ok(acks)
+}
+
+/// Whether an X12 file holds an 837 (claims) transaction.
+pub fn is_837(bytes: &[u8]) -> bool {
+    let text = decode(bytes);
+    segments::find_start(&text).is_some_and(|start| claims::holds_837(&text, start))
 }
 
 /// How far [`looks_like_x12`] reads.

@@ -737,13 +737,13 @@ impl Reader {
 // ----- elements -----
 
 /// Two or three capitals and digits, starting with a capital: `ST`, `CLP`, `N1`.
-fn is_segment_id(id: &str) -> bool {
+pub(crate) fn is_segment_id(id: &str) -> bool {
     (2..=3).contains(&id.len())
         && id.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-fn non_empty(text: &str) -> Option<String> {
+pub(crate) fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
@@ -790,7 +790,7 @@ fn is_x12_decimal(text: &str) -> bool {
 
 /// Reads an amount element. Empty is `Ok(None)`; anything that is not an X12 decimal is an error
 /// that names the element and quotes what was written.
-fn read_amount(seg: &Segment, index: usize, what: &str) -> Result<Option<Money>, String> {
+pub(crate) fn read_amount(seg: &Segment, index: usize, what: &str) -> Result<Option<Money>, String> {
     let text = seg.element(index);
     if text.is_empty() {
         return Ok(None);
@@ -820,7 +820,7 @@ fn required_amount(seg: &Segment, index: usize, what: &str, fatal: &mut Vec<Stri
     }
 }
 
-fn read_quantity(seg: &Segment, index: usize, what: &str) -> Result<Option<Decimal>, String> {
+pub(crate) fn read_quantity(seg: &Segment, index: usize, what: &str) -> Result<Option<Decimal>, String> {
     let text = seg.element(index);
     if text.is_empty() {
         return Ok(None);
@@ -842,7 +842,7 @@ fn read_date(seg: &Segment, index: usize, what: &str) -> Result<Option<NaiveDate
     })
 }
 
-fn parse_ccyymmdd(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_ccyymmdd(text: &str) -> Option<NaiveDate> {
     if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -918,7 +918,7 @@ fn read_service_line(seg: &Segment) -> Result<(ServiceLine, Vec<(FindingKind, St
 
 /// A composite procedure (`HC:99213:25`), or `None` when there is no code in it; and the
 /// separator used when it was not the declared one.
-fn read_procedure(seg: &Segment, index: usize) -> (Option<Procedure>, Option<char>) {
+pub(crate) fn read_procedure(seg: &Segment, index: usize) -> (Option<Procedure>, Option<char>) {
     let (components, fallback) = seg.composite(index);
     let qualifier = components.first().copied().unwrap_or("");
     let code = components.get(1).copied().unwrap_or("");

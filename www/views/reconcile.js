@@ -24,7 +24,7 @@ export async function mount(root, app) {
     charges: fileZone({
       role: 'charges',
       label: 'Charges',
-      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv). Alone, it is read as an A/R report that already carries what was paid.',
+      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim file (837) sent to payers. Alone, it is read as an A/R report that already carries what was paid.',
       required: true,
       roles,
       app,
@@ -33,6 +33,14 @@ export async function mount(root, app) {
       role: 'payments',
       label: 'Payments',
       hint: 'What payers sent back: the remittance (ERA/EOB) export, or X12 835 files. You may choose several.',
+      multiple: true,
+      roles,
+      app,
+    }),
+    acks: fileZone({
+      role: 'acks',
+      label: 'Acknowledgments',
+      hint: 'Optional, with claims sent as an 837 file: the 999 and 277CA files the clearinghouse sent back, saying which claims were accepted or rejected. You may choose several.',
       multiple: true,
       roles,
       app,
@@ -80,7 +88,7 @@ export async function mount(root, app) {
         zones.charges.node.querySelector('input'),
       );
     }
-    for (const zone of [zones.payments, zones.fees]) {
+    for (const zone of [zones.payments, zones.acks, zones.fees]) {
       const unreadable = zone.unreadable()[0];
       if (unreadable) {
         return complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
@@ -101,9 +109,11 @@ export async function mount(root, app) {
     });
     const payments = zones.payments.files();
     const fees = zones.fees.files()[0];
+    const acks = zones.acks.files();
     const request = {
       charges: fileArg(charges),
       payments: payments.length ? payments.map(fileArg) : undefined,
+      acks: acks.length ? acks.map(fileArg) : undefined,
       fees: fees ? fileArg(fees) : undefined,
       asOf: asOf.value,
       tolerance: tolerance.value.trim() || undefined,
@@ -134,7 +144,7 @@ export async function mount(root, app) {
         },
       });
       session = answer.session;
-      const files = [charges, ...payments, fees].filter(Boolean).map((f) => f.name);
+      const files = [charges, ...payments, ...acks, fees].filter(Boolean).map((f) => f.name);
       const shown = results({
         session,
         overview: answer.overview,
@@ -147,7 +157,7 @@ export async function mount(root, app) {
       collapseFiles();
       await shown.loaded;
       const { byStatus } = answer.overview.summary;
-      const open = ['partial', 'underpaid', 'overpaid', 'denied', 'unpaid']
+      const open = ['partial', 'underpaid', 'overpaid', 'denied', ...(byStatus.rejected ? ['rejected'] : []), 'unpaid']
         .map((k) => `${byStatus[k]?.count ?? 0} ${k}`)
         .join(', ');
       app.announce(`Reconciled ${answer.overview.lines} lines: ${byStatus.paid?.count ?? 0} paid, ${open}. The results follow.`);
@@ -175,7 +185,7 @@ export async function mount(root, app) {
         el(
           'li',
           {},
-          el('strong', {}, `${role === 'charges' ? 'Charges' : role === 'payments' ? 'Payments' : 'Fee schedule'}: `),
+          el('strong', {}, `${{ charges: 'Charges', payments: 'Payments', acks: 'Acknowledgments' }[role] ?? 'Fee schedule'}: `),
           f.name,
           f.sheet ? ` (sheet ${f.sheet})` : '',
           ' ',
@@ -252,7 +262,7 @@ export async function mount(root, app) {
       { class: 'files', 'aria-labelledby': 'files-heading' },
       el('h3', { id: 'files-heading' }, '1. Your files'),
       filesSummary,
-      el('div', { class: 'zones' }, zones.charges.node, zones.payments.node, zones.fees.node),
+      el('div', { class: 'zones' }, zones.charges.node, zones.payments.node, zones.acks.node, zones.fees.node),
       el('p', {}, forget, ' ', el('span', { class: 'hint' }, 'Column choices you change are remembered in this browser for files with the same headers.')),
     ),
     el(

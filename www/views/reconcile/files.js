@@ -8,6 +8,8 @@ import * as remembered from './remembered.js';
 
 const ACCEPT = '.xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.tsv,.txt';
 const REMITTANCE_ACCEPT = `${ACCEPT},.835,.edi,.era,.x12`;
+const CLAIMS_ACCEPT = `${ACCEPT},.837,.edi,.x12`;
+const ACKS_ACCEPT = '.999,.997,.277,.edi,.x12,.txt';
 
 /**
  * A drop zone for one kind of file.
@@ -26,7 +28,7 @@ export function fileZone({ role, label, hint, required, multiple, roles, app }) 
     type: 'file',
     id: inputId,
     'aria-describedby': hintId,
-    accept: role === 'payments' ? REMITTANCE_ACCEPT : ACCEPT,
+    accept: role === 'payments' ? REMITTANCE_ACCEPT : role === 'charges' ? CLAIMS_ACCEPT : role === 'acks' ? ACKS_ACCEPT : ACCEPT,
     multiple,
   });
   const list = el('div', { class: 'loaded-files' });
@@ -170,7 +172,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
       body,
       el('p', { class: 'error', role: 'alert' }, `ClearBill cannot use ${name}: ${error.message}`),
       // A table whose column names ClearBill did not find can still be read from a row the user names.
-      /\.(835|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
+      /\.(835|837|999|997|277|edi|era|x12)$/i.test(name) ? null : headerRowField(file.headerRow ?? '', 'If the column names are in a row ClearBill did not find, give its number.'),
     );
     app.announce(`ClearBill cannot use ${name}.`);
   }
@@ -255,6 +257,22 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
   function render({ focus, usedSaved } = {}) {
     const ins = file.inspection;
     node.dataset.state = 'ready';
+    if (ins.format === 'x12-837') {
+      replace(
+        body,
+        el('p', {}, `Claims the practice sent (an X12 837 file): ${ins.claims} claim(s), ${ins.lines} service line(s), $${ins.billed} billed. Each service line is a charge.`),
+        el('pre', { class: 'x12-summary' }, ins.summary),
+      );
+      return;
+    }
+    if (ins.format === 'x12-ack') {
+      replace(
+        body,
+        el('p', {}, `What the clearinghouse or payer said when the claims arrived: ${ins.rejected} rejection(s).`),
+        el('pre', { class: 'x12-summary' }, ins.summary),
+      );
+      return;
+    }
     if (ins.format === 'x12-835') {
       replace(
         body,
@@ -314,6 +332,8 @@ function mappingFrom(choices, detected) {
 }
 
 function describe(ins) {
+  if (ins.format === 'x12-837') return `claims sent to payers (X12 837): ${ins.claims} claim${ins.claims === 1 ? '' : 's'}`;
+  if (ins.format === 'x12-ack') return 'acknowledgments of the claims (999 or 277CA)';
   if (ins.format === 'x12-835') return `an X12 835 remittance with ${ins.claims} claim${ins.claims === 1 ? '' : 's'}`;
   const parts = [
     `${ins.format.toUpperCase()}`,

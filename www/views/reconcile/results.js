@@ -8,6 +8,10 @@ import { patientAccounts } from './patient.js';
 import { pagedTable } from './table.js';
 import { worklistSection } from './worklist.js';
 
+/** The statuses to show, as the core names them: "rejected" only when acknowledgments rejected something. */
+const shownStatuses = (overview) =>
+  overview.statuses.filter(({ key }) => key !== 'rejected' || overview.summary.byStatus.rejected);
+
 const MATCHED_BY = {
   'claim+line': 'claim number and line',
   'claim+code': 'claim number and procedure code',
@@ -45,7 +49,8 @@ export function results({ session, overview, app, fileName, workspace, run }) {
       { id: 'summary', 'aria-labelledby': 'summary-heading' },
       el('h3', { id: 'summary-heading', class: 'visually-hidden', tabindex: -1 }, 'Summary'),
       cards(summary),
-      el('div', { class: 'two-up' }, statusBreakdown(summary, overview.statuses), agingChart(summary)),
+      funnel(summary),
+      el('div', { class: 'two-up' }, statusBreakdown(summary, shownStatuses(overview)), agingChart(summary)),
     ),
     worklist.node,
     patients.node,
@@ -294,6 +299,24 @@ function cards(summary) {
   );
 }
 
+/** The claims' way from sent to paid, when the charges were an 837 file (SPEC §11). */
+function funnel(summary) {
+  const f = summary.funnel;
+  if (!f) return null;
+  const step = (key, label, n, detail) =>
+    el('div', { class: 'card' }, el('dt', {}, label), el('dd', { dataset: { funnel: key } }, count(n)), el('dd', { class: 'detail' }, detail));
+  return el(
+    'dl',
+    { class: 'cards funnel', 'aria-label': 'Claims from sent to paid' },
+    step('submitted', 'Claims sent', f.submitted, 'in the claim file, after replacements and voids'),
+    step('rejected', 'Rejected', f.rejected, 'turned back before the payer looked at them: correct and resubmit; the filing clock still runs'),
+    step('accepted', 'Accepted', f.accepted, 'taken in for processing'),
+    step('paid', 'Paid', f.paid, 'the payer paid at least part of them'),
+    step('denied', 'Denied', f.denied, 'the payer paid none of their lines'),
+    step('noAnswer', 'No answer yet', f.noAnswer, 'no remittance yet: check the claim status with the payer'),
+  );
+}
+
 function statusBreakdown(summary, statuses) {
   return el(
     'section',
@@ -448,7 +471,7 @@ function notes(summary, overview) {
 /** The lines: filters (status, payer, text), sortable columns, pages of 100. */
 function linesSection(overview, ask, app, tables, patients) {
   const filters = { statuses: [], payer: '', search: '' };
-  const statusBoxes = overview.statuses.map(({ key, label }) => {
+  const statusBoxes = shownStatuses(overview).map(({ key, label }) => {
     const n = overview.summary.byStatus[key]?.count ?? 0;
     const box = el('input', { type: 'checkbox', id: `filter-${key}`, value: key });
     box.addEventListener('change', () => {
