@@ -252,6 +252,7 @@ function buildView(root, app) {
     } catch (error) {
       return estimateProblem(error.message);
     }
+    services.showEmergency(answer.lines);
     replace(resultsBody, results(answer, { plan: planJson, services: list, notes: fileNotes, madeOn: new Date() }));
     resultsSection.hidden = false;
     stale.hidden = true;
