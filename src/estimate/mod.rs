@@ -277,12 +277,7 @@ pub fn estimate_with(
             .to_string(),
     );
     let totals = total(&lines);
-    Ok(Estimate {
-        lines,
-        totals,
-        after: After::of(&ledger),
-        assumptions,
-    })
+    Ok(Estimate { lines, totals, after: After::of(&ledger), assumptions })
 }
 
 /// `line 2 ("MRI brain")`, or `line 2` without a description.

@@ -56,12 +56,15 @@ fn spec_check_medicare_part_b_through_the_public_api() {
     let pays: Vec<(String, String)> =
         estimate.lines.iter().map(|l| (l.patient_pays.to_string(), l.plan_pays.to_string())).collect();
     assert_eq!(pays, [("286.40".into(), "13.60".into()), ("30.00".into(), "120.00".into())]);
-    assert_eq!(estimate.after, After {
+    assert_eq!(
+        estimate.after,
+        After {
             deductible_met: m("283"),
             out_of_pocket_met: m("316.40"),
             deductible_reached: Some(LimitReached::Yours),
             ..After::default()
-        });
+        }
+    );
     assert!(
         estimate.assumptions.iter().any(|a| a.contains("no out-of-pocket maximum")),
         "{:?}",
@@ -78,13 +81,16 @@ fn spec_check_surgery_through_the_public_api() {
     let estimate = estimate(&plan, &[Service::with_allowed("Knee", Category::Surgery, m("20000"))]).unwrap();
     let line = &estimate.lines[0];
     assert_eq!((line.patient_pays, line.plan_pays), (m("4400"), m("15600")));
-    assert_eq!(estimate.after, After {
+    assert_eq!(
+        estimate.after,
+        After {
             deductible_met: m("1300"),
             out_of_pocket_met: m("4400"),
             deductible_reached: Some(LimitReached::Yours),
             out_of_pocket_reached: Some(LimitReached::Yours),
             ..After::default()
-        });
+        }
+    );
 }
 
 #[test]
@@ -152,7 +158,7 @@ fn estimate_json_matches_the_contract() {
                 "billed": "4430.00", "allowed": "1885.00", "costSharing": "1592.00", "notCovered": "900.00",
                 "balanceBill": "150.00", "patientPays": "2642.00", "planPays": "293.00"
             },
-            "after": { "deductibleMet": "1500.00", "outOfPocketMet": "1642.00" },
+            "after": { "deductibleMet": "1500.00", "outOfPocketMet": "1642.00", "deductibleReached": "yours" },
             "assumptions": [
                 "Services are processed in the order listed: the deductible and out-of-pocket amounts met carry from each line to the next.",
                 "Out-of-network services use the out-of-network deductible and out-of-pocket maximum, kept separate from the in-network ones. After this estimate, out of network: $250.00 met of the $3,000.00 deductible and $250.00 met of the $12,000.00 out-of-pocket maximum.",
@@ -253,7 +259,8 @@ fn the_after_summary_says_the_family_limits_are_reached_while_the_patients_are_n
     // Allowed 3,000: the family's last 300 of deductible, then 20% × 2,700 = 540, capped
     // at the family's last 500 of out-of-pocket: 500. The patient's own limits (2,000 and
     // 6,000) are far from met, but both of the family's are.
-    let estimate = estimate(&plan, &[Service::with_allowed("Surgery", Category::Surgery, m("3000"))]).unwrap();
+    let estimate =
+        estimate(&plan, &[Service::with_allowed("Surgery", Category::Surgery, m("3000"))]).unwrap();
     assert_eq!(estimate.lines[0].patient_pays, m("500"));
     assert_eq!(
         estimate.after,

@@ -255,7 +255,7 @@ function reachedText(after) {
     sentences.push(`${capitalise(whose(deductible))} deductible is met${oop ? '' : ': the plan now shares the cost'}.`);
   }
   if (sentences.length === 0) return null;
-  return el('span', { class: 'reached', id: 'est-after-reached' }, ` ${sentences.join(' ')}`);
+  return [' ', el('span', { class: 'reached', id: 'est-after-reached' }, sentences.join(' '))];
 }
 
 function capitalise(text) {
