@@ -216,7 +216,8 @@ test('the summary says when it is the family’s limits that are met, not the pa
         familyOutOfPocketMet: '$12,000.00',
       });
       // The patient's own 2,000.00 and 6,000.00 are far from met; the family's are (the
-      // deductible with them, which the out-of-pocket sentence makes moot).
+      // deductible with them, which the out-of-pocket sentence makes moot; a patient's own
+      // limit met is already plain from "$X of your $X", so only the family's is said).
       assert.equal(
         await page.innerText('#est-after-reached'),
         'Your family’s out-of-pocket maximum is met: covered in-network care costs you nothing more this year.',

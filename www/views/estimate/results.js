@@ -242,24 +242,23 @@ function familyText(after, plan) {
   return [' Your family will have paid ', parts[0], parts[1] ? [' and ', parts[1]] : null, '.'];
 }
 
-/** Which limit is met, yours or your family's: the one that stops or lowers what you pay. */
+/**
+ * Which family limit is met (SPEC §9.3). The patient's own is already plain
+ * from "$1,500.00 of your $1,500.00 deductible"; the family's is not, and it
+ * is the one that stops or lowers what the patient pays.
+ */
 function reachedText(after) {
-  const whose = (who) => (who === 'family' ? 'your family’s' : 'your');
   const sentences = [];
-  const oop = after.outOfPocketReached;
-  const deductible = after.deductibleReached;
+  const oop = after.outOfPocketReached === 'family';
   if (oop) {
-    sentences.push(`${capitalise(whose(oop))} out-of-pocket maximum is met: covered in-network care costs you nothing more this year.`);
+    sentences.push('Your family’s out-of-pocket maximum is met: covered in-network care costs you nothing more this year.');
   }
-  if (deductible && deductible !== oop) {
-    sentences.push(`${capitalise(whose(deductible))} deductible is met${oop ? '' : ': the plan now shares the cost'}.`);
+  // With the out-of-pocket maximum met, the deductible no longer matters.
+  if (!oop && after.deductibleReached === 'family') {
+    sentences.push('Your family’s deductible is met: the plan now shares the cost.');
   }
   if (sentences.length === 0) return null;
   return [' ', el('span', { class: 'reached', id: 'est-after-reached' }, sentences.join(' '))];
-}
-
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The plan as entered, for the printed page (the form itself does not print). */
