@@ -84,6 +84,7 @@ test('a patient can enter a plan and a bill, read the estimate and get a payment
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
       assert.equal(await focused(page), 'est-service-2-network');
       await tabTo(page, 'est-submit');
       await page.keyboard.press('Enter');
