@@ -88,7 +88,10 @@ fn csv_services_give_the_hand_worked_estimate() {
         })
     );
     // In-network OOP: 300 + 30 + 1100 + 212 + 500 + 44 = 2186 (the OON 250 is separate).
-    assert_eq!(estimate["after"], json!({ "deductibleMet": "1500.00", "outOfPocketMet": "2186.00" }));
+    assert_eq!(
+        estimate["after"],
+        json!({ "deductibleMet": "1500.00", "outOfPocketMet": "2186.00", "deductibleReached": "yours" })
+    );
     let er = &estimate["lines"][4];
     assert_eq!((er["network"].as_str(), er["balanceBill"].as_str()), (Some("out"), Some("0.00")));
     assert!(er["explanation"].as_str().unwrap().contains("No Surprises Act"));

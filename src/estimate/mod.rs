@@ -107,6 +107,11 @@ pub struct EstimateLine {
     /// The checks of SPEC §9.1 that found something on this line.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// Whether the line was taken as emergency care (SPEC §9.2), as the user
+    /// said or as its category, code, revenue code or words show; the page
+    /// shows it at the service so the patient can turn it off or on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub emergency: bool,
 }
 
 /// Sums of the lines.
@@ -122,12 +127,58 @@ pub struct Totals {
     pub plan_pays: Money,
 }
 
-/// The individual in-network amounts met once every line is counted.
+/// The in-network amounts met once every line is counted: the patient's own,
+/// the family's on a family plan, and which limit, if any, is reached, so the
+/// summary can say "your family's deductible is met" when it is the family's
+/// limit that stops the patient paying (SPEC §9.3).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct After {
     pub deductible_met: Money,
     pub out_of_pocket_met: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_deductible_met: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_out_of_pocket_met: Option<Money>,
+    /// Whose deductible is fully paid; `None` while something is left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deductible_reached: Option<LimitReached>,
+    /// Whose out-of-pocket maximum is fully paid; `None` while something is left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_pocket_reached: Option<LimitReached>,
+}
+
+/// Which limit is reached: the patient's own, or the family's (which then
+/// covers the patient too, and is named first when both are).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LimitReached {
+    Yours,
+    Family,
+}
+
+impl After {
+    fn of(ledger: &Ledger) -> After {
+        let tier = ledger.in_network;
+        let reached = |limit: &cost_sharing::Limit| {
+            let zero = |a: cost_sharing::Accumulator| a.limit.is_some_and(|l| a.met >= l);
+            if limit.family.is_some_and(zero) {
+                Some(LimitReached::Family)
+            } else if zero(limit.individual) {
+                Some(LimitReached::Yours)
+            } else {
+                None
+            }
+        };
+        After {
+            deductible_met: tier.deductible.individual.met,
+            out_of_pocket_met: tier.out_of_pocket.individual.met,
+            family_deductible_met: tier.deductible.family.map(|f| f.met),
+            family_out_of_pocket_met: tier.out_of_pocket.family.map(|f| f.met),
+            deductible_reached: reached(&tier.deductible),
+            out_of_pocket_reached: reached(&tier.out_of_pocket),
+        }
+    }
 }
 
 /// What the patient will owe, line by line (SPEC §7 "Estimate JSON").
@@ -226,16 +277,7 @@ pub fn estimate_with(
             .to_string(),
     );
     let totals = total(&lines);
-    let individual = ledger.in_network;
-    Ok(Estimate {
-        lines,
-        totals,
-        after: After {
-            deductible_met: individual.deductible.individual.met,
-            out_of_pocket_met: individual.out_of_pocket.individual.met,
-        },
-        assumptions,
-    })
+    Ok(Estimate { lines, totals, after: After::of(&ledger), assumptions })
 }
 
 /// `line 2 ("MRI brain")`, or `line 2` without a description.
@@ -344,6 +386,7 @@ fn processed_line(service: &Service, settled: processed::Settled) -> EstimateLin
         processed: true,
         patient_paid: settled.patient_paid,
         findings: settled.findings,
+        emergency: emergency::is_emergency(service),
     }
 }
 
@@ -375,6 +418,7 @@ fn line_of(service: &Service, sharing: &Sharing) -> EstimateLine {
         processed: false,
         patient_paid: Money::ZERO,
         findings: Vec::new(),
+        emergency: emergency::is_emergency(service),
     }
 }
 

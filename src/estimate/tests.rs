@@ -56,7 +56,15 @@ fn spec_check_medicare_part_b_through_the_public_api() {
     let pays: Vec<(String, String)> =
         estimate.lines.iter().map(|l| (l.patient_pays.to_string(), l.plan_pays.to_string())).collect();
     assert_eq!(pays, [("286.40".into(), "13.60".into()), ("30.00".into(), "120.00".into())]);
-    assert_eq!(estimate.after, After { deductible_met: m("283"), out_of_pocket_met: m("316.40") });
+    assert_eq!(
+        estimate.after,
+        After {
+            deductible_met: m("283"),
+            out_of_pocket_met: m("316.40"),
+            deductible_reached: Some(LimitReached::Yours),
+            ..After::default()
+        }
+    );
     assert!(
         estimate.assumptions.iter().any(|a| a.contains("no out-of-pocket maximum")),
         "{:?}",
@@ -73,7 +81,16 @@ fn spec_check_surgery_through_the_public_api() {
     let estimate = estimate(&plan, &[Service::with_allowed("Knee", Category::Surgery, m("20000"))]).unwrap();
     let line = &estimate.lines[0];
     assert_eq!((line.patient_pays, line.plan_pays), (m("4400"), m("15600")));
-    assert_eq!(estimate.after, After { deductible_met: m("1300"), out_of_pocket_met: m("4400") });
+    assert_eq!(
+        estimate.after,
+        After {
+            deductible_met: m("1300"),
+            out_of_pocket_met: m("4400"),
+            deductible_reached: Some(LimitReached::Yours),
+            out_of_pocket_reached: Some(LimitReached::Yours),
+            ..After::default()
+        }
+    );
 }
 
 #[test]
@@ -141,7 +158,7 @@ fn estimate_json_matches_the_contract() {
                 "billed": "4430.00", "allowed": "1885.00", "costSharing": "1592.00", "notCovered": "900.00",
                 "balanceBill": "150.00", "patientPays": "2642.00", "planPays": "293.00"
             },
-            "after": { "deductibleMet": "1500.00", "outOfPocketMet": "1642.00" },
+            "after": { "deductibleMet": "1500.00", "outOfPocketMet": "1642.00", "deductibleReached": "yours" },
             "assumptions": [
                 "Services are processed in the order listed: the deductible and out-of-pocket amounts met carry from each line to the next.",
                 "Out-of-network services use the out-of-network deductible and out-of-pocket maximum, kept separate from the in-network ones. After this estimate, out of network: $250.00 met of the $3,000.00 deductible and $250.00 met of the $12,000.00 out-of-pocket maximum.",
@@ -215,10 +232,50 @@ fn family_amounts_met_are_stated() {
     // Deductible 300 (family remainder), 20% × 700 = 140.
     let estimate = estimate(&plan, &[Service::with_allowed("Visit", Category::Office, m("1000"))]).unwrap();
     assert_eq!(estimate.lines[0].patient_pays, m("440"));
-    assert_eq!(estimate.after, After { deductible_met: m("300"), out_of_pocket_met: m("440") });
+    // The family's deductible is the one reached; neither out-of-pocket maximum is.
+    assert_eq!(
+        estimate.after,
+        After {
+            deductible_met: m("300"),
+            out_of_pocket_met: m("440"),
+            family_deductible_met: Some(m("4000")),
+            family_out_of_pocket_met: Some(m("11940")),
+            deductible_reached: Some(LimitReached::Family),
+            out_of_pocket_reached: None,
+        }
+    );
     assert!(estimate.assumptions.iter().any(|a| a.ends_with(
         "the family: $4,000.00 met of the $4,000.00 deductible and $11,940.00 met of the $12,000.00 out-of-pocket maximum."
     )));
+}
+
+#[test]
+fn the_after_summary_says_the_family_limits_are_reached_while_the_patients_are_not() {
+    let plan = Plan::from_json(
+        r#"{"inNetwork": {"deductible": "2000", "outOfPocketMax": "6000", "coinsurance": "0.2"},
+            "family": {"deductible": "4000", "deductibleMet": "3700", "outOfPocketMax": "12000", "outOfPocketMet": "11500"}}"#,
+    )
+    .unwrap();
+    // Allowed 3,000: the family's last 300 of deductible, then 20% × 2,700 = 540, capped
+    // at the family's last 500 of out-of-pocket: 500. The patient's own limits (2,000 and
+    // 6,000) are far from met, but both of the family's are.
+    let estimate =
+        estimate(&plan, &[Service::with_allowed("Surgery", Category::Surgery, m("3000"))]).unwrap();
+    assert_eq!(estimate.lines[0].patient_pays, m("500"));
+    assert_eq!(
+        estimate.after,
+        After {
+            deductible_met: m("300"),
+            out_of_pocket_met: m("500"),
+            family_deductible_met: Some(m("4000")),
+            family_out_of_pocket_met: Some(m("12000")),
+            deductible_reached: Some(LimitReached::Family),
+            out_of_pocket_reached: Some(LimitReached::Family),
+        }
+    );
+    let json = serde_json::to_value(&estimate.after).unwrap();
+    assert_eq!(json["deductibleReached"], "family");
+    assert_eq!(json["outOfPocketReached"], "family");
 }
 
 #[test]

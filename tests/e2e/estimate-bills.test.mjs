@@ -15,6 +15,7 @@ import {
   readAfter,
   readLines,
   readTotals,
+  setServices,
   showEstimate,
 } from './estimate-form.mjs';
 import { accessibilityProblems, withPage } from './harness.mjs';
@@ -97,6 +98,53 @@ test('an out-of-network 99285 with no category is protected emergency care: $760
   );
 });
 
+test('the patient can turn emergency care off: the 99285 then has no protection, and the share link keeps the choice', async () => {
+  const link = await withPage(
+    async (page) => {
+      await openEstimateView(page);
+      await fillPlan(page, await fixturePlanAsTyped());
+      await page.setInputFiles('#est-bill-file', `${FIXTURES}er-99285.csv`);
+      await page.waitForFunction(
+        () => document.querySelector('#est-service-1-description')?.value === 'EMERGENCY DEPT VISIT',
+      );
+      assert.ok(await showEstimate(page));
+      assert.equal(await page.innerText('#est-you-pay'), '$760.00');
+      // Found from the code: the box is ticked and says so.
+      assert.equal(await page.isChecked('#est-service-1-emergency'), true);
+      assert.equal(await page.isVisible('#est-services tbody tr .emergency-note'), true);
+      assert.match(await page.innerText('#est-services tbody tr .emergency-note'), /Found from the bill/);
+
+      await page.uncheck('#est-service-1-emergency');
+      assert.equal(await page.isVisible('#est-services tbody tr .emergency-note'), false);
+      assert.ok(await showEstimate(page));
+      // Not emergency care, out of network and not protected: "Other care" on the
+      // out-of-network tier (plan.json): no copay, 760.00 allowed all to the 3,000.00
+      // deductible (none met), and the provider may bill the 1,960.00 − 760.00 = 1,200.00
+      // difference: 760.00 + 1,200.00 = 1,960.00, plan pays 0.00.
+      const [line] = await readLines(page);
+      assert.deepEqual(
+        [line.copay, line.deductible, line.coinsurance, line.balanceBill, line.patientPays, line.planPays],
+        ['$0.00', '$760.00', '$0.00', '$1,200.00', '$1,960.00', '$0.00'],
+      );
+      assert.equal(await page.innerText('#est-you-pay'), '$1,960.00');
+      assert.equal(await page.isChecked('#est-service-1-emergency'), false);
+      assert.deepEqual(await accessibilityProblems(page), []);
+      await page.click('#est-share');
+      await page.waitForSelector('#est-share-link:visible');
+      return page.inputValue('#est-share-link');
+    },
+    { name: 'estimate-er-99285-not-emergency' },
+  );
+  await withPage(
+    async (page) => {
+      await page.waitForSelector('#est-you-pay');
+      assert.equal(await page.innerText('#est-you-pay'), '$1,960.00');
+      assert.equal(await page.isChecked('#est-service-1-emergency'), false);
+    },
+    { path: `/${new URL(link).hash}`, name: 'estimate-er-99285-not-emergency-shared' },
+  );
+});
+
 test('an aggregate family deductible counts only the family amount, and the reasons say “family”', async () => {
   await withPage(
     async (page) => {
@@ -121,6 +169,18 @@ test('an aggregate family deductible counts only the family amount, and the reas
       );
       assert.equal((await readTotals(page)).patientPays, '$3,040.00');
       assert.match(await page.innerText('#est-after'), /toward your family’s \$4,000\.00 deductible/);
+      // The family paid 1,000.00 + 3,040.00 toward both limits: its 4,000.00 deductible is met,
+      // and the summary says it is the family's, not the patient's.
+      assert.deepEqual(await readAfter(page), {
+        deductibleMet: '$3,000.00',
+        outOfPocketMet: '$3,040.00',
+        familyDeductibleMet: '$4,000.00',
+        familyOutOfPocketMet: '$4,040.00',
+      });
+      assert.equal(
+        await page.innerText('#est-after-reached'),
+        'Your family’s deductible is met: the plan now shares the cost.',
+      );
 
       // Embedded, the patient's own 1,500.00 stops the deductible: 1,500.00 + 20% of 500.00.
       await page.selectOption('#est-family-type', 'embedded');
@@ -130,6 +190,42 @@ test('an aggregate family deductible counts only the family amount, and the reas
       assert.match(lines[0].explanation, /^Your deductible had \$1,500\.00 left/);
     },
     { name: 'estimate-family-aggregate' },
+  );
+});
+
+test('the summary says when it is the family’s limits that are met, not the patient’s own', async () => {
+  await withPage(
+    async (page) => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openEstimateView(page);
+      await fillPlan(page, { deductible: '2000', deductibleMet: '0', outOfPocketMax: '6000', outOfPocketMet: '0', coinsurance: '20' });
+      await page.check('#est-family-enabled');
+      await page.fill('#est-family-deductible', '4000');
+      await page.fill('#est-family-deductible-met', '3700');
+      await page.fill('#est-family-oop-max', '12000');
+      await page.fill('#est-family-oop-met', '11500');
+      await setServices(page, [{ description: 'Knee surgery', category: 'surgery', billed: '5000', allowed: '3000' }]);
+      assert.ok(await showEstimate(page));
+      // Embedded: the family's last 300.00 of deductible, then 20% of 2,700.00 = 540.00, capped
+      // at the family's last 200.00 of out-of-pocket (11,500.00 + 300.00 of 12,000.00): 500.00.
+      assert.equal((await readTotals(page)).patientPays, '$500.00');
+      assert.deepEqual(await readAfter(page), {
+        deductibleMet: '$300.00',
+        outOfPocketMet: '$500.00',
+        familyDeductibleMet: '$4,000.00',
+        familyOutOfPocketMet: '$12,000.00',
+      });
+      // The patient's own 2,000.00 and 6,000.00 are far from met; the family's are (the
+      // deductible with them, which the out-of-pocket sentence makes moot; a patient's own
+      // limit met is already plain from "$X of your $X", so only the family's is said).
+      assert.equal(
+        await page.innerText('#est-after-reached'),
+        'Your family’s out-of-pocket maximum is met: covered in-network care costs you nothing more this year.',
+      );
+      assert.doesNotMatch(await page.innerText('#est-after'), /Your out-of-pocket maximum is met/);
+      assert.deepEqual(await accessibilityProblems(page), []);
+    },
+    { name: 'estimate-family-limits-met' },
   );
 });
 

@@ -276,6 +276,8 @@ function buildView(root, app) {
     } catch (error) {
       return estimateProblem(error.message);
     }
+    // The lines answer the services sent; without a plan only the processed ones were sent.
+    if (!withoutPlan) services.showEmergency(answer.lines);
     const waiting = all.length - list.length;
     replace(
       resultsBody,

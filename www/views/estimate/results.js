@@ -243,7 +243,43 @@ function afterText(after, plan) {
       : ' and ',
     el('strong', { 'data-after': 'outOfPocketMet' }, dollars(after.outOfPocketMet)),
     maximum ? ' toward out-of-pocket costs this year.' : ` of your ${limit(tier.outOfPocketMax)} out-of-pocket maximum this year.`,
+    familyText(after, plan),
+    reachedText(after),
   );
+}
+
+/** On a family plan, what the whole family will have paid toward its limits (SPEC §9.3). */
+function familyText(after, plan) {
+  const family = plan.family;
+  if (!family || (after.familyDeductibleMet == null && after.familyOutOfPocketMet == null)) return null;
+  const parts = [];
+  if (after.familyDeductibleMet != null && family.deductible != null) {
+    parts.push([el('strong', { 'data-after': 'familyDeductibleMet' }, dollars(after.familyDeductibleMet)), ` of its ${limit(family.deductible)} deductible`]);
+  }
+  if (after.familyOutOfPocketMet != null && family.outOfPocketMax != null) {
+    parts.push([el('strong', { 'data-after': 'familyOutOfPocketMet' }, dollars(after.familyOutOfPocketMet)), ` of its ${limit(family.outOfPocketMax)} out-of-pocket maximum`]);
+  }
+  if (parts.length === 0) return null;
+  return [' Your family will have paid ', parts[0], parts[1] ? [' and ', parts[1]] : null, '.'];
+}
+
+/**
+ * Which family limit is met (SPEC §9.3). The patient's own is already plain
+ * from "$1,500.00 of your $1,500.00 deductible"; the family's is not, and it
+ * is the one that stops or lowers what the patient pays.
+ */
+function reachedText(after) {
+  const sentences = [];
+  const oop = after.outOfPocketReached === 'family';
+  if (oop) {
+    sentences.push('Your family’s out-of-pocket maximum is met: covered in-network care costs you nothing more this year.');
+  }
+  // With the out-of-pocket maximum met, the deductible no longer matters.
+  if (!oop && after.deductibleReached === 'family') {
+    sentences.push('Your family’s deductible is met: the plan now shares the cost.');
+  }
+  if (sentences.length === 0) return null;
+  return [' ', el('span', { class: 'reached', id: 'est-after-reached' }, sentences.join(' '))];
 }
 
 /** The plan as entered, for the printed page (the form itself does not print). */

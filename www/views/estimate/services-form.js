@@ -21,6 +21,7 @@ const COLUMNS = [
   ['allowed', 'Allowed (if known)', 'The price your plan agreed to; your plan’s explanation of benefits shows it. Leave blank if you do not know.'],
   ['network', 'Network', 'Whether the provider is in your plan’s network.'],
   ['covered', 'Covered', 'Untick it if your plan does not pay for this at all; you then pay the whole bill.'],
+  ['emergency', 'Emergency care', 'Ticked for emergency care, which the law protects from surprise bills out of network. ClearBill ticks it when the kind of care, the code or the words say emergency; untick it if this was not emergency care, or tick it if it was.'],
   ['protected', 'Protected', 'Tick it for out-of-network care the law protects from surprise bills, such as emergency care or an out-of-network doctor at an in-network hospital.'],
 ];
 
@@ -70,6 +71,7 @@ export function servicesForm({ onChange = () => {} } = {}) {
         el('option', { value: 'out' }, 'Out of network'),
       ),
       covered: el('input', { type: 'checkbox' }),
+      emergency: el('input', { type: 'checkbox' }),
       protected: el('input', { type: 'checkbox' }),
     };
     controls.description.value = service.description ?? '';
@@ -80,6 +82,10 @@ export function servicesForm({ onChange = () => {} } = {}) {
     controls.network.value = service.network === 'out' ? 'out' : 'in';
     controls.covered.checked = service.covered !== false;
     controls.protected.checked = service.protected === true;
+    // The patient's own choice, when there is one (a loaded column, a share
+    // link, a click); otherwise the box shows what the estimate found (SPEC §9.2).
+    controls.emergency.checked = service.emergency === true;
+    const emergencyNote = el('span', { class: 'emergency-note', hidden: true }, 'Found from the bill; untick if wrong.');
     for (const [key, control] of Object.entries(controls)) {
       describe(control, `est-col-${key}-help`);
       control.addEventListener('change', () => onChange());
@@ -92,11 +98,15 @@ export function servicesForm({ onChange = () => {} } = {}) {
       {},
       // data-label: on a phone the row is a card, and each cell shows its column's name.
       Object.entries(controls).map(([key, control]) =>
-        el('td', { class: `col-${key}`, 'data-label': LABELS[key] }, control),
+        el('td', { class: `col-${key}`, 'data-label': LABELS[key] }, control, key === 'emergency' ? emergencyNote : null),
       ),
       el('td', {}, remove),
     );
-    const row = { tr, controls, remove, code: service.code ?? null, kept: keptFields(service) };
+    const row = { tr, controls, remove, emergencyNote, code: service.code ?? null, kept: keptFields(service) };
+    controls.emergency.addEventListener('change', () => {
+      row.kept.emergency = controls.emergency.checked;
+      emergencyNote.hidden = true;
+    });
     remove.addEventListener('click', () => {
       const at = rows.indexOf(row);
       rows.splice(at, 1);
@@ -173,6 +183,18 @@ export function servicesForm({ onChange = () => {} } = {}) {
         covered: c.covered.checked,
         protected: c.protected.checked,
       }));
+    },
+    /**
+     * After an estimate: a row the patient has not decided shows whether its
+     * line was taken as emergency care, with a note that ClearBill found it.
+     */
+    showEmergency(lines) {
+      sent.forEach((row, i) => {
+        if (typeof row.kept.emergency === 'boolean') return;
+        const found = lines[i]?.emergency === true;
+        row.controls.emergency.checked = found;
+        row.emergencyNote.hidden = !found;
+      });
     },
     /** Whether any row holds something the patient typed or loaded. */
     get hasEntries() {
