@@ -188,5 +188,5 @@ test('inspect, paymentPlan and estimate answer plain objects; bad input throws a
     assert.match(error.message, /scan\.xlsx: .*PDF/);
     return true;
   });
-  assert.throws(() => wasm.reconcile({ charges: { bytes, name: 'charges.xlsx' }, asOf: '15/11/2026' }), /asOf "15\/11\/2026" is not a date/);
+  assert.throws(() => wasm.reconcile({ charges: { bytes, name: 'charges.xlsx' }, asOf: '15/11/2026' }), /As-of date: "15\/11\/2026" is not a date in the form YYYY-MM-DD/);
 });

@@ -2,7 +2,7 @@
 // A file chosen twice and swapped files are refused with what to do; claim
 // numbers written with a suffix still match, and the totals are those of the
 // plain pair (the native CLI is the oracle); payments of another period give
-// a warning above the results; an 837 chosen as charges says what it is and
+// a warning above the results; an 837 chosen as payments says what it is and
 // where it belongs. No message shows a command-line flag or an X12 element name.
 
 import assert from 'node:assert/strict';
@@ -117,14 +117,21 @@ test('payments of another period are a warning above the results that names both
   );
 });
 
-test('an 837 chosen as charges says what it holds and what to choose', async () => {
+test('an 837 is read as the charges, and chosen as payments it says what it holds and what to choose', async () => {
   const claims = fileURLToPath(new URL('../data/shared/x12-837/LinuxForHealth__x12/demo.example1.837', import.meta.url));
   await withPage(
     async (page) => {
-      const card = await chooseFile(page, 'charges', claims, { expect: 'error' });
-      const message = await card.locator('p.error').textContent();
+      // As charges it is the claims the practice sent (SPEC §11), described in plain words.
+      const charges = await chooseFile(page, 'charges', claims);
+      const described = await charges.textContent();
+      assert.match(described, /Claims the practice sent/);
+      assert.doesNotMatch(described, TECHNICAL);
+
+      // As payments (next to a charges export) it is refused when reconciling, with where it belongs.
+      await chooseFile(page, 'charges', `${PRACTICE}charges.csv`);
+      await chooseFile(page, 'payments', claims);
+      const message = await problemAfterReconcile(page);
       assert.match(message, /this is an 837 claim file: it holds the claims the practice sent to the payer/);
-      assert.match(message, /As charges, choose a charges export from the practice system/);
       assert.match(message, /as payments, choose the 835 remittance \(ERA\) the payer sent back/);
       assert.doesNotMatch(message, TECHNICAL);
     },
