@@ -216,8 +216,17 @@ pub fn read_gfe_lines(bytes: &[u8], file_name: &str) -> Result<Vec<GfeLine>, Gfe
     if file_name.to_ascii_lowercase().ends_with(".json")
         || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
     {
-        let lines: Vec<GfeLine> = serde_json::from_slice(body)
+        // Line by line, so that a problem names its line (the page sends typed lines this way).
+        let values: Vec<serde_json::Value> = serde_json::from_slice(body)
             .map_err(|e| GfeError::Json { file: file(), message: e.to_string() })?;
+        let lines = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value::<GfeLine>(v)
+                    .map_err(|e| GfeError::Json { file: file(), message: format!("line {}: {e}", i + 1) })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if let Some((i, _)) = lines.iter().enumerate().find(|(_, l)| l.amount.is_negative()) {
             return Err(GfeError::Rows {
                 file: file(),
@@ -403,5 +412,18 @@ mod tests {
         assert!(matches!(read_gfe_lines(b"Name,Price\nA,1\n", "x.csv"), Err(GfeError::NoHeader { .. })));
         let json = br#"[{"provider": "A", "description": "Visit", "code": "99213", "amount": "150.00"}]"#;
         assert_eq!(read_gfe_lines(json, "bill.json").unwrap()[0].amount, "150.00".parse().unwrap());
+    }
+
+    #[test]
+    fn typed_lines_as_json_name_the_line_that_is_wrong() {
+        let typed = br#"[{"provider":"A","amount":"1,200.00"},{"provider":"B","description":"Visit","amount":"about 400"}]"#;
+        assert_eq!(
+            read_gfe_lines(typed, "The bill you typed").unwrap_err().to_string(),
+            "The bill you typed: line 2: \"about 400\" is not an amount"
+        );
+        let lines = read_gfe_lines(&typed[..typed.len() - 60], "x").map(|_| ()).unwrap_err().to_string();
+        assert!(lines.starts_with("x: "), "{lines}");
+        let ok = br#"[{"provider":"A","amount":"$1,200.00"}]"#;
+        assert_eq!(read_gfe_lines(ok, "The estimate you typed").unwrap()[0].amount, Money::from_cents(120_000));
     }
 }

@@ -4,7 +4,9 @@
 // disputed within 120 days of the bill's date; the panel says so with the last day, lists
 // the billed lines the estimate did not have, and prints as a summary.
 //
-// The wasm `gfeCheck` reads both files and does every sum; this only asks and shows.
+// Each side is a file, or lines the patient types (provider, description, code, amount): typed
+// lines go to the core as the JSON form of a GFE file (`[{ provider, description, code, amount }]`),
+// so the wasm `gfeCheck` reads both sides and does every sum either way; this only asks and shows.
 
 import { dollars, el, replace } from '../../dom.js';
 import { clearErrors, describe, showError } from './fields.js';
@@ -27,6 +29,8 @@ export function gfeCheck(call, announce) {
       el('p', { class: 'field-error', id: `${control.id}-error`, hidden: true }),
     );
   };
+  const typedEstimate = typedLines('est-gfe-estimate-lines', 'Or type the estimate’s lines');
+  const typedBill = typedLines('est-gfe-bill-lines', 'Or type the bill’s lines');
   const form = el(
     'form',
     { id: 'est-gfe-form', novalidate: true, class: 'screen-only' },
@@ -37,6 +41,8 @@ export function gfeCheck(call, announce) {
       field(billFile, 'The bill', 'The same columns, with what each provider billed.'),
       field(billDate, 'Date on the bill', 'The 120 days to dispute a bill start on this date.'),
     ),
+    typedEstimate.node,
+    typedBill.node,
     button,
   );
   const node = el(
@@ -55,19 +61,27 @@ export function gfeCheck(call, announce) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
-    const [estimate, bill] = [estimateFile.files?.[0], billFile.files?.[0]];
-    for (const [file, control, what] of [[estimate, estimateFile, 'the Good Faith Estimate'], [bill, billFile, 'the bill']]) {
-      if (!file) {
-        showError(control, `Choose the file with ${what}.`);
+    // A chosen file wins; else the typed lines, sent as a GFE file's JSON form.
+    const side = async (file, typed, name) => {
+      if (file) return { bytes: await file.arrayBuffer(), name: file.name, control: null, messageNode: undefined };
+      const lines = typed.lines();
+      if (!lines.length) return null;
+      return { bytes: new TextEncoder().encode(JSON.stringify(lines)).buffer, name, control: typed.first(), messageNode: typed.error };
+    };
+    const estimate = await side(estimateFile.files?.[0], typedEstimate, 'The estimate you typed');
+    const bill = await side(billFile.files?.[0], typedBill, 'The bill you typed');
+    for (const [given, control, what] of [[estimate, estimateFile, 'the Good Faith Estimate'], [bill, billFile, 'the bill']]) {
+      if (!given) {
+        showError(control, `Choose the file with ${what}, or type its lines below.`);
         control.focus();
         return;
       }
     }
     try {
       const result = await call('gfeCheck', [
-        await estimate.arrayBuffer(),
+        estimate.bytes,
         estimate.name,
-        await bill.arrayBuffer(),
+        bill.bytes,
         bill.name,
         billDate.value || null,
         isoToday(),
@@ -75,15 +89,74 @@ export function gfeCheck(call, announce) {
       replace(output, summary(result));
       announce(result.eligible ? 'A bill is $400.00 or more over its estimate: you can dispute it.' : 'The comparison is ready.');
     } catch (error) {
-      // The message names the file it is about; it is shown at that file's field.
-      const control = error.message.startsWith(`${bill.name}:`) ? billFile : /bill date/.test(error.message) ? billDate : estimateFile;
-      showError(control, error.message);
+      // The message names the file it is about; it is shown at that file's field (or the typed lines).
+      const about = error.message.startsWith(`${bill.name}:`) ? bill : /bill date/.test(error.message) ? null : estimate;
+      const control = about === null ? billDate : (about.control ?? (about === bill ? billFile : estimateFile));
+      showError(control, error.message, about?.messageNode);
       control.focus();
       announce(error.message);
     }
   });
 
   return { node };
+}
+
+/**
+ * Lines typed by hand, one provider's line a row: provider, description, code and amount. Rows
+ * with nothing in them are left out. Returns { node, lines(), first(), error }.
+ */
+function typedLines(id, legend) {
+  const body = el('tbody');
+  let n = 0;
+  const cell = (row, name, label, attrs = {}) => {
+    const input = el('input', { type: 'text', id: `${id}-${row}-${name}`, 'aria-label': `${label}, line ${row}`, ...attrs });
+    return el('td', { 'data-label': label }, input);
+  };
+  const add = () => {
+    n += 1;
+    const tr = el(
+      'tr',
+      { dataset: { line: String(n) } },
+      cell(n, 'provider', 'Provider', { autocomplete: 'organization' }),
+      cell(n, 'description', 'What it is'),
+      cell(n, 'code', 'Code', { size: 7 }),
+      cell(n, 'amount', 'Amount ($)', { inputmode: 'decimal', size: 10 }),
+    );
+    body.append(tr);
+    return tr;
+  };
+  add();
+  add();
+  const error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  const more = el('button', { type: 'button', id: `${id}-add`, on: { click: () => add().querySelector('input').focus() } }, 'Add a line');
+  const node = el(
+    'fieldset',
+    { class: 'gfe-typed', id },
+    el('legend', {}, legend),
+    el(
+      'div',
+      { class: 'table-scroll' },
+      el(
+        'table',
+        { class: 'gfe-typed-table' },
+        el('thead', {}, el('tr', {}, ['Provider', 'What it is', 'Code', 'Amount ($)'].map((h) => el('th', { scope: 'col' }, h)))),
+        body,
+      ),
+    ),
+    more,
+    error,
+  );
+  const value = (tr, name) => tr.querySelector(`input[id$="-${name}"]`).value.trim();
+  return {
+    node,
+    lines: () =>
+      [...body.rows]
+        .map((tr) => ({ provider: value(tr, 'provider'), description: value(tr, 'description'), code: value(tr, 'code'), amount: value(tr, 'amount') }))
+        .filter((l) => l.provider || l.description || l.code || l.amount)
+        .map(({ code, ...l }) => (code ? { ...l, code } : l)),
+    first: () => body.querySelector('input'),
+    error,
+  };
 }
 
 function summary(result) {
