@@ -424,6 +424,9 @@ mod tests {
         let lines = read_gfe_lines(&typed[..typed.len() - 60], "x").map(|_| ()).unwrap_err().to_string();
         assert!(lines.starts_with("x: "), "{lines}");
         let ok = br#"[{"provider":"A","amount":"$1,200.00"}]"#;
-        assert_eq!(read_gfe_lines(ok, "The estimate you typed").unwrap()[0].amount, Money::from_cents(120_000));
+        assert_eq!(
+            read_gfe_lines(ok, "The estimate you typed").unwrap()[0].amount,
+            Money::from_cents(120_000)
+        );
     }
 }
