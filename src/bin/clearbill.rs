@@ -405,6 +405,18 @@ fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
     Ok(())
 }
 
+/// What `inspect` prints of an X12 file: its JSON, or its summary as text.
+fn print_x12<T: serde::Serialize>(value: &T, text: fn(&T) -> String, format: Output) -> CliResult {
+    match format {
+        Output::Json => print_json(value),
+        Output::Text => {
+            print!("{}", text(value));
+            Ok(())
+        }
+        other => Err(format!("inspect prints text or json, not {other:?}")),
+    }
+}
+
 fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format: Output) -> CliResult {
     let bytes = read_file(path)?;
     let name = file_name(path);
@@ -413,37 +425,16 @@ fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format
         && !clearbill::x12::is_837(&bytes)
     {
         if let Ok(acks) = clearbill::x12::parse_acks(&bytes) {
-            return match format {
-                Output::Json => print_json(&acks),
-                Output::Text => {
-                    print!("{}", clearbill::x12::acks_summary_text(&acks));
-                    Ok(())
-                }
-                other => Err(format!("inspect prints text or json, not {other:?}")),
-            };
+            return print_x12(&acks, clearbill::x12::acks_summary_text, format);
         }
     }
     if clearbill::x12::is_837(&bytes) {
         let batch = clearbill::x12::parse_837(&bytes).map_err(|e| format!("{name}: {e}"))?;
-        return match format {
-            Output::Json => print_json(&batch),
-            Output::Text => {
-                print!("{}", clearbill::x12::claims_summary_text(&batch));
-                Ok(())
-            }
-            other => Err(format!("inspect prints text or json, not {other:?}")),
-        };
+        return print_x12(&batch, clearbill::x12::claims_summary_text, format);
     }
     if clearbill::x12::looks_like_x12(&bytes) {
         let remittance = clearbill::x12::parse(&bytes).map_err(|e| format!("{name}: {e}"))?;
-        return match format {
-            Output::Json => print_json(&remittance),
-            Output::Text => {
-                print!("{}", clearbill::x12::summary_text(&remittance));
-                Ok(())
-            }
-            other => Err(format!("inspect prints text or json, not {other:?}")),
-        };
+        return print_x12(&remittance, clearbill::x12::summary_text, format);
     }
     let limits = clearbill::table::Limits::default();
     let report = clearbill::inspect::inspect_with(&bytes, &name, sheet, header_row, None, &limits)

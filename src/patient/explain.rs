@@ -70,13 +70,10 @@ fn service(l: &Line) -> Service {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
 
     use super::*;
     use crate::estimate::{estimate, Plan};
     use crate::money::Money;
-    use crate::reconcile::{reconcile_files, FileInput, Options};
-    use crate::table::Limits;
 
     fn m(text: &str) -> Money {
         text.parse().unwrap()
@@ -98,16 +95,7 @@ mod tests {
             C1,99213,10.00,,,,,Patient,\n\
             C2,80053,80.11,49.89,40.00,30.00,,Primary,CO-45 PR-1 PR-2\n\
             C2,80053,20.00,,,,,Patient,\n";
-        let input = |bytes: &'static str, name: &'static str| FileInput {
-            bytes: bytes.as_bytes(),
-            name,
-            sheet: None,
-            mapping: None,
-            header_row: None,
-        };
-        let o = Options::new(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), Money::ZERO);
-        reconcile_files(&input(charges, "c.csv"), &[input(payments, "p.csv")], None, &o, &Limits::default())
-            .unwrap()
+        super::super::reconcile_csv(charges, payments)
     }
 
     fn key(r: &Report) -> String {
