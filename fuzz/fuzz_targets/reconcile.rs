@@ -114,7 +114,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
         charges.push(ChargeRow {
             row: i as u32 + 2,
             keys: keys(u)?,
-            payer: opt(u, |u| Ok(u.choose(&["Aetna", "aetna", "Medicare"])?.to_string()))?,
+            payer: opt(u, |u| Ok(clearbill::interned::Text::from(*u.choose(&["Aetna", "aetna", "Medicare"])?)))?,
             billed: money(u)?,
             allowed: opt(u, money)?,
             billed_date: opt(u, date)?,
