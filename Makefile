@@ -56,7 +56,7 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench bench-prices bench-quick bench-wasm bench-data tools rust-tools wasm-tools node-tools \
+.PHONY: help build serve test bench bench-prices bench-scale bench-quick bench-wasm bench-data tools rust-tools wasm-tools node-tools \
 	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
 	fuzz-tools clean distclean
 
@@ -66,6 +66,7 @@ help:
 	@echo 'make build       cli + wasm + single-file'
 	@echo 'make bench       the benchmarks: generate benches/data/ once, time everything, rewrite BENCH.md'
 	@echo 'make bench-prices  a 2M-row hospital price file: CLI, Papa Parse, the page (figures in BENCH.md)'
+	@echo 'make bench-scale   the CLI on csv pairs of 100k to 1M lines: CPU per line, memory per line (docs/scale.md)'
 	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
@@ -102,6 +103,10 @@ bench-prices: cli wasm node-tools browser-tools
 	node benches/prices.mjs
 
 # The same harness on the 10k-row files: a quick check that it works (BENCH.md says --quick).
+# docs/scale.md: the CLI on generated csv pairs of growing size (throughput per core, memory per line).
+bench-scale: cli
+	benches/scale.sh
+
 bench-quick: cli wasm bench-wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx
 	cargo build --release --features bench --example bench_native
 	node benches/run.mjs --quick --runs 1
