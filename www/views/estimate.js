@@ -85,7 +85,6 @@ const NO_PLAN = {
   family: null,
 };
 
-
 /**
  * The view's state, all of it, in one place: what the steps show and what
  * the behaviour changes. Everything the patient typed stays in the form.
