@@ -3,246 +3,42 @@
 // as-of date, reconcile in the worker with a progress bar, then read and
 // export the results. "Try with sample data" does all of it in one click with
 // the sample files built into the wasm, so it needs no request either.
+//
+// The steps, each a builder that returns { node, update } and reads and
+// writes the one state object mount creates (initialState):
+// reconcile/files-step.js (1. the files), reconcile/options-step.js
+// (2. the options and the Reconcile button) and reconcile/results-step.js
+// (the results). This module wires them and runs a reconciliation.
 
 import { el, replace } from '../dom.js';
-import { deadlinesPanel } from './reconcile/deadlines.js';
-import { fileZone } from './reconcile/files.js';
-import * as remembered from './reconcile/remembered.js';
-import { results } from './reconcile/results.js';
+import { filesStep } from './reconcile/files-step.js';
+import { optionsStep } from './reconcile/options-step.js';
+import { resultsStep } from './reconcile/results-step.js';
 import { openWorkspace } from './reconcile/workspace.js';
 
-/** Today in the user's time zone, as YYYY-MM-DD (the default as-of date). */
-function today() {
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+/** The view's state, all of it, in one place. The files and options stay in their controls. */
+function initialState() {
+  return {
+    /** The worker's session that holds the results shown, or null for none. */
+    session: null,
+    /** A reconciliation is running: the buttons wait until it ends. */
+    busy: false,
+    /** How far it is: { message, percent } from the worker, or null. */
+    progress: null,
+    /** The files are folded into one line each, so that the results come first. */
+    filesFolded: false,
+  };
 }
 
 export async function mount(root, app) {
   const [roles, workspace] = await Promise.all([app.call('columnRoles'), openWorkspace().catch(() => null)]);
-  const zones = {
-    charges: fileZone({
-      role: 'charges',
-      label: 'Charges',
-      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim file (837) sent to payers. Alone, it is read as an A/R report that already carries what was paid.',
-      required: true,
-      roles,
-      app,
-    }),
-    payments: fileZone({
-      role: 'payments',
-      label: 'Payments',
-      hint: 'What payers sent back: the remittance (ERA/EOB) export, or X12 835 files. You may choose several.',
-      multiple: true,
-      roles,
-      app,
-    }),
-    acks: fileZone({
-      role: 'acks',
-      label: 'Acknowledgments',
-      hint: 'Optional, with claims sent as an 837 file: the 999 and 277CA files the clearinghouse sent back, saying which claims were accepted or rejected. You may choose several.',
-      multiple: true,
-      roles,
-      app,
-    }),
-    fees: fileZone({
-      role: 'fees',
-      label: 'Fee schedule',
-      hint: 'The amounts you expect per procedure code, to find underpayments.',
-      roles,
-      app,
-    }),
-  };
-
-  const asOf = el('input', { type: 'date', id: 'as-of', value: today(), required: true, 'aria-describedby': 'as-of-hint' });
-  const tolerance = el('input', {
-    type: 'text',
-    id: 'tolerance',
-    value: '0.00',
-    inputmode: 'decimal',
-    size: 8,
-    'aria-describedby': 'tolerance-hint',
-  });
-  const deadlines = deadlinesPanel();
-  const button = el('button', { type: 'button', id: 'reconcile-button', class: 'primary' }, 'Reconcile');
-  const progress = el('progress', { id: 'reconcile-progress', max: 100, value: 0, 'aria-label': 'Reconciling', hidden: true });
-  const progressText = el('span', { id: 'reconcile-progress-text', class: 'hint' });
-  const problem = el('div', { id: 'reconcile-problem' });
-  const output = el('div', { id: 'reconcile-results' });
-  const sample = el('button', { type: 'button', id: 'sample-button' }, 'Try with sample data');
-  const forget = el('button', { type: 'button', id: 'forget-mappings', class: 'quiet' }, 'Forget remembered column choices');
-
-  let session = null;
-  let busy = false;
-
-  async function reconcile() {
-    if (busy) return;
-    replace(problem);
-    const charges = zones.charges.files()[0];
-    if (!charges) {
-      const unreadable = zones.charges.unreadable()[0];
-      return complain(
-        unreadable
-          ? `${unreadable} could not be read (see above). Choose another charges file.`
-          : 'Choose the charges file first.',
-        zones.charges.node.querySelector('input'),
-      );
-    }
-    for (const zone of [zones.payments, zones.acks, zones.fees]) {
-      const unreadable = zone.unreadable()[0];
-      if (unreadable) {
-        return complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
-      }
-    }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf.value)) return complain('Give the as-of date (the day the report is for).', asOf);
-    const limits = deadlines.value();
-    if (limits.problem) {
-      deadlines.node.open = true;
-      return complain(limits.problem, limits.focus);
-    }
-    const fileArg = (f) => ({
-      bytes: f.buffer.slice(0),
-      name: f.name,
-      sheet: f.sheet ?? undefined,
-      headerRow: f.headerRow ?? undefined,
-      mapping: Object.keys(f.mapping).length ? f.mapping : undefined,
-    });
-    const payments = zones.payments.files();
-    const fees = zones.fees.files()[0];
-    const acks = zones.acks.files();
-    const request = {
-      charges: fileArg(charges),
-      payments: payments.length ? payments.map(fileArg) : undefined,
-      acks: acks.length ? acks.map(fileArg) : undefined,
-      fees: fees ? fileArg(fees) : undefined,
-      asOf: asOf.value,
-      tolerance: tolerance.value.trim() || undefined,
-      deadlines: limits.deadlines,
-    };
-
-    busy = true;
-    button.setAttribute('aria-disabled', 'true');
-    progress.hidden = false;
-    progress.value = 0;
-    let lastMessage = '';
-    app.announce('Reconciling…');
-    try {
-      if (session !== null) {
-        // The old results go with their session, so that nothing pages a closed one.
-        replace(output);
-        delete document.documentElement.dataset.reconciled;
-        const old = session;
-        session = null;
-        await app.call('closeSession', [old]);
-      }
-      const answer = await app.call('reconcile', [request], {
-        onProgress: (message, percent) => {
-          progress.value = percent;
-          progressText.textContent = `${message} (${percent}%)`;
-          if (message !== lastMessage) app.announce(`${message}…`);
-          lastMessage = message;
-        },
-      });
-      session = answer.session;
-      const files = [charges, ...payments, ...acks, fees].filter(Boolean).map((f) => f.name);
-      const shown = results({
-        session,
-        overview: answer.overview,
-        app,
-        fileName: baseName(charges.name),
-        workspace,
-        run: { files },
-      });
-      replace(output, shown.section);
-      collapseFiles();
-      await shown.loaded;
-      const { byStatus } = answer.overview.summary;
-      const open = ['partial', 'underpaid', 'overpaid', 'denied', ...(byStatus.rejected ? ['rejected'] : []), 'unpaid']
-        .map((k) => `${byStatus[k]?.count ?? 0} ${k}`)
-        .join(', ');
-      app.announce(`Reconciled ${answer.overview.lines} lines: ${byStatus.paid?.count ?? 0} paid, ${open}. The results follow.`);
-      document.documentElement.dataset.reconciled = String(session);
-      // Results first: the answer starts at the top of the screen.
-      shown.heading.scrollIntoView({ block: 'start' });
-      shown.heading.focus({ preventScroll: true });
-    } catch (error) {
-      complain(`The reconciliation did not work: ${error.message}`, button);
-    } finally {
-      busy = false;
-      button.removeAttribute('aria-disabled');
-      progress.hidden = true;
-      progressText.textContent = '';
-    }
-  }
-
-  // Results first: once reconciled, the files and their columns fold into one
-  // line per file, each with "change" to open them again.
-  const filesSummary = el('ul', { class: 'files-summary', id: 'files-summary', hidden: true });
-  function collapseFiles() {
-    const zonesNode = root.querySelector('.zones');
-    const lines = Object.entries(zones).flatMap(([role, zone]) =>
-      zone.files().map((f) =>
-        el(
-          'li',
-          {},
-          el('strong', {}, `${{ charges: 'Charges', payments: 'Payments', acks: 'Acknowledgments' }[role] ?? 'Fee schedule'}: `),
-          f.name,
-          f.sheet ? ` (sheet ${f.sheet})` : '',
-          ' ',
-          el(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              'aria-label': `Change ${f.name} or its columns`,
-              on: {
-                click: () => {
-                  zonesNode.hidden = false;
-                  filesSummary.hidden = true;
-                  root.classList.remove('files-collapsed');
-                  zone.node.scrollIntoView({ block: 'start' });
-                  zone.node.querySelector('input')?.focus({ preventScroll: true });
-                },
-              },
-            },
-            'change',
-          ),
-        ),
-      ),
-    );
-    replace(filesSummary, lines);
-    filesSummary.hidden = false;
-    zonesNode.hidden = true;
-    root.classList.add('files-collapsed');
-  }
-
-  function complain(message, focus) {
-    replace(problem, el('p', { class: 'error', role: 'alert' }, message));
-    app.announce(message);
-    focus?.focus();
-  }
-
-  async function trySample() {
-    if (busy) return;
-    app.announce('Loading the sample files…');
-    const [files, date] = await Promise.all([app.call('sampleFiles'), app.call('sampleAsOf')]);
-    for (const zone of Object.values(zones)) zone.clear();
-    for (const { role, name, bytes } of files) {
-      await zones[role].load(name, bytes.slice().buffer);
-    }
-    asOf.value = date;
-    await reconcile();
-  }
-
-  button.addEventListener('click', reconcile);
-  sample.addEventListener('click', trySample);
-  forget.addEventListener('click', () => {
-    const n = remembered.count();
-    remembered.forgetAll();
-    app.announce(
-      n ? `Forgot the column choices remembered for ${n} file layout${n === 1 ? '' : 's'}.` : 'No column choices were remembered.',
-    );
-  });
+  const state = initialState();
+  const view = { app, state, steps: {} };
+  const { steps } = view;
+  steps.files = filesStep(state, app, roles, { onFold: (folded) => root.classList.toggle('files-collapsed', folded) });
+  steps.options = optionsStep(state, app, { onReconcile: () => reconcile(view) });
+  steps.results = resultsStep(state, app, workspace);
+  const sample = el('button', { type: 'button', id: 'sample-button', on: { click: () => trySample(view) } }, 'Try with sample data');
 
   replace(
     root,
@@ -257,36 +53,142 @@ export async function mount(root, app) {
       ),
       el('p', {}, sample, ' ', el('span', { class: 'hint' }, 'A small practice’s year of billing, built in.')),
     ),
-    el(
-      'section',
-      { class: 'files', 'aria-labelledby': 'files-heading' },
-      el('h3', { id: 'files-heading' }, '1. Your files'),
-      filesSummary,
-      el('div', { class: 'zones' }, zones.charges.node, zones.payments.node, zones.acks.node, zones.fees.node),
-      el('p', {}, forget, ' ', el('span', { class: 'hint' }, 'Column choices you change are remembered in this browser for files with the same headers.')),
-    ),
-    el(
-      'section',
-      { class: 'options', id: 'reconcile-options', 'aria-labelledby': 'options-heading' },
-      el('h3', { id: 'options-heading' }, '2. Reconcile'),
-      el(
-        'div',
-        { class: 'option-row' },
-        el('p', {}, el('label', { for: 'as-of' }, 'As of'), asOf, el('span', { id: 'as-of-hint', class: 'hint' }, 'ages count up to this day')),
-        el(
-          'p',
-          {},
-          el('label', { for: 'tolerance' }, 'Tolerance ($)'),
-          tolerance,
-          el('span', { id: 'tolerance-hint', class: 'hint' }, 'differences this small count as equal'),
-        ),
-        el('p', {}, button, progress, progressText),
-      ),
-      deadlines.node,
-      problem,
-    ),
-    output,
+    steps.files.node,
+    steps.options.node,
+    steps.results.node,
   );
+}
+
+/** Reconciles the files chosen with the options given, and shows the results. */
+async function reconcile(view) {
+  const { app, state, steps } = view;
+  if (state.busy) return;
+  steps.options.clearProblem();
+  const chosen = readRequest(view);
+  if (!chosen) return;
+
+  state.busy = true;
+  steps.options.update();
+  let lastMessage = '';
+  app.announce('Reconciling…');
+  try {
+    await closeResults(view);
+    const answer = await app.call('reconcile', [chosen.request], {
+      onProgress: (message, percent) => {
+        state.progress = { message, percent };
+        steps.options.update();
+        if (message !== lastMessage) app.announce(`${message}…`);
+        lastMessage = message;
+      },
+    });
+    await showResults(view, answer, chosen);
+  } catch (error) {
+    steps.options.complain(`The reconciliation did not work: ${error.message}`, steps.options.button);
+  } finally {
+    state.busy = false;
+    state.progress = null;
+    steps.options.update();
+  }
+}
+
+/**
+ * The worker's reconcile request, from the files and options on screen; null,
+ * with the problem said, when something is missing. Returns { request, files }:
+ * `files` are the files sent, the charges first.
+ */
+function readRequest({ steps }) {
+  const { zones } = steps.files;
+  const { complain, asOf, tolerance, deadlines } = steps.options;
+  const charges = zones.charges.files()[0];
+  if (!charges) {
+    const unreadable = zones.charges.unreadable()[0];
+    complain(
+      unreadable ? `${unreadable} could not be read (see above). Choose another charges file.` : 'Choose the charges file first.',
+      zones.charges.node.querySelector('input'),
+    );
+    return null;
+  }
+  for (const zone of [zones.payments, zones.acks, zones.fees]) {
+    const unreadable = zone.unreadable()[0];
+    if (unreadable) {
+      complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
+      return null;
+    }
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf.value)) {
+    complain('Give the as-of date (the day the report is for).', asOf);
+    return null;
+  }
+  const limits = deadlines.value();
+  if (limits.problem) {
+    deadlines.node.open = true;
+    complain(limits.problem, limits.focus);
+    return null;
+  }
+  const payments = zones.payments.files();
+  const fees = zones.fees.files()[0];
+  const acks = zones.acks.files();
+  const request = {
+    charges: fileArg(charges),
+    payments: payments.length ? payments.map(fileArg) : undefined,
+    acks: acks.length ? acks.map(fileArg) : undefined,
+    fees: fees ? fileArg(fees) : undefined,
+    asOf: asOf.value,
+    tolerance: tolerance.value.trim() || undefined,
+    deadlines: limits.deadlines,
+  };
+  return { request, files: [charges, ...payments, ...acks, fees].filter(Boolean) };
+}
+
+/** A chosen file as the worker's request takes it. */
+function fileArg(f) {
+  return {
+    bytes: f.buffer.slice(0),
+    name: f.name,
+    sheet: f.sheet ?? undefined,
+    headerRow: f.headerRow ?? undefined,
+    mapping: Object.keys(f.mapping).length ? f.mapping : undefined,
+  };
+}
+
+/** The old results go with their session, so that nothing pages a closed one. */
+async function closeResults({ app, state, steps }) {
+  if (state.session === null) return;
+  const old = state.session;
+  state.session = null;
+  steps.results.update();
+  await app.call('closeSession', [old]);
+}
+
+/** Shows a reconciliation's results, first on the screen, and says what they hold. */
+async function showResults({ app, state, steps }, answer, { files }) {
+  state.session = answer.session;
+  const shown = steps.results.show(answer, { fileName: baseName(files[0].name), files: files.map((f) => f.name) });
+  steps.files.fold();
+  await shown.loaded;
+  const { byStatus } = answer.overview.summary;
+  const open = ['partial', 'underpaid', 'overpaid', 'denied', ...(byStatus.rejected ? ['rejected'] : []), 'unpaid']
+    .map((k) => `${byStatus[k]?.count ?? 0} ${k}`)
+    .join(', ');
+  app.announce(`Reconciled ${answer.overview.lines} lines: ${byStatus.paid?.count ?? 0} paid, ${open}. The results follow.`);
+  document.documentElement.dataset.reconciled = String(state.session);
+  // Results first: the answer starts at the top of the screen.
+  shown.heading.scrollIntoView({ block: 'start' });
+  shown.heading.focus({ preventScroll: true });
+}
+
+/** "Try with sample data": the sample files built into the wasm, reconciled as of their date. */
+async function trySample(view) {
+  const { app, state, steps } = view;
+  if (state.busy) return;
+  app.announce('Loading the sample files…');
+  const [files, date] = await Promise.all([app.call('sampleFiles'), app.call('sampleAsOf')]);
+  for (const zone of Object.values(steps.files.zones)) zone.clear();
+  for (const { role, name, bytes } of files) {
+    await steps.files.zones[role].load(name, bytes.slice().buffer);
+  }
+  steps.options.asOf.value = date;
+  await reconcile(view);
 }
 
 /** "Charges Nov.xlsx" → "Charges Nov": the start of the export's file names. */

@@ -102,3 +102,22 @@ export function percentText(control, what) {
   }
   return `${number}%`;
 }
+
+/** A message as a sentence: capital first letter, full stop at the end. */
+export function sentence(text) {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?)"”]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Shows a message in its place (an alert above or below a part of the form). */
+export function showMessage(node, text) {
+  node.textContent = text;
+  node.hidden = false;
+}
+
+/** Empties and hides a message shown with showMessage. */
+export function hideError(node) {
+  node.textContent = '';
+  node.hidden = true;
+}

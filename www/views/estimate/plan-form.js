@@ -130,8 +130,28 @@ export function planForm() {
   };
 }
 
+/**
+ * One tier's fields (in or out of network): the limits, then the copays.
+ * Returns { node, controls, read(), fill(tier) }, `controls` keyed by Plan JSON path.
+ */
 function tierFields(key, prefix, { copaysOpen }) {
-  const tierName = TIER_NAMES[key];
+  const limits = limitFields(prefix, key === 'inNetwork' ? '' : ' out of network');
+  const copays = copayFields(prefix, TIER_NAMES[key], copaysOpen);
+  const parts = { inputs: limits.inputs, noLimit: limits.noLimit, copays: copays.copays };
+  return {
+    node: el('div', {}, limits.node, copays.node),
+    controls: tierControls(key, parts),
+    read: () => readTier(parts),
+    fill: (tier) => fillTier(tier, parts),
+  };
+}
+
+/**
+ * The grid of a tier's limits: deductible, out-of-pocket maximum, coinsurance and
+ * a separate drug deductible. `ourHelp` names the tier in the help (" out of network").
+ * Returns { node, inputs, noLimit }.
+ */
+function limitFields(prefix, ourHelp) {
   const inputs = {
     deductible: moneyInput(),
     deductibleMet: moneyInput(),
@@ -145,11 +165,24 @@ function tierFields(key, prefix, { copaysOpen }) {
   noLimit.addEventListener('change', () => {
     inputs.outOfPocketMax.disabled = noLimit.checked;
   });
-  const ourHelp = key === 'inNetwork' ? '' : ' out of network';
-
-  const grid = el(
+  const node = el(
     'div',
     { class: 'field-grid' },
+    deductibleFields(prefix, inputs, ourHelp),
+    outOfPocketFields(prefix, inputs, noLimit, ourHelp),
+    field({
+      id: `${prefix}-coinsurance`,
+      label: 'Coinsurance (%)',
+      help: 'Your share of the cost after the deductible, as a percentage: 20 means you pay 20% and the plan 80%.',
+      input: inputs.coinsurance,
+    }),
+    drugDeductibleFields(prefix, inputs),
+  );
+  return { node, inputs, noLimit };
+}
+
+function deductibleFields(prefix, inputs, ourHelp) {
+  return [
     field({
       id: `${prefix}-deductible`,
       label: 'Deductible',
@@ -162,6 +195,11 @@ function tierFields(key, prefix, { copaysOpen }) {
       help: 'How much of the deductible you have already paid; your plan’s website or last statement shows it.',
       input: inputs.deductibleMet,
     }),
+  ];
+}
+
+function outOfPocketFields(prefix, inputs, noLimit, ourHelp) {
+  return [
     field({
       id: `${prefix}-oop-max`,
       label: 'Out-of-pocket maximum',
@@ -180,12 +218,11 @@ function tierFields(key, prefix, { copaysOpen }) {
       help: 'Everything you have paid toward that maximum this year: deductible, copays and coinsurance.',
       input: inputs.outOfPocketMet,
     }),
-    field({
-      id: `${prefix}-coinsurance`,
-      label: 'Coinsurance (%)',
-      help: 'Your share of the cost after the deductible, as a percentage: 20 means you pay 20% and the plan 80%.',
-      input: inputs.coinsurance,
-    }),
+  ];
+}
+
+function drugDeductibleFields(prefix, inputs) {
+  return [
     field({
       id: `${prefix}-drug-deductible`,
       label: 'Drug deductible (if separate)',
@@ -198,8 +235,14 @@ function tierFields(key, prefix, { copaysOpen }) {
       help: 'How much of that drug deductible you have already paid this year.',
       input: inputs.drugDeductibleMet,
     }),
-  );
+  ];
+}
 
+/**
+ * A tier's copays, one row per category, in a <details>. Returns { node, copays }:
+ * `copays` maps a category to its { amount, timing, coinsurance } controls.
+ */
+function copayFields(prefix, tierName, copaysOpen) {
   const copays = new Map();
   const helpIds = {
     amount: `${prefix}-copay-amount-help`,
@@ -207,32 +250,18 @@ function tierFields(key, prefix, { copaysOpen }) {
     coinsurance: `${prefix}-copay-coinsurance-help`,
   };
   const rows = CATEGORIES.map(([category, name, example]) => {
-    const amount = moneyInput({ id: `${prefix}-copay-${category}`, 'aria-label': `${name} copay`, class: 'copay' });
-    const timing = el(
-      'select',
-      { id: `${prefix}-copay-${category}-timing`, 'aria-label': `${name}: copay before or after the deductible` },
-      el('option', { value: 'before' }, 'Before the deductible'),
-      el('option', { value: 'after' }, 'After the deductible'),
-    );
-    const coinsurance = el('input', {
-      type: 'checkbox',
-      id: `${prefix}-copay-${category}-coinsurance`,
-      'aria-label': `${name}: coinsurance as well as the copay`,
-    });
-    describe(amount, helpIds.amount);
-    describe(timing, helpIds.timing);
-    describe(coinsurance, helpIds.coinsurance);
-    copays.set(category, { amount, timing, coinsurance });
+    const copay = copayControls(prefix, category, name, helpIds);
+    copays.set(category, copay);
     return el(
       'tr',
       {},
       el('th', { scope: 'row' }, name, el('span', { class: 'example' }, example)),
-      el('td', { 'data-label': 'Copay' }, amount),
-      el('td', { 'data-label': 'When' }, timing),
-      el('td', { class: 'check', 'data-label': 'Plus coinsurance' }, coinsurance),
+      el('td', { 'data-label': 'Copay' }, copay.amount),
+      el('td', { 'data-label': 'When' }, copay.timing),
+      el('td', { class: 'check', 'data-label': 'Plus coinsurance' }, copay.coinsurance),
     );
   });
-  const copayTable = el(
+  const node = el(
     'details',
     { class: 'copays', open: copaysOpen, id: `${prefix}-copays` },
     el('summary', {}, `Copays ${tierName}`),
@@ -243,26 +272,54 @@ function tierFields(key, prefix, { copaysOpen }) {
       el('li', { id: helpIds.timing }, 'Before the deductible: you pay just the copay even if your deductible is not met. After: you pay toward the deductible first, then the copay.'),
       el('li', { id: helpIds.coinsurance }, 'Plus coinsurance: tick it if your plan charges your coinsurance share as well as the copay.'),
     ),
-    el(
-      'table',
-      { class: 'copay-table' },
-      el('caption', { class: 'visually-hidden' }, `Copays ${tierName}, by kind of care`),
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col' }, 'Kind of care'),
-          el('th', { scope: 'col' }, 'Copay'),
-          el('th', { scope: 'col' }, 'When'),
-          el('th', { scope: 'col' }, 'Plus coinsurance'),
-        ),
-      ),
-      el('tbody', {}, rows),
-    ),
+    copayTable(tierName, rows),
   );
+  return { node, copays };
+}
 
+/** One category's copay: the amount, before or after the deductible, plus coinsurance or not. */
+function copayControls(prefix, category, name, helpIds) {
+  const amount = moneyInput({ id: `${prefix}-copay-${category}`, 'aria-label': `${name} copay`, class: 'copay' });
+  const timing = el(
+    'select',
+    { id: `${prefix}-copay-${category}-timing`, 'aria-label': `${name}: copay before or after the deductible` },
+    el('option', { value: 'before' }, 'Before the deductible'),
+    el('option', { value: 'after' }, 'After the deductible'),
+  );
+  const coinsurance = el('input', {
+    type: 'checkbox',
+    id: `${prefix}-copay-${category}-coinsurance`,
+    'aria-label': `${name}: coinsurance as well as the copay`,
+  });
+  describe(amount, helpIds.amount);
+  describe(timing, helpIds.timing);
+  describe(coinsurance, helpIds.coinsurance);
+  return { amount, timing, coinsurance };
+}
+
+function copayTable(tierName, rows) {
+  return el(
+    'table',
+    { class: 'copay-table' },
+    el('caption', { class: 'visually-hidden' }, `Copays ${tierName}, by kind of care`),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Kind of care'),
+        el('th', { scope: 'col' }, 'Copay'),
+        el('th', { scope: 'col' }, 'When'),
+        el('th', { scope: 'col' }, 'Plus coinsurance'),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
+}
+
+/** A tier's controls by Plan JSON path; a copay category, or the copays, point to an amount. */
+function tierControls(key, { inputs, copays }) {
   const controls = new Map();
   for (const [name, input] of Object.entries(inputs)) controls.set(`${key}.${name}`, input);
   for (const [category, copay] of copays) {
@@ -270,64 +327,64 @@ function tierFields(key, prefix, { copaysOpen }) {
     controls.set(`${key}.copays.${category}`, copay.amount);
   }
   controls.set(`${key}.copays`, copays.get('office').amount);
+  return controls;
+}
 
-  return {
-    node: el('div', {}, grid, copayTable),
-    controls,
-    read() {
-      let outOfPocketMax = null;
-      if (!noLimit.checked) {
-        outOfPocketMax = text(inputs.outOfPocketMax);
-        if (outOfPocketMax === null) {
-          throw new FieldError(
-            inputs.outOfPocketMax,
-            'Enter your out-of-pocket maximum, or tick “No limit” if your plan has none.',
-          );
-        }
-      }
-      const tier = {
-        deductible: text(inputs.deductible) ?? '0',
-        deductibleMet: text(inputs.deductibleMet) ?? '0',
-        outOfPocketMax,
-        outOfPocketMet: text(inputs.outOfPocketMet) ?? '0',
-        coinsurance: percentText(inputs.coinsurance, 'Coinsurance') ?? '0%',
-        copays: {},
-      };
-      // Only a plan with a separate drug deductible carries one (SPEC §9.3).
-      const drugDeductible = text(inputs.drugDeductible);
-      const drugDeductibleMet = text(inputs.drugDeductibleMet);
-      if (drugDeductible !== null) tier.drugDeductible = drugDeductible;
-      if (drugDeductibleMet !== null) tier.drugDeductibleMet = drugDeductibleMet;
-      for (const [category, copay] of copays) {
-        const amount = text(copay.amount);
-        if (amount === null) continue;
-        tier.copays[category] = {
-          amount,
-          beforeDeductible: copay.timing.value === 'before',
-          coinsurance: copay.coinsurance.checked,
-        };
-      }
-      return tier;
-    },
-    fill(tier) {
-      inputs.deductible.value = shown(tier.deductible);
-      inputs.deductibleMet.value = shown(tier.deductibleMet);
-      noLimit.checked = tier.outOfPocketMax === null;
-      inputs.outOfPocketMax.disabled = noLimit.checked;
-      inputs.outOfPocketMax.value = shown(tier.outOfPocketMax);
-      inputs.outOfPocketMet.value = shown(tier.outOfPocketMet);
-      inputs.coinsurance.value = rateAsPercent(tier.coinsurance);
-      inputs.drugDeductible.value = shown(tier.drugDeductible);
-      inputs.drugDeductibleMet.value = shown(tier.drugDeductibleMet);
-      for (const [category, copay] of copays) {
-        // A version 1 plan's "imaging" copay is the advanced-imaging copay.
-        const terms = tier.copays?.[category] ?? (category === 'imaging_advanced' ? tier.copays?.imaging : undefined);
-        copay.amount.value = shown(terms?.amount);
-        copay.timing.value = terms?.beforeDeductible === false ? 'after' : 'before';
-        copay.coinsurance.checked = terms?.coinsurance === true;
-      }
-    },
+/** The tier's Plan JSON, or a FieldError for a field the form itself finds missing. */
+function readTier({ inputs, noLimit, copays }) {
+  let outOfPocketMax = null;
+  if (!noLimit.checked) {
+    outOfPocketMax = text(inputs.outOfPocketMax);
+    if (outOfPocketMax === null) {
+      throw new FieldError(
+        inputs.outOfPocketMax,
+        'Enter your out-of-pocket maximum, or tick “No limit” if your plan has none.',
+      );
+    }
+  }
+  const tier = {
+    deductible: text(inputs.deductible) ?? '0',
+    deductibleMet: text(inputs.deductibleMet) ?? '0',
+    outOfPocketMax,
+    outOfPocketMet: text(inputs.outOfPocketMet) ?? '0',
+    coinsurance: percentText(inputs.coinsurance, 'Coinsurance') ?? '0%',
+    copays: {},
   };
+  // Only a plan with a separate drug deductible carries one (SPEC §9.3).
+  const drugDeductible = text(inputs.drugDeductible);
+  const drugDeductibleMet = text(inputs.drugDeductibleMet);
+  if (drugDeductible !== null) tier.drugDeductible = drugDeductible;
+  if (drugDeductibleMet !== null) tier.drugDeductibleMet = drugDeductibleMet;
+  for (const [category, copay] of copays) {
+    const amount = text(copay.amount);
+    if (amount === null) continue;
+    tier.copays[category] = {
+      amount,
+      beforeDeductible: copay.timing.value === 'before',
+      coinsurance: copay.coinsurance.checked,
+    };
+  }
+  return tier;
+}
+
+/** Puts a tier's Plan JSON into its fields. */
+function fillTier(tier, { inputs, noLimit, copays }) {
+  inputs.deductible.value = shown(tier.deductible);
+  inputs.deductibleMet.value = shown(tier.deductibleMet);
+  noLimit.checked = tier.outOfPocketMax === null;
+  inputs.outOfPocketMax.disabled = noLimit.checked;
+  inputs.outOfPocketMax.value = shown(tier.outOfPocketMax);
+  inputs.outOfPocketMet.value = shown(tier.outOfPocketMet);
+  inputs.coinsurance.value = rateAsPercent(tier.coinsurance);
+  inputs.drugDeductible.value = shown(tier.drugDeductible);
+  inputs.drugDeductibleMet.value = shown(tier.drugDeductibleMet);
+  for (const [category, copay] of copays) {
+    // A version 1 plan's "imaging" copay is the advanced-imaging copay.
+    const terms = tier.copays?.[category] ?? (category === 'imaging_advanced' ? tier.copays?.imaging : undefined);
+    copay.amount.value = shown(terms?.amount);
+    copay.timing.value = terms?.beforeDeductible === false ? 'after' : 'before';
+    copay.coinsurance.checked = terms?.coinsurance === true;
+  }
 }
 
 function familyFields() {
