@@ -196,8 +196,9 @@ pub struct Estimate {
 pub enum EstimateError {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// `number` counts services from 1; `field` is the service's field at fault, when one is.
     #[error("service {number}{}: {problem}", describe(.description))]
-    Service { number: usize, description: String, problem: String },
+    Service { number: usize, description: String, problem: String, field: Option<String> },
     #[error("the share of billed that estimates a missing allowed amount must be from 0 to 1 (it is {0})")]
     AllowedShare(String),
 }
@@ -252,7 +253,12 @@ pub fn estimate_with(
     for (i, service) in services.iter().enumerate().filter(|(_, s)| s.is_processed()) {
         let settled =
             processed::settle(plan, &mut ledger, service, is_protected(service)).map_err(|problem| {
-                EstimateError::Service { number: i + 1, description: service.description.clone(), problem }
+                EstimateError::Service {
+                    number: i + 1,
+                    description: service.description.clone(),
+                    field: problem.field.map(str::to_string),
+                    problem: problem.text,
+                }
             })?;
         used.processed += 1;
         lines[i] = Some(processed_line(service, settled));
@@ -293,14 +299,15 @@ fn price(
     options: &EstimateOptions,
     assumptions: &mut Vec<String>,
 ) -> Result<Priced, EstimateError> {
-    let problem = |problem: String| EstimateError::Service {
+    let problem = |problem: String, field: Option<&str>| EstimateError::Service {
         number,
         description: service.description.clone(),
         problem,
+        field: field.map(str::to_string),
     };
     for (what, amount) in [("billed", service.billed), ("allowed", service.allowed)] {
         if let Some(amount) = amount.filter(|a| a.is_negative()) {
-            return Err(problem(format!("the {what} amount {amount} is negative")));
+            return Err(problem(format!("the {what} amount {amount} is negative"), Some(what)));
         }
     }
     let out_unprotected = service.network == Network::Out && !is_protected(service);
@@ -337,7 +344,7 @@ fn price(
             }
             (billed, allowed)
         }
-        (None, None) => return Err(problem("a service needs a billed or an allowed amount".into())),
+        (None, None) => return Err(problem("a service needs a billed or an allowed amount".into(), None)),
     };
     Ok(Priced {
         category: care_category(service),
