@@ -193,7 +193,8 @@ impl Error {
     /// place another way (the page puts a plan field's problem under the field's own label).
     pub fn detail(&self) -> String {
         match &self.0.kind {
-            ErrorKind::Plan(PlanError::Field { message, .. }) => message.clone(),
+            ErrorKind::Plan(PlanError::Field { message, .. })
+            | ErrorKind::Estimate(EstimateError::Plan(PlanError::Field { message, .. })) => message.clone(),
             ErrorKind::Services(ServicesError::Json { message, .. }) => message.clone(),
             ErrorKind::Services(ServicesError::Table { source, .. }) => source.to_string(),
             ErrorKind::Input(InputError::Table { source, .. }) => source.to_string(),

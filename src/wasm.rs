@@ -47,8 +47,19 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| request_error("internal", &e.to_string()))
 }
 
+/// An argument read into `T`; an error names the argument (`what`) and, as `field`, the path to
+/// the value that is wrong (`discount`, `payers[0].filingDays`).
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| request_error("request", &format!("{what}: {e}")))
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let js = request_error("request", &format!("{what}: {inner}"));
+        let _ = Reflect::set(&js, &JsValue::from_str("detail"), &JsValue::from_str(&inner));
+        if path != "." {
+            let _ = Reflect::set(&js, &JsValue::from_str("field"), &JsValue::from_str(&path));
+        }
+        js
+    })
 }
 
 /// A core error, thrown as a JS `Error` with its kind and position (see the module doc).

@@ -274,7 +274,7 @@ function buildView(root, app) {
     try {
       answer = await app.call('estimate', [planJson, list]);
     } catch (error) {
-      return estimateProblem(error.message);
+      return estimateProblem(error);
     }
     // The lines answer the services sent; without a plan only the processed ones were sent.
     if (!withoutPlan) services.showEmergency(answer.lines);
@@ -295,26 +295,28 @@ function buildView(root, app) {
     return true;
   }
 
-  /** A wasm error: next to its field when it names one, else above the button. */
-  function estimateProblem(message) {
-    const planField = /^plan field ([\w.]+): ([\s\S]*)$/.exec(message);
-    if (planField) {
-      const control = plan.control(planField[1]);
-      if (control) return fieldProblem(control, `${labelOf(control, planField[1])}: ${planField[2]}`);
+  /**
+   * A wasm error: next to the field it names when it names one, else above the button. It is
+   * placed by its fields (`service`, from 1; `field`, a plan field's path or a service's field),
+   * never by its message; `detail` is the message without the plan field it starts with.
+   */
+  function estimateProblem(error) {
+    const detail = error.detail ?? error.message;
+    if (error.field && !error.service) {
+      const control = plan.control(error.field);
+      if (control) return fieldProblem(control, `${labelOf(control, error.field)}: ${detail}`);
     }
-    const service = /service (\d+)/.exec(message);
-    if (service) {
-      const fieldName = /field (\w+)/.exec(message)?.[1] ?? /the (billed|allowed) amount/.exec(message)?.[1];
-      const found = services.rowOf(Number(service[1]), fieldName);
-      const text = sentence(message.replace(/^services: /, ''));
+    if (error.service) {
+      const found = services.rowOf(error.service, error.field);
+      const text = sentence(detail);
       // Next to the field in its row (a card on a phone); below the table when no field is named.
       if (found) return fieldProblem(found.control, text);
       showMessage(servicesError, text);
       app.announce(text);
       return false;
     }
-    showMessage(formError, sentence(message));
-    app.announce(sentence(message));
+    showMessage(formError, sentence(error.message));
+    app.announce(sentence(error.message));
     return false;
   }
 
