@@ -84,7 +84,11 @@ fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
     assert!(get(&Array::from(&get(&inspection, "columns")).get(4), "role").is_null());
     let error =
         wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
-    let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
+    assert_eq!(
+        (text(&error, "kind").as_deref(), text(&error, "file").as_deref()),
+        (Some("input"), Some("scan.xlsx"))
+    );
+    let message = js_sys::Error::from(error).message().as_string().unwrap_or_default();
     assert!(message.starts_with("scan.xlsx: ") && message.contains("PDF"), "{message}");
 }
 
