@@ -34,9 +34,11 @@
 //! | [`x12`] | §4 inputs | X12 835 (ERA) remittance → claims, balancing findings, `RemitLine` payment rows |
 //! | [`remit`] | §12 | 835s read on their own: payments, claims, the posting sheet, the patient's explanation |
 //! | [`rarc`] | §12 | remark codes (RARCs) and their meanings |
+//! | [`error`] | – | [`Error`]: the one error type the edges see, with a [`Position`] and a message for people |
 
 pub mod carc;
 pub mod columns;
+pub mod error;
 pub mod estimate;
 pub mod export;
 pub mod hashing;
@@ -63,4 +65,5 @@ pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "xlsx"))]
 pub mod wasm_xlsx;
 
+pub use error::{Error, ErrorKind, Position};
 pub use money::{Money, Rate};

@@ -2,7 +2,12 @@
 //!
 //! The stable functions of SPEC §7 are `inspect`, `reconcile`, `estimate`
 //! and `paymentPlan`; they take and return plain JS objects (money as
-//! strings) and throw `Error`s with a readable message. A reconciliation of
+//! strings) and throw `Error`s with a readable message. A thrown `Error` also
+//! says what it is about in own properties, so that the page never reads the
+//! message: `kind` (`crate::ErrorKind::name`, or `"request"` for arguments the
+//! page built wrongly), `detail` (the message without the file or plan field
+//! it starts with), and, where known, `file`, `sheet`, `row`, `column`,
+//! `field` and `service` (`crate::Position`). A reconciliation of
 //! 200,000 lines is kept inside wasm as a [`Session`], which the page asks
 //! for a summary, a page of lines, the worklist or an export, instead of
 //! copying every line into JS. The xlsx export is written by a separate wasm
@@ -36,18 +41,70 @@ pub fn version() -> String {
 }
 
 /// Plain JS objects out: maps become objects, `None` becomes `null`.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(|e| request_error("internal", &e.to_string()))
 }
 
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+/// An argument read into `T`; an error names the argument (`what`) and, as `field`, the path to
+/// the value that is wrong (`discount`, `payers[0].filingDays`).
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let js = request_error("request", &format!("{what}: {inner}"));
+        let _ = Reflect::set(&js, &JsValue::from_str("detail"), &JsValue::from_str(&inner));
+        if path != "." {
+            let _ = Reflect::set(&js, &JsValue::from_str("field"), &JsValue::from_str(&path));
+        }
+        js
+    })
 }
 
-fn err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// A core error, thrown as a JS `Error` with its kind and position (see the module doc).
+fn err(e: impl Into<crate::Error>) -> JsValue {
+    let error = e.into();
+    thrown(&error, &error.to_string())
+}
+
+/// A core error thrown with a message this edge words (a hint for the page added, say).
+fn thrown(error: &crate::Error, message: &str) -> JsValue {
+    let js = js_sys::Error::new(message);
+    set(&js, "kind", error.kind().name());
+    set(&js, "detail", error.detail());
+    let position = error.position();
+    let strings = [
+        ("file", &position.file),
+        ("sheet", &position.sheet),
+        ("column", &position.column),
+        ("field", &position.field),
+    ];
+    for (key, value) in strings {
+        if let Some(value) = value {
+            set(&js, key, value.as_str());
+        }
+    }
+    if let Some(row) = position.row {
+        set(&js, "row", row);
+    }
+    if let Some(service) = position.service {
+        set(&js, "service", service as f64);
+    }
+    js.into()
+}
+
+/// An error of this edge, not of the core: `kind` is `"request"` for arguments the page built
+/// wrongly, `"internal"` for a value that would not convert.
+fn request_error(kind: &str, message: &str) -> JsValue {
+    let js = js_sys::Error::new(message);
+    set(&js, "kind", kind);
+    set(&js, "detail", message);
+    js.into()
+}
+
+fn set(object: &js_sys::Error, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
 
 /// `inspect(bytes, fileName, sheet?, headerRow?, mapping?)`: what a file looks
@@ -62,7 +119,7 @@ pub fn inspect(
     sheet: Option<String>,
     header_row: JsValue,
     mapping: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     if crate::x12::looks_like_x12(bytes) && crate::x12::parse(bytes).is_err() && !crate::x12::is_837(bytes) {
         if let Ok(acks) = crate::x12::parse_acks(bytes) {
             #[derive(Serialize)]
@@ -86,7 +143,7 @@ pub fn inspect(
         }
     }
     if crate::x12::is_837(bytes) {
-        let batch = crate::x12::parse_837(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
+        let batch = crate::x12::parse_837(bytes).map_err(|e| in_file(e, file_name))?;
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct ClaimsInspection<'a> {
@@ -109,7 +166,7 @@ pub fn inspect(
         });
     }
     if crate::x12::looks_like_x12(bytes) {
-        let remittance = crate::x12::parse(bytes).map_err(|e| JsError::new(&format!("{file_name}: {e}")))?;
+        let remittance = crate::x12::parse(bytes).map_err(|e| in_file(e, file_name))?;
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct RemittanceInspection<'a> {
@@ -144,6 +201,12 @@ pub fn inspect(
     to_js(&inspection)
 }
 
+/// A core error of a file that does not name it: thrown with the file's name before the message.
+fn in_file(e: impl Into<crate::Error>, file_name: &str) -> JsValue {
+    let error = e.into().in_file(file_name);
+    thrown(&error, &format!("{file_name}: {error}"))
+}
+
 /// One file of a reconcile request: `{ bytes, name, sheet?, headerRow?, mapping? }`.
 /// The bytes stay in JS until the file's turn comes to be read (see [`FileSource`]).
 struct FileArg {
@@ -155,14 +218,14 @@ struct FileArg {
 }
 
 /// A header row the user chose: a whole number from 1, or absent (`undefined`, `null`, `""`).
-fn header_row_arg(value: &JsValue, what: &str) -> Result<Option<u32>, JsError> {
+fn header_row_arg(value: &JsValue, what: &str) -> Result<Option<u32>, JsValue> {
     if value.is_undefined() || value.is_null() || value.as_string().is_some_and(|s| s.trim().is_empty()) {
         return Ok(None);
     }
     let number = value.as_f64().or_else(|| value.as_string().and_then(|s| s.trim().parse().ok()));
     match number {
         Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
-        _ => Err(JsError::new(&format!("{what} must be a row number from 1"))),
+        _ => Err(request_error("request", &format!("{what} must be a row number from 1"))),
     }
 }
 
@@ -174,13 +237,16 @@ fn opt_string(v: JsValue) -> Option<String> {
     v.as_string().filter(|s| !s.is_empty())
 }
 
-fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsError> {
+fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsValue> {
     let bytes = get(v, "bytes");
     // A Uint8Array, or the ArrayBuffer a worker was handed.
     let bytes = if bytes.is_instance_of::<Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>() {
         Uint8Array::new(&bytes)
     } else {
-        return Err(JsError::new(&format!("{role}.bytes must be a Uint8Array or an ArrayBuffer")));
+        return Err(request_error(
+            "request",
+            &format!("{role}.bytes must be a Uint8Array or an ArrayBuffer"),
+        ));
     };
     let mapping = get(v, "mapping");
     let mapping = if mapping.is_undefined() || mapping.is_null() {
@@ -222,9 +288,10 @@ impl FileSource for FileArg {
 /// Runs a reconcile request: `{ charges, payments?, acks?, fees?, asOf, tolerance? }`,
 /// where `payments` may be one file or an array of files, and `acks` an array of 999 or 277CA
 /// acknowledgment files (SPEC §11).
-fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError> {
+fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue> {
     if !request.is_object() {
-        return Err(JsError::new(
+        return Err(request_error(
+            "request",
             "reconcile needs an object { charges, payments?, fees?, asOf, tolerance? }",
         ));
     }
@@ -268,15 +335,16 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
         } else {
             from_js(deadlines_value, "deadlines")?
         };
-    let as_of =
-        opt_string(get(request, "asOf")).ok_or_else(|| JsError::new("asOf is required (YYYY-MM-DD)"))?;
+    let as_of = opt_string(get(request, "asOf"))
+        .ok_or_else(|| request_error("request", "asOf is required (YYYY-MM-DD)"))?;
     let tolerance = opt_string(get(request, "tolerance"));
     let options = Options::parse(&as_of, tolerance.as_deref(), deadlines).map_err(|e| {
-        let field = match e.setting() {
+        let control = match e.setting() {
             crate::reconcile::options::Setting::AsOf => "As-of date",
             crate::reconcile::options::Setting::Tolerance => "Tolerance",
         };
-        JsError::new(&format!("{field}: {e}"))
+        let error = crate::Error::from(e);
+        thrown(&error, &format!("{control}: {error}"))
     })?;
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
@@ -297,7 +365,8 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
     )
     .map_err(|e| match e.hint() {
         Some(crate::records::Hint::MapAColumn) => {
-            JsError::new(&format!("{e}. Choose the column that holds it in the file's column list"))
+            let message = format!("{e}. Choose the column that holds it in the file's column list");
+            thrown(&crate::Error::from(e), &message)
         }
         None => err(e),
     })
@@ -305,7 +374,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsError
 
 /// `reconcile(request)`: the whole report as a plain object (SPEC §7).
 #[wasm_bindgen]
-pub fn reconcile(request: JsValue) -> Result<JsValue, JsError> {
+pub fn reconcile(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&run(&request, None)?)
 }
 
@@ -324,7 +393,7 @@ struct PageArgs {
     limit: usize,
 }
 
-fn page<T: Serialize>(items: &[T], args: PageArgs) -> Result<JsValue, JsError> {
+fn page<T: Serialize>(items: &[T], args: PageArgs) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Page<'a, T> {
         total: usize,
@@ -341,12 +410,12 @@ fn page<T: Serialize>(items: &[T], args: PageArgs) -> Result<JsValue, JsError> {
 impl Session {
     /// Reconciles a request; `progress(message, percent)` is called as it goes.
     #[wasm_bindgen(constructor)]
-    pub fn new(request: JsValue, progress: Option<Function>) -> Result<Session, JsError> {
+    pub fn new(request: JsValue, progress: Option<Function>) -> Result<Session, JsValue> {
         Ok(Session { report: run(&request, progress.as_ref())?, selection: None })
     }
 
     /// The summary, with the payers of the lines and the sizes of every list.
-    pub fn summary(&self) -> Result<JsValue, JsError> {
+    pub fn summary(&self) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Overview<'a> {
@@ -391,7 +460,7 @@ impl Session {
     }
 
     /// A page of lines: `{ statuses?, payer?, search?, sort?, descending?, offset?, limit? }`.
-    pub fn lines(&mut self, query: JsValue) -> Result<JsValue, JsError> {
+    pub fn lines(&mut self, query: JsValue) -> Result<JsValue, JsValue> {
         let q: LineQuery = if query.is_undefined() || query.is_null() {
             LineQuery::default()
         } else {
@@ -403,7 +472,7 @@ impl Session {
     /// A page of the claim-level worklist (SPEC §8.7): `{ kinds?, payer?,
     /// claimIds?, sort?, descending?, offset?, limit? }`; by default in its
     /// own order (deadline, then amount at stake).
-    pub fn worklist(&self, query: JsValue) -> Result<JsValue, JsError> {
+    pub fn worklist(&self, query: JsValue) -> Result<JsValue, JsValue> {
         let q: crate::reconcile::work_query::WorkQuery = if query.is_undefined() || query.is_null() {
             Default::default()
         } else {
@@ -415,7 +484,7 @@ impl Session {
     /// Every claim's number, status and amount at stake: what the page's
     /// workspace compares with the previous run ("since last run", SPEC §8.8).
     #[wasm_bindgen(js_name = claimStates)]
-    pub fn claim_states(&self) -> Result<JsValue, JsError> {
+    pub fn claim_states(&self) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct State<'a> {
@@ -435,7 +504,7 @@ impl Session {
     }
 
     /// A page of the claims (SPEC §8.7 `report.claims`).
-    pub fn claims(&self, args: JsValue) -> Result<JsValue, JsError> {
+    pub fn claims(&self, args: JsValue) -> Result<JsValue, JsValue> {
         page(&self.report.claims, page_args(args)?)
     }
 
@@ -446,21 +515,21 @@ impl Session {
     }
 
     #[wasm_bindgen(js_name = unmatchedPayments)]
-    pub fn unmatched_payments(&self, args: JsValue) -> Result<JsValue, JsError> {
+    pub fn unmatched_payments(&self, args: JsValue) -> Result<JsValue, JsValue> {
         page(&self.report.unmatched_payments, page_args(args)?)
     }
 
-    pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsError> {
+    pub fn rejected(&self, args: JsValue) -> Result<JsValue, JsValue> {
         page(&self.report.rejected, page_args(args)?)
     }
 
     /// Payment rows counted once because they repeat an earlier row (SPEC §8.5).
-    pub fn duplicates(&self, args: JsValue) -> Result<JsValue, JsError> {
+    pub fn duplicates(&self, args: JsValue) -> Result<JsValue, JsValue> {
         page(&self.report.duplicates, page_args(args)?)
     }
 
     #[wasm_bindgen(js_name = remittanceFindings)]
-    pub fn remittance_findings(&self, args: JsValue) -> Result<JsValue, JsError> {
+    pub fn remittance_findings(&self, args: JsValue) -> Result<JsValue, JsValue> {
         page(&self.report.remittance_findings, page_args(args)?)
     }
 
@@ -479,33 +548,33 @@ impl Session {
 
     /// The whole report as JSON text (the contract of SPEC §7).
     #[wasm_bindgen(js_name = exportJson)]
-    pub fn export_json(&self) -> Result<String, JsError> {
-        serde_json::to_string_pretty(&self.report).map_err(err)
+    pub fn export_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string_pretty(&self.report).map_err(|e| request_error("internal", &e.to_string()))
     }
 
     /// The patients a search finds (SPEC §9.5): MRN, name in any order, claim
     /// number or date of birth; each with a key for `patientAccount`.
     #[wasm_bindgen(js_name = findPatients)]
-    pub fn find_patients(&self, text: &str) -> Result<JsValue, JsError> {
+    pub fn find_patients(&self, text: &str) -> Result<JsValue, JsValue> {
         to_js(&self.report.find_patients(text))
     }
 
     /// The patient of line `index` (the lines' `index`), as `findPatients` gives one.
     #[wasm_bindgen(js_name = patientOfLine)]
-    pub fn patient_of_line(&self, index: usize) -> Result<JsValue, JsError> {
+    pub fn patient_of_line(&self, index: usize) -> Result<JsValue, JsValue> {
         let key = self.report.lines.get(index).and_then(crate::patient::account::patient_key);
         to_js(&key)
     }
 
     /// One patient's account and statement (SPEC §9.5 JSON), or null.
     #[wasm_bindgen(js_name = patientAccount)]
-    pub fn patient_account(&self, key: &str) -> Result<JsValue, JsError> {
+    pub fn patient_account(&self, key: &str) -> Result<JsValue, JsValue> {
         to_js(&self.report.patient_account(key))
     }
 
     /// The accounts of every patient with a balance, for printing their statements.
     #[wasm_bindgen(js_name = accountsWithBalance)]
-    pub fn accounts_with_balance(&self) -> Result<JsValue, JsError> {
+    pub fn accounts_with_balance(&self) -> Result<JsValue, JsValue> {
         let accounts: Vec<_> = self
             .report
             .patients_with_balance()
@@ -519,12 +588,12 @@ impl Session {
     /// `findPatients`) as the estimate's services, processed where the payer
     /// answered; `{ services, processed, awaiting }`, or null.
     #[wasm_bindgen(js_name = explainBalance)]
-    pub fn explain_balance(&self, key: &str) -> Result<JsValue, JsError> {
+    pub fn explain_balance(&self, key: &str) -> Result<JsValue, JsValue> {
         to_js(&self.report.balance_services(key))
     }
 }
 
-fn page_args(args: JsValue) -> Result<PageArgs, JsError> {
+fn page_args(args: JsValue) -> Result<PageArgs, JsValue> {
     if args.is_undefined() || args.is_null() {
         Ok(PageArgs::default())
     } else {
@@ -534,7 +603,7 @@ fn page_args(args: JsValue) -> Result<PageArgs, JsError> {
 
 /// `estimate(plan, services)`: services is an array of service objects.
 #[wasm_bindgen]
-pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsError> {
+pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsValue> {
     let plan_json: serde_json::Value = from_js(plan, "plan")?;
     let plan = Plan::from_value(plan_json).map_err(err)?;
     let services_json: serde_json::Value = from_js(services, "services")?;
@@ -545,7 +614,7 @@ pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsError> {
 /// `readServices(bytes, fileName)`: a bill loaded as xlsx/csv, as service objects,
 /// with `columns: { used, ignored }` (the header texts) for the page to show.
 #[wasm_bindgen(js_name = readServices)]
-pub fn read_services(bytes: &[u8], file_name: &str) -> Result<JsValue, JsError> {
+pub fn read_services(bytes: &[u8], file_name: &str) -> Result<JsValue, JsValue> {
     let list = estimate::service::read_services(bytes, file_name).map_err(err)?;
     let out = Object::new();
     let _ = Reflect::set(&out, &JsValue::from_str("services"), &to_js(&list.services)?);
@@ -559,7 +628,7 @@ pub fn read_services(bytes: &[u8], file_name: &str) -> Result<JsValue, JsError> 
 
 /// `paymentPlan({ amount, months, start, discount? })`.
 #[wasm_bindgen(js_name = paymentPlan)]
-pub fn payment_plan(request: JsValue) -> Result<JsValue, JsError> {
+pub fn payment_plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req: estimate::payment_plan::PaymentPlanRequest = from_js(request, "payment plan")?;
     to_js(&req.plan().map_err(err)?)
 }
@@ -575,17 +644,24 @@ pub fn gfe_check(
     bill_name: &str,
     bill_date: Option<String>,
     as_of: &str,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     use estimate::gfe::{check, read_gfe_lines};
     use estimate::payment_plan::parse_start;
     let estimated = read_gfe_lines(estimate_bytes, estimate_name).map_err(err)?;
     let billed = read_gfe_lines(bill_bytes, bill_name).map_err(err)?;
+    // A date of this call, not of a payment plan: named by the argument that holds it.
+    let date_error = |e: estimate::PaymentPlanError, what: &str, field: &str| {
+        let error = crate::Error::from(e);
+        let js = thrown(&error, &format!("{what}: {error}"));
+        let _ = Reflect::set(&js, &JsValue::from_str("field"), &JsValue::from_str(field));
+        js
+    };
     let bill_date = bill_date
         .filter(|d| !d.trim().is_empty())
         .map(|d| parse_start(&d))
         .transpose()
-        .map_err(|e| JsError::new(&format!("bill date: {e}")))?;
-    let as_of = parse_start(as_of).map_err(|e| JsError::new(&format!("today's date: {e}")))?;
+        .map_err(|e| date_error(e, "bill date", "billDate"))?;
+    let as_of = parse_start(as_of).map_err(|e| date_error(e, "today's date", "asOf"))?;
     to_js(&check(&estimated, &billed, bill_date, as_of))
 }
 
@@ -594,7 +670,7 @@ pub fn gfe_check(
 /// `{ roles: [{ key, label }], lowConfidence }`. The page's dropdowns use the
 /// core's names instead of a copy of them.
 #[wasm_bindgen(js_name = columnRoles)]
-pub fn column_roles() -> Result<JsValue, JsError> {
+pub fn column_roles() -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct RoleName {
         key: &'static str,
@@ -628,7 +704,7 @@ pub fn sample_as_of() -> String {
 /// their own wasm build (`bench` feature) has it.
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = xlsxFloor)]
-pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
+pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsValue> {
     let count = crate::table::floor::xlsx_floor(bytes).map_err(err)?;
     let out = Object::new();
     let _ =
@@ -639,7 +715,7 @@ pub fn xlsx_floor(bytes: &[u8]) -> Result<JsValue, JsError> {
 
 /// The built-in sample files (`sample::FILES`) as `[{ role, name, bytes }]`.
 #[wasm_bindgen(js_name = sampleFiles)]
-pub fn sample_files() -> Result<JsValue, JsError> {
+pub fn sample_files() -> Result<JsValue, JsValue> {
     let out = js_sys::Array::new();
     for crate::sample::SampleFile { role, name, bytes } in &crate::sample::FILES {
         let o = Object::new();
@@ -662,9 +738,9 @@ pub struct Remittances {
 impl Remittances {
     /// `new Remittances([{ bytes, name }, …])`: reads every file; an error names the file.
     #[wasm_bindgen(constructor)]
-    pub fn new(files: JsValue) -> Result<Remittances, JsError> {
+    pub fn new(files: JsValue) -> Result<Remittances, JsValue> {
         if !js_sys::Array::is_array(&files) {
-            return Err(JsError::new("remittances need an array of files [{ bytes, name }]"));
+            return Err(request_error("request", "remittances need an array of files [{ bytes, name }]"));
         }
         let args: Vec<FileArg> = js_sys::Array::from(&files)
             .iter()
@@ -681,14 +757,15 @@ impl Remittances {
     }
 
     /// The whole report (payments, claims, lines, totals, findings, notes, code meanings).
-    pub fn report(&self) -> Result<JsValue, JsError> {
+    pub fn report(&self) -> Result<JsValue, JsValue> {
         to_js(&self.report)
     }
 
     /// "Explain to the patient" for claim number `claim` (an index into `claims`).
-    pub fn explain(&self, claim: usize) -> Result<JsValue, JsError> {
-        let explanation = crate::remit::explain(&self.report, claim)
-            .ok_or_else(|| JsError::new(&format!("there is no claim number {claim} in these remittances")))?;
+    pub fn explain(&self, claim: usize) -> Result<JsValue, JsValue> {
+        let explanation = crate::remit::explain(&self.report, claim).ok_or_else(|| {
+            request_error("request", &format!("there is no claim number {claim} in these remittances"))
+        })?;
         to_js(&explanation)
     }
 
@@ -706,8 +783,8 @@ impl Remittances {
 
     /// The report as JSON text (SPEC §12).
     #[wasm_bindgen(js_name = exportJson)]
-    pub fn export_json(&self) -> Result<String, JsError> {
-        serde_json::to_string_pretty(&self.report).map_err(err)
+    pub fn export_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string_pretty(&self.report).map_err(|e| request_error("internal", &e.to_string()))
     }
 }
 /// The size of the `File` slices a hospital price file is read in (SPEC §10): large enough that
@@ -773,7 +850,7 @@ pub fn read_prices(
     read_slice: &Function,
     query: JsValue,
     progress: Option<Function>,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let query: crate::prices::Query = from_js(query, "price query")?;
     let reader = SliceReader {
         size: size.max(0.0) as u64,

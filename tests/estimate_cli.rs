@@ -96,11 +96,14 @@ fn csv_services_give_the_hand_worked_estimate() {
     assert_eq!((er["network"].as_str(), er["balanceBill"].as_str()), (Some("out"), Some("0.00")));
     assert!(er["explanation"].as_str().unwrap().contains("No Surprises Act"));
     assert_eq!(estimate["lines"][6]["code"], "15780");
-    let assumptions: Vec<&str> =
-        estimate["assumptions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-    assert!(assumptions.contains(
-        &"Line 8 (\"Physical therapy\"): no allowed amount was given, so it is estimated as 100% of the billed $220.00: $220.00."
-    ));
+    // SPEC §7's assumptions are strings; the lines each one is about are beside them.
+    let assumptions = estimate["assumptions"].as_array().unwrap();
+    let therapy = assumptions
+        .iter()
+        .position(|a| a == "Line 8 (\"Physical therapy\"): no allowed amount was given, so it is estimated as 100% of the billed $220.00: $220.00.")
+        .expect("the physical therapy assumption");
+    assert_eq!(estimate["assumptionLines"][therapy], json!([8]));
+    assert_eq!(estimate["assumptionLines"].as_array().unwrap().len(), assumptions.len());
 }
 
 #[test]

@@ -84,7 +84,11 @@ fn inspect_applies_a_mapping_and_refuses_garbage_with_a_readable_error() {
     assert!(get(&Array::from(&get(&inspection, "columns")).get(4), "role").is_null());
     let error =
         wasm::inspect(b"%PDF-1.7\n", "scan.xlsx", None, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err();
-    let message = js_sys::Error::from(JsValue::from(error)).message().as_string().unwrap_or_default();
+    assert_eq!(
+        (text(&error, "kind").as_deref(), text(&error, "file").as_deref()),
+        (Some("input"), Some("scan.xlsx"))
+    );
+    let message = js_sys::Error::from(error).message().as_string().unwrap_or_default();
     assert!(message.starts_with("scan.xlsx: ") && message.contains("PDF"), "{message}");
 }
 
@@ -196,4 +200,57 @@ fn remittances_are_read_explained_and_exported_in_the_browser() {
     assert!(remittances.export_csv().contains(",20.00,"));
     let book = clearbill::export::book::Book::from_json(&remittances.export_book()).unwrap();
     assert_eq!(book.sheets.len(), 3);
+}
+
+/// What a thrown error says about itself, as the page reads it.
+fn thrown(error: &JsValue) -> (Option<String>, Option<String>, Option<f64>, Option<String>) {
+    assert!(wasm_bindgen::JsCast::is_instance_of::<js_sys::Error>(error), "a JS Error is thrown: {error:?}");
+    (text(error, "kind"), text(error, "field"), get(error, "service").as_f64(), text(error, "message"))
+}
+
+#[wasm_bindgen_test]
+fn a_thrown_error_names_its_plan_field_service_and_cell() {
+    let plan = |met: &str| {
+        let tier = object(&[
+            ("deductible", JsValue::from_str("1500")),
+            ("deductibleMet", JsValue::from_str(met)),
+            ("outOfPocketMax", JsValue::from_str("5000")),
+            ("coinsurance", JsValue::from_str("0.2")),
+        ]);
+        object(&[("inNetwork", tier)])
+    };
+    let services = |billed: &str| {
+        let visit =
+            object(&[("description", JsValue::from_str("Visit")), ("allowed", JsValue::from_str("100"))]);
+        let scan =
+            object(&[("description", JsValue::from_str("Scan")), ("billed", JsValue::from_str(billed))]);
+        JsValue::from(Array::of2(&visit, &scan))
+    };
+
+    let error = wasm::estimate(plan("2000"), services("250")).unwrap_err();
+    let (kind, field, service, message) = thrown(&error);
+    assert_eq!(
+        (kind.as_deref(), field.as_deref(), service),
+        (Some("plan"), Some("inNetwork.deductibleMet"), None)
+    );
+    let detail = text(&error, "detail").unwrap_or_default();
+    assert!(message.unwrap_or_default().ends_with(&detail) && !detail.contains("inNetwork"), "{detail}");
+
+    let error = wasm::estimate(plan("0"), services("lots")).unwrap_err();
+    let (kind, field, service, _) = thrown(&error);
+    assert_eq!((kind.as_deref(), field.as_deref(), service), (Some("services"), Some("billed"), Some(2.0)));
+
+    let error = wasm::estimate(plan("0"), services("-5")).unwrap_err();
+    let (kind, field, service, _) = thrown(&error);
+    assert_eq!((kind.as_deref(), field.as_deref(), service), (Some("estimate"), Some("billed"), Some(2.0)));
+
+    let bill = b"Description,Billed\nVisit,100\nScan,lots\n";
+    let error = wasm::read_services(bill, "bill.csv").unwrap_err();
+    assert_eq!(text(&error, "file").as_deref(), Some("bill.csv"));
+    assert_eq!((get(&error, "row").as_f64(), text(&error, "column").as_deref()), (Some(3.0), Some("B")));
+    assert!(get(&error, "service").is_undefined(), "a row of a file is not a service number");
+
+    // An argument the page built wrongly is a request error.
+    let error = wasm::reconcile(JsValue::from_str("charges.csv")).unwrap_err();
+    assert_eq!(text(&error, "kind").as_deref(), Some("request"));
 }

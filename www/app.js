@@ -30,7 +30,9 @@ let nextId = 1;
 
 /**
  * Asks the worker to run `type(...args)`; resolves with its value, rejects with
- * its message. ArrayBuffers among the args are transferred, not copied.
+ * an Error of its message that also has the fields the core gave it (`kind`, `detail`,
+ * `file`, `sheet`, `row`, `column`, `field`, `service`; see worker.js). ArrayBuffers among
+ * the args are transferred, not copied.
  * `onProgress(message, percent)` hears progress reports while it works.
  */
 export function call(type, args = [], { onProgress } = {}) {
@@ -78,7 +80,7 @@ function onMessage({ data }) {
   }
   pending.delete(data.id);
   if (data.type === 'result') request.resolve(data.value);
-  else request.reject(new Error(data.message));
+  else request.reject(Object.assign(new Error(data.message), data.error));
   if (data.fatal) {
     // The wasm trapped on a damaged file: its worker cannot be trusted again.
     // Start a fresh one; what the old one held (an open reconciliation) is gone.

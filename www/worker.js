@@ -6,7 +6,10 @@
 //                                              type 'session', args[1] must be in SESSION_METHODS
 //   worker → page   { id, type: 'progress', message, percent }   zero or more, while working
 //                   { id, type: 'result', value }
-//                   { id, type: 'error', message }   message is for people, never cell contents
+//                   { id, type: 'error', message, error }   message is for people, never cell contents;
+//                                              error is what the wasm's thrown Error says about itself
+//                                              (ERROR_FIELDS: kind, detail, file, sheet, row, column,
+//                                              field, service), so the page never reads the message
 //                   { id, type: 'error', message, fatal: true }   the wasm trapped; this worker is done
 //
 // File bytes arrive as transferred ArrayBuffers; a hospital price file arrives as its File
@@ -132,6 +135,22 @@ const handlers = {
   },
 };
 
+/**
+ * What a thrown Error of the wasm says about itself besides its message (src/wasm.rs): the page
+ * focuses the field it names. An Error's own properties do not survive postMessage, so they are
+ * copied out.
+ */
+const ERROR_FIELDS = ['kind', 'detail', 'file', 'sheet', 'row', 'column', 'field', 'service'];
+
+function errorFields(error) {
+  const fields = {};
+  for (const key of ERROR_FIELDS) {
+    const value = error?.[key];
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  return fields;
+}
+
 self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
   const progress = (message, percent) => self.postMessage({ id, type: 'progress', message, percent });
   try {
@@ -154,6 +173,11 @@ self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
       });
       return;
     }
-    self.postMessage({ id, type: 'error', message: error instanceof Error ? error.message : String(error) });
+    self.postMessage({
+      id,
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      error: errorFields(error),
+    });
   }
 });

@@ -346,7 +346,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Statement { charges, payments, patient, as_of, practice, map, format, out } => {
             let report = reconcile_for_statement(&charges, &payments, as_of, map.as_deref())?;
-            let account = report.find_account(&patient).map_err(|e| e.to_string())?;
+            let account = report.find_account(&patient).map_err(core_error)?;
             let practice = practice.as_deref();
             let text = match format {
                 StatementFormat::Text => clearbill::patient::statement::statement_text(&account, practice),
@@ -373,13 +373,20 @@ fn run(cli: Cli) -> CliResult {
 
 type CliResult = Result<(), String>;
 
+/// A core error as the command line prints it: the message for people of [`clearbill::Error`].
+fn core_error(e: impl Into<clearbill::Error>) -> String {
+    e.into().to_string()
+}
+
 /// The core's message, and how to act on it with this command's flags.
-fn with_cli_hint(e: &clearbill::records::InputError) -> String {
-    match e.hint() {
+fn with_cli_hint(e: clearbill::records::InputError) -> String {
+    let hint = e.hint();
+    let e = core_error(e);
+    match hint {
         Some(clearbill::records::Hint::MapAColumn) => {
             format!("{e}; map one with --map FILE.json, e.g. {{\"payments\": {{\"paid\": \"Ins Pd\"}}}}")
         }
-        None => e.to_string(),
+        None => e,
     }
 }
 
@@ -429,16 +436,16 @@ fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format
         }
     }
     if clearbill::x12::is_837(&bytes) {
-        let batch = clearbill::x12::parse_837(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        let batch = clearbill::x12::parse_837(&bytes).map_err(|e| format!("{name}: {}", core_error(e)))?;
         return print_x12(&batch, clearbill::x12::claims_summary_text, format);
     }
     if clearbill::x12::looks_like_x12(&bytes) {
-        let remittance = clearbill::x12::parse(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        let remittance = clearbill::x12::parse(&bytes).map_err(|e| format!("{name}: {}", core_error(e)))?;
         return print_x12(&remittance, clearbill::x12::summary_text, format);
     }
     let limits = clearbill::table::Limits::default();
     let report = clearbill::inspect::inspect_with(&bytes, &name, sheet, header_row, None, &limits)
-        .map_err(|e| e.to_string())?;
+        .map_err(core_error)?;
     match format {
         Output::Json => print_json(&report),
         Output::Text => {
@@ -513,7 +520,7 @@ fn run_reconcile(
             clearbill::reconcile::options::Setting::AsOf => "--as-of",
             clearbill::reconcile::options::Setting::Tolerance => "--tolerance",
         };
-        format!("{flag}: {e}")
+        format!("{flag}: {}", core_error(e))
     })?;
     let map: MapFile = match map {
         Some(p) => serde_json::from_slice(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
@@ -576,7 +583,7 @@ fn run_reconcile(
             &mut |_, _| {},
         )
     }
-    .map_err(|e| with_cli_hint(&e))?;
+    .map_err(with_cli_hint)?;
 
     match format {
         Output::Json => {
@@ -645,7 +652,7 @@ fn reconcile_for_statement(
         .collect();
     let options = Options::new(as_of, clearbill::Money::ZERO);
     reconcile_files(&charge_input, &payment_inputs, None, &options, &Default::default())
-        .map_err(|e| with_cli_hint(&e))
+        .map_err(with_cli_hint)
 }
 
 fn run_remit(files: &[PathBuf], format: Output, out: Option<PathBuf>) -> CliResult {
@@ -653,7 +660,7 @@ fn run_remit(files: &[PathBuf], format: Output, out: Option<PathBuf>) -> CliResu
     let contents: Vec<(Vec<u8>, String)> =
         files.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let inputs: Vec<RemitFile<'_>> = contents.iter().map(|(bytes, name)| RemitFile { name, bytes }).collect();
-    let report = read_remittances(&inputs).map_err(|e| e.to_string())?;
+    let report = read_remittances(&inputs).map_err(core_error)?;
     match format {
         Output::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
@@ -684,10 +691,11 @@ fn run_estimate(plan: &Path, services: &Path, format: Output) -> CliResult {
     let plan_text = String::from_utf8(plan_bytes)
         .map_err(|_| format!("{}: the plan is not UTF-8 text", plan.display()))?;
     let plan = Plan::from_json(plan_text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("{}: {e}", plan.display()))?;
+        .map_err(|e| format!("{}: {}", plan.display(), core_error(e)))?;
     let services_bytes = read_file(services)?;
-    let list = read_services(&services_bytes, &file_name(services)).map_err(|e| e.to_string())?;
-    let estimate = estimate_list(&plan, &list).map_err(|e| format!("{}: {e}", services.display()))?;
+    let list = read_services(&services_bytes, &file_name(services)).map_err(core_error)?;
+    let estimate =
+        estimate_list(&plan, &list).map_err(|e| format!("{}: {}", services.display(), core_error(e)))?;
     match format {
         Output::Json => print_json(&estimate),
         Output::Text => {
@@ -716,7 +724,7 @@ fn run_prices(
     let query = Query { code, words, payer, plan, setting, max_matches: None };
     // Streamed: a hospital file can be gigabytes, so it is never read whole.
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let found = prices::read(file, &query).map_err(|e| format!("{}: {e}", path.display()))?;
+    let found = prices::read(file, &query).map_err(|e| format!("{}: {}", path.display(), core_error(e)))?;
     match format {
         Output::Json => print_json(&found),
         Output::Text => {
@@ -736,8 +744,8 @@ fn run_gfe(
 ) -> CliResult {
     use clearbill::estimate::gfe::{check, read_gfe_lines};
     use clearbill::estimate::payment_plan::parse_start;
-    let estimated = read_gfe_lines(&read_file(estimate)?, &file_name(estimate)).map_err(|e| e.to_string())?;
-    let billed = read_gfe_lines(&read_file(bill)?, &file_name(bill)).map_err(|e| e.to_string())?;
+    let estimated = read_gfe_lines(&read_file(estimate)?, &file_name(estimate)).map_err(core_error)?;
+    let billed = read_gfe_lines(&read_file(bill)?, &file_name(bill)).map_err(core_error)?;
     let bill_date = bill_date.map(parse_start).transpose().map_err(|e| format!("--bill-date: {e}"))?;
     let as_of = match as_of {
         Some(text) => parse_start(text).map_err(|e| format!("--as-of: {e}"))?,
@@ -760,7 +768,7 @@ fn run_plan(amount: &str, months: u32, start: &str, discount: Option<&str>, form
     let total: Money = amount.parse().map_err(|e| format!("--amount: {e}"))?;
     let start = parse_start(start).map_err(|e| format!("--start: {e}"))?;
     let discount = discount.map(str::parse::<Rate>).transpose().map_err(|e| format!("--discount: {e}"))?;
-    let plan = payment_plan(total, months, start, discount).map_err(|e| e.to_string())?;
+    let plan = payment_plan(total, months, start, discount).map_err(core_error)?;
     match format {
         Output::Json => print_json(&plan),
         Output::Text => {

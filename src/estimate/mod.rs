@@ -182,13 +182,63 @@ impl After {
 }
 
 /// What the patient will owe, line by line (SPEC §7 "Estimate JSON").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Estimate {
     pub lines: Vec<EstimateLine>,
     pub totals: Totals,
     pub after: After,
-    pub assumptions: Vec<String>,
+    pub assumptions: Vec<Assumption>,
+}
+
+/// SPEC §7's `assumptions` stay a list of strings; the lines each one is about go beside them
+/// in `assumptionLines`, in the same order, so that the page places an assumption by data.
+impl Serialize for Estimate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Contract<'a> {
+            lines: &'a [EstimateLine],
+            totals: &'a Totals,
+            after: &'a After,
+            assumptions: Vec<&'a str>,
+            assumption_lines: Vec<&'a [usize]>,
+        }
+        Contract {
+            lines: &self.lines,
+            totals: &self.totals,
+            after: &self.after,
+            assumptions: self.assumptions.iter().map(|a| a.text.as_str()).collect(),
+            assumption_lines: self.assumptions.iter().map(|a| a.lines.as_slice()).collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A choice the estimate made where the plan or the list was silent, or a rule it applied, in
+/// words for the patient; `lines` are the services (from 1) it is about, empty when it is about
+/// the whole estimate. The page shows an assumption next to its lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumption {
+    pub text: String,
+    pub lines: Vec<usize>,
+}
+
+impl Assumption {
+    /// An assumption about the whole estimate.
+    pub fn general(text: impl Into<String>) -> Assumption {
+        Assumption { text: text.into(), lines: Vec::new() }
+    }
+
+    /// An assumption about some of the lines (numbered from 1).
+    pub fn about(lines: Vec<usize>, text: impl Into<String>) -> Assumption {
+        Assumption { text: text.into(), lines }
+    }
+}
+
+impl std::fmt::Display for Assumption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Why an estimate cannot be made.
@@ -196,8 +246,9 @@ pub struct Estimate {
 pub enum EstimateError {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// `number` counts services from 1; `field` is the service's field at fault, when one is.
     #[error("service {number}{}: {problem}", describe(.description))]
-    Service { number: usize, description: String, problem: String },
+    Service { number: usize, description: String, problem: String, field: Option<String> },
     #[error("the share of billed that estimates a missing allowed amount must be from 0 to 1 (it is {0})")]
     AllowedShare(String),
 }
@@ -224,7 +275,7 @@ pub fn estimate(plan: &Plan, services: &[Service]) -> Result<Estimate, EstimateE
 pub fn estimate_list(plan: &Plan, list: &ServiceList) -> Result<Estimate, EstimateError> {
     let mut estimate = estimate(plan, &list.services)?;
     let last = estimate.assumptions.pop();
-    estimate.assumptions.extend(list.notes.iter().cloned());
+    estimate.assumptions.extend(list.notes.iter().map(Assumption::general));
     estimate.assumptions.extend(last);
     Ok(estimate)
 }
@@ -241,10 +292,10 @@ pub fn estimate_with(
         return Err(EstimateError::AllowedShare(share.normalize().to_string()));
     }
     let mut ledger = Ledger::new(plan);
-    let mut assumptions =
-        vec!["Services are processed in the order listed: the deductible and out-of-pocket amounts met \
-              carry from each line to the next."
-            .to_string()];
+    let mut assumptions = vec![Assumption::general(
+        "Services are processed in the order listed: the deductible and out-of-pocket amounts met \
+         carry from each line to the next.",
+    )];
     let mut lines: Vec<Option<EstimateLine>> = vec![None; services.len()];
     let mut used = Used::default();
     // Lines the payer already processed first (SPEC §9.1): their shares are
@@ -252,7 +303,12 @@ pub fn estimate_with(
     for (i, service) in services.iter().enumerate().filter(|(_, s)| s.is_processed()) {
         let settled =
             processed::settle(plan, &mut ledger, service, is_protected(service)).map_err(|problem| {
-                EstimateError::Service { number: i + 1, description: service.description.clone(), problem }
+                EstimateError::Service {
+                    number: i + 1,
+                    description: service.description.clone(),
+                    field: problem.field.map(str::to_string),
+                    problem: problem.text,
+                }
             })?;
         used.processed += 1;
         lines[i] = Some(processed_line(service, settled));
@@ -261,7 +317,7 @@ pub fn estimate_with(
         let name = line_name(i + 1, &service.description);
         let priced = price(service, i + 1, &name, options, &mut assumptions)?;
         let sharing = share_cost(plan, &mut ledger, &priced);
-        used.note(&sharing, service, &name);
+        used.note(&sharing, service, i + 1, &name);
         lines[i] = Some(line_of(service, &sharing));
     }
     let mut lines: Vec<EstimateLine> = lines.into_iter().flatten().collect();
@@ -271,11 +327,10 @@ pub fn estimate_with(
         }
     }
     used.explain(plan, &ledger, &mut assumptions);
-    assumptions.push(
+    assumptions.push(Assumption::general(
         "This is an estimate from the plan details entered; how the plan processes the actual claims \
-         decides what you owe."
-            .to_string(),
-    );
+         decides what you owe.",
+    ));
     let totals = total(&lines);
     Ok(Estimate { lines, totals, after: After::of(&ledger), assumptions })
 }
@@ -291,16 +346,17 @@ fn price(
     number: usize,
     name: &str,
     options: &EstimateOptions,
-    assumptions: &mut Vec<String>,
+    assumptions: &mut Vec<Assumption>,
 ) -> Result<Priced, EstimateError> {
-    let problem = |problem: String| EstimateError::Service {
+    let problem = |problem: String, field: Option<&str>| EstimateError::Service {
         number,
         description: service.description.clone(),
         problem,
+        field: field.map(str::to_string),
     };
     for (what, amount) in [("billed", service.billed), ("allowed", service.allowed)] {
         if let Some(amount) = amount.filter(|a| a.is_negative()) {
-            return Err(problem(format!("the {what} amount {amount} is negative")));
+            return Err(problem(format!("the {what} amount {amount} is negative"), Some(what)));
         }
     }
     let out_unprotected = service.network == Network::Out && !is_protected(service);
@@ -308,10 +364,13 @@ fn price(
         (Some(billed), Some(allowed)) => (billed, allowed),
         (None, Some(allowed)) => {
             if out_unprotected || !service.covered {
-                assumptions.push(format!(
-                    "{}: no billed amount was given, so it is taken to be the allowed {}.",
-                    capitalise(name),
-                    dollars(allowed)
+                assumptions.push(Assumption::about(
+                    vec![number],
+                    format!(
+                        "{}: no billed amount was given, so it is taken to be the allowed {}.",
+                        capitalise(name),
+                        dollars(allowed)
+                    ),
                 ));
             }
             (allowed, allowed)
@@ -333,11 +392,11 @@ fn price(
                          which may be lower.",
                     );
                 }
-                assumptions.push(text);
+                assumptions.push(Assumption::about(vec![number], text));
             }
             (billed, allowed)
         }
-        (None, None) => return Err(problem("a service needs a billed or an allowed amount".into())),
+        (None, None) => return Err(problem("a service needs a billed or an allowed amount".into(), None)),
     };
     Ok(Priced {
         category: care_category(service),
@@ -442,86 +501,111 @@ struct Used {
     processed: usize,
     in_network_tier: bool,
     out_of_network_tier: bool,
-    no_out_of_network_tier: Vec<String>,
-    emergency_protected: Vec<String>,
-    marked_protected: Vec<String>,
+    no_out_of_network_tier: Named,
+    emergency_protected: Named,
+    marked_protected: Named,
+}
+
+/// Lines named in an assumption: their numbers (from 1) and names (`line 2 ("MRI brain")`).
+#[derive(Default)]
+struct Named {
+    numbers: Vec<usize>,
+    names: Vec<String>,
+}
+
+impl Named {
+    fn push(&mut self, number: usize, name: &str) {
+        self.numbers.push(number);
+        self.names.push(name.to_string());
+    }
+
+    fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+
+    /// The assumption about these lines, with their names where `text` says `{}`.
+    fn assumption(&self, text: impl FnOnce(String) -> String) -> Assumption {
+        Assumption::about(self.numbers.clone(), text(self.names.join(", ")))
+    }
 }
 
 impl Used {
-    fn note(&mut self, sharing: &Sharing, service: &Service, name: &str) {
+    fn note(&mut self, sharing: &Sharing, service: &Service, number: usize, name: &str) {
         match sharing.route {
             Route::InNetwork => self.in_network_tier = true,
             Route::Protected => {
                 self.in_network_tier = true;
                 if service.protected {
-                    self.marked_protected.push(name.to_string());
+                    self.marked_protected.push(number, name);
                 } else {
-                    self.emergency_protected.push(name.to_string());
+                    self.emergency_protected.push(number, name);
                 }
             }
             Route::OutOfNetwork => self.out_of_network_tier |= service.covered,
             Route::NoOutOfNetworkBenefits => {
                 if service.covered {
-                    self.no_out_of_network_tier.push(name.to_string());
+                    self.no_out_of_network_tier.push(number, name);
                 }
             }
         }
     }
 
-    fn explain(&self, plan: &Plan, ledger: &Ledger, assumptions: &mut Vec<String>) {
+    fn explain(&self, plan: &Plan, ledger: &Ledger, assumptions: &mut Vec<Assumption>) {
         if self.processed > 0 {
-            assumptions.push(format!(
+            assumptions.push(Assumption::general(format!(
                 "{} already processed by your plan: their amounts are the plan's, not an estimate, and they \
                  count toward your deductible and out-of-pocket maximum before the other lines are estimated.",
                 if self.processed == 1 { "1 line was".to_string() } else { format!("{} lines were", self.processed) }
-            ));
+            )));
         }
         let family_oop = plan.family.as_ref().and_then(|f| f.out_of_pocket_max);
         if self.in_network_tier && plan.in_network.out_of_pocket_max.is_none() && family_oop.is_none() {
-            assumptions.push(
+            assumptions.push(Assumption::general(
                 "The plan has no out-of-pocket maximum (as in Original Medicare), so in-network cost \
-                 sharing has no cap."
-                    .to_string(),
-            );
+                 sharing has no cap.",
+            ));
         }
         if !self.emergency_protected.is_empty() {
-            assumptions.push(format!(
-                "Emergency care out of network is protected by the No Surprises Act ({}): in-network cost \
-                 sharing, counted toward the in-network limits, and no balance bill.",
-                self.emergency_protected.join(", ")
-            ));
+            assumptions.push(self.emergency_protected.assumption(|names| {
+                format!(
+                    "Emergency care out of network is protected by the No Surprises Act ({names}): in-network \
+                     cost sharing, counted toward the in-network limits, and no balance bill."
+                )
+            }));
         }
         if !self.marked_protected.is_empty() {
-            assumptions.push(format!(
-                "Marked protected by the No Surprises Act ({}): in-network cost sharing, counted toward the \
-                 in-network limits, and no balance bill.",
-                self.marked_protected.join(", ")
-            ));
+            assumptions.push(self.marked_protected.assumption(|names| {
+                format!(
+                    "Marked protected by the No Surprises Act ({names}): in-network cost sharing, counted \
+                     toward the in-network limits, and no balance bill."
+                )
+            }));
         }
         if !self.no_out_of_network_tier.is_empty() {
-            assumptions.push(format!(
-                "The plan has no out-of-network benefits, so out-of-network care ({}) is treated as not \
-                 covered: the plan pays nothing and it counts toward no limit.",
-                self.no_out_of_network_tier.join(", ")
-            ));
+            assumptions.push(self.no_out_of_network_tier.assumption(|names| {
+                format!(
+                    "The plan has no out-of-network benefits, so out-of-network care ({names}) is treated as \
+                     not covered: the plan pays nothing and it counts toward no limit."
+                )
+            }));
         }
         if let (true, Some(oon)) = (self.out_of_network_tier, &ledger.out_of_network) {
-            assumptions.push(format!(
+            assumptions.push(Assumption::general(format!(
                 "Out-of-network services use the out-of-network deductible and out-of-pocket maximum, kept \
                  separate from the in-network ones. After this estimate, out of network: {} and {}.",
                 met_text(oon.deductible.individual, "deductible"),
                 met_text(oon.out_of_pocket.individual, "out-of-pocket maximum")
-            ));
+            )));
         }
         if let (Some(deductible), Some(oop)) =
             (ledger.in_network.deductible.family, ledger.in_network.out_of_pocket.family)
         {
-            assumptions.push(format!(
+            assumptions.push(Assumption::general(format!(
                 "Family limits are embedded and apply to in-network care: each line uses the smaller of \
                  the individual and family amounts left. After this estimate, the family: {} and {}.",
                 met_text(deductible, "deductible"),
                 met_text(oop, "out-of-pocket maximum")
-            ));
+            )));
         }
     }
 }

@@ -92,6 +92,12 @@ impl Settled {
     }
 }
 
+/// Why a processed line cannot be settled, and the service's field at fault when one is.
+pub(crate) struct Problem {
+    pub text: String,
+    pub field: Option<&'static str>,
+}
+
 /// Settles one processed line against the ledger, which moves forward by the
 /// patient's share. `protected` is the line's No Surprises Act protection.
 pub(crate) fn settle(
@@ -99,26 +105,34 @@ pub(crate) fn settle(
     ledger: &mut Ledger,
     service: &Service,
     protected: bool,
-) -> Result<Settled, String> {
+) -> Result<Settled, Problem> {
     let paid = service.insurance_paid;
     let billed = service.billed.or(service.allowed);
     let allowed = service
         .allowed
         .or_else(|| billed.zip(service.adjustments).map(|(b, a)| b - a))
         .or_else(|| paid.zip(service.patient_responsibility).map(|(p, r)| p + r))
-        .ok_or(
-            "a processed line needs the allowed amount, or billed and adjustments, or insurance paid and \
-                patient responsibility",
-        )?;
+        .ok_or_else(|| Problem {
+            text:
+                "a processed line needs the allowed amount, or billed and adjustments, or insurance paid and \
+                   patient responsibility"
+                    .to_string(),
+            field: None,
+        })?;
     let billed = billed.unwrap_or(allowed);
     let responsibility = match service.patient_responsibility {
         Some(r) => r,
         None => (allowed - paid.unwrap_or(Money::ZERO)).max(Money::ZERO),
     };
     let insurance_paid = paid.unwrap_or((allowed - responsibility).max(Money::ZERO));
-    for (what, amount) in [("allowed", allowed), ("patient responsibility", responsibility)] {
+    for (what, field, amount) in
+        [("allowed", "allowed", allowed), ("patient responsibility", "patientResponsibility", responsibility)]
+    {
         if amount.is_negative() {
-            return Err(format!("the {what} amount {amount} is negative"));
+            return Err(Problem {
+                text: format!("the {what} amount {amount} is negative"),
+                field: Some(field),
+            });
         }
     }
     let left_by_provider = match (service.billed, service.adjustments, paid) {

@@ -254,8 +254,9 @@ impl std::fmt::Display for RowProblem {
 pub enum ServicesError {
     #[error("{file}: {source}")]
     Table { file: String, source: TableError },
+    /// `service` and `field` say where in the list, when the JSON path names them.
     #[error("{file}: {message}")]
-    Json { file: String, message: String },
+    Json { file: String, message: String, service: Option<usize>, field: Option<String> },
     #[error(
         "{file}: no header row found in the first {HEADER_SEARCH_ROWS} rows of any sheet; \
          give the columns names such as Description, Category, Billed, Allowed, Network"
@@ -298,6 +299,8 @@ pub fn read_services(bytes: &[u8], file_name: &str) -> Result<ServiceList, Servi
         let text = std::str::from_utf8(body).map_err(|_| ServicesError::Json {
             file: file_name.to_string(),
             message: "the JSON is not UTF-8 text".into(),
+            service: None,
+            field: None,
         })?;
         return services_from_json(text, file_name);
     }
@@ -321,6 +324,7 @@ pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, Se
     let result: Result<Vec<Service>, _> = serde_path_to_error::deserialize(&mut de);
     let services = result.map_err(|e| {
         let place = describe_json_path(e.path());
+        let (service, field) = json_place(e.path());
         let inner = e.into_inner();
         let mut message = inner.to_string();
         if let Some(i) = message.rfind(" at line ") {
@@ -331,9 +335,16 @@ pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, Se
         ServicesError::Json {
             file: file_name.to_string(),
             message: if place.is_empty() { message } else { format!("{place}: {message}") },
+            service,
+            field,
         }
     })?;
-    de.end().map_err(|e| ServicesError::Json { file: file_name.to_string(), message: e.to_string() })?;
+    de.end().map_err(|e| ServicesError::Json {
+        file: file_name.to_string(),
+        message: e.to_string(),
+        service: None,
+        field: None,
+    })?;
     if services.is_empty() {
         return Err(ServicesError::Empty { file: file_name.to_string() });
     }
@@ -343,11 +354,30 @@ pub fn services_from_json(text: &str, file_name: &str) -> Result<ServiceList, Se
 /// Reads services already parsed to a JSON value (the wasm API).
 pub fn services_from_value(value: serde_json::Value) -> Result<ServiceList, ServicesError> {
     let result: Result<Vec<Service>, _> = serde_path_to_error::deserialize(value);
-    let services = result.map_err(|e| ServicesError::Json {
-        file: "services".into(),
-        message: format!("{}: {}", describe_json_path(e.path()), e.inner()),
+    let services = result.map_err(|e| {
+        let (service, field) = json_place(e.path());
+        ServicesError::Json {
+            file: "services".into(),
+            message: format!("{}: {}", describe_json_path(e.path()), e.inner()),
+            service,
+            field,
+        }
     })?;
     Ok(ServiceList { services, ..ServiceList::default() })
+}
+
+/// `[2].billed` → service 3, field `billed`: the first index and the last key of the path.
+fn json_place(path: &serde_path_to_error::Path) -> (Option<usize>, Option<String>) {
+    use serde_path_to_error::Segment;
+    let service = path.iter().find_map(|s| match s {
+        Segment::Seq { index } => Some(index + 1),
+        _ => None,
+    });
+    let field = path.iter().rev().find_map(|s| match s {
+        Segment::Map { key } => Some(key.clone()),
+        _ => None,
+    });
+    (service, field)
 }
 
 /// `[2].billed` → `service 3, field billed`.

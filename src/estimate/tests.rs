@@ -66,7 +66,10 @@ fn spec_check_medicare_part_b_through_the_public_api() {
         }
     );
     assert!(
-        estimate.assumptions.iter().any(|a| a.contains("no out-of-pocket maximum")),
+        estimate
+            .assumptions
+            .iter()
+            .any(|a| a.text.contains("no out-of-pocket maximum") && a.lines.is_empty()),
         "{:?}",
         estimate.assumptions
     );
@@ -163,7 +166,8 @@ fn estimate_json_matches_the_contract() {
                 "Services are processed in the order listed: the deductible and out-of-pocket amounts met carry from each line to the next.",
                 "Out-of-network services use the out-of-network deductible and out-of-pocket maximum, kept separate from the in-network ones. After this estimate, out of network: $250.00 met of the $3,000.00 deductible and $250.00 met of the $12,000.00 out-of-pocket maximum.",
                 "This is an estimate from the plan details entered; how the plan processes the actual claims decides what you owe."
-            ]
+            ],
+            "assumptionLines": [[], [], []]
         })
     );
 }
@@ -179,15 +183,19 @@ fn a_missing_allowed_amount_is_estimated_from_billed_and_stated() {
     let options = EstimateOptions { allowed_share_of_billed: "0.60".parse().unwrap() };
     let estimate = estimate_with(&plan, &services, &options).unwrap();
     assert_eq!((estimate.lines[0].allowed, estimate.lines[0].patient_pays), (m("740.74"), m("148.15")));
-    assert!(estimate.assumptions.contains(
-        &"Line 1 (\"CT scan\"): no allowed amount was given, so it is estimated as 60% of the billed \
+    assert!(estimate.assumptions.contains(&Assumption::about(
+        vec![1],
+        "Line 1 (\"CT scan\"): no allowed amount was given, so it is estimated as 60% of the billed \
           $1,234.56: $740.74."
-            .to_string()
-    ));
+    )));
     // The default is 100% of billed.
     let default = super::estimate(&plan, &services).unwrap();
     assert_eq!(default.lines[0].allowed, m("1234.56"));
-    assert!(default.assumptions[1].contains("100% of the billed $1,234.56"), "{:?}", default.assumptions);
+    assert!(
+        default.assumptions[1].text.contains("100% of the billed $1,234.56"),
+        "{:?}",
+        default.assumptions
+    );
 }
 
 #[test]
@@ -211,15 +219,16 @@ fn out_of_network_without_a_tier_and_emergency_care_are_stated() {
     // ER: 10% of 1000 = 100, no balance bill. Consult: billed 500 not covered.
     assert_eq!((estimate.lines[0].patient_pays, estimate.lines[0].balance_bill), (m("100"), Money::ZERO));
     assert_eq!((estimate.lines[1].not_covered, estimate.lines[1].allowed), (m("500"), Money::ZERO));
-    let text = estimate.assumptions.join("\n");
-    assert!(
-        text.contains("Emergency care out of network is protected by the No Surprises Act (line 1 (\"ER\"))"),
-        "{text}"
-    );
-    assert!(
-        text.contains("no out-of-network benefits, so out-of-network care (line 2 (\"Consult\"))"),
-        "{text}"
-    );
+    let about = |words: &str| {
+        let found = estimate.assumptions.iter().find(|a| a.text.contains(words));
+        found.unwrap_or_else(|| panic!("no assumption says {words:?}: {:?}", estimate.assumptions))
+    };
+    let emergency =
+        about("Emergency care out of network is protected by the No Surprises Act (line 1 (\"ER\"))");
+    assert_eq!(emergency.lines, [1]);
+    let not_covered = about("no out-of-network benefits, so out-of-network care (line 2 (\"Consult\"))");
+    assert_eq!(not_covered.lines, [2]);
+    assert_eq!(about("processed in the order listed").lines, Vec::<usize>::new());
 }
 
 #[test]
@@ -244,7 +253,7 @@ fn family_amounts_met_are_stated() {
             out_of_pocket_reached: None,
         }
     );
-    assert!(estimate.assumptions.iter().any(|a| a.ends_with(
+    assert!(estimate.assumptions.iter().any(|a| a.text.ends_with(
         "the family: $4,000.00 met of the $4,000.00 deductible and $11,940.00 met of the $12,000.00 out-of-pocket maximum."
     )));
 }
@@ -287,8 +296,8 @@ fn file_notes_come_before_the_closing_caveat() {
     };
     let estimate = estimate_list(&medicare(), &list).unwrap();
     let n = estimate.assumptions.len();
-    assert_eq!(estimate.assumptions[n - 2], list.notes[0]);
-    assert!(estimate.assumptions[n - 1].starts_with("This is an estimate"));
+    assert_eq!(estimate.assumptions[n - 2], Assumption::general(&list.notes[0]));
+    assert!(estimate.assumptions[n - 1].text.starts_with("This is an estimate"));
 }
 
 #[test]
@@ -460,4 +469,30 @@ proptest! {
         };
         prop_assert!(cost(allowed + raise) >= cost(allowed));
     }
+}
+
+#[test]
+fn an_assumption_about_some_lines_names_their_numbers() {
+    let plan = Plan::from_json(
+        r#"{"inNetwork": {"deductible": "0", "outOfPocketMax": "5000", "coinsurance": "0.1"}}"#,
+    )
+    .unwrap();
+    let protected = |description| Service {
+        network: Network::Out,
+        protected: true,
+        ..service(description, "99204", Category::Specialist, "500", Some("200"))
+    };
+    let services = [
+        protected("Anesthesia"),
+        service("Visit", "99213", Category::Office, "100", Some("80")),
+        protected("Radiology read"),
+    ];
+    let estimate = estimate(&plan, &services).unwrap();
+    let marked = estimate.assumptions.iter().find(|a| a.text.starts_with("Marked protected")).unwrap();
+    assert_eq!(marked.lines, [1, 3], "{marked:?}");
+    // In the JSON contract the text stays a string and its lines stand beside it.
+    let at = estimate.assumptions.iter().position(|a| a == marked).unwrap();
+    let json = serde_json::to_value(&estimate).unwrap();
+    assert_eq!(json["assumptions"][at], marked.text.as_str());
+    assert_eq!(json["assumptionLines"][at], json!([1, 3]));
 }

@@ -60,12 +60,17 @@ let screenshots = 0;
  *   afterReady  paths the page may still request once ready (default none)
  *   consoleErrorsExpected  a RegExp of console errors the test provokes on purpose
  *   viewport    { width, height } of the window (default Playwright's 1280×720), e.g. a phone's 390×844
+ *   initScript  a function, or [function, argument], run in the page before its own scripts
+ *               (Playwright's addInitScript)
  *
  * `session` holds `origin` (the server's http://host:port) and `requests`
  * (every request so far: { url, ready }, where `ready` says it came after the
  * page was ready).
  */
-export async function withPage(body, { path = '/', name, afterReady = [], consoleErrorsExpected, viewport } = {}) {
+export async function withPage(
+  body,
+  { path = '/', name, afterReady = [], consoleErrorsExpected, viewport, initScript } = {},
+) {
   const server = await startServer({ root: WWW });
   // Playwright gives every launch a fresh temporary profile (user-data-dir).
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, chromiumSandbox: false });
@@ -74,6 +79,8 @@ export async function withPage(body, { path = '/', name, afterReady = [], consol
   let ready = false;
   try {
     const context = await browser.newContext({ serviceWorkers: 'block', ...(viewport ? { viewport } : {}) });
+    // A test may change what the page's own scripts see before they run (a stand-in Worker, say).
+    if (initScript) await context.addInitScript(...(Array.isArray(initScript) ? initScript : [initScript]));
     const page = await context.newPage();
     // Requests made by the page's workers are reported on the page as well.
     page.on('request', (request) => requests.push({ url: request.url(), ready }));

@@ -190,7 +190,7 @@ async function estimate(view, { focus = true, explaining = false } = {}) {
   try {
     answer = await app.call('estimate', [planJson, list]);
   } catch (error) {
-    return focusForError(error.message, {
+    return focusForError(error, {
       plan: steps.plan.form,
       services: steps.services.form,
       servicesError: steps.services.error,

@@ -1,12 +1,15 @@
 // Where the estimate view shows an error from the wasm core: next to the
 // field it names (the plan field, or the field in the service's row), else
 // below the services or above the "Show what I will owe" button, and the
-// focus goes there.
+// focus goes there. The error's fields say where (src/error.rs); its
+// message is only shown, never read.
 
 import { showError, sentence, showMessage } from './fields.js';
 
 /**
- * A wasm error: next to its field when it names one, else above the button.
+ * A wasm error: next to the field it names when it names one, else above the button. It is
+ * placed by its fields (`service`, from 1; `field`, a plan field's path or a service's field),
+ * never by its message; `detail` is the message without the plan field it starts with.
  * `where`:
  *   plan           the plan form (its control(path))
  *   services       the services form (its rowOf(n, field))
@@ -15,25 +18,23 @@ import { showError, sentence, showMessage } from './fields.js';
  *   announce       app.announce
  * Returns false (the estimate was not made).
  */
-export function focusForError(message, { plan, services, servicesError, formError, announce }) {
-  const planField = /^plan field ([\w.]+): ([\s\S]*)$/.exec(message);
-  if (planField) {
-    const control = plan.control(planField[1]);
-    if (control) return fieldProblem(control, `${labelOf(control, planField[1])}: ${planField[2]}`, announce);
+export function focusForError(error, { plan, services, servicesError, formError, announce }) {
+  const detail = error.detail ?? error.message;
+  if (error.field && !error.service) {
+    const control = plan.control(error.field);
+    if (control) return fieldProblem(control, `${labelOf(control, error.field)}: ${detail}`, announce);
   }
-  const service = /service (\d+)/.exec(message);
-  if (service) {
-    const fieldName = /field (\w+)/.exec(message)?.[1] ?? /the (billed|allowed) amount/.exec(message)?.[1];
-    const found = services.rowOf(Number(service[1]), fieldName);
-    const text = sentence(message.replace(/^services: /, ''));
+  if (error.service) {
+    const found = services.rowOf(error.service, error.field);
+    const text = sentence(detail);
     // Next to the field in its row (a card on a phone); below the table when no field is named.
     if (found) return fieldProblem(found.control, text, announce);
     showMessage(servicesError, text);
     announce(text);
     return false;
   }
-  showMessage(formError, sentence(message));
-  announce(sentence(message));
+  showMessage(formError, sentence(error.message));
+  announce(sentence(error.message));
   return false;
 }
 

@@ -89,8 +89,8 @@ export function gfeCheck(call, announce) {
       replace(output, summary(result));
       announce(result.eligible ? 'A bill is $400.00 or more over its estimate: you can dispute it.' : 'The comparison is ready.');
     } catch (error) {
-      // The message names the file it is about; it is shown at that file's field (or the typed lines).
-      const about = error.message.startsWith(`${bill.name}:`) ? bill : /bill date/.test(error.message) ? null : estimate;
+      // Shown at the field of the file it names (or the typed lines), or at the bill date.
+      const about = error.field === 'billDate' ? null : error.file === bill.name ? bill : estimate;
       const control = about === null ? billDate : (about.control ?? (about === bill ? billFile : estimateFile));
       showError(control, error.message, about?.messageNode);
       control.focus();

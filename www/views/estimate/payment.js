@@ -72,15 +72,9 @@ export function paymentPlanForm(call, { onShown = () => {} } = {}) {
       replace(output, schedule(plan, request));
       onShown();
     } catch (error) {
-      const message = error.message.replace(/^payment plan: /, '');
-      const control = /discount|rate/i.test(message)
-        ? discount
-        : /month/i.test(message)
-          ? months
-          : /date/i.test(message)
-            ? start
-            : amount;
-      showError(control, sentence(message));
+      // The core names the request field at fault (amount, months, start, discount).
+      const control = { amount, months, start, discount }[error.field] ?? amount;
+      showError(control, sentence(error.detail ?? error.message));
       replace(output);
       control.focus();
     }

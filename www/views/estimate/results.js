@@ -53,8 +53,9 @@ const GLOSSARY = [
 export function results(estimate, { plan, services, notes = [], madeOn = new Date(), withoutPlan = false, waiting = 0 }) {
   const byLine = new Map();
   const general = [];
-  for (const text of estimate.assumptions) {
-    const lines = linesNamedIn(text, estimate.lines.length);
+  // Beside each assumption, the lines (from 1) it is about; one about none is general.
+  for (const [i, text] of estimate.assumptions.entries()) {
+    const lines = estimate.assumptionLines[i];
     if (lines.length === 0) general.push(text);
     for (const n of lines) byLine.set(n, [...(byLine.get(n) ?? []), text]);
   }
@@ -215,16 +216,6 @@ function processedNote(processed, waiting) {
         )
       : null,
   );
-}
-
-/** "Line 8 (…)" and "(line 5 (…), line 6 (…))": the 1-based lines an assumption names. */
-export function linesNamedIn(text, count) {
-  const found = new Set();
-  for (const match of text.matchAll(/\b[Ll]ine (\d+)\b/g)) {
-    const n = Number(match[1]);
-    if (n >= 1 && n <= count) found.add(n);
-  }
-  return [...found];
 }
 
 function afterText(after, plan) {
