@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report};
 use clearbill::table::{open, CellRef, Limits};
 
@@ -35,7 +36,7 @@ fn report() -> Report {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap()
+    reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap()
 }
 
 #[test]
@@ -164,7 +165,8 @@ mod every_text_field {
             tolerance: Money::ZERO,
             deadlines: Default::default(),
         };
-        let mut r = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap();
+        let mut r =
+            reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap();
         // 835 tables: the text fields an 835 fills (payer, provider, reference, messages).
         for (i, p) in PAYLOADS.iter().enumerate() {
             r.provider_adjustments.push(ProviderAdjustment {

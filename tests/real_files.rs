@@ -4,6 +4,7 @@
 mod common;
 
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::table::{open, CellRef, Format, Limits, Sheet, TableError};
 use common::{read, shared};
 
@@ -391,7 +392,8 @@ fn every_spreadsheet_of_the_shared_data_is_listed_and_reads() {
                 (_, Err(e)) => panic!("{path}: {e}"),
             }
             // Header detection and mapping: a result or a clear error, never a crash.
-            let _ = clearbill::records::load(&bytes, path, None, None, &Limits::default());
+            let _ =
+                clearbill::records::load(&bytes, path, None, None, None, &Limits::default(), &mut NoProgress);
         }
     }
 }

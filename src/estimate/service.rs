@@ -5,7 +5,7 @@
 //! and/or allowed amount, the [`Network`], and two flags: `covered` (default
 //! yes) and `protected` (No Surprises Act cases the user marks; default no).
 //! Only one of billed and allowed is required: a missing allowed amount is
-//! estimated from billed later, in [`super::estimate_with`], and a missing billed
+//! estimated from billed later, in [`super::estimate`], and a missing billed
 //! amount is taken to be the allowed amount.
 //!
 //! [`read_services`] reads a list from JSON (an array of the objects above) or

@@ -37,7 +37,16 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -
         mapping: None,
         header_row: None,
     });
-    let report = reconcile_files(&c, &p, f.as_ref(), &options(as_of), &Limits::default()).unwrap();
+    let report = reconcile_files(
+        &c,
+        &crate::reconcile::FileInput::sources(&p),
+        &[],
+        f.as_ref().map(|f| f as &dyn crate::reconcile::FileSource),
+        &options(as_of),
+        &Limits::default(),
+        &mut crate::progress::NoProgress,
+    )
+    .unwrap();
     assert_conserved(&report, charges, payments);
     report
 }
@@ -45,17 +54,42 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -
 /// The conservation equations, with the accepted rows re-read independently.
 fn assert_conserved(report: &Report, charges: &str, payments: Option<&str>) {
     let limits = Limits::default();
-    let ct = records::load(charges.as_bytes(), "c.csv", None, None, &limits).unwrap();
+    let ct = records::load(
+        charges.as_bytes(),
+        "c.csv",
+        None,
+        None,
+        None,
+        &limits,
+        &mut crate::progress::NoProgress,
+    )
+    .unwrap();
     let single = payments.is_none();
-    let crows = records::read_charges(&ct, single).unwrap();
+    let crows =
+        records::keep_rows(|each| records::read_charges(&ct, single, &mut crate::progress::NoProgress, each))
+            .unwrap();
     let rejected_charge_rows: Vec<u32> =
         report.rejected.iter().filter(|r| r.file == FileKind::Charges).map(|r| r.row).collect();
     let billed: Money =
         crows.rows.iter().filter(|r| !rejected_charge_rows.contains(&r.row)).map(|r| r.billed).sum();
     let paid: Money = match payments {
         Some(p) => {
-            let pt = records::load(p.as_bytes(), "p.csv", None, None, &limits).unwrap();
-            records::read_payments(&pt).unwrap().rows.iter().map(|r| r.remit.paid).sum()
+            let pt = records::load(
+                p.as_bytes(),
+                "p.csv",
+                None,
+                None,
+                None,
+                &limits,
+                &mut crate::progress::NoProgress,
+            )
+            .unwrap();
+            records::keep_rows(|each| records::read_payments(&pt, &mut crate::progress::NoProgress, each))
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| r.remit.paid)
+                .sum()
         }
         None => report.lines.iter().map(|l| l.insurance_paid).sum(),
     };
