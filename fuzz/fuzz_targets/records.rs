@@ -5,9 +5,9 @@
 //! place (accepted, rejected or set aside as a footer total), so no row is lost silently.
 #![no_main]
 
+use clearbill::progress::NoProgress;
 use clearbill::records::{self, Records};
 use clearbill::table::Limits;
-use clearbill::progress::NoProgress;
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: [&str; 4] = ["charges.csv", "payments.tsv", "remit.xlsx", "fees.xls"];
@@ -55,7 +55,8 @@ fuzz_target!(|data: &[u8]| {
     let name = NAMES[pick as usize % NAMES.len()];
     let Ok(table) = records::load(bytes, name, None, None, None, &limits(), &mut NoProgress) else { return };
     let _ = table.columns();
-    if let Ok(r) = records::keep_rows(|each| records::read_charges(&table, pick & 0x80 == 0, &mut NoProgress, each)) {
+    let single = pick & 0x80 == 0;
+    if let Ok(r) = records::keep_rows(|each| records::read_charges(&table, single, &mut NoProgress, each)) {
         accounted(&table, &r);
     }
     if let Ok(r) = records::keep_rows(|each| records::read_payments(&table, &mut NoProgress, each)) {

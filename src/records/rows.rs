@@ -602,4 +602,18 @@ mod tests {
         let err = charges(&t, false).unwrap_err().to_string();
         assert!(err.contains("billed amount"), "{err}");
     }
+
+    #[test]
+    fn reading_rows_reports_the_share_read_under_the_file_name() {
+        // Enough rows for the walk to report along the way (it reports every few thousand).
+        let t = table(&format!("Claim #,Charges\n{}", "1,10\n".repeat(20_000)));
+        let mut heard = Vec::new();
+        let mut listen = |step: &str, done: f32| heard.push((step.to_string(), done));
+        let records = read_charges(&t, false, &mut listen, &mut |_| {}).unwrap();
+        assert_eq!(records.rows.len(), 20_000);
+        assert!(!heard.is_empty());
+        assert!(heard
+            .iter()
+            .all(|(step, d)| step == "Reading the rows of test.csv" && (0.0..=1.0).contains(d)));
+    }
 }
