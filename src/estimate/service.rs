@@ -306,7 +306,7 @@ pub fn read_services(bytes: &[u8], file_name: &str) -> Result<ServiceList, Servi
     let names = workbook.sheet_names().to_vec();
     for name in &names {
         let sheet = workbook
-            .read(Some(name))
+            .read(Some(name), &mut crate::progress::NoProgress)
             .map_err(|source| ServicesError::Table { file: file_name.to_string(), source })?;
         if find_header(&sheet).is_some() {
             return services_from_sheet(&sheet, file_name);

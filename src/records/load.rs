@@ -38,7 +38,7 @@ pub fn load(
     let sheets = workbook.sheet_names().to_vec();
     let step = format!("Reading {file_name}");
     let mut read = |wb: &mut table::Workbook<'_>, name: Option<&str>| {
-        wb.read_with_progress(name, &mut |done| progress.report(&step, done))
+        wb.read(name, &mut |_: &str, done: f32| progress.report(&step, done))
     };
     let sheet = match sheet {
         Some(name) => read(&mut workbook, Some(name)).map_err(table_err)?,
