@@ -47,7 +47,7 @@ fn money(s: &str) -> Money {
 /// The payment rows of a spreadsheet or an 835, read as the reconciliation reads them.
 fn payment_rows(bytes: &[u8], name: &str) -> Vec<PaymentRow> {
     if clearbill::x12::looks_like_x12(bytes) {
-        return records::read_835(bytes, name).unwrap().0.rows;
+        return records::records_of_835(&clearbill::x12::parse(bytes).unwrap(), name).rows;
     }
     let table = records::load(bytes, name, None, None, None, &Limits::default(), &mut NoProgress).unwrap();
     records::keep_rows(|each| records::read_payments(&table, &mut NoProgress, each)).unwrap().rows

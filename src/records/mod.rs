@@ -26,6 +26,10 @@
 //!   (rejected rows, blank and skipped rows, notes), so that a reconciliation
 //!   can apply a row and let it go. [`keep_rows`] keeps them all instead, for
 //!   a caller that wants the rows themselves.
+//! - [`records_of_835`] and [`records_of_837`] take the file as
+//!   [`crate::x12`] parsed it, once: the reconciliation keeps the parsed file
+//!   for what else it says (provider adjustments, findings, claims). They
+//!   read no sheet, so they report nothing.
 
 mod cells;
 mod error;
@@ -50,7 +54,7 @@ pub use error::{Hint, InputError};
 pub use ids::Id;
 pub use load::{check_charges, load, peek_mapping, Table};
 pub use rows::{read_charges, read_fees, read_payments};
-pub use x12::{read_835, records_of_835, records_of_837, roles_835};
+pub use x12::{records_of_835, records_of_837, roles_835};
 
 /// Which input a row came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -202,7 +206,7 @@ impl<T> Records<T> {
 
 impl Records<()> {
     /// The same records, holding `rows`.
-    pub fn holding<T>(self, rows: Vec<T>) -> Records<T> {
+    fn holding<T>(self, rows: Vec<T>) -> Records<T> {
         Records {
             file: self.file,
             name: self.name,

@@ -7,7 +7,7 @@ use crate::interned::Text;
 use crate::money::Money;
 use crate::payment_source::PaymentSource;
 
-use super::{ChargeRow, FileKind, Id, InputError, Keys, PaymentRow, Records, Remit};
+use super::{ChargeRow, FileKind, Id, Keys, PaymentRow, Records, Remit};
 
 /// The roles an X12 835 supplies, for choosing the match level against a
 /// charges file. It has no line numbers of the practice's own and no MRN.
@@ -35,19 +35,6 @@ pub fn roles_835() -> std::collections::BTreeSet<Role> {
     ]
     .into_iter()
     .collect()
-}
-
-/// Reads an X12 835 remittance as payment rows, one per service line (or per
-/// claim without lines, or claim-level adjustments). A row's number is the
-/// segment number of its SVC (or CLP) in the file.
-pub fn read_835(
-    bytes: &[u8],
-    file_name: &str,
-) -> Result<(Records<PaymentRow>, crate::x12::Remittance), InputError> {
-    let remittance =
-        crate::x12::parse(bytes).map_err(|source| InputError::X12 { file: file_name.to_string(), source })?;
-    let records = records_of_835(&remittance, file_name);
-    Ok((records, remittance))
 }
 
 /// The charge rows of an 837 claim file (SPEC §11): one per service line (SV1/SV2) of every
@@ -95,7 +82,9 @@ pub fn records_of_837(batch: &crate::x12::ClaimBatch, file_name: &str) -> Record
     }
 }
 
-/// The payment rows of an 835 already parsed (see [`read_835`]).
+/// The payment rows of an 835 remittance (parsed by [`crate::x12::parse`]), one per
+/// service line (or per claim without lines, or claim-level adjustments). A row's number is
+/// the segment number of its SVC (or CLP) in the file.
 pub fn records_of_835(remittance: &crate::x12::Remittance, file_name: &str) -> Records<PaymentRow> {
     use crate::x12::{remit_lines, RemitLineKind};
     let rows = remit_lines(remittance)
