@@ -13,6 +13,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile, reconcile_files, FileInput, Inputs, Options, Payments};
 use clearbill::records;
 use clearbill::table::Limits;
@@ -74,8 +75,9 @@ fn main() {
     let mut lines = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let report = reconcile_files(&charge_input, &[payment_input], None, &options, &limits)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let report =
+            reconcile_files(&charge_input, &[&payment_input], &[], None, &options, &limits, &mut NoProgress)
+                .unwrap_or_else(|e| panic!("{e}"));
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         lines = report.lines.len();
     }
@@ -94,16 +96,21 @@ fn main() {
     let mut phases = String::new();
     if args.iter().any(|a| a == "--phases") {
         let t = Instant::now();
-        let charge_table = records::load(&charges, charge_input.name, None, None, &limits).unwrap();
+        let charge_table =
+            records::load(&charges, charge_input.name, None, None, None, &limits, &mut NoProgress).unwrap();
         let load_charges = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let charge_records = records::read_charges(&charge_table, false).unwrap();
+        let charge_records =
+            records::keep_rows(|each| records::read_charges(&charge_table, false, &mut NoProgress, each))
+                .unwrap();
         let rows_charges = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let payment_table = records::load(&payments, payment_input.name, None, None, &limits).unwrap();
+        let payment_table =
+            records::load(&payments, payment_input.name, None, None, None, &limits, &mut NoProgress).unwrap();
         let load_payments = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let payment_records = records::read_payments(&payment_table).unwrap();
+        let payment_records =
+            records::keep_rows(|each| records::read_payments(&payment_table, &mut NoProgress, each)).unwrap();
         let rows_payments = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
         let roles = payment_table.mapping.roles().map(|(r, _)| r).collect();

@@ -3,6 +3,7 @@
 //!
 //!     cargo run --example dump_sheet -- FILE [SHEET]
 
+use clearbill::progress::NoProgress;
 use clearbill::table::{open, CellRef, Limits};
 
 fn main() {
@@ -20,7 +21,7 @@ fn main() {
         }
     };
     println!("format {:?}, sheets {:?}", wb.format(), wb.sheet_names());
-    let sheet = match wb.read(args.get(1).map(String::as_str)) {
+    let sheet = match wb.read(args.get(1).map(String::as_str), &mut NoProgress) {
         Ok(s) => s,
         Err(e) => {
             println!("error: {e}");

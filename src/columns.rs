@@ -882,7 +882,10 @@ mod tests {
     }
 
     fn sheet(csv: &str) -> Sheet {
-        open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap()
+        open(csv.as_bytes(), "t.csv", &Limits::default())
+            .unwrap()
+            .read(None, &mut crate::progress::NoProgress)
+            .unwrap()
     }
 
     #[test]

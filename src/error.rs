@@ -404,7 +404,8 @@ mod tests {
             { "description": "Scan", "billed": "-5" },
         ]))
         .unwrap();
-        let error: Error = estimate::estimate(&plan, &services.services).unwrap_err().into();
+        let error: Error =
+            estimate::estimate(&plan, &services.services, &[], &Default::default()).unwrap_err().into();
         assert_eq!(error.kind().name(), "estimate");
         assert_eq!(error.position().service, Some(2), "{error}");
         assert_eq!(error.position().field.as_deref(), Some("billed"), "{error}");

@@ -4,11 +4,17 @@
 //! [`Inspection`]: the format, the sheets, the header row, each column with its
 //! detected role and confidence, the number of data rows, and a preview of
 //! the first rows as they will be read, with unreadable cells marked.
+//!
+//! [`inspect`] is the one entry point, with every choice the user can make
+//! (sheet, header row, overrides) as an argument. It takes no
+//! [`Progress`](crate::progress::Progress): neither edge shows progress while
+//! a file is inspected, so a listener would only ever be a no-op.
 
 use serde::Serialize;
 
 use crate::columns::{Column, MappingOverride, LOW_CONFIDENCE};
 use crate::layout::{FillDown, SkipKind, SkippedRow};
+use crate::progress::NoProgress;
 use crate::records::{self, read_cell, InputError};
 use crate::table::{Format, Limits};
 
@@ -55,14 +61,10 @@ pub struct PreviewCell {
     pub error: Option<String>,
 }
 
-/// Inspects a file with the detected mapping.
-pub fn inspect(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Inspection, InputError> {
-    inspect_with(bytes, file_name, sheet, None, None, &Limits::default())
-}
-
-/// Inspects a file with the header row the user chose (1-based; `None`
-/// finds it), applying mapping overrides first (the page's dropdowns).
-pub fn inspect_with(
+/// Inspects a file: its sheet (the first with a header when `sheet` is
+/// `None`), the header row the user chose (1-based; `None` finds it), and
+/// the mapping with the user's overrides applied first (the page's dropdowns).
+pub fn inspect(
     bytes: &[u8],
     file_name: &str,
     sheet: Option<&str>,
@@ -70,8 +72,7 @@ pub fn inspect_with(
     overrides: Option<&MappingOverride>,
     limits: &Limits,
 ) -> Result<Inspection, InputError> {
-    let table =
-        records::load_with_progress(bytes, file_name, sheet, header_row, overrides, limits, &mut |_| {})?;
+    let table = records::load(bytes, file_name, sheet, header_row, overrides, limits, &mut NoProgress)?;
     let columns = table.columns();
     let ctx = records::ReadContext::new(&table.file_name, &table.sheet, &table.layout, &table.mapping);
     let kinds = ctx.row_kinds();

@@ -28,6 +28,7 @@
 //! | [`export`] | §6 | report → CSV, and → a workbook described as data → xlsx; safe from formula injection |
 //! | [`inspect`] | §7 | what `clearbill inspect` and the page's mapping step show |
 //! | [`estimate`] | §5 | patient responsibility estimate, line by line with reasons; payment plans |
+//! | [`progress`] | – | the `Progress` listener that long reads and the reconciliation report to |
 //! | [`hashing`] | – | the fast hash of the maps that group, match and intern rows |
 //! | [`interned`] | – | [`interned::Text`]: one shared copy of text that repeats down a column |
 //! | [`prices`] | §10 | hospital price files (CMS template): streamed lookup, allowed amount for an estimate |
@@ -49,6 +50,7 @@ pub mod money;
 pub mod patient;
 pub mod payment_source;
 pub mod prices;
+pub mod progress;
 pub mod rarc;
 pub mod reconcile;
 pub mod records;

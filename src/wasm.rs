@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use crate::columns::MappingOverride;
 use crate::estimate::{self, Plan};
 use crate::reconcile::query::LineQuery;
-use crate::reconcile::{reconcile_lifecycle, FileSource, Options, Report};
+use crate::reconcile::{reconcile_files, FileSource, Options, Report};
 use crate::table::Limits;
 
 #[wasm_bindgen(start)]
@@ -189,7 +189,7 @@ pub fn inspect(
     let header_row = header_row_arg(&header_row, "headerRow")?;
     let overrides: Option<MappingOverride> =
         if mapping.is_undefined() || mapping.is_null() { None } else { Some(from_js(mapping, "mapping")?) };
-    let inspection = crate::inspect::inspect_with(
+    let inspection = crate::inspect::inspect(
         bytes,
         file_name,
         sheet.as_deref(),
@@ -349,12 +349,14 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let ack_inputs: Vec<&dyn FileSource> = acks.iter().map(|a| a as &dyn FileSource).collect();
-    let mut report_progress = |message: &str, percent: u8| {
+    // The page hears whole percents; the core reports them as shares of 1.
+    let mut report_progress = |message: &str, done: f32| {
         if let Some(f) = progress {
+            let percent = (done * 100.0).round() as u8;
             let _ = f.call2(&JsValue::NULL, &JsValue::from_str(message), &JsValue::from(percent));
         }
     };
-    reconcile_lifecycle(
+    reconcile_files(
         &charges,
         &payment_inputs,
         &ack_inputs,
@@ -608,7 +610,8 @@ pub fn estimate(plan: JsValue, services: JsValue) -> Result<JsValue, JsValue> {
     let plan = Plan::from_value(plan_json).map_err(err)?;
     let services_json: serde_json::Value = from_js(services, "services")?;
     let list = estimate::service::services_from_value(services_json).map_err(err)?;
-    to_js(&estimate::estimate_list(&plan, &list).map_err(err)?)
+    let options = estimate::EstimateOptions::default();
+    to_js(&estimate::estimate(&plan, &list.services, &list.notes, &options).map_err(err)?)
 }
 
 /// `readServices(bytes, fileName)`: a bill loaded as xlsx/csv, as service objects,

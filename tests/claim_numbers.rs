@@ -11,6 +11,7 @@ mod common;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{
     reconcile, reconcile_files, FileInput, Inputs, MatchedBy, Options, Payments, Report,
 };
@@ -40,7 +41,15 @@ fn file<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {
 
 fn run(charges: &[u8], payments: &[(&[u8], &str)]) -> Result<Report, InputError> {
     let p: Vec<FileInput<'_>> = payments.iter().map(|(b, n)| file(b, n)).collect();
-    reconcile_files(&file(charges, "charges.csv"), &p, None, &options(), &Limits::default())
+    reconcile_files(
+        &file(charges, "charges.csv"),
+        &FileInput::sources(&p),
+        &[],
+        None,
+        &options(),
+        &Limits::default(),
+        &mut NoProgress,
+    )
 }
 
 /// The payments file with each data row's claim number (its first column, trimmed) rewritten;
@@ -164,13 +173,15 @@ fn rows_already_read_are_matched_the_same_way() {
     let suffixed = with_claims(&payments(), |i, c| format!("{c}/{}", i % 2 + 1));
     let by_files = run(&charges(), &[(&suffixed, "payments.csv")]).unwrap();
     let limits = Limits::default();
-    let ct = records::load(&charges(), "charges.csv", None, None, &limits).unwrap();
-    let pt = records::load(&suffixed, "payments.csv", None, None, &limits).unwrap();
+    let ct = records::load(&charges(), "charges.csv", None, None, None, &limits, &mut NoProgress).unwrap();
+    let pt = records::load(&suffixed, "payments.csv", None, None, None, &limits, &mut NoProgress).unwrap();
     let inputs = Inputs {
-        charges: records::read_charges(&ct, false).unwrap(),
+        charges: records::keep_rows(|each| records::read_charges(&ct, false, &mut NoProgress, each)).unwrap(),
         charge_mapping: ct.mapping.clone(),
         payments: Some(Payments {
-            records: vec![records::read_payments(&pt).unwrap()],
+            records: vec![
+                records::keep_rows(|each| records::read_payments(&pt, &mut NoProgress, each)).unwrap()
+            ],
             roles: pt.mapping.roles().map(|(r, _)| r).collect(),
             ..Payments::default()
         }),
@@ -271,10 +282,17 @@ fn a_duplicate_posting_is_counted_once_and_listed() {
     assert_eq!(json["duplicates"][0]["repeats"], 2);
     assert_eq!(json["summary"]["rows"]["duplicates"], 2);
     // Σ paid over every accepted payment row, the repeats included, is in the report.
-    let read_all = records::read_payments(
-        &records::load(doubled.as_bytes(), "payments.csv", None, None, &Limits::default()).unwrap(),
+    let table = records::load(
+        doubled.as_bytes(),
+        "payments.csv",
+        None,
+        None,
+        None,
+        &Limits::default(),
+        &mut NoProgress,
     )
     .unwrap();
+    let read_all = records::keep_rows(|each| records::read_payments(&table, &mut NoProgress, each)).unwrap();
     let accepted: Money = read_all
         .rows
         .iter()
@@ -325,10 +343,12 @@ fn the_same_file_given_twice_is_refused_naming_both() {
     let c = charges();
     let err = reconcile_files(
         &file(&c, "charges.csv"),
-        &[file(&c, "charges.csv")],
+        &[&file(&c, "charges.csv")],
+        &[],
         None,
         &options(),
         &Limits::default(),
+        &mut NoProgress,
     )
     .unwrap_err();
     assert!(err.to_string().starts_with("charges.csv was chosen twice: each part"), "{err}");
@@ -340,10 +360,12 @@ fn swapped_files_say_so() {
     // has nothing paid.
     let err = reconcile_files(
         &file(&payments(), "payments.csv"),
-        &[file(&charges(), "charges.csv")],
+        &[&file(&charges(), "charges.csv")],
+        &[],
         None,
         &options(),
         &Limits::default(),
+        &mut NoProgress,
     )
     .unwrap_err()
     .to_string();
@@ -352,10 +374,12 @@ fn swapped_files_say_so() {
     let paid_only = b"Claim,Paid,Check #\n1,10.00,CHK1\n";
     let err = reconcile_files(
         &file(paid_only, "era.csv"),
-        &[file(&payments(), "payments.csv")],
+        &[&file(&payments(), "payments.csv")],
+        &[],
         None,
         &options(),
         &Limits::default(),
+        &mut NoProgress,
     )
     .unwrap_err()
     .to_string();

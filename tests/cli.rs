@@ -6,6 +6,7 @@ mod common;
 
 use std::process::Command;
 
+use clearbill::progress::NoProgress;
 use common::{fixture, read};
 use serde_json::Value;
 
@@ -71,8 +72,20 @@ fn the_preview_reads_exports_money_and_dates() {
 
     // Every accounting negative "(12.00)" in the remittance reads as -12.00.
     let bytes = read(&fixture("practice/payments.csv"));
-    let table = clearbill::records::load(&bytes, "payments.csv", None, None, &Default::default()).unwrap();
-    let rows = clearbill::records::read_payments(&table).unwrap();
+    let table = clearbill::records::load(
+        &bytes,
+        "payments.csv",
+        None,
+        None,
+        None,
+        &Default::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    let rows = clearbill::records::keep_rows(|each| {
+        clearbill::records::read_payments(&table, &mut NoProgress, each)
+    })
+    .unwrap();
     let paid_col = table.mapping.column(clearbill::columns::Role::Paid).unwrap();
     let mut negatives = 0;
     for row in table.sheet.rows() {

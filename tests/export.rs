@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report};
 use clearbill::table::{open, CellRef, Limits};
 
@@ -35,7 +36,7 @@ fn report() -> Report {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap()
+    reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap()
 }
 
 #[test]
@@ -57,7 +58,7 @@ fn xlsx_export_reads_back_with_the_same_cents() {
         ]
     );
 
-    let lines = wb.read(Some("Lines")).unwrap();
+    let lines = wb.read(Some("Lines"), &mut NoProgress).unwrap();
     let header: Vec<String> = lines.row(0).unwrap().cells().map(|c| c.display()).collect();
     let col = |h: &str| header.iter().position(|x| x == h).unwrap();
     let money = |c: CellRef<'_>| match c {
@@ -80,7 +81,7 @@ fn xlsx_export_reads_back_with_the_same_cents() {
     assert_eq!(paid, r.summary.totals.insurance_paid);
     assert_eq!(stake, r.lines.iter().map(|l| l.at_stake).sum::<Money>());
 
-    let unmatched = wb.read(Some("Unmatched payments")).unwrap();
+    let unmatched = wb.read(Some("Unmatched payments"), &mut NoProgress).unwrap();
     assert_eq!(unmatched.row_count(), 2);
     assert_eq!(money(unmatched.row(1).unwrap().get(6)).to_string(), "12.34");
 }
@@ -90,7 +91,7 @@ fn formula_payloads_stay_text_in_xlsx() {
     let r = report();
     let bytes = clearbill::export::report_xlsx(&r).unwrap();
     let mut wb = open(&bytes, "report.xlsx", &Limits::default()).unwrap();
-    let lines = wb.read(Some("Lines")).unwrap();
+    let lines = wb.read(Some("Lines"), &mut NoProgress).unwrap();
     for (row, payload) in lines.rows().skip(1).zip(PAYLOADS) {
         // Patient, Code (upper-cased, as codes are) and Payer come back as text, not a formula result.
         assert_eq!(row.get(2), CellRef::Text(payload), "row {}", row.number);
@@ -164,7 +165,8 @@ mod every_text_field {
             tolerance: Money::ZERO,
             deadlines: Default::default(),
         };
-        let mut r = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap();
+        let mut r =
+            reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap();
         // 835 tables: the text fields an 835 fills (payer, provider, reference, messages).
         for (i, p) in PAYLOADS.iter().enumerate() {
             r.provider_adjustments.push(ProviderAdjustment {
@@ -202,7 +204,7 @@ mod every_text_field {
         let records: Vec<csv::StringRecord> =
             csv::Reader::from_reader(csv.as_bytes()).records().map(Result::unwrap).collect();
         assert_eq!(records.len(), items.len(), "{sheet_name}");
-        let sheet = xlsx.read(Some(sheet_name)).unwrap();
+        let sheet = xlsx.read(Some(sheet_name), &mut NoProgress).unwrap();
         let mut seen = BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
             let row = sheet.row(i + 1).unwrap_or_else(|| panic!("{sheet_name} row {}", i + 2));
@@ -281,7 +283,7 @@ mod every_text_field {
         let book = export::book::report_book(&r);
         assert_eq!(export::book::Book::from_json(&export::book::report_json(&r)).unwrap(), book);
         // The summary's notes name files too: string cells, never formulas.
-        let summary = wb.read(Some("Summary")).unwrap();
+        let summary = wb.read(Some("Summary"), &mut NoProgress).unwrap();
         for row in summary.rows() {
             for cell in row.cells() {
                 assert!(!matches!(cell, CellRef::Error(_)), "Summary row {}: {cell:?}", row.number);

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report};
 use clearbill::table::Limits;
 use common::cli::clearbill;
@@ -74,8 +75,16 @@ fn run(s: &Value) -> Report {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    reconcile_files(&charges.input(), &inputs, None, &options, &Limits::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", charges.name))
+    reconcile_files(
+        &charges.input(),
+        &FileInput::sources(&inputs),
+        &[],
+        None,
+        &options,
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", charges.name))
 }
 
 fn text(v: &Value) -> String {
@@ -303,7 +312,15 @@ fn the_same_export_given_twice_is_refused_naming_both() {
         deadlines: Default::default(),
     };
     let charges = FileInput { bytes: &charges, name: "charge_detail.xlsx", ..FileInput::default() };
-    let refused = reconcile_files(&charges, &payments, None, &options, &Limits::default());
+    let refused = reconcile_files(
+        &charges,
+        &FileInput::sources(&payments),
+        &[],
+        None,
+        &options,
+        &Limits::default(),
+        &mut NoProgress,
+    );
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(
         message.contains("era_claims.csv") && message.contains("era_claims (1).csv"),

@@ -7,7 +7,8 @@ mod common;
 
 use chrono::NaiveDate;
 use clearbill::columns::{MappingOverride, Role, LOW_CONFIDENCE};
-use clearbill::inspect::inspect_with;
+use clearbill::inspect::inspect;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report, Status};
 use clearbill::table::Limits;
 use clearbill::Money;
@@ -44,8 +45,16 @@ fn line<'r>(report: &'r Report, claim: &str, line: &str) -> &'r clearbill::recon
 #[test]
 fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
     let bytes = common::read(&common::fixture("layouts/grouped-charges.csv"));
-    let report =
-        reconcile_files(&file(&bytes, "charges.csv"), &[], None, &options(), &Limits::default()).unwrap();
+    let report = reconcile_files(
+        &file(&bytes, "charges.csv"),
+        &[],
+        &[],
+        None,
+        &options(),
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
     let rows = &report.summary.rows;
     assert_eq!(
         (rows.charges, rows.skipped, rows.rejected),
@@ -100,7 +109,7 @@ fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
 #[test]
 fn the_two_row_header_is_shown_joined_by_inspect() {
     let bytes = common::read(&common::fixture("layouts/grouped-charges.csv"));
-    let ins = inspect_with(&bytes, "charges.csv", None, None, None, &Limits::default()).unwrap();
+    let ins = inspect(&bytes, "charges.csv", None, None, None, &Limits::default()).unwrap();
     assert_eq!((ins.header_row, ins.header_end), (4, 5));
     let shown: Vec<(&str, Option<Role>)> = ins.columns.iter().map(|c| (c.header.as_str(), c.role)).collect();
     assert_eq!(
@@ -131,12 +140,14 @@ fn the_two_row_header_is_shown_joined_by_inspect() {
 fn a_header_row_chosen_by_hand_is_used_even_with_unknown_names() {
     let bytes = common::read(&common::fixture("layouts/header-row-by-hand.csv"));
     let limits = Limits::default();
-    let found = inspect_with(&bytes, "ledger.csv", None, None, None, &limits).unwrap();
+    let found = inspect(&bytes, "ledger.csv", None, None, None, &limits).unwrap();
     assert_eq!(found.header_row, 1, "the filter row has two known names and is taken for the header");
-    let err = reconcile_files(&file(&bytes, "ledger.csv"), &[], None, &options(), &limits).unwrap_err();
+    let err =
+        reconcile_files(&file(&bytes, "ledger.csv"), &[], &[], None, &options(), &limits, &mut NoProgress)
+            .unwrap_err();
     assert!(err.to_string().contains("billed amount"), "{err}");
 
-    let chosen = inspect_with(&bytes, "ledger.csv", None, Some(3), None, &limits).unwrap();
+    let chosen = inspect(&bytes, "ledger.csv", None, Some(3), None, &limits).unwrap();
     let headers: Vec<&str> = chosen.columns.iter().map(|c| c.header.as_str()).collect();
     assert_eq!(headers, ["Ref", "Seen on", "Service", "Who", "Amount Billed", "Insurer"]);
     assert_eq!(chosen.columns.iter().filter(|c| c.role.is_some()).count(), 1, "only Amount Billed is known");
@@ -145,12 +156,12 @@ fn a_header_row_chosen_by_hand_is_used_even_with_unknown_names() {
     by_hand.0.insert("claim_id".into(), Some("Ref".into()));
     by_hand.0.insert("service_date".into(), Some("B".into()));
     let input = FileInput { header_row: Some(3), mapping: Some(&by_hand), ..file(&bytes, "ledger.csv") };
-    let report = reconcile_files(&input, &[], None, &options(), &limits).unwrap();
+    let report = reconcile_files(&input, &[], &[], None, &options(), &limits, &mut NoProgress).unwrap();
     assert_eq!(report.summary.rows.charges, 3);
     assert_eq!(report.summary.totals.billed, money("285.00"), "120.00 + 180.00 − 15.00 (a credit)");
     assert_eq!(report.lines[0].claim_id.as_deref(), Some("5001"));
 
-    let err = inspect_with(&bytes, "ledger.csv", None, Some(40), None, &limits).unwrap_err().to_string();
+    let err = inspect(&bytes, "ledger.csv", None, Some(40), None, &limits).unwrap_err().to_string();
     assert!(err.contains("row 40") && err.contains("ledger.csv"), "{err}");
 }
 
@@ -188,7 +199,7 @@ fn merged_header_workbook() -> Vec<u8> {
 #[test]
 fn merged_header_cells_of_a_workbook_are_joined() {
     let bytes = merged_header_workbook();
-    let ins = inspect_with(&bytes, "era.xlsx", None, None, None, &Limits::default()).unwrap();
+    let ins = inspect(&bytes, "era.xlsx", None, None, None, &Limits::default()).unwrap();
     let shown: Vec<(&str, Option<Role>)> = ins.columns.iter().map(|c| (c.header.as_str(), c.role)).collect();
     assert_eq!(
         shown,
@@ -205,10 +216,12 @@ fn merged_header_cells_of_a_workbook_are_joined() {
         "Claim #,DOS,Charges\n1001,03/02/2026,150.00\n1002,03/03/2026,90.00\n1003,03/04/2026,40.00\n";
     let report = reconcile_files(
         &file(charges.as_bytes(), "charges.csv"),
-        &[file(&bytes, "era.xlsx")],
+        &[&file(&bytes, "era.xlsx")],
+        &[],
         None,
         &options(),
         &Limits::default(),
+        &mut NoProgress,
     )
     .unwrap();
     assert_eq!(report.summary.rows.payments, 3);
@@ -269,8 +282,16 @@ fn a_day_sheet_workbook_is_both_files_with_a_sheet_each() {
     let charges = FileInput { sheet: Some("Debits"), ..file(&bytes, "day-sheet.xlsx") };
     let credits = FileInput { sheet: Some("Credits"), ..file(&bytes, "day-sheet.xlsx") };
     let adjustments = FileInput { sheet: Some("Adjustments"), ..file(&bytes, "day-sheet.xlsx") };
-    let report =
-        reconcile_files(&charges, &[credits, adjustments], None, &options(), &Limits::default()).unwrap();
+    let report = reconcile_files(
+        &charges,
+        &[&credits, &adjustments],
+        &[],
+        None,
+        &options(),
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
     let rows = &report.summary.rows;
     assert_eq!((rows.charges, rows.payments, rows.rejected), (3, 3, 0), "{:?}", report.rejected);
     let totals = &report.summary.totals;
@@ -288,8 +309,7 @@ fn a_day_sheet_workbook_is_both_files_with_a_sheet_each() {
     report.check_conservation(money("327.75"), money("180.25")).unwrap();
 
     // The lone Adjustment column is a guess the page asks the user to check.
-    let ins =
-        inspect_with(&bytes, "day-sheet.xlsx", Some("Credits"), None, None, &Limits::default()).unwrap();
+    let ins = inspect(&bytes, "day-sheet.xlsx", Some("Credits"), None, None, &Limits::default()).unwrap();
     let adj = ins.columns.iter().find(|c| c.header == "Adjustment").unwrap();
     assert_eq!(adj.role, Some(Role::Contractual));
     assert!(adj.confidence < LOW_CONFIDENCE);

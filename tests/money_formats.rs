@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::table::{open, CellRef, Format, Limits, Sheet};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -37,7 +38,7 @@ fn column(sheet: &Sheet) -> Vec<Money> {
 
 fn read_back(bytes: &[u8], name: &str) -> (Format, Vec<Money>) {
     let mut wb = open(bytes, name, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let sheet = wb.read(None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let sheet = wb.read(None, &mut NoProgress).unwrap_or_else(|e| panic!("{name}: {e}"));
     (wb.format(), column(&sheet))
 }
 
@@ -88,7 +89,7 @@ proptest! {
         }
         let bytes = book.save_to_buffer().unwrap();
         let mut wb = open(&bytes, "amounts.xlsx", &Limits::default()).unwrap();
-        let s = wb.read(None).unwrap();
+        let s = wb.read(None, &mut NoProgress).unwrap();
         prop_assert_eq!(column(&s), money.clone());
         let decimals: Vec<Money> = s.rows().filter(|r| r.number > 1).map(|r| read_money(r.get(1))).collect();
         prop_assert_eq!(decimals, money);

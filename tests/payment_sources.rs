@@ -8,6 +8,7 @@ mod common;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::worklist::Kind;
 use clearbill::reconcile::{reconcile_files, FileInput, Options, Report, Status};
 use clearbill::records::{self, PaymentRow};
@@ -27,8 +28,16 @@ fn input<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {
 
 fn reconcile(charges: &[u8], payments: &[(&[u8], &str)]) -> Report {
     let p: Vec<FileInput<'_>> = payments.iter().map(|(b, n)| input(b, n)).collect();
-    reconcile_files(&input(charges, "charges.csv"), &p, None, &options(), &Limits::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+    reconcile_files(
+        &input(charges, "charges.csv"),
+        &FileInput::sources(&p),
+        &[],
+        None,
+        &options(),
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn money(s: &str) -> Money {
@@ -38,16 +47,18 @@ fn money(s: &str) -> Money {
 /// The payment rows of a spreadsheet or an 835, read as the reconciliation reads them.
 fn payment_rows(bytes: &[u8], name: &str) -> Vec<PaymentRow> {
     if clearbill::x12::looks_like_x12(bytes) {
-        return records::read_835(bytes, name).unwrap().0.rows;
+        return records::records_of_835(&clearbill::x12::parse(bytes).unwrap(), name).rows;
     }
-    let table = records::load(bytes, name, None, None, &Limits::default()).unwrap();
-    records::read_payments(&table).unwrap().rows
+    let table = records::load(bytes, name, None, None, None, &Limits::default(), &mut NoProgress).unwrap();
+    records::keep_rows(|each| records::read_payments(&table, &mut NoProgress, each)).unwrap().rows
 }
 
 /// Every line of the report is what its rows give (common::recompute), and money is conserved.
 fn assert_lines_are_their_rows(report: &Report, charges: &[u8], payments: &[(&[u8], &str)]) {
-    let table = records::load(charges, "charges.csv", None, None, &Limits::default()).unwrap();
-    let charge_rows = records::read_charges(&table, false).unwrap().rows;
+    let table =
+        records::load(charges, "charges.csv", None, None, None, &Limits::default(), &mut NoProgress).unwrap();
+    let charge_rows =
+        records::keep_rows(|each| records::read_charges(&table, false, &mut NoProgress, each)).unwrap().rows;
     assert_eq!(payments.len(), 1, "row numbers name rows of one payments file");
     let rows = payment_rows(payments[0].0, payments[0].1);
     common::recompute::check_matched(report, &charge_rows, &rows).unwrap();

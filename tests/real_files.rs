@@ -4,13 +4,14 @@
 mod common;
 
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::table::{open, CellRef, Format, Limits, Sheet, TableError};
 use common::{read, shared};
 
 fn sheet(path: &str, name: Option<&str>) -> Sheet {
     let bytes = read(&shared(path));
     let mut wb = open(&bytes, path, &Limits::default()).unwrap_or_else(|e| panic!("{path}: {e}"));
-    wb.read(name).unwrap_or_else(|e| panic!("{path}: {e}"))
+    wb.read(name, &mut NoProgress).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn cell<'a>(s: &'a Sheet, row_number: u32, col: usize) -> CellRef<'a> {
@@ -148,7 +149,8 @@ fn every_corpus_spreadsheet_reads_or_fails_as_recorded() {
                 let names = wb.sheet_names().to_vec();
                 assert_eq!(names.len(), *sheets, "{path}: {names:?}");
                 for name in &names {
-                    wb.read(Some(name)).unwrap_or_else(|e| panic!("{path} sheet {name}: {e}"));
+                    wb.read(Some(name), &mut NoProgress)
+                        .unwrap_or_else(|e| panic!("{path} sheet {name}: {e}"));
                 }
             }
             (Expect::Fails(text), Err(e)) => assert!(e.to_string().contains(text), "{path}: {e}"),
@@ -311,7 +313,7 @@ fn x12_files_are_not_mistaken_for_csv_tables() {
     match open(&bytes, "managed-care.835", &Limits::default()) {
         Err(TableError::NotASpreadsheet { .. }) | Err(TableError::Unsupported { .. }) => {}
         Ok(mut wb) => {
-            let s = wb.read(None).unwrap();
+            let s = wb.read(None, &mut NoProgress).unwrap();
             assert!(clearbill::columns::detect(&s).is_none(), "an 835 has no header row");
         }
         Err(e) => panic!("{e}"),
@@ -382,7 +384,9 @@ fn every_spreadsheet_of_the_shared_data_is_listed_and_reads() {
                 (Some(Expect::Fails(_)), Err(_)) => continue,
                 (_, Ok(mut wb)) => {
                     for name in wb.sheet_names().to_vec() {
-                        let s = wb.read(Some(&name)).unwrap_or_else(|e| panic!("{path} sheet {name}: {e}"));
+                        let s = wb
+                            .read(Some(&name), &mut NoProgress)
+                            .unwrap_or_else(|e| panic!("{path} sheet {name}: {e}"));
                         if path.starts_with(SYNTHEA_DIR) {
                             assert!(s.row_count() > 1 && s.notes.is_empty(), "{path}: {:?}", s.notes);
                         }
@@ -391,7 +395,8 @@ fn every_spreadsheet_of_the_shared_data_is_listed_and_reads() {
                 (_, Err(e)) => panic!("{path}: {e}"),
             }
             // Header detection and mapping: a result or a clear error, never a crash.
-            let _ = clearbill::records::load(&bytes, path, None, None, &Limits::default());
+            let _ =
+                clearbill::records::load(&bytes, path, None, None, None, &Limits::default(), &mut NoProgress);
         }
     }
 }

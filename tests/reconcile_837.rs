@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, MatchedBy, Options, Report, Status};
 use clearbill::table::Limits;
 
@@ -17,7 +18,16 @@ fn run(charges: &[u8], era: &str) -> Report {
     let options = Options::new(NaiveDate::from_ymd_opt(2007, 1, 31).unwrap(), Money::ZERO);
     let payments = [FileInput { bytes: era.as_bytes(), name: "era.835", ..FileInput::default() }];
     let charges = FileInput { bytes: charges, name: "batch.837", ..FileInput::default() };
-    reconcile_files(&charges, &payments, None, &options, &Limits::default()).unwrap()
+    reconcile_files(
+        &charges,
+        &FileInput::sources(&payments),
+        &[],
+        None,
+        &options,
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap()
 }
 
 fn m(text: &str) -> Money {

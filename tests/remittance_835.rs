@@ -6,6 +6,7 @@ mod common;
 
 use chrono::NaiveDate;
 use clearbill::money::Money;
+use clearbill::progress::NoProgress;
 use clearbill::reconcile::{reconcile_files, FileInput, MatchedBy, Options, Report};
 use clearbill::table::Limits;
 use common::{read, shared};
@@ -29,7 +30,16 @@ fn reconcile(charges: &str, files: &[&str], as_of: &str) -> Report {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    reconcile_files(&c, &payments, None, &options, &Limits::default()).unwrap()
+    reconcile_files(
+        &c,
+        &FileInput::sources(&payments),
+        &[],
+        None,
+        &options,
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap()
 }
 
 fn statuses(r: &Report) -> Vec<&'static str> {
@@ -136,6 +146,8 @@ fn an_837_given_as_payments_is_a_clear_error() {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    let err = reconcile_files(&c, &[p], None, &options, &Limits::default()).unwrap_err().to_string();
+    let err = reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress)
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("claims.837: ") && err.contains("837"), "{err}");
 }

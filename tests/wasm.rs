@@ -22,6 +22,7 @@ fn money_rejects_an_ambiguous_amount_in_the_browser() {
 
 // The binding of SPEC §7, called as the page calls it, in the browser.
 
+use clearbill::progress::NoProgress;
 use clearbill::wasm;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
@@ -139,7 +140,7 @@ fn the_writer_module_writes_the_sessions_book_to_an_xlsx_with_the_same_cents() {
     let xlsx = clearbill::wasm_xlsx::write_xlsx(session.export_book()).unwrap();
     let mut workbook = open(&xlsx, "export.xlsx", &Limits::default()).unwrap();
     assert_eq!(workbook.sheet_names()[..2], ["Summary", "Lines"]);
-    let lines = workbook.read(Some("Lines")).unwrap();
+    let lines = workbook.read(Some("Lines"), &mut NoProgress).unwrap();
     assert_eq!(lines.row(0).unwrap().get(6), CellRef::Text("Billed"));
     let billed: Money = lines
         .rows()

@@ -5,6 +5,7 @@
 //! The first byte picks the file name (which only breaks a comma/tab tie and names the table).
 #![no_main]
 
+use clearbill::progress::NoProgress;
 use clearbill::table::{self, Limits};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut workbook) = table::open(bytes, name, &limits) else { return };
     let names = workbook.sheet_names().to_vec();
     for sheet_name in names.iter().take(8) {
-        let Ok(sheet) = workbook.read(Some(sheet_name)) else { continue };
+        let Ok(sheet) = workbook.read(Some(sheet_name), &mut NoProgress) else { continue };
         assert!(sheet.width() <= limits.max_columns, "{} columns", sheet.width());
         let mut last = 0;
         for row in sheet.rows() {

@@ -40,5 +40,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = x12::summary_text(&remittance);
     let _ = serde_json::to_string(&lines);
-    let _ = clearbill::records::read_835(data, "remit.835");
+    let _ = clearbill::records::records_of_835(&remittance, "remit.835");
 });

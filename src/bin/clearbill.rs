@@ -444,8 +444,8 @@ fn run_inspect(path: &Path, sheet: Option<&str>, header_row: Option<u32>, format
         return print_x12(&remittance, clearbill::x12::summary_text, format);
     }
     let limits = clearbill::table::Limits::default();
-    let report = clearbill::inspect::inspect_with(&bytes, &name, sheet, header_row, None, &limits)
-        .map_err(core_error)?;
+    let report =
+        clearbill::inspect::inspect(&bytes, &name, sheet, header_row, None, &limits).map_err(core_error)?;
     match format {
         Output::Json => print_json(&report),
         Output::Text => {
@@ -512,7 +512,8 @@ fn run_reconcile(
     (format, table): (Output, CsvTable),
     out: Option<PathBuf>,
 ) -> CliResult {
-    use clearbill::reconcile::{reconcile_files, FileInput, Options};
+    use clearbill::progress::NoProgress;
+    use clearbill::reconcile::{reconcile_files, FileInput, FileSource, Options};
 
     let as_of = as_of.unwrap_or_else(|| today().format("%Y-%m-%d").to_string());
     let options = Options::parse(&as_of, Some(tolerance), deadlines.rules()?).map_err(|e| {
@@ -564,25 +565,17 @@ fn run_reconcile(
     });
     let ack_files: Vec<(Vec<u8>, String)> =
         acks.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
-    let report = if ack_files.is_empty() {
-        reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-    } else {
-        let ack_inputs: Vec<FileInput<'_>> =
-            ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
-        let payments: Vec<&dyn clearbill::reconcile::FileSource> =
-            payment_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
-        let acks: Vec<&dyn clearbill::reconcile::FileSource> =
-            ack_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
-        clearbill::reconcile::reconcile_lifecycle(
-            &charge_input,
-            &payments,
-            &acks,
-            fee_input.as_ref().map(|f| f as &dyn clearbill::reconcile::FileSource),
-            &options,
-            &Default::default(),
-            &mut |_, _| {},
-        )
-    }
+    let ack_inputs: Vec<FileInput<'_>> =
+        ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
+    let report = reconcile_files(
+        &charge_input,
+        &FileInput::sources(&payment_inputs),
+        &FileInput::sources(&ack_inputs),
+        fee_input.as_ref().map(|f| f as &dyn FileSource),
+        &options,
+        &Default::default(),
+        &mut NoProgress,
+    )
     .map_err(with_cli_hint)?;
 
     match format {
@@ -617,6 +610,7 @@ fn reconcile_for_statement(
     as_of: Option<String>,
     map: Option<&Path>,
 ) -> Result<clearbill::reconcile::Report, String> {
+    use clearbill::progress::NoProgress;
     use clearbill::reconcile::{reconcile_files, FileInput, Options};
 
     let as_of = match as_of {
@@ -651,7 +645,8 @@ fn reconcile_for_statement(
         })
         .collect();
     let options = Options::new(as_of, clearbill::Money::ZERO);
-    reconcile_files(&charge_input, &payment_inputs, None, &options, &Default::default())
+    let payments = FileInput::sources(&payment_inputs);
+    reconcile_files(&charge_input, &payments, &[], None, &options, &Default::default(), &mut NoProgress)
         .map_err(with_cli_hint)
 }
 
@@ -686,7 +681,7 @@ fn write_output(out: Option<&Path>, bytes: &[u8]) -> CliResult {
 }
 
 fn run_estimate(plan: &Path, services: &Path, format: Output) -> CliResult {
-    use clearbill::estimate::{estimate_list, read_services, Plan};
+    use clearbill::estimate::{estimate, read_services, EstimateOptions, Plan};
     let plan_bytes = read_file(plan)?;
     let plan_text = String::from_utf8(plan_bytes)
         .map_err(|_| format!("{}: the plan is not UTF-8 text", plan.display()))?;
@@ -694,8 +689,8 @@ fn run_estimate(plan: &Path, services: &Path, format: Output) -> CliResult {
         .map_err(|e| format!("{}: {}", plan.display(), core_error(e)))?;
     let services_bytes = read_file(services)?;
     let list = read_services(&services_bytes, &file_name(services)).map_err(core_error)?;
-    let estimate =
-        estimate_list(&plan, &list).map_err(|e| format!("{}: {}", services.display(), core_error(e)))?;
+    let estimate = estimate(&plan, &list.services, &list.notes, &EstimateOptions::default())
+        .map_err(|e| format!("{}: {}", services.display(), core_error(e)))?;
     match format {
         Output::Json => print_json(&estimate),
         Output::Text => {

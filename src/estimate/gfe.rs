@@ -238,7 +238,9 @@ pub fn read_gfe_lines(bytes: &[u8], file_name: &str) -> Result<Vec<GfeLine>, Gfe
     let mut workbook = table::open(bytes, file_name, &Limits::default())
         .map_err(|source| GfeError::Table { file: file(), source })?;
     for name in workbook.sheet_names().to_vec() {
-        let sheet = workbook.read(Some(&name)).map_err(|source| GfeError::Table { file: file(), source })?;
+        let sheet = workbook
+            .read(Some(&name), &mut crate::progress::NoProgress)
+            .map_err(|source| GfeError::Table { file: file(), source })?;
         if let Some(lines) = lines_of_sheet(&sheet, file_name)? {
             return non_empty(lines, file_name);
         }

@@ -18,6 +18,11 @@
 //! explained, and then the lines are totalled into an [`Estimate`], which
 //! serialises to the Estimate JSON contract.
 //!
+//! [`estimate`] is the one entry point: the options and the notes of a list
+//! read from a file are arguments (the defaults and `&[]` for a list typed
+//! in), not variants. It takes no [`Progress`](crate::progress::Progress):
+//! an estimate is a few services, done at once.
+//!
 //! Decisions where the SPEC is silent (each is also said in the estimate's
 //! `assumptions` when it applies):
 //! - a missing allowed amount is estimated as a stated share of billed, by
@@ -265,25 +270,14 @@ fn describe(description: &str) -> String {
     }
 }
 
-/// Estimates with the default [`EstimateOptions`].
-pub fn estimate(plan: &Plan, services: &[Service]) -> Result<Estimate, EstimateError> {
-    estimate_with(plan, services, &EstimateOptions::default())
-}
-
-/// Estimates a list read from a file; the reader's notes (amounts rounded,
-/// totals rows left out) become assumptions.
-pub fn estimate_list(plan: &Plan, list: &ServiceList) -> Result<Estimate, EstimateError> {
-    let mut estimate = estimate(plan, &list.services)?;
-    let last = estimate.assumptions.pop();
-    estimate.assumptions.extend(list.notes.iter().map(Assumption::general));
-    estimate.assumptions.extend(last);
-    Ok(estimate)
-}
-
 /// The estimate: each service in order through the cost-sharing steps of SPEC §5.
-pub fn estimate_with(
+/// `reader_notes` are what reading the list said (amounts rounded, totals rows
+/// left out: [`ServiceList::notes`]); they become assumptions, before the
+/// closing one. A list typed in has none.
+pub fn estimate(
     plan: &Plan,
     services: &[Service],
+    reader_notes: &[String],
     options: &EstimateOptions,
 ) -> Result<Estimate, EstimateError> {
     plan.validate()?;
@@ -327,6 +321,7 @@ pub fn estimate_with(
         }
     }
     used.explain(plan, &ledger, &mut assumptions);
+    assumptions.extend(reader_notes.iter().map(Assumption::general));
     assumptions.push(Assumption::general(
         "This is an estimate from the plan details entered; how the plan processes the actual claims \
          decides what you owe.",

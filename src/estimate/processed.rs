@@ -353,7 +353,7 @@ pub(crate) fn explain(line: &Settled) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{estimate, Plan};
+    use super::super::{estimate, EstimateOptions, Plan};
     use super::*;
     use crate::estimate::Category;
 
@@ -395,7 +395,7 @@ mod tests {
         let mut done = processed("99214", "500", "0", "200", "300");
         done.reason = Some("PR-1 deductible".into());
         done.patient_paid = Some(m("50"));
-        let e = estimate(&plan(), &[estimated, done]).unwrap();
+        let e = estimate(&plan(), &[estimated, done], &[], &EstimateOptions::default()).unwrap();
         assert_eq!((e.lines[0].patient_pays, e.lines[0].deductible), (m("760"), m("700")));
         assert_eq!((e.lines[1].patient_pays, e.lines[1].deductible), (m("250"), m("300")));
         assert_eq!(e.lines[1].patient_paid, m("50"));
@@ -408,7 +408,13 @@ mod tests {
     #[test]
     fn balance_billing_in_network_is_found_and_not_owed() {
         // 400 billed − 100 adjusted − 150 paid leaves 150, but the share is 50.
-        let e = estimate(&plan(), &[processed("99214", "400", "150", "100", "50")]).unwrap();
+        let e = estimate(
+            &plan(),
+            &[processed("99214", "400", "150", "100", "50")],
+            &[],
+            &EstimateOptions::default(),
+        )
+        .unwrap();
         let line = &e.lines[0];
         assert_eq!((line.patient_pays, line.balance_bill), (m("50"), m("0")));
         assert_eq!(kinds(line), [FindingKind::BalanceBilling]);
@@ -416,7 +422,7 @@ mod tests {
         // Out of network the same leftover is a balance bill, owed, with no finding.
         let mut out = processed("99214", "400", "150", "100", "50");
         out.network = Network::Out;
-        let e = estimate(&plan(), &[out]).unwrap();
+        let e = estimate(&plan(), &[out], &[], &EstimateOptions::default()).unwrap();
         assert_eq!((e.lines[0].patient_pays, e.lines[0].balance_bill), (m("150"), m("100")));
         assert!(e.lines[0].findings.is_empty());
     }
@@ -428,7 +434,7 @@ mod tests {
             processed("80053", "110", "22.40", "82", "5.60"),
             Service { date: Some("2026-03-09".into()), ..processed("80053", "110", "22.40", "82", "5.60") },
         ];
-        let e = estimate(&plan(), &lines).unwrap();
+        let e = estimate(&plan(), &lines, &[], &EstimateOptions::default()).unwrap();
         assert!(e.lines[0].findings.is_empty());
         assert_eq!(kinds(&e.lines[1]), [FindingKind::Duplicate]);
         assert!(e.lines[1].findings[0].message.starts_with("This looks like line 1 billed again"));
@@ -443,11 +449,11 @@ mod tests {
         // the patient is: in network, 1,000 deductible + 20% of 500 = 1,100.
         let mut er = processed("99285", "2000", "0", "1100", "900");
         er.network = Network::Out;
-        let e = estimate(&plan(), &[er.clone()]).unwrap();
+        let e = estimate(&plan(), &[er.clone()], &[], &EstimateOptions::default()).unwrap();
         assert!(e.lines[0].findings.is_empty(), "{:?}", e.lines[0].findings);
         er.adjustments = Some(m("500"));
         er.patient_responsibility = Some(m("1500"));
-        let e = estimate(&plan(), &[er]).unwrap();
+        let e = estimate(&plan(), &[er], &[], &EstimateOptions::default()).unwrap();
         assert_eq!(kinds(&e.lines[0]), [FindingKind::ProtectedOvercharge]);
         assert!(e.lines[0].findings[0].message.contains("about $1,100.00; you are asked for $1,500.00"));
         assert_eq!(e.lines[0].balance_bill, m("0"));
@@ -457,7 +463,7 @@ mod tests {
     fn a_denial_passed_to_the_patient_is_not_covered_and_says_how_to_appeal() {
         let mut denied = processed("97110", "220", "0", "0", "220");
         denied.reason = Some("PR-96 Non-covered charge".into());
-        let e = estimate(&plan(), &[denied]).unwrap();
+        let e = estimate(&plan(), &[denied], &[], &EstimateOptions::default()).unwrap();
         let line = &e.lines[0];
         assert_eq!((line.not_covered, line.cost_sharing, line.patient_pays), (m("220"), m("0"), m("220")));
         assert_eq!(kinds(line), [FindingKind::Denied]);

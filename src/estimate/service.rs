@@ -5,7 +5,7 @@
 //! and/or allowed amount, the [`Network`], and two flags: `covered` (default
 //! yes) and `protected` (No Surprises Act cases the user marks; default no).
 //! Only one of billed and allowed is required: a missing allowed amount is
-//! estimated from billed later, in [`super::estimate_with`], and a missing billed
+//! estimated from billed later, in [`super::estimate`], and a missing billed
 //! amount is taken to be the allowed amount.
 //!
 //! [`read_services`] reads a list from JSON (an array of the objects above) or
@@ -309,7 +309,7 @@ pub fn read_services(bytes: &[u8], file_name: &str) -> Result<ServiceList, Servi
     let names = workbook.sheet_names().to_vec();
     for name in &names {
         let sheet = workbook
-            .read(Some(name))
+            .read(Some(name), &mut crate::progress::NoProgress)
             .map_err(|source| ServicesError::Table { file: file_name.to_string(), source })?;
         if find_header(&sheet).is_some() {
             return services_from_sheet(&sheet, file_name);

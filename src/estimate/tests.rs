@@ -52,7 +52,7 @@ fn spec_check_medicare_part_b_through_the_public_api() {
         Service::with_allowed("Visit", Category::Office, m("300")),
         Service::with_allowed("Visit", Category::Office, m("150")),
     ];
-    let estimate = estimate(&medicare(), &services).unwrap();
+    let estimate = estimate(&medicare(), &services, &[], &EstimateOptions::default()).unwrap();
     let pays: Vec<(String, String)> =
         estimate.lines.iter().map(|l| (l.patient_pays.to_string(), l.plan_pays.to_string())).collect();
     assert_eq!(pays, [("286.40".into(), "13.60".into()), ("30.00".into(), "120.00".into())]);
@@ -81,7 +81,13 @@ fn spec_check_surgery_through_the_public_api() {
         r#"{"inNetwork": {"deductible": "1300", "outOfPocketMax": "4400", "coinsurance": "0.20"}}"#,
     )
     .unwrap();
-    let estimate = estimate(&plan, &[Service::with_allowed("Knee", Category::Surgery, m("20000"))]).unwrap();
+    let estimate = estimate(
+        &plan,
+        &[Service::with_allowed("Knee", Category::Surgery, m("20000"))],
+        &[],
+        &EstimateOptions::default(),
+    )
+    .unwrap();
     let line = &estimate.lines[0];
     assert_eq!((line.patient_pays, line.plan_pays), (m("4400"), m("15600")));
     assert_eq!(
@@ -121,7 +127,7 @@ fn estimate_json_matches_the_contract() {
             ..service("Cosmetic procedure", "", Category::Other, "900", None)
         },
     ];
-    let estimate = estimate(&plan, &services).unwrap();
+    let estimate = estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
     let line = |d: &str, code: Option<&str>, cat: &str, net: &str, amounts: [&str; 11], why: &str| {
         let [billed, allowed, copay, deductible, coinsurance, cost_sharing, not_covered, balance_bill, patient_pays, plan_pays, _] =
             amounts;
@@ -181,7 +187,7 @@ fn a_missing_allowed_amount_is_estimated_from_billed_and_stated() {
     .unwrap();
     let services = [service("CT scan", "74177", Category::Imaging, "1234.56", None)];
     let options = EstimateOptions { allowed_share_of_billed: "0.60".parse().unwrap() };
-    let estimate = estimate_with(&plan, &services, &options).unwrap();
+    let estimate = estimate(&plan, &services, &[], &options).unwrap();
     assert_eq!((estimate.lines[0].allowed, estimate.lines[0].patient_pays), (m("740.74"), m("148.15")));
     assert!(estimate.assumptions.contains(&Assumption::about(
         vec![1],
@@ -189,7 +195,7 @@ fn a_missing_allowed_amount_is_estimated_from_billed_and_stated() {
           $1,234.56: $740.74."
     )));
     // The default is 100% of billed.
-    let default = super::estimate(&plan, &services).unwrap();
+    let default = super::estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
     assert_eq!(default.lines[0].allowed, m("1234.56"));
     assert!(
         default.assumptions[1].text.contains("100% of the billed $1,234.56"),
@@ -215,7 +221,7 @@ fn out_of_network_without_a_tier_and_emergency_care_are_stated() {
             ..service("Consult", "99204", Category::Specialist, "500", Some("200"))
         },
     ];
-    let estimate = estimate(&plan, &services).unwrap();
+    let estimate = estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
     // ER: 10% of 1000 = 100, no balance bill. Consult: billed 500 not covered.
     assert_eq!((estimate.lines[0].patient_pays, estimate.lines[0].balance_bill), (m("100"), Money::ZERO));
     assert_eq!((estimate.lines[1].not_covered, estimate.lines[1].allowed), (m("500"), Money::ZERO));
@@ -239,7 +245,13 @@ fn family_amounts_met_are_stated() {
     )
     .unwrap();
     // Deductible 300 (family remainder), 20% × 700 = 140.
-    let estimate = estimate(&plan, &[Service::with_allowed("Visit", Category::Office, m("1000"))]).unwrap();
+    let estimate = estimate(
+        &plan,
+        &[Service::with_allowed("Visit", Category::Office, m("1000"))],
+        &[],
+        &EstimateOptions::default(),
+    )
+    .unwrap();
     assert_eq!(estimate.lines[0].patient_pays, m("440"));
     // The family's deductible is the one reached; neither out-of-pocket maximum is.
     assert_eq!(
@@ -268,8 +280,13 @@ fn the_after_summary_says_the_family_limits_are_reached_while_the_patients_are_n
     // Allowed 3,000: the family's last 300 of deductible, then 20% × 2,700 = 540, capped
     // at the family's last 500 of out-of-pocket: 500. The patient's own limits (2,000 and
     // 6,000) are far from met, but both of the family's are.
-    let estimate =
-        estimate(&plan, &[Service::with_allowed("Surgery", Category::Surgery, m("3000"))]).unwrap();
+    let estimate = estimate(
+        &plan,
+        &[Service::with_allowed("Surgery", Category::Surgery, m("3000"))],
+        &[],
+        &EstimateOptions::default(),
+    )
+    .unwrap();
     assert_eq!(estimate.lines[0].patient_pays, m("500"));
     assert_eq!(
         estimate.after,
@@ -294,7 +311,7 @@ fn file_notes_come_before_the_closing_caveat() {
         notes: vec!["row 2, column B (\"Billed\"): 100.005 was rounded to 100.01".into()],
         ..ServiceList::default()
     };
-    let estimate = estimate_list(&medicare(), &list).unwrap();
+    let estimate = estimate(&medicare(), &list.services, &list.notes, &EstimateOptions::default()).unwrap();
     let n = estimate.assumptions.len();
     assert_eq!(estimate.assumptions[n - 2], Assumption::general(&list.notes[0]));
     assert!(estimate.assumptions[n - 1].text.starts_with("This is an estimate"));
@@ -303,10 +320,16 @@ fn file_notes_come_before_the_closing_caveat() {
 #[test]
 fn services_with_impossible_amounts_are_refused_by_number() {
     let bad = Service { billed: Some(m("-5")), ..Service::with_allowed("Refund", Category::Other, m("10")) };
-    let err = estimate(&medicare(), &[Service::with_allowed("Ok", Category::Lab, m("1")), bad]).unwrap_err();
+    let err = estimate(
+        &medicare(),
+        &[Service::with_allowed("Ok", Category::Lab, m("1")), bad],
+        &[],
+        &EstimateOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "service 2 (\"Refund\"): the billed amount -5.00 is negative");
     let empty = Service::default();
-    let err = estimate(&medicare(), &[empty]).unwrap_err();
+    let err = estimate(&medicare(), &[empty], &[], &EstimateOptions::default()).unwrap_err();
     assert_eq!(err.to_string(), "service 1: a service needs a billed or an allowed amount");
 }
 
@@ -314,10 +337,10 @@ fn services_with_impossible_amounts_are_refused_by_number() {
 fn an_invalid_plan_built_in_code_is_refused() {
     let mut plan = medicare();
     plan.in_network.deductible_met = m("300");
-    let err = estimate(&plan, &[]).unwrap_err();
+    let err = estimate(&plan, &[], &[], &EstimateOptions::default()).unwrap_err();
     assert!(matches!(err, EstimateError::Plan(PlanError::Field { .. })), "{err}");
     let options = EstimateOptions { allowed_share_of_billed: "1.5".parse().unwrap() };
-    let err = estimate_with(&medicare(), &[], &options).unwrap_err();
+    let err = estimate(&medicare(), &[], &[], &options).unwrap_err();
     assert_eq!(err, EstimateError::AllowedShare("1.5".into()));
 }
 
@@ -416,7 +439,7 @@ fn counts_in_network(service: &Service) -> bool {
 proptest! {
     #[test]
     fn every_line_balances(plan in plan(), services in services()) {
-        let estimate = estimate(&plan, &services).unwrap();
+        let estimate = estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
         for (line, service) in estimate.lines.iter().zip(&services) {
             prop_assert_eq!(line.cost_sharing, line.copay + line.deductible + line.coinsurance);
             prop_assert_eq!(line.patient_pays, line.cost_sharing + line.not_covered + line.balance_bill);
@@ -438,7 +461,7 @@ proptest! {
 
     #[test]
     fn the_running_out_of_pocket_total_never_passes_the_maximum(plan in plan(), services in services()) {
-        let estimate = estimate(&plan, &services).unwrap();
+        let estimate = estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
         let tier = &plan.in_network;
         let mut running = tier.out_of_pocket_met;
         for (line, service) in estimate.lines.iter().zip(&services) {
@@ -465,7 +488,7 @@ proptest! {
         let network = if out { Network::Out } else { Network::In };
         let cost = |allowed: Money| {
             let service = Service { network, billed: Some(allowed + raise), ..Service::with_allowed("s", category, allowed) };
-            estimate(&plan, &[service]).unwrap().lines[0].cost_sharing
+            estimate(&plan, &[service], &[], &EstimateOptions::default()).unwrap().lines[0].cost_sharing
         };
         prop_assert!(cost(allowed + raise) >= cost(allowed));
     }
@@ -487,7 +510,7 @@ fn an_assumption_about_some_lines_names_their_numbers() {
         service("Visit", "99213", Category::Office, "100", Some("80")),
         protected("Radiology read"),
     ];
-    let estimate = estimate(&plan, &services).unwrap();
+    let estimate = estimate(&plan, &services, &[], &EstimateOptions::default()).unwrap();
     let marked = estimate.assumptions.iter().find(|a| a.text.starts_with("Marked protected")).unwrap();
     assert_eq!(marked.lines, [1, 3], "{marked:?}");
     // In the JSON contract the text stays a string and its lines stand beside it.

@@ -366,7 +366,16 @@ mod tests {
             tolerance: Money::ZERO,
             deadlines: Default::default(),
         };
-        reconcile_files(&charges, &[payments], Some(&fees), &options, &Limits::default()).unwrap()
+        reconcile_files(
+            &charges,
+            &[&payments],
+            &[],
+            Some(&fees),
+            &options,
+            &Limits::default(),
+            &mut crate::progress::NoProgress,
+        )
+        .unwrap()
     }
 
     #[test]

@@ -135,7 +135,10 @@ mod tests {
 
     fn run(csv: &str, grouped: bool) -> (Vec<Vec<String>>, FillDown<'static>) {
         let sheet = Box::leak(Box::new(
-            open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap(),
+            open(csv.as_bytes(), "t.csv", &Limits::default())
+                .unwrap()
+                .read(None, &mut crate::progress::NoProgress)
+                .unwrap(),
         ));
         let layout = find_layout(sheet, None).unwrap();
         let mapping = Mapping::from_layout(&layout);

@@ -219,7 +219,10 @@ mod tests {
     use crate::table::{open, Limits};
 
     fn sheet(csv: &str) -> Sheet {
-        open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap()
+        open(csv.as_bytes(), "t.csv", &Limits::default())
+            .unwrap()
+            .read(None, &mut crate::progress::NoProgress)
+            .unwrap()
     }
 
     fn headers(layout: &Layout) -> Vec<&str> {

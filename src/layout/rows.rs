@@ -284,7 +284,10 @@ mod tests {
     use crate::table::{open, Limits};
 
     fn kinds(csv: &str) -> Vec<(u32, Option<SkipKind>)> {
-        let sheet = open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap();
+        let sheet = open(csv.as_bytes(), "t.csv", &Limits::default())
+            .unwrap()
+            .read(None, &mut crate::progress::NoProgress)
+            .unwrap();
         let layout = find_layout(&sheet, None).unwrap();
         let mapping = Mapping::from_layout(&layout);
         let k = RowKinds::new(&sheet, &layout, &mapping);
@@ -379,8 +382,12 @@ mod tests {
 
     #[test]
     fn grouped_layouts_need_a_group_label_or_subtotals() {
-        let sheet =
-            |csv: &str| open(csv.as_bytes(), "t.csv", &Limits::default()).unwrap().read(None).unwrap();
+        let sheet = |csv: &str| {
+            open(csv.as_bytes(), "t.csv", &Limits::default())
+                .unwrap()
+                .read(None, &mut crate::progress::NoProgress)
+                .unwrap()
+        };
         let grouped = |csv: &str| {
             let s = sheet(csv);
             let layout = find_layout(&s, None).unwrap();

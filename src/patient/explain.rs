@@ -72,7 +72,7 @@ fn service(l: &Line) -> Service {
 mod tests {
 
     use super::*;
-    use crate::estimate::{estimate, Plan};
+    use crate::estimate::{estimate, EstimateOptions, Plan};
     use crate::money::Money;
 
     fn m(text: &str) -> Money {
@@ -146,7 +146,7 @@ mod tests {
             r#"{"inNetwork": {"deductible": "0", "outOfPocketMax": null, "coinsurance": "0.5"}}"#,
         )
         .unwrap();
-        let e = estimate(&plan, &processed).unwrap();
+        let e = estimate(&plan, &processed, &[], &EstimateOptions::default()).unwrap();
         assert_eq!(e.lines.iter().map(|l| l.patient_pays).collect::<Vec<_>>(), [m("-10"), m("50")]);
         assert_eq!(e.totals.patient_pays, m("40"));
         assert_eq!(e.totals.patient_pays, account.totals.amount_due);

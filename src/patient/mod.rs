@@ -20,10 +20,12 @@ pub(crate) fn reconcile_csv(charges: &str, payments: &str) -> crate::reconcile::
     let o = Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), crate::money::Money::ZERO);
     reconcile_files(
         &input(charges, "c.csv"),
-        &[input(payments, "p.csv")],
+        &[&input(payments, "p.csv")],
+        &[],
         None,
         &o,
         &crate::table::Limits::default(),
+        &mut crate::progress::NoProgress,
     )
     .unwrap()
 }

@@ -20,6 +20,14 @@
 //! [`duplicates`] refuses a file given twice, reads a repeated 835 check once
 //! and counts a repeated payment row once.
 //!
+//! Two entry points, for two kinds of input. [`reconcile_files`] reads the
+//! files (sheets, 835s or an 837, acknowledgments, a fee schedule), one at a
+//! time and fetched only when read, telling a [`Progress`] how far along it
+//! is; without payments or acknowledgments the same call is single mode or
+//! the plain charges-and-payments case, so there is no variant per case.
+//! [`reconcile`] takes rows already read ([`Inputs`]): it reads nothing, so it
+//! reports nothing.
+//!
 //! Every accepted row lands in exactly one place (a line, a matched payment,
 //! an unmatched payment, a duplicate posting); every other row is blank, a
 //! skipped total or rejected. Money is conserved: see [`Report::check_conservation`].
@@ -54,6 +62,7 @@ use crate::columns::{Mapping, MappingOverride, Role};
 use crate::interned::Text;
 use crate::money::Money;
 use crate::payment_source::PaymentSource;
+use crate::progress::{NoProgress, Progress};
 use crate::records::{self, ChargeRow, FeeRow, InputError, PaymentRow, Records, Rejected};
 use crate::table::dates::iso;
 use crate::table::Limits;
@@ -295,6 +304,13 @@ pub trait FileSource {
     fn bytes(&self) -> Cow<'_, [u8]>;
 }
 
+impl FileInput<'_> {
+    /// Each of `files` as a [`FileSource`], for [`reconcile_files`].
+    pub fn sources<'s>(files: &'s [FileInput<'_>]) -> Vec<&'s dyn FileSource> {
+        files.iter().map(|f| f as &dyn FileSource).collect()
+    }
+}
+
 impl FileSource for FileInput<'_> {
     fn name(&self) -> &str {
         self.name
@@ -314,31 +330,6 @@ impl FileSource for FileInput<'_> {
     fn bytes(&self) -> Cow<'_, [u8]> {
         Cow::Borrowed(self.bytes)
     }
-}
-
-/// Reads the files and reconciles them: the front door for the CLI and the page.
-pub fn reconcile_files(
-    charges: &FileInput<'_>,
-    payments: &[FileInput<'_>],
-    fees: Option<&FileInput<'_>>,
-    options: &Options,
-    limits: &Limits,
-) -> Result<Report, InputError> {
-    reconcile_files_with_progress(charges, payments, fees, options, limits, &mut |_, _| {})
-}
-
-/// [`reconcile_files`], telling `progress` what it is doing and roughly how far
-/// along it is (0–100), so the page can show a progress bar.
-pub fn reconcile_files_with_progress(
-    charges: &FileInput<'_>,
-    payments: &[FileInput<'_>],
-    fees: Option<&FileInput<'_>>,
-    options: &Options,
-    limits: &Limits,
-    progress: &mut dyn FnMut(&str, u8),
-) -> Result<Report, InputError> {
-    let payments: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
-    reconcile_sources(charges, &payments, fees.map(|f| f as &dyn FileSource), options, limits, progress)
 }
 
 /// Rows (or lines) handled between two progress reports.
@@ -384,51 +375,47 @@ fn load_table(
 ) -> Result<records::Table, InputError> {
     let message = format!("Reading {}", f.name());
     progress(&message, bar.sheet(i, 0.0));
-    records::load_with_progress(
+    records::load(
         bytes,
         f.name(),
         f.sheet(),
         f.header_row(),
         f.mapping(),
         limits,
-        &mut |read| progress(&message, bar.sheet(i, read)),
+        &mut |_: &str, read: f32| progress(&message, bar.sheet(i, read)),
     )
 }
 
-/// [`reconcile_files_with_progress`] over files whose bytes are fetched one file at a time.
+/// Reads the files and reconciles them: the front door for the CLI and the page.
 ///
-/// Each file is read and turned into rows before the next. Payment rows are
-/// applied to their lines as they are read and not kept, and each sheet is
-/// dropped as soon as its rows are read, so memory holds the charge rows, the
-/// lines and one sheet at a time (two or more payments files are all read
-/// before any is applied, since the match level depends on all of them).
+/// `payments` empty is single mode (each charge row carries what came back).
+/// `acks` are the 999 and 277CA acknowledgments of the claims (SPEC §11):
+/// claims rejected at the front door get the status `rejected`, and with an
+/// 837 as the charges the summary has the funnel. `progress` hears what is
+/// being done and how far along the whole job is, in whole percent steps, so
+/// the page can show a progress bar.
+///
+/// Each file's bytes are fetched only while it is read ([`FileSource`]), and
+/// each file is turned into rows before the next. Payment rows are applied to
+/// their lines as they are read and not kept, and each sheet is dropped as
+/// soon as its rows are read, so memory holds the charge rows, the lines and
+/// one sheet at a time (two or more payments files are all read before any is
+/// applied, since the match level depends on all of them).
 ///
 /// When fewer than half of the payment rows match, the claim numbers are
 /// tried in other forms and the files are read again with the best one
 /// ([`claim_numbers`], SPEC §8.2); files that match are read once.
-pub fn reconcile_sources(
-    charges: &dyn FileSource,
-    payments: &[&dyn FileSource],
-    fees: Option<&dyn FileSource>,
-    options: &Options,
-    limits: &Limits,
-    progress: &mut dyn FnMut(&str, u8),
-) -> Result<Report, InputError> {
-    reconcile_lifecycle(charges, payments, &[], fees, options, limits, progress)
-}
-
-/// [`reconcile_sources`] with the 999 and 277CA acknowledgments of the claims (SPEC §11):
-/// claims rejected at the front door get the status `rejected`, and with an 837 as the
-/// charges the summary has the funnel.
-pub fn reconcile_lifecycle(
+pub fn reconcile_files(
     charges: &dyn FileSource,
     payments: &[&dyn FileSource],
     acks: &[&dyn FileSource],
     fees: Option<&dyn FileSource>,
     options: &Options,
     limits: &Limits,
-    progress: &mut dyn FnMut(&str, u8),
+    progress: &mut dyn Progress,
 ) -> Result<Report, InputError> {
+    // The bar below counts in whole percent; the listener hears a share of 1.
+    let progress = &mut |step: &str, percent: u8| progress.report(step, f32::from(percent) / 100.0);
     let mut acknowledgments = Vec::new();
     for &a in acks {
         let parsed = crate::x12::parse_acks(&a.bytes())
@@ -510,7 +497,7 @@ pub fn reconcile_lifecycle(
         Some(f) => {
             let i = sizes.len() - 1;
             let table = load_table(f, &f.bytes(), limits, &bar, i, progress)?;
-            Some(records::read_fees(&table)?)
+            Some(records::keep_rows(|each| records::read_fees(&table, &mut NoProgress, each))?)
         }
         None => None,
     };
@@ -644,11 +631,11 @@ impl ChargeTable {
     fn each(
         &self,
         single: bool,
-        progress: &mut dyn FnMut(f32),
+        progress: &mut dyn Progress,
         each: &mut dyn FnMut(ChargeRow),
     ) -> Result<Records<()>, InputError> {
         match self {
-            ChargeTable::Table(t) => records::read_charges_each(t, single, progress, each),
+            ChargeTable::Table(t) => records::read_charges(t, single, progress, each),
             ChargeTable::Claims(c, _) => {
                 c.rows.iter().cloned().for_each(each);
                 Ok(Records {
@@ -738,7 +725,7 @@ impl Sources<'_, '_> {
         let charge_mapping = charge_table.mapping();
         let charge_records = charge_table.each(
             self.single,
-            &mut |done| progress(&rows_message, bar.rows(0, done)),
+            &mut |_: &str, done: f32| progress(&rows_message, bar.rows(0, done)),
             &mut |mut row| {
                 plan.form.rewrite(&mut row.keys);
                 lines.add_charge(&row, &charge_mapping)
@@ -766,9 +753,9 @@ impl Sources<'_, '_> {
                 None => {
                     let table = load_table(p, &p.bytes(), limits, bar, i + 1, progress)?;
                     let by_check = table.mapping.has(Role::CheckNumber);
-                    let records = records::read_payments_each(
+                    let records = records::read_payments(
                         &table,
-                        &mut |done| progress(&message, bar.rows(i + 1, done)),
+                        &mut |_: &str, done: f32| progress(&message, bar.rows(i + 1, done)),
                         &mut |mut row| {
                             if by_check && !postings.is_first(&name, &row) {
                                 return;
@@ -795,14 +782,14 @@ impl Sources<'_, '_> {
     ) -> Result<Trial, InputError> {
         let mut trial = Trial::new(level, fallback);
         let table = load_charges(self.charges, limits, bar, progress)?;
-        table.each(false, &mut |_| {}, &mut |row| trial.add_charge(&row.keys))?;
+        table.each(false, &mut NoProgress, &mut |row| trial.add_charge(&row.keys))?;
         drop(table);
         for (i, (&p, remittance)) in self.payments.iter().zip(self.remittances).enumerate() {
             match remittance {
                 Some(records) => records.rows.iter().for_each(|row| trial.add_payment(row)),
                 None => {
                     let table = load_table(p, &p.bytes(), limits, bar, i + 1, progress)?;
-                    records::read_payments_each(&table, &mut |_| {}, &mut |row| trial.add_payment(&row))?;
+                    records::read_payments(&table, &mut NoProgress, &mut |row| trial.add_payment(&row))?;
                 }
             }
         }
@@ -864,7 +851,7 @@ fn add_remittance(
 }
 
 /// Reconciles rows that are already read. It matches as
-/// [`reconcile_sources`] does, claim-number forms and duplicate postings
+/// [`reconcile_files`] does, claim-number forms and duplicate postings
 /// included (the rows of the files named in `Payments::x12_files` are not
 /// compared for duplicate postings, as 835 rows are not).
 pub fn reconcile(inputs: Inputs, options: &Options) -> Report {

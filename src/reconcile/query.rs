@@ -231,7 +231,8 @@ mod tests {
             tolerance: Money::ZERO,
             deadlines: Default::default(),
         };
-        reconcile_files(&c, &[p], None, &o, &Limits::default()).unwrap()
+        reconcile_files(&c, &[&p], &[], None, &o, &Limits::default(), &mut crate::progress::NoProgress)
+            .unwrap()
     }
 
     fn claims(page: &LinePage<'_>) -> Vec<String> {

@@ -37,7 +37,16 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -
         mapping: None,
         header_row: None,
     });
-    let report = reconcile_files(&c, &p, f.as_ref(), &options(as_of), &Limits::default()).unwrap();
+    let report = reconcile_files(
+        &c,
+        &FileInput::sources(&p),
+        &[],
+        f.as_ref().map(|f| f as &dyn FileSource),
+        &options(as_of),
+        &Limits::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
     assert_conserved(&report, charges, payments);
     report
 }
@@ -45,17 +54,23 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -
 /// The conservation equations, with the accepted rows re-read independently.
 fn assert_conserved(report: &Report, charges: &str, payments: Option<&str>) {
     let limits = Limits::default();
-    let ct = records::load(charges.as_bytes(), "c.csv", None, None, &limits).unwrap();
+    let ct = records::load(charges.as_bytes(), "c.csv", None, None, None, &limits, &mut NoProgress).unwrap();
     let single = payments.is_none();
-    let crows = records::read_charges(&ct, single).unwrap();
+    let crows = records::keep_rows(|each| records::read_charges(&ct, single, &mut NoProgress, each)).unwrap();
     let rejected_charge_rows: Vec<u32> =
         report.rejected.iter().filter(|r| r.file == FileKind::Charges).map(|r| r.row).collect();
     let billed: Money =
         crows.rows.iter().filter(|r| !rejected_charge_rows.contains(&r.row)).map(|r| r.billed).sum();
     let paid: Money = match payments {
         Some(p) => {
-            let pt = records::load(p.as_bytes(), "p.csv", None, None, &limits).unwrap();
-            records::read_payments(&pt).unwrap().rows.iter().map(|r| r.remit.paid).sum()
+            let pt =
+                records::load(p.as_bytes(), "p.csv", None, None, None, &limits, &mut NoProgress).unwrap();
+            records::keep_rows(|each| records::read_payments(&pt, &mut NoProgress, each))
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| r.remit.paid)
+                .sum()
         }
         None => report.lines.iter().map(|l| l.insurance_paid).sum(),
     };
@@ -358,4 +373,22 @@ fn the_json_contract_has_the_spec_shape() {
     assert_eq!(v["providerAdjustments"], json!([]));
     assert_eq!(v["remittanceFindings"], json!([]));
     assert_eq!(v["duplicates"], json!([]));
+}
+
+#[test]
+fn progress_names_each_step_and_only_grows_to_done() {
+    let charges = "Claim #,CPT,Charges\n1,99213,100\n2,99214,200\n";
+    let payments = "Claim #,CPT,Paid\n1,99213,80\n";
+    let c = FileInput { bytes: charges.as_bytes(), name: "c.csv", ..FileInput::default() };
+    let p = FileInput { bytes: payments.as_bytes(), name: "p.csv", ..FileInput::default() };
+    let mut heard: Vec<(String, f32)> = Vec::new();
+    let mut listen = |step: &str, done: f32| heard.push((step.to_string(), done));
+    reconcile_files(&c, &[&p], &[], None, &options("2026-11-15"), &Limits::default(), &mut listen).unwrap();
+    let steps: Vec<&str> = heard.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(steps.first(), Some(&"Reading c.csv"), "{heard:?}");
+    assert!(steps.contains(&"Reading p.csv"), "{heard:?}");
+    assert_eq!(heard.last(), Some(&("Done".to_string(), 1.0)), "{heard:?}");
+    assert!(heard.windows(2).all(|w| w[0].1 <= w[1].1), "the share only grows: {heard:?}");
+    // Whole percents, as the page's bar shows them.
+    assert!(heard.iter().all(|(_, d)| ((d * 100.0).round() - d * 100.0).abs() < 1e-3), "{heard:?}");
 }

@@ -129,8 +129,16 @@ mod tests {
         let file =
             |bytes: &'static str, name| FileInput { bytes: bytes.as_bytes(), name, ..FileInput::default() };
         let o = Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), Money::ZERO);
-        reconcile_files(&file(charges, "c.csv"), &[file(payments, "p.csv")], None, &o, &Limits::default())
-            .unwrap()
+        reconcile_files(
+            &file(charges, "c.csv"),
+            &[&file(payments, "p.csv")],
+            &[],
+            None,
+            &o,
+            &Limits::default(),
+            &mut crate::progress::NoProgress,
+        )
+        .unwrap()
     }
 
     fn claims(page: &WorkPage<'_>) -> Vec<String> {

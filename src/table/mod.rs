@@ -27,6 +27,8 @@ mod workbook;
 
 use serde::Serialize;
 
+use crate::progress::Progress;
+
 pub use sheet::{number_text, CellRef, Merge, Row, Sheet};
 
 /// Rows between two progress reports while a sheet is read.
@@ -214,19 +216,13 @@ impl<'a> Workbook<'a> {
     }
 
     /// Reads one sheet by name, or the first one when `name` is `None`.
-    pub fn read(&mut self, name: Option<&str>) -> Result<Sheet, TableError> {
-        self.read_with_progress(name, &mut |_| {})
-    }
-
-    /// [`Workbook::read`], calling `progress` with the share of the sheet read
-    /// so far (0 to 1) every few thousand rows, so that a page can show a big
-    /// file being read. xls and ods sheets are read in one piece and report nothing.
-    pub fn read_with_progress(
-        &mut self,
-        name: Option<&str>,
-        progress: &mut dyn FnMut(f32),
-    ) -> Result<Sheet, TableError> {
-        self.read_rows(name, None, progress)
+    /// `progress` hears "Reading sheet …" and the share of the sheet read so
+    /// far (0 to 1) every few thousand rows, so that a page can show a big file
+    /// being read. xls and ods sheets are read in one piece and report nothing.
+    pub fn read(&mut self, name: Option<&str>, progress: &mut dyn Progress) -> Result<Sheet, TableError> {
+        let step =
+            format!("Reading sheet \"{}\"", name.or(self.sheets.first().map(String::as_str)).unwrap_or(""));
+        self.read_rows(name, None, &mut |done| progress.report(&step, done))
     }
 
     /// The first rows of a sheet (0-based rows below `rows`, as stored in the
@@ -443,7 +439,7 @@ mod tests {
     #[test]
     fn unknown_sheet_lists_the_real_ones() {
         let mut wb = open(b"a,b\n1,2\n", "pay.csv", &Limits::default()).unwrap();
-        let err = wb.read(Some("Sheet9")).err().unwrap();
+        let err = wb.read(Some("Sheet9"), &mut crate::progress::NoProgress).err().unwrap();
         assert_eq!(err.to_string(), "there is no sheet named \"Sheet9\"; the sheets are: \"pay\"");
     }
 }
