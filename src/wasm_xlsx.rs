@@ -20,7 +20,10 @@ use crate::export::book::Book;
 pub fn write_xlsx(json: Vec<u8>) -> Result<Vec<u8>, JsError> {
     console_error_panic_hook::set_once();
     grow_memory_for(json.len());
-    let book = Book::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?;
+    // The two wasm modules of one page come from one build; when they do not (a page half
+    // updated), reloading it fetches both again.
+    let book =
+        Book::from_json(&json).map_err(|e| JsError::new(&format!("{e}; reload the page and try again")))?;
     drop(json);
     crate::export::xlsx::write(book).map_err(|e| JsError::new(&format!("the xlsx could not be written: {e}")))
 }
