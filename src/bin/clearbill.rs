@@ -126,8 +126,10 @@ enum Command {
     },
     /// Reconcile charges against payments (or one billed+paid sheet) and print the report.
     Reconcile {
-        #[arg(long)]
-        charges: PathBuf,
+        /// The charges file; or several 837 claim files, in the order they were sent (repeat the
+        /// flag or list them after it): a replacement or void acts on a claim of an earlier file.
+        #[arg(long, required = true, num_args = 1..)]
+        charges: Vec<PathBuf>,
         /// Remittance file(s); without it the charges file is read in single mode.
         #[arg(long)]
         payments: Vec<PathBuf>,
@@ -494,7 +496,7 @@ impl Choices {
 
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
-    charges: &Path,
+    charges: &[PathBuf],
     (payments, acks): (&[PathBuf], &[PathBuf]),
     fees: Option<&Path>,
     as_of: Option<String>,
@@ -505,7 +507,7 @@ fn run_reconcile(
     (format, table): (Output, CsvTable),
     out: Option<PathBuf>,
 ) -> CliResult {
-    use clearbill::reconcile::{reconcile_files, FileInput, Options};
+    use clearbill::reconcile::{reconcile_lifecycle, FileInput, FileSource, Options};
 
     let as_of = as_of.unwrap_or_else(|| today().format("%Y-%m-%d").to_string());
     let options = Options::parse(&as_of, Some(tolerance), deadlines.rules()?).map_err(|e| {
@@ -520,8 +522,8 @@ fn run_reconcile(
         None => MapFile::default(),
     };
 
-    let charge_bytes = read_file(charges)?;
-    let charge_name = file_name(charges);
+    let charge_files: Vec<(Vec<u8>, String)> =
+        charges.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let payment_files: Vec<(Vec<u8>, String)> =
         payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let fee_file = fees.map(|f| Ok::<_, String>((read_file(f)?, file_name(f)))).transpose()?;
@@ -529,13 +531,17 @@ fn run_reconcile(
     choices.check(payment_files.len())?;
     let payment_sheets: Vec<Option<String>> =
         (0..payment_files.len()).map(|i| Choices::nth(&choices.payments_sheet, i)).collect();
-    let charge_input = FileInput {
-        bytes: &charge_bytes,
-        name: &charge_name,
-        sheet: choices.charges_sheet.as_deref(),
-        mapping: map.charges.as_ref(),
-        header_row: choices.charges_header_row,
-    };
+    // Several charges files can only be 837s, which have no sheet, header row or columns.
+    let charge_inputs: Vec<FileInput<'_>> = charge_files
+        .iter()
+        .map(|(b, n)| FileInput {
+            bytes: b,
+            name: n,
+            sheet: choices.charges_sheet.as_deref(),
+            mapping: map.charges.as_ref(),
+            header_row: choices.charges_header_row,
+        })
+        .collect();
     let payment_inputs: Vec<FileInput<'_>> = payment_files
         .iter()
         .zip(&payment_sheets)
@@ -557,25 +563,17 @@ fn run_reconcile(
     });
     let ack_files: Vec<(Vec<u8>, String)> =
         acks.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
-    let report = if ack_files.is_empty() {
-        reconcile_files(&charge_input, &payment_inputs, fee_input.as_ref(), &options, &Default::default())
-    } else {
-        let ack_inputs: Vec<FileInput<'_>> =
-            ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
-        let payments: Vec<&dyn clearbill::reconcile::FileSource> =
-            payment_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
-        let acks: Vec<&dyn clearbill::reconcile::FileSource> =
-            ack_inputs.iter().map(|p| p as &dyn clearbill::reconcile::FileSource).collect();
-        clearbill::reconcile::reconcile_lifecycle(
-            &charge_input,
-            &payments,
-            &acks,
-            fee_input.as_ref().map(|f| f as &dyn clearbill::reconcile::FileSource),
-            &options,
-            &Default::default(),
-            &mut |_, _| {},
-        )
-    }
+    let ack_inputs: Vec<FileInput<'_>> =
+        ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
+    let report = reconcile_lifecycle(
+        &as_sources(&charge_inputs),
+        &as_sources(&payment_inputs),
+        &as_sources(&ack_inputs),
+        fee_input.as_ref().map(|f| f as &dyn FileSource),
+        &options,
+        &Default::default(),
+        &mut |_, _| {},
+    )
     .map_err(|e| with_cli_hint(&e))?;
 
     match format {
@@ -600,6 +598,13 @@ fn run_reconcile(
             write_output(Some(&out), &bytes)
         }
     }
+}
+
+/// Files as the core reads them.
+fn as_sources<'a>(
+    files: &'a [clearbill::reconcile::FileInput<'_>],
+) -> Vec<&'a dyn clearbill::reconcile::FileSource> {
+    files.iter().map(|f| f as &dyn clearbill::reconcile::FileSource).collect()
 }
 
 /// The report a statement is drawn from: charges and payments, each file's
