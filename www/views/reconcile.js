@@ -24,8 +24,11 @@ export async function mount(root, app) {
     charges: fileZone({
       role: 'charges',
       label: 'Charges',
-      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim file (837) sent to payers. Alone, it is read as an A/R report that already carries what was paid.',
+      hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim files (837) sent to payers: you may choose several, in the order they were sent. Alone, it is read as an A/R report that already carries what was paid.',
       required: true,
+      multiple: true,
+      // Several claim files are one set of claims; any other charges file stands alone.
+      together: (file) => file.inspection.format === 'x12-837',
       roles,
       app,
     }),
@@ -78,7 +81,8 @@ export async function mount(root, app) {
   async function reconcile() {
     if (busy) return;
     replace(problem);
-    const charges = zones.charges.files()[0];
+    const chargeFiles = zones.charges.files();
+    const charges = chargeFiles[0];
     if (!charges) {
       const unreadable = zones.charges.unreadable()[0];
       return complain(
@@ -88,7 +92,7 @@ export async function mount(root, app) {
         zones.charges.node.querySelector('input'),
       );
     }
-    for (const zone of [zones.payments, zones.acks, zones.fees]) {
+    for (const zone of [zones.charges, zones.payments, zones.acks, zones.fees]) {
       const unreadable = zone.unreadable()[0];
       if (unreadable) {
         return complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
@@ -111,7 +115,7 @@ export async function mount(root, app) {
     const fees = zones.fees.files()[0];
     const acks = zones.acks.files();
     const request = {
-      charges: fileArg(charges),
+      charges: chargeFiles.length > 1 ? chargeFiles.map(fileArg) : fileArg(charges),
       payments: payments.length ? payments.map(fileArg) : undefined,
       acks: acks.length ? acks.map(fileArg) : undefined,
       fees: fees ? fileArg(fees) : undefined,
@@ -144,7 +148,7 @@ export async function mount(root, app) {
         },
       });
       session = answer.session;
-      const files = [charges, ...payments, ...acks, fees].filter(Boolean).map((f) => f.name);
+      const files = [...chargeFiles, ...payments, ...acks, fees].filter(Boolean).map((f) => f.name);
       const shown = results({
         session,
         overview: answer.overview,
