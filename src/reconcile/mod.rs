@@ -600,8 +600,8 @@ fn plan_note_of<'a>(
 /// The charges as read: a table (csv, xlsx, a report), or an 837 claim file (SPEC §11).
 enum ChargeTable {
     Table(records::Table),
-    /// The 837's service lines, and its claims as `(CLM01, ST02)`.
-    Claims(Records<ChargeRow>, Vec<(String, String)>),
+    /// The 837s' service lines, and their claims.
+    Claims(Records<ChargeRow>, Vec<lifecycle::Submitted>),
 }
 
 impl ChargeTable {
@@ -734,7 +734,7 @@ fn load_claim_files(
     let mut claims = Vec::new();
     let mut records: Option<Records<ChargeRow>> = None;
     for (file, batch) in &batches {
-        claims.extend(batch.claims.iter().map(|c| (c.id.clone(), c.transaction.clone())));
+        claims.extend(batch.claims.iter().map(lifecycle::Submitted::from));
         let read = records::records_of_837(batch, file);
         match &mut records {
             None => records = Some(read),

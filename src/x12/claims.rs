@@ -91,6 +91,8 @@ pub struct SubmittedClaim {
     pub segment: usize,
     /// ST02 of its transaction.
     pub transaction: String,
+    /// GS06 of its functional group, which a 999's AK102 names with the ST02 in AK202.
+    pub group: Option<String>,
     pub form: ClaimForm,
     /// CLM01, the patient control number an 835 returns as CLP01.
     pub id: String,
@@ -165,6 +167,7 @@ pub(crate) fn holds_837(text: &str, start: Start) -> bool {
 struct Reader {
     batch: ClaimBatch,
     in_837: bool,
+    group: Option<String>,
     transaction: String,
     form: Option<ClaimForm>,
     billing_provider: Option<String>,
@@ -182,7 +185,11 @@ struct Reader {
 impl Reader {
     fn segment(&mut self, seg: &Segment) {
         match seg.id {
-            "ISA" => self.batch.interchanges += 1,
+            "ISA" => {
+                self.batch.interchanges += 1;
+                self.group = None;
+            }
+            "GS" => self.group = non_empty(seg.element(6)),
             "ST" => {
                 self.close_claim();
                 self.in_837 = seg.element(1) == "837";
@@ -314,6 +321,7 @@ impl Reader {
         self.claim = Some(SubmittedClaim {
             segment: seg.number,
             transaction: self.transaction.clone(),
+            group: self.group.clone(),
             form: self.form.unwrap_or(ClaimForm::Professional),
             id: id.to_string(),
             total,
