@@ -75,9 +75,16 @@ fn main() {
     let mut lines = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let report =
-            reconcile_files(&charge_input, &[&payment_input], &[], None, &options, &limits, &mut NoProgress)
-                .unwrap_or_else(|e| panic!("{e}"));
+        let report = reconcile_files(
+            &[&charge_input],
+            &[&payment_input],
+            &[],
+            None,
+            &options,
+            &limits,
+            &mut NoProgress,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         lines = report.lines.len();
     }

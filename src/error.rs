@@ -258,7 +258,9 @@ fn input_position(error: &InputError) -> Position {
         InputError::X12 { file, .. }
         | InputError::LooksLikePayments { file, .. }
         | InputError::LooksLikeCharges { file }
-        | InputError::RemittanceAsCharges { file } => Position::file(file),
+        | InputError::RemittanceAsCharges { file }
+        | InputError::ChargesNotClaims { file } => Position::file(file),
+        InputError::NoCharges => Position::default(),
     }
 }
 

@@ -263,6 +263,21 @@ fn file_arg(v: &JsValue, role: &str) -> Result<FileArg, JsValue> {
     })
 }
 
+/// One file or an array of files (`role[i]` in messages); absent (`undefined`, `null`) is none.
+fn file_args(value: &JsValue, role: &str) -> Result<Vec<FileArg>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(Vec::new())
+    } else if js_sys::Array::is_array(value) {
+        js_sys::Array::from(value)
+            .iter()
+            .enumerate()
+            .map(|(i, f)| file_arg(&f, &format!("{role}[{i}]")))
+            .collect()
+    } else {
+        Ok(vec![file_arg(value, role)?])
+    }
+}
+
 impl FileSource for FileArg {
     fn name(&self) -> &str {
         &self.name
@@ -286,8 +301,8 @@ impl FileSource for FileArg {
 }
 
 /// Runs a reconcile request: `{ charges, payments?, acks?, fees?, asOf, tolerance? }`,
-/// where `payments` may be one file or an array of files, and `acks` an array of 999 or 277CA
-/// acknowledgment files (SPEC §11).
+/// where `payments` may be one file or an array of files, `charges` one file or an array of 837
+/// claim files (read in order, SPEC §11), and `acks` an array of 999 or 277CA acknowledgment files.
 fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue> {
     if !request.is_object() {
         return Err(request_error(
@@ -295,31 +310,15 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue
             "reconcile needs an object { charges, payments?, fees?, asOf, tolerance? }",
         ));
     }
-    let charges = file_arg(&get(request, "charges"), "charges")?;
-    let payments_value = get(request, "payments");
-    let payments: Vec<FileArg> = if payments_value.is_undefined() || payments_value.is_null() {
-        Vec::new()
-    } else if js_sys::Array::is_array(&payments_value) {
-        js_sys::Array::from(&payments_value)
-            .iter()
-            .enumerate()
-            .map(|(i, p)| file_arg(&p, &format!("payments[{i}]")))
-            .collect::<Result<_, _>>()?
-    } else {
-        vec![file_arg(&payments_value, "payments")?]
-    };
-    let acks_value = get(request, "acks");
-    let acks: Vec<FileArg> = if js_sys::Array::is_array(&acks_value) {
-        js_sys::Array::from(&acks_value)
-            .iter()
-            .enumerate()
-            .map(|(i, a)| file_arg(&a, &format!("acks[{i}]")))
-            .collect::<Result<_, _>>()?
-    } else if acks_value.is_undefined() || acks_value.is_null() {
-        Vec::new()
-    } else {
-        vec![file_arg(&acks_value, "acks")?]
-    };
+    let charges = file_args(&get(request, "charges"), "charges")?;
+    if charges.is_empty() {
+        return Err(request_error(
+            "request",
+            "charges is required: a file { bytes, name }, or an array of 837 files",
+        ));
+    }
+    let payments = file_args(&get(request, "payments"), "payments")?;
+    let acks = file_args(&get(request, "acks"), "acks")?;
     let fees_value = get(request, "fees");
     let fees = if fees_value.is_undefined() || fees_value.is_null() {
         None
@@ -346,6 +345,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue
         let error = crate::Error::from(e);
         thrown(&error, &format!("{control}: {error}"))
     })?;
+    let charge_inputs: Vec<&dyn FileSource> = charges.iter().map(|c| c as &dyn FileSource).collect();
     let payment_inputs: Vec<&dyn FileSource> = payments.iter().map(|p| p as &dyn FileSource).collect();
     let fee_input = fees.as_ref().map(|f| f as &dyn FileSource);
     let ack_inputs: Vec<&dyn FileSource> = acks.iter().map(|a| a as &dyn FileSource).collect();
@@ -357,7 +357,7 @@ fn run(request: &JsValue, progress: Option<&Function>) -> Result<Report, JsValue
         }
     };
     reconcile_files(
-        &charges,
+        &charge_inputs,
         &payment_inputs,
         &ack_inputs,
         fee_input,

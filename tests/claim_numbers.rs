@@ -42,7 +42,7 @@ fn file<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {
 fn run(charges: &[u8], payments: &[(&[u8], &str)]) -> Result<Report, InputError> {
     let p: Vec<FileInput<'_>> = payments.iter().map(|(b, n)| file(b, n)).collect();
     reconcile_files(
-        &file(charges, "charges.csv"),
+        &[&file(charges, "charges.csv")],
         &FileInput::sources(&p),
         &[],
         None,
@@ -342,7 +342,7 @@ fn the_same_file_given_twice_is_refused_naming_both() {
     assert!(err.to_string().starts_with("payments.csv and payments (1).csv are the same file"), "{err}");
     let c = charges();
     let err = reconcile_files(
-        &file(&c, "charges.csv"),
+        &[&file(&c, "charges.csv")],
         &[&file(&c, "charges.csv")],
         &[],
         None,
@@ -359,7 +359,7 @@ fn swapped_files_say_so() {
     // The payments file has a billed column, so it is read as charges; the charges file then
     // has nothing paid.
     let err = reconcile_files(
-        &file(&payments(), "payments.csv"),
+        &[&file(&payments(), "payments.csv")],
         &[&file(&charges(), "charges.csv")],
         &[],
         None,
@@ -373,7 +373,7 @@ fn swapped_files_say_so() {
 
     let paid_only = b"Claim,Paid,Check #\n1,10.00,CHK1\n";
     let err = reconcile_files(
-        &file(paid_only, "era.csv"),
+        &[&file(paid_only, "era.csv")],
         &[&file(&payments(), "payments.csv")],
         &[],
         None,

@@ -36,7 +36,7 @@ fn report() -> Report {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap()
+    reconcile_files(&[&c], &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap()
 }
 
 #[test]
@@ -166,7 +166,7 @@ mod every_text_field {
             deadlines: Default::default(),
         };
         let mut r =
-            reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap();
+            reconcile_files(&[&c], &[&p], &[], None, &options, &Limits::default(), &mut NoProgress).unwrap();
         // 835 tables: the text fields an 835 fills (payer, provider, reference, messages).
         for (i, p) in PAYLOADS.iter().enumerate() {
             r.provider_adjustments.push(ProviderAdjustment {
@@ -290,4 +290,68 @@ mod every_text_field {
             }
         }
     }
+}
+
+/// With 837 claims as the charges (SPEC §11), the Summary sheet of the xlsx and the text summary
+/// show the funnel: submitted, rejected, accepted, paid, denied, no answer.
+#[test]
+fn the_summary_shows_the_claims_funnel_when_the_charges_are_837_claims() {
+    use clearbill::reconcile::{reconcile_files, FileSource};
+    let fixture = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lifecycle").join(name),
+        )
+        .unwrap()
+    };
+    let (claims, era, ack) = (fixture("batch.837"), fixture("era.835"), fixture("batch.277"));
+    let claims = FileInput { bytes: &claims, name: "batch.837", ..FileInput::default() };
+    let era = FileInput { bytes: &era, name: "era.835", ..FileInput::default() };
+    let ack = FileInput { bytes: &ack, name: "batch.277", ..FileInput::default() };
+    let options = Options {
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        tolerance: Money::ZERO,
+        deadlines: Default::default(),
+    };
+    let r = reconcile_files(
+        &[&claims as &dyn FileSource],
+        &[&era as &dyn FileSource],
+        &[&ack as &dyn FileSource],
+        None,
+        &options,
+        &Limits::default(),
+        &mut clearbill::progress::NoProgress,
+    )
+    .unwrap();
+    let funnel = r.summary.funnel.clone().unwrap();
+    assert_eq!((funnel.submitted, funnel.rejected, funnel.no_answer), (200, 1, 10));
+
+    let bytes = clearbill::export::report_xlsx(&r).unwrap();
+    let mut wb = open(&bytes, "report.xlsx", &Limits::default()).unwrap();
+    let summary = wb.read(Some("Summary"), &mut clearbill::progress::NoProgress).unwrap();
+    let rows: Vec<Vec<String>> =
+        summary.rows().map(|row| row.cells().map(|c| c.display()).collect()).collect();
+    let at = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "Claims sent (837)"))
+        .expect("the funnel heading");
+    let got: Vec<(String, String)> =
+        rows[at + 1..at + 7].iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    let want = [
+        ("Submitted", funnel.submitted),
+        ("Rejected before adjudication", funnel.rejected),
+        ("Accepted", funnel.accepted),
+        ("Paid", funnel.paid),
+        ("Denied", funnel.denied),
+        ("No answer yet", funnel.no_answer),
+    ]
+    .map(|(label, n)| (label.to_string(), n.to_string()));
+    assert_eq!(got, want);
+
+    let text = clearbill::export::text::report_text(&r);
+    assert!(text.contains("Rejected before adjudication"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("Submitted") && l.trim_end().ends_with("200")), "{text}");
+
+    // Without an 837 there is no funnel, and no such part.
+    let plain = clearbill::export::text::report_text(&report());
+    assert!(!plain.contains("Claims sent (837)"), "{plain}");
 }

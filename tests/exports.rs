@@ -76,7 +76,7 @@ fn run(s: &Value) -> Report {
         deadlines: Default::default(),
     };
     reconcile_files(
-        &charges.input(),
+        &[&charges.input()],
         &FileInput::sources(&inputs),
         &[],
         None,
@@ -313,7 +313,7 @@ fn the_same_export_given_twice_is_refused_naming_both() {
     };
     let charges = FileInput { bytes: &charges, name: "charge_detail.xlsx", ..FileInput::default() };
     let refused = reconcile_files(
-        &charges,
+        &[&charges],
         &FileInput::sources(&payments),
         &[],
         None,

@@ -348,7 +348,7 @@ mod from_text {
                 }
             }
             let c = FileInput { bytes: csv.as_bytes(), name: "charges.csv", sheet: None, mapping: None, header_row: None };
-            let report = match reconcile_files(&c, &[], &[], None, &options(), &Limits::default(), &mut NoProgress) {
+            let report = match reconcile_files(&[&c], &[], &[], None, &options(), &Limits::default(), &mut NoProgress) {
                 Ok(r) => r,
                 // A file whose rows give no header is refused as a whole, never partly.
                 Err(e) => { prop_assert!(e.to_string().contains("charges.csv"), "{e}"); return Ok(()); }

@@ -46,7 +46,7 @@ fn line<'r>(report: &'r Report, claim: &str, line: &str) -> &'r clearbill::recon
 fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
     let bytes = common::read(&common::fixture("layouts/grouped-charges.csv"));
     let report = reconcile_files(
-        &file(&bytes, "charges.csv"),
+        &[&file(&bytes, "charges.csv")],
         &[],
         &[],
         None,
@@ -143,7 +143,7 @@ fn a_header_row_chosen_by_hand_is_used_even_with_unknown_names() {
     let found = inspect(&bytes, "ledger.csv", None, None, None, &limits).unwrap();
     assert_eq!(found.header_row, 1, "the filter row has two known names and is taken for the header");
     let err =
-        reconcile_files(&file(&bytes, "ledger.csv"), &[], &[], None, &options(), &limits, &mut NoProgress)
+        reconcile_files(&[&file(&bytes, "ledger.csv")], &[], &[], None, &options(), &limits, &mut NoProgress)
             .unwrap_err();
     assert!(err.to_string().contains("billed amount"), "{err}");
 
@@ -156,7 +156,7 @@ fn a_header_row_chosen_by_hand_is_used_even_with_unknown_names() {
     by_hand.0.insert("claim_id".into(), Some("Ref".into()));
     by_hand.0.insert("service_date".into(), Some("B".into()));
     let input = FileInput { header_row: Some(3), mapping: Some(&by_hand), ..file(&bytes, "ledger.csv") };
-    let report = reconcile_files(&input, &[], &[], None, &options(), &limits, &mut NoProgress).unwrap();
+    let report = reconcile_files(&[&input], &[], &[], None, &options(), &limits, &mut NoProgress).unwrap();
     assert_eq!(report.summary.rows.charges, 3);
     assert_eq!(report.summary.totals.billed, money("285.00"), "120.00 + 180.00 − 15.00 (a credit)");
     assert_eq!(report.lines[0].claim_id.as_deref(), Some("5001"));
@@ -215,7 +215,7 @@ fn merged_header_cells_of_a_workbook_are_joined() {
     let charges =
         "Claim #,DOS,Charges\n1001,03/02/2026,150.00\n1002,03/03/2026,90.00\n1003,03/04/2026,40.00\n";
     let report = reconcile_files(
-        &file(charges.as_bytes(), "charges.csv"),
+        &[&file(charges.as_bytes(), "charges.csv")],
         &[&file(&bytes, "era.xlsx")],
         &[],
         None,
@@ -283,7 +283,7 @@ fn a_day_sheet_workbook_is_both_files_with_a_sheet_each() {
     let credits = FileInput { sheet: Some("Credits"), ..file(&bytes, "day-sheet.xlsx") };
     let adjustments = FileInput { sheet: Some("Adjustments"), ..file(&bytes, "day-sheet.xlsx") };
     let report = reconcile_files(
-        &charges,
+        &[&charges],
         &[&credits, &adjustments],
         &[],
         None,

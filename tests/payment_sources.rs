@@ -29,7 +29,7 @@ fn input<'a>(bytes: &'a [u8], name: &'a str) -> FileInput<'a> {
 fn reconcile(charges: &[u8], payments: &[(&[u8], &str)]) -> Report {
     let p: Vec<FileInput<'_>> = payments.iter().map(|(b, n)| input(b, n)).collect();
     reconcile_files(
-        &input(charges, "charges.csv"),
+        &[&input(charges, "charges.csv")],
         &FileInput::sources(&p),
         &[],
         None,

@@ -38,7 +38,7 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>) -> Report {
         deadlines: Default::default(),
     };
     reconcile_files(
-        &input(&c),
+        &[&input(&c)],
         &FileInput::sources(&payments),
         &[],
         f.as_ref().map(input).as_ref().map(|f| f as &dyn clearbill::reconcile::FileSource),

@@ -19,7 +19,7 @@ fn run(charges: &[u8], era: &str) -> Report {
     let payments = [FileInput { bytes: era.as_bytes(), name: "era.835", ..FileInput::default() }];
     let charges = FileInput { bytes: charges, name: "batch.837", ..FileInput::default() };
     reconcile_files(
-        &charges,
+        &[&charges],
         &FileInput::sources(&payments),
         &[],
         None,

@@ -31,7 +31,7 @@ fn reconcile(charges: &str, files: &[&str], as_of: &str) -> Report {
         deadlines: Default::default(),
     };
     reconcile_files(
-        &c,
+        &[&c],
         &FileInput::sources(&payments),
         &[],
         None,
@@ -146,7 +146,7 @@ fn an_837_given_as_payments_is_a_clear_error() {
         tolerance: Money::ZERO,
         deadlines: Default::default(),
     };
-    let err = reconcile_files(&c, &[&p], &[], None, &options, &Limits::default(), &mut NoProgress)
+    let err = reconcile_files(&[&c], &[&p], &[], None, &options, &Limits::default(), &mut NoProgress)
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("claims.837: ") && err.contains("837"), "{err}");

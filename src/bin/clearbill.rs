@@ -126,8 +126,10 @@ enum Command {
     },
     /// Reconcile charges against payments (or one billed+paid sheet) and print the report.
     Reconcile {
-        #[arg(long)]
-        charges: PathBuf,
+        /// The charges file; or several 837 claim files, in the order they were sent (repeat the
+        /// flag or list them after it): a replacement or void acts on a claim of an earlier file.
+        #[arg(long, required = true, num_args = 1..)]
+        charges: Vec<PathBuf>,
         /// Remittance file(s); without it the charges file is read in single mode.
         #[arg(long)]
         payments: Vec<PathBuf>,
@@ -501,7 +503,7 @@ impl Choices {
 
 #[allow(clippy::too_many_arguments)]
 fn run_reconcile(
-    charges: &Path,
+    charges: &[PathBuf],
     (payments, acks): (&[PathBuf], &[PathBuf]),
     fees: Option<&Path>,
     as_of: Option<String>,
@@ -528,8 +530,8 @@ fn run_reconcile(
         None => MapFile::default(),
     };
 
-    let charge_bytes = read_file(charges)?;
-    let charge_name = file_name(charges);
+    let charge_files: Vec<(Vec<u8>, String)> =
+        charges.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let payment_files: Vec<(Vec<u8>, String)> =
         payments.iter().map(|p| Ok((read_file(p)?, file_name(p)))).collect::<Result<_, String>>()?;
     let fee_file = fees.map(|f| Ok::<_, String>((read_file(f)?, file_name(f)))).transpose()?;
@@ -537,13 +539,17 @@ fn run_reconcile(
     choices.check(payment_files.len())?;
     let payment_sheets: Vec<Option<String>> =
         (0..payment_files.len()).map(|i| Choices::nth(&choices.payments_sheet, i)).collect();
-    let charge_input = FileInput {
-        bytes: &charge_bytes,
-        name: &charge_name,
-        sheet: choices.charges_sheet.as_deref(),
-        mapping: map.charges.as_ref(),
-        header_row: choices.charges_header_row,
-    };
+    // Several charges files can only be 837s, which have no sheet, header row or columns.
+    let charge_inputs: Vec<FileInput<'_>> = charge_files
+        .iter()
+        .map(|(b, n)| FileInput {
+            bytes: b,
+            name: n,
+            sheet: choices.charges_sheet.as_deref(),
+            mapping: map.charges.as_ref(),
+            header_row: choices.charges_header_row,
+        })
+        .collect();
     let payment_inputs: Vec<FileInput<'_>> = payment_files
         .iter()
         .zip(&payment_sheets)
@@ -568,7 +574,7 @@ fn run_reconcile(
     let ack_inputs: Vec<FileInput<'_>> =
         ack_files.iter().map(|(b, n)| FileInput { bytes: b, name: n, ..FileInput::default() }).collect();
     let report = reconcile_files(
-        &charge_input,
+        &FileInput::sources(&charge_inputs),
         &FileInput::sources(&payment_inputs),
         &FileInput::sources(&ack_inputs),
         fee_input.as_ref().map(|f| f as &dyn FileSource),
@@ -646,7 +652,7 @@ fn reconcile_for_statement(
         .collect();
     let options = Options::new(as_of, clearbill::Money::ZERO);
     let payments = FileInput::sources(&payment_inputs);
-    reconcile_files(&charge_input, &payments, &[], None, &options, &Default::default(), &mut NoProgress)
+    reconcile_files(&[&charge_input], &payments, &[], None, &options, &Default::default(), &mut NoProgress)
         .map_err(with_cli_hint)
 }
 

@@ -261,8 +261,9 @@ fn headings(names: &[&str]) -> Vec<Cell> {
     names.iter().map(|n| Cell::Heading(n.to_string())).collect()
 }
 
-/// The summary: what was reconciled, the totals, the KPIs, and the counts by
-/// status, aging bucket and reason code, then the notes; a blank row between parts.
+/// The summary: what was reconciled, the totals, the KPIs, the counts by status, the claims'
+/// funnel when the charges were 837 claims, the counts by aging bucket and reason code, then the
+/// notes; a blank row between parts.
 pub(crate) fn summary_sheet(report: &Report) -> Sheet {
     let sum = &report.summary;
     let mut rows: Vec<Vec<Cell>> = vec![vec![Cell::Title("ClearBill reconciliation".into())], vec![]];
@@ -321,6 +322,22 @@ pub(crate) fn summary_sheet(report: &Report) -> Sheet {
         ]);
     }
 
+    // SPEC §11: with 837 claims as the charges, the claims' way from sent to paid.
+    if let Some(f) = &sum.funnel {
+        rows.push(vec![]);
+        rows.push(headings(&["Claims sent (837)", "Claims"]));
+        for (label, count) in [
+            ("Submitted", f.submitted),
+            ("Rejected before adjudication", f.rejected),
+            ("Accepted", f.accepted),
+            ("Paid", f.paid),
+            ("Denied", f.denied),
+            ("No answer yet", f.no_answer),
+        ] {
+            rows.push(vec![text(label), Cell::Int(count as i64)]);
+        }
+    }
+
     rows.push(vec![]);
     rows.push(headings(&["Aging (days)", "Lines", "Amount"]));
     for a in &sum.aging {
@@ -368,7 +385,7 @@ mod tests {
             deadlines: Default::default(),
         };
         reconcile_files(
-            &charges,
+            &[&charges],
             &[&payments],
             &[],
             Some(&fees),

@@ -19,7 +19,7 @@ pub(crate) fn reconcile_csv(charges: &str, payments: &str) -> crate::reconcile::
     }
     let o = Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), crate::money::Money::ZERO);
     reconcile_files(
-        &input(charges, "c.csv"),
+        &[&input(charges, "c.csv")],
         &[&input(payments, "p.csv")],
         &[],
         None,

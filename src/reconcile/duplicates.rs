@@ -26,7 +26,7 @@ use crate::x12::Remittance;
 
 use super::FileSource;
 
-/// Refuses the same bytes and sheet given twice (the charges file first,
+/// Refuses the same bytes and sheet given twice (the charges files first,
 /// then the payments files). A day-sheet workbook given as charges and as
 /// payments with a different sheet for each is fine. Only files of equal
 /// size are fetched and compared.

@@ -34,6 +34,21 @@ pub struct Funnel {
     pub no_answer: usize,
 }
 
+/// A claim of the 837 files, as the acknowledgments name it: CLM01, the ST02 of its transaction
+/// and the GS06 of its group.
+#[derive(Clone, Debug)]
+pub(crate) struct Submitted {
+    pub id: String,
+    pub transaction: String,
+    pub group: Option<String>,
+}
+
+impl From<&crate::x12::SubmittedClaim> for Submitted {
+    fn from(c: &crate::x12::SubmittedClaim) -> Submitted {
+        Submitted { id: c.id.clone(), transaction: c.transaction.clone(), group: c.group.clone() }
+    }
+}
+
 /// The claims rejected at the front door, by claim key, with why.
 #[derive(Debug, Default)]
 pub(crate) struct Rejections {
@@ -41,13 +56,21 @@ pub(crate) struct Rejections {
 }
 
 impl Rejections {
-    /// From the acknowledgments and the 837's claims (`(CLM01, ST02)` pairs: a 999 rejects whole
-    /// transactions).
-    pub fn of(acks: &[(String, Acknowledgments)], claims: &[(String, String)]) -> Rejections {
+    /// From the acknowledgments and the 837's claims (a 999 rejects whole transactions: those
+    /// with its ST02, in its group when both name the group, so that two 837 files that both
+    /// number their transaction `0001` are told apart by their GS06).
+    pub fn of(acks: &[(String, Acknowledgments)], claims: &[Submitted]) -> Rejections {
         let mut r = Rejections::default();
         for (file, a) in acks {
             for set in a.sets.iter().filter(|s| s.rejected() && s.set == "837") {
-                for (id, _) in claims.iter().filter(|(_, st)| *st == set.control_number) {
+                let named = |c: &&Submitted| {
+                    c.transaction == set.control_number
+                        && match (&c.group, &set.group) {
+                            (Some(sent), Some(acknowledged)) => sent == acknowledged,
+                            _ => true,
+                        }
+                };
+                for Submitted { id, .. } in claims.iter().filter(named) {
                     r.add(
                         id,
                         format!("{file}: the 999 rejected the whole 837 transaction {}", set.control_number),
@@ -104,4 +127,30 @@ pub(crate) fn funnel(claims: &[Claim], lines: &[Line]) -> Funnel {
     }
     f.accepted = f.submitted - f.rejected;
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(id: &str, group: Option<&str>) -> Submitted {
+        Submitted { id: id.into(), transaction: "0001".into(), group: group.map(str::to_string) }
+    }
+
+    #[test]
+    fn a_999_rejects_the_transaction_of_its_own_group_only() {
+        let ack = crate::x12::parse_acks(
+            b"ST*999*0001*005010X231A1~AK1*HC*11*005010X222A1~AK2*837*0001~IK5*R~AK9*R*1*1*0~SE*6*0001~",
+        )
+        .unwrap();
+        assert_eq!(ack.sets[0].group.as_deref(), Some("11"));
+        let claims = [sent("A", Some("11")), sent("B", Some("12")), sent("C", None)];
+        let r = Rejections::of(&[("batch.999".into(), ack)], &claims);
+        let rejected: Vec<&str> = r.by_claim.keys().map(String::as_str).collect();
+        assert_eq!(
+            rejected,
+            ["a", "c"],
+            "keys; B's transaction 0001 is in another group; C's group is unknown"
+        );
+    }
 }

@@ -388,6 +388,9 @@ fn load_table(
 
 /// Reads the files and reconciles them: the front door for the CLI and the page.
 ///
+/// `charges` is one file, or several 837 claim files read as one set of claims in the order
+/// given: a replacement or void in a later file acts on a claim of an earlier one. A file among
+/// several that is not an 837 is an error naming it.
 /// `payments` empty is single mode (each charge row carries what came back).
 /// `acks` are the 999 and 277CA acknowledgments of the claims (SPEC §11):
 /// claims rejected at the front door get the status `rejected`, and with an
@@ -406,7 +409,7 @@ fn load_table(
 /// tried in other forms and the files are read again with the best one
 /// ([`claim_numbers`], SPEC §8.2); files that match are read once.
 pub fn reconcile_files(
-    charges: &dyn FileSource,
+    charges: &[&dyn FileSource],
     payments: &[&dyn FileSource],
     acks: &[&dyn FileSource],
     fees: Option<&dyn FileSource>,
@@ -423,10 +426,12 @@ pub fn reconcile_files(
         acknowledgments.push((a.name().to_string(), parsed));
     }
     let single = payments.is_empty();
-    let given: Vec<&dyn FileSource> = std::iter::once(charges).chain(payments.iter().copied()).collect();
+    let given: Vec<&dyn FileSource> = charges.iter().chain(payments).copied().collect();
     duplicates::same_file(&given)?;
-    let sizes: Vec<usize> =
-        std::iter::once(charges).chain(payments.iter().copied()).chain(fees).map(|f| f.len()).collect();
+    // The charges files share the bar's first share, as one file.
+    let sizes: Vec<usize> = std::iter::once(charges.iter().map(|f| f.len()).sum())
+        .chain(payments.iter().chain(fees.as_slice()).map(|f| f.len()))
+        .collect();
     let bar = Bar::new(&sizes);
 
     let charge_table = load_charges(charges, limits, &bar, progress)?;
@@ -581,8 +586,8 @@ fn plan_note_of<'a>(
 /// The charges as read: a table (csv, xlsx, a report), or an 837 claim file (SPEC §11).
 enum ChargeTable {
     Table(records::Table),
-    /// The 837's service lines, and its claims as `(CLM01, ST02)`.
-    Claims(Records<ChargeRow>, Vec<(String, String)>),
+    /// The 837s' service lines, and their claims.
+    Claims(Records<ChargeRow>, Vec<lifecycle::Submitted>),
 }
 
 impl ChargeTable {
@@ -663,37 +668,75 @@ fn lines_controlled(remittances: &[Option<Records<PaymentRow>>]) -> bool {
         })
 }
 
-/// A charges file that could be read at all: an 837 is read as the claims'
-/// service lines; another X12 file is refused with what it is and where it belongs.
+/// The charges as read: one file (a table, or an 837 read as the claims' service lines), or
+/// several 837 files read as one set of claims (SPEC §11). Another X12 file is refused with what
+/// it is and where it belongs, and so is a file among several that is not an 837.
 fn load_charges(
-    charges: &dyn FileSource,
+    charges: &[&dyn FileSource],
     limits: &Limits,
     bar: &Bar,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<ChargeTable, InputError> {
-    let bytes = charges.bytes();
+    let [one] = charges else { return load_claim_files(charges, bar, progress) };
+    let bytes = one.bytes();
     if crate::x12::looks_like_x12(&bytes) {
-        let file = charges.name().to_string();
+        let file = one.name().to_string();
         if crate::x12::is_837(&bytes) {
-            progress(&format!("Reading {file}"), bar.sheet(0, 0.0));
-            let batch = crate::x12::parse_837(&bytes)
-                .map_err(|source| InputError::X12 { file: file.clone(), source })?;
-            let claims = batch.claims.iter().map(|c| (c.id.clone(), c.transaction.clone())).collect();
-            return Ok(ChargeTable::Claims(records::records_of_837(&batch, &file), claims));
+            drop(bytes);
+            return load_claim_files(charges, bar, progress);
         }
         return Err(match crate::x12::parse(&bytes) {
             Ok(_) => InputError::RemittanceAsCharges { file },
             Err(source) => InputError::X12 { file, source },
         });
     }
-    let table = load_table(charges, &bytes, limits, bar, 0, progress)?;
+    let table = load_table(*one, &bytes, limits, bar, 0, progress)?;
     records::check_charges(&table)?;
     Ok(ChargeTable::Table(table))
 }
 
+/// 837 files read in order and settled together: their service lines, and their claims.
+fn load_claim_files(
+    files: &[&dyn FileSource],
+    bar: &Bar,
+    progress: &mut dyn FnMut(&str, u8),
+) -> Result<ChargeTable, InputError> {
+    if files.is_empty() {
+        return Err(InputError::NoCharges);
+    }
+    let mut batches = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        let file = f.name().to_string();
+        progress(&format!("Reading {file}"), bar.sheet(0, i as f32 / files.len() as f32));
+        let bytes = f.bytes();
+        if !(crate::x12::looks_like_x12(&bytes) && crate::x12::is_837(&bytes)) {
+            return Err(InputError::ChargesNotClaims { file });
+        }
+        let batch = crate::x12::parse_837_as_sent(&bytes)
+            .map_err(|source| InputError::X12 { file: file.clone(), source })?;
+        batches.push((file, batch));
+    }
+    crate::x12::claims::settle_files(&mut batches);
+    let mut claims = Vec::new();
+    let mut records: Option<Records<ChargeRow>> = None;
+    for (file, batch) in &batches {
+        claims.extend(batch.claims.iter().map(lifecycle::Submitted::from));
+        let read = records::records_of_837(batch, file);
+        match &mut records {
+            None => records = Some(read),
+            Some(all) => {
+                all.rows.extend(read.rows);
+                all.notes.extend(read.notes);
+            }
+        }
+    }
+    let records = records.ok_or(InputError::NoCharges)?;
+    Ok(ChargeTable::Claims(records, claims))
+}
+
 /// The files of a reconciliation, to read once more when the claim numbers need another form.
 struct Sources<'s, 'f> {
-    charges: &'f dyn FileSource,
+    charges: &'s [&'f dyn FileSource],
     payments: &'s [&'f dyn FileSource],
     /// The rows of each payments file that is an 835 (read whole, and kept).
     remittances: &'s [Option<Records<PaymentRow>>],
@@ -719,7 +762,8 @@ impl Sources<'_, '_> {
         bar: &Bar,
         progress: &mut dyn FnMut(&str, u8),
     ) -> Result<Gathered, InputError> {
-        let rows_message = format!("Reading the rows of {}", self.charges.name());
+        let names: Vec<&str> = self.charges.iter().map(|c| c.name()).collect();
+        let rows_message = format!("Reading the rows of {}", names.join(", "));
         let mut lines =
             Lines::new(plan.level, self.single, self.with_fees, options.as_of, charge_table.row_count());
         let charge_mapping = charge_table.mapping();

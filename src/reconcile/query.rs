@@ -231,7 +231,7 @@ mod tests {
             tolerance: Money::ZERO,
             deadlines: Default::default(),
         };
-        reconcile_files(&c, &[&p], &[], None, &o, &Limits::default(), &mut crate::progress::NoProgress)
+        reconcile_files(&[&c], &[&p], &[], None, &o, &Limits::default(), &mut crate::progress::NoProgress)
             .unwrap()
     }
 

@@ -38,7 +38,7 @@ fn run(charges: &str, payments: Option<&str>, fees: Option<&str>, as_of: &str) -
         header_row: None,
     });
     let report = reconcile_files(
-        &c,
+        &[&c],
         &FileInput::sources(&p),
         &[],
         f.as_ref().map(|f| f as &dyn FileSource),
@@ -383,7 +383,8 @@ fn progress_names_each_step_and_only_grows_to_done() {
     let p = FileInput { bytes: payments.as_bytes(), name: "p.csv", ..FileInput::default() };
     let mut heard: Vec<(String, f32)> = Vec::new();
     let mut listen = |step: &str, done: f32| heard.push((step.to_string(), done));
-    reconcile_files(&c, &[&p], &[], None, &options("2026-11-15"), &Limits::default(), &mut listen).unwrap();
+    reconcile_files(&[&c], &[&p], &[], None, &options("2026-11-15"), &Limits::default(), &mut listen)
+        .unwrap();
     let steps: Vec<&str> = heard.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(steps.first(), Some(&"Reading c.csv"), "{heard:?}");
     assert!(steps.contains(&"Reading p.csv"), "{heard:?}");

@@ -130,7 +130,7 @@ mod tests {
             |bytes: &'static str, name| FileInput { bytes: bytes.as_bytes(), name, ..FileInput::default() };
         let o = Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), Money::ZERO);
         reconcile_files(
-            &file(charges, "c.csv"),
+            &[&file(charges, "c.csv")],
             &[&file(payments, "p.csv")],
             &[],
             None,

@@ -41,6 +41,16 @@ pub enum InputError {
          Choose it as a payments file, and choose the practice's charges export as charges"
     )]
     RemittanceAsCharges { file: String },
+    /// Several charges files where one is not an 837: only claim files can be given together
+    /// as the charges (SPEC §11).
+    #[error(
+        "{file} is not an 837 claim file: several files can be the charges only when each is an \
+         837 file of claims sent to payers. Give a spreadsheet of charges on its own, or only 837 files"
+    )]
+    ChargesNotClaims { file: String },
+    /// No charges file at all.
+    #[error("no charges file was given")]
+    NoCharges,
 }
 
 fn same_file_message(first: &str, second: &str, sheet: Option<&str>) -> String {

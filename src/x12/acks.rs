@@ -22,6 +22,8 @@ pub struct SetAck {
     pub set: String,
     /// AK202: the ST02 of the acknowledged transaction.
     pub control_number: String,
+    /// AK102: the GS06 of the functional group the transaction was sent in.
+    pub group: Option<String>,
     /// IK501/AK501: `A` accepted, `E` accepted with errors, `R`, `M`, `W`, `X` rejected.
     pub code: String,
     pub segment: usize,
@@ -174,6 +176,8 @@ struct Reader {
     is_277ca: bool,
     /// GS08 of the open group.
     version: String,
+    /// AK1 of the open 999/997: AK102, the acknowledged group's GS06.
+    group: Option<String>,
     /// AK2 open (999/997).
     set_ack: Option<(String, String)>,
     /// The HL level code of the open HL (277CA): `PT` is a claim's.
@@ -189,6 +193,7 @@ impl Reader {
                 self.set = seg.element(1).to_string();
                 self.is_277ca = seg.element(3).contains("X214") || self.version.contains("X214");
                 self.set_ack = None;
+                self.group = None;
                 self.level.clear();
                 self.claim_id = None;
                 if !matches!(self.set.as_str(), "999" | "997" | "277") {
@@ -200,11 +205,13 @@ impl Reader {
             "BHT" if self.set == "277" && seg.element(1) == "0085" && seg.element(6) == "TH" => {
                 self.is_277ca = true;
             }
+            "AK1" => self.group = non_empty(seg.element(2)),
             "AK2" => self.set_ack = Some((seg.element(1).to_string(), seg.element(2).to_string())),
             "IK5" | "AK5" => {
                 if let Some((set, control_number)) = self.set_ack.take() {
                     let code = seg.element(1).to_string();
-                    self.acks.sets.push(SetAck { set, control_number, code, segment: seg.number });
+                    let group = self.group.clone();
+                    self.acks.sets.push(SetAck { set, control_number, group, code, segment: seg.number });
                 }
             }
             "HL" => {

@@ -91,6 +91,8 @@ pub struct SubmittedClaim {
     pub segment: usize,
     /// ST02 of its transaction.
     pub transaction: String,
+    /// GS06 of its functional group, which a 999's AK102 names with the ST02 in AK202.
+    pub group: Option<String>,
     pub form: ClaimForm,
     /// CLM01, the patient control number an 835 returns as CLP01.
     pub id: String,
@@ -145,16 +147,15 @@ impl ClaimBatch {
     }
 }
 
-/// Reads the 837 transactions of a text from `start`; other transaction sets are passed over.
+/// Reads the 837 transactions of a text from `start`, every claim as sent (before [`settle`]);
+/// other transaction sets are passed over.
 pub(crate) fn read(text: &str, start: Start) -> ClaimBatch {
     let mut reader = Reader::default();
     for segment in Splitter::new(text, start) {
         reader.segment(&segment);
     }
     reader.close_claim();
-    let mut batch = reader.batch;
-    settle(&mut batch);
-    batch
+    reader.batch
 }
 
 /// Whether a text holds an 837 transaction (ST*837).
@@ -166,6 +167,7 @@ pub(crate) fn holds_837(text: &str, start: Start) -> bool {
 struct Reader {
     batch: ClaimBatch,
     in_837: bool,
+    group: Option<String>,
     transaction: String,
     form: Option<ClaimForm>,
     billing_provider: Option<String>,
@@ -183,7 +185,11 @@ struct Reader {
 impl Reader {
     fn segment(&mut self, seg: &Segment) {
         match seg.id {
-            "ISA" => self.batch.interchanges += 1,
+            "ISA" => {
+                self.batch.interchanges += 1;
+                self.group = None;
+            }
+            "GS" => self.group = non_empty(seg.element(6)),
             "ST" => {
                 self.close_claim();
                 self.in_837 = seg.element(1) == "837";
@@ -315,6 +321,7 @@ impl Reader {
         self.claim = Some(SubmittedClaim {
             segment: seg.number,
             transaction: self.transaction.clone(),
+            group: self.group.clone(),
             form: self.form.unwrap_or(ClaimForm::Professional),
             id: id.to_string(),
             total,
@@ -459,57 +466,101 @@ fn person(seg: &Segment) -> Option<String> {
 /// standing claim with the same id, a void (8) removes it. Each is noted; a void or replacement
 /// whose original is not in the file is noted too (the replacement then stands as sent).
 pub(crate) fn settle(batch: &mut ClaimBatch) {
-    let read = std::mem::take(&mut batch.claims);
-    let mut standing: Vec<SubmittedClaim> = Vec::with_capacity(read.len());
-    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut gone: Vec<usize> = Vec::new();
-    for claim in read {
-        let earlier = by_id.get(&claim.id).copied();
-        match (&claim.frequency, earlier) {
-            (Frequency::Original, _) => {
-                by_id.insert(claim.id.clone(), standing.len());
-                standing.push(claim);
+    let mut one = [(String::new(), std::mem::take(batch))];
+    settle_files(&mut one);
+    let [(_, settled)] = one;
+    *batch = settled;
+}
+
+/// [`settle`] over several 837 files given together, `(file name, claims as sent)` in the order
+/// given (SPEC §11): a replacement or void acts on the standing claim with the same id in its own
+/// file or an earlier one, so a replacement in the second file supersedes the original in the
+/// first. What a claim superseded or voided goes to the `withdrawn` of the file it was in; the
+/// note goes to the file of the replacement or void, and names the other file when it is not
+/// its own.
+pub fn settle_files(files: &mut [(String, ClaimBatch)]) {
+    /// Where a standing claim is: its file, and its place among that file's claims.
+    type At = (usize, usize);
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let not_here = if files.len() > 1 { "in this file or an earlier one" } else { "in this file" };
+    let mut standing: Vec<Vec<Option<SubmittedClaim>>> = Vec::with_capacity(files.len());
+    let mut withdrawn: Vec<Vec<SubmittedClaim>> = vec![Vec::new(); files.len()];
+    let mut by_id: std::collections::HashMap<String, At> = std::collections::HashMap::new();
+    for (f, (_, batch)) in files.iter_mut().enumerate() {
+        let read = std::mem::take(&mut batch.claims);
+        standing.push(Vec::with_capacity(read.len()));
+        // "segment 12", or "segment 12 of a.837" when the claim is in another file.
+        let place = |at: At, segment: usize| {
+            if at.0 == f {
+                format!("segment {segment}")
+            } else {
+                format!("segment {segment} of {}", names[at.0])
             }
-            (Frequency::Replacement, Some(at)) => {
-                batch.notes.push(format!(
-                    "claim {}: the replacement sent at segment {} supersedes the claim sent at segment {} ({} → {})",
-                    claim.id, claim.segment, standing[at].segment, standing[at].total, claim.total
-                ));
-                let old = std::mem::replace(&mut standing[at], claim);
-                batch.withdrawn.push(old);
-            }
-            (Frequency::Replacement, None) => {
-                batch.notes.push(format!(
-                    "claim {}: a replacement (segment {}) whose original is not in this file; taken as sent",
-                    claim.id, claim.segment
-                ));
-                by_id.insert(claim.id.clone(), standing.len());
-                standing.push(claim);
-            }
-            (Frequency::Void, Some(at)) => {
-                batch.notes.push(format!(
-                    "claim {}: voided at segment {}; the claim sent at segment {} ({}) is taken out of the charges",
-                    claim.id, claim.segment, standing[at].segment, standing[at].total
-                ));
-                by_id.remove(&claim.id);
-                gone.push(at);
-                batch.withdrawn.push(claim);
-            }
-            (Frequency::Void, None) => {
-                batch.notes.push(format!(
-                    "claim {}: a void (segment {}) whose original is not in this file; nothing to take out",
-                    claim.id, claim.segment
-                ));
-                batch.withdrawn.push(claim);
+        };
+        for claim in read {
+            let earlier = by_id.get(&claim.id).copied();
+            let old = earlier.and_then(|at| standing[at.0][at.1].take().map(|old| (at, old)));
+            match (&claim.frequency, old) {
+                (Frequency::Original, old) => {
+                    // Two originals with the same id both stand.
+                    if let Some((at, old)) = old {
+                        standing[at.0][at.1] = Some(old);
+                    }
+                    by_id.insert(claim.id.clone(), (f, standing[f].len()));
+                    standing[f].push(Some(claim));
+                }
+                (Frequency::Replacement, Some((at, old))) => {
+                    batch.notes.push(format!(
+                        "claim {}: the replacement sent at segment {} supersedes the claim sent at {} ({} → {})",
+                        claim.id,
+                        claim.segment,
+                        place(at, old.segment),
+                        old.total,
+                        claim.total
+                    ));
+                    withdrawn[at.0].push(old);
+                    // In its original's place within a file; else among the claims of its own file.
+                    if at.0 == f {
+                        standing[f][at.1] = Some(claim);
+                    } else {
+                        by_id.insert(claim.id.clone(), (f, standing[f].len()));
+                        standing[f].push(Some(claim));
+                    }
+                }
+                (Frequency::Replacement, None) => {
+                    batch.notes.push(format!(
+                        "claim {}: a replacement (segment {}) whose original is not {not_here}; taken as sent",
+                        claim.id, claim.segment
+                    ));
+                    by_id.insert(claim.id.clone(), (f, standing[f].len()));
+                    standing[f].push(Some(claim));
+                }
+                (Frequency::Void, Some((at, old))) => {
+                    batch.notes.push(format!(
+                        "claim {}: voided at segment {}; the claim sent at {} ({}) is taken out of the charges",
+                        claim.id,
+                        claim.segment,
+                        place(at, old.segment),
+                        old.total
+                    ));
+                    by_id.remove(&claim.id);
+                    withdrawn[f].push(claim);
+                    withdrawn[at.0].push(old);
+                }
+                (Frequency::Void, None) => {
+                    batch.notes.push(format!(
+                        "claim {}: a void (segment {}) whose original is not {not_here}; nothing to take out",
+                        claim.id, claim.segment
+                    ));
+                    withdrawn[f].push(claim);
+                }
             }
         }
     }
-    gone.sort_unstable();
-    for at in gone.into_iter().rev() {
-        batch.withdrawn.push(standing.remove(at));
+    for (((_, batch), claims), gone) in files.iter_mut().zip(standing).zip(withdrawn) {
+        batch.claims = claims.into_iter().flatten().collect();
+        batch.withdrawn.extend(gone);
     }
-    // Indexes in `by_id` are not used past this point, so removing shifts nothing that matters.
-    batch.claims = standing;
 }
 
 /// A plain-words summary of a claim file, for `clearbill inspect` and the page's file card:
@@ -567,8 +618,14 @@ mod tests {
     use super::super::segments::find_start;
     use super::*;
 
-    fn read_text(text: &str) -> ClaimBatch {
+    fn read_as_sent(text: &str) -> ClaimBatch {
         read(text, find_start(text).unwrap())
+    }
+
+    fn read_text(text: &str) -> ClaimBatch {
+        let mut batch = read_as_sent(text);
+        settle(&mut batch);
+        batch
     }
 
     const HEAD: &str = "ST*837*0001*005010X222A1~HL*1**20*1~NM1*85*2*CLINIC~HL*2*1*22*0~\
@@ -619,6 +676,39 @@ mod tests {
         assert!(text.contains("Payers: ACME HEALTH (1)."), "{text}");
         assert!(batch.notes[0].contains("supersedes"));
         assert!(batch.notes[1].contains("voided"));
+    }
+
+    #[test]
+    fn a_later_file_replaces_and_voids_claims_of_an_earlier_one() {
+        let first = read_as_sent(&format!(
+            "{HEAD}CLM*A1*100***11:B:1~LX*1~SV1*HC:99213*100~CLM*B2*40***11:B:1~LX*1~SV1*HC:99212*40~SE*7*0001~"
+        ));
+        let second = read_as_sent(&format!(
+            "{HEAD}CLM*A1*120***11:B:7~LX*1~SV1*HC:99214*120~CLM*B2*40***11:B:8~LX*1~SV1*HC:99212*40~\
+             CLM*C3*10***11:B:8~SE*7*0001~"
+        ));
+        let mut files = [("one.837".to_string(), first), ("two.837".to_string(), second)];
+        settle_files(&mut files);
+        let [(_, one), (_, two)] = &files;
+        assert!(one.claims.is_empty(), "A1 superseded and B2 voided: {:?}", one.claims);
+        assert_eq!(one.withdrawn.len(), 2, "the first file's A1 and B2");
+        assert_eq!(two.claims.len(), 1);
+        assert_eq!((two.claims[0].id.as_str(), two.claims[0].total), ("A1", Money::from_cents(12000)));
+        assert_eq!(two.withdrawn.len(), 2, "the void of B2 and the void of C3");
+        assert!(one.notes.is_empty(), "the notes go to the file that replaces or voids");
+        assert_eq!(two.notes.len(), 3, "{:?}", two.notes);
+        assert!(two.notes[0].starts_with("claim A1: the replacement sent at segment 7 supersedes the claim sent at segment 7 of one.837 (100.00 → 120.00)"), "{}", two.notes[0]);
+        assert!(
+            two.notes[1].contains("the claim sent at segment 10 of one.837 (40.00) is taken out"),
+            "{}",
+            two.notes[1]
+        );
+        assert!(
+            two.notes[2]
+                .contains("whose original is not in this file or an earlier one; nothing to take out"),
+            "{}",
+            two.notes[2]
+        );
     }
 
     #[test]

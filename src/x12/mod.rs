@@ -120,6 +120,15 @@ pub fn parse(bytes: &[u8]) -> Result<Remittance, X12Error> {
 /// Reads an 837 claim file (837P or 837I): the claims a practice sent, as charges (SPEC §11).
 /// A file with no 837 transaction in it is an error that says what it is instead.
 pub fn parse_837(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
+    let mut batch = parse_837_as_sent(bytes)?;
+    claims::settle(&mut batch);
+    Ok(batch)
+}
+
+/// [`parse_837`] before replacements and voids are applied: every claim as the file sent it.
+/// 837 files given together are read this way, then settled in order with
+/// [`claims::settle_files`], so that a replacement in one file supersedes a claim of an earlier one.
+pub fn parse_837_as_sent(bytes: &[u8]) -> Result<ClaimBatch, X12Error> {
     let text = decode(bytes);
     let start = segments::find_start(&text).ok_or(X12Error::NotX12)?;
     let batch = claims::read(&text, start);

@@ -190,3 +190,25 @@ test('inspect, paymentPlan and estimate answer plain objects; bad input throws a
   });
   assert.throws(() => wasm.reconcile({ charges: { bytes, name: 'charges.xlsx' }, asOf: '15/11/2026' }), /As-of date: "15\/11\/2026" is not a date in the form YYYY-MM-DD/);
 });
+
+test('reconcile() takes several 837 claim files as the charges, in the order sent, as the CLI does', async () => {
+  const wasm = await wasmInNode();
+  const LIFECYCLE = new URL('../fixtures/lifecycle/', import.meta.url);
+  const claims = async (name) => ({ bytes: new Uint8Array(await readFile(new URL(name, LIFECYCLE))), name });
+  const want = JSON.parse(await readFile(new URL('expected.json', LIFECYCLE), 'utf8'));
+  const era = await claims('era.835');
+  const report = wasm.reconcile({ charges: [await claims('batch-1.837'), await claims('batch-2.837')], payments: [era], asOf: want.asOf });
+  assert.equal(report.summary.totals.billed, want.billed);
+  assert.equal(report.summary.funnel.submitted, want.funnel.submitted);
+  assert.equal(report.summary.funnel.noAnswer, want.funnel.noAnswer + want.funnel.rejected, 'without the acknowledgments the rejected claim has no answer');
+  const printed = JSON.parse(
+    await cli(['reconcile', '--charges', '../lifecycle/batch-1.837', '../lifecycle/batch-2.837', '--payments', '../lifecycle/era.835', '--as-of', want.asOf]),
+  );
+  assert.deepEqual(report.summary.funnel, printed.summary.funnel);
+  assert.deepEqual(report.lines, printed.lines);
+
+  const first = await claims('batch-1.837');
+  const sheet = { bytes: new TextEncoder().encode('Claim,Code,Date,Billed\nLC0001,99213,2026-03-01,120.00\n'), name: 'charges.csv' };
+  assert.throws(() => wasm.reconcile({ charges: [first, sheet], payments: [era], asOf: want.asOf }), /charges\.csv is not an 837 claim file/);
+  assert.throws(() => wasm.reconcile({ charges: [first, first], payments: [era], asOf: want.asOf }), /batch-1\.837 was chosen twice/);
+});

@@ -71,9 +71,12 @@ export function percent(text) {
 
 /** Chooses a file in a drop zone's file input and waits until the page has read it. */
 export async function chooseFile(page, role, path, { expect = 'ready' } = {}) {
-  const before = await page.locator(`[data-role="${role}"] .file-card`).count();
+  const cards = page.locator(`[data-role="${role}"] .file-card`);
+  const before = await cards.count();
   await page.setInputFiles(`#${role}-file`, path);
-  const card = page.locator(`[data-role="${role}"] .file-card`).nth(role === 'payments' ? before : 0);
+  // The zone is busy until every file chosen is read and placed (added, or in the place of earlier ones).
+  await page.locator(`[data-role="${role}"]:not([data-busy])`).waitFor();
+  const card = cards.nth((await cards.count()) > before ? before : 0);
   await card.and(page.locator(`[data-state="${expect}"]`)).waitFor();
   return card;
 }

@@ -99,7 +99,8 @@ async function reconcile(view) {
 function readRequest({ steps }) {
   const { zones } = steps.files;
   const { complain, asOf, tolerance, deadlines } = steps.options;
-  const charges = zones.charges.files()[0];
+  const chargeFiles = zones.charges.files();
+  const charges = chargeFiles[0];
   if (!charges) {
     const unreadable = zones.charges.unreadable()[0];
     complain(
@@ -108,7 +109,7 @@ function readRequest({ steps }) {
     );
     return null;
   }
-  for (const zone of [zones.payments, zones.acks, zones.fees]) {
+  for (const zone of [zones.charges, zones.payments, zones.acks, zones.fees]) {
     const unreadable = zone.unreadable()[0];
     if (unreadable) {
       complain(`${unreadable} could not be read (see above). Remove it or choose another file.`, zone.node.querySelector('input'));
@@ -129,7 +130,7 @@ function readRequest({ steps }) {
   const fees = zones.fees.files()[0];
   const acks = zones.acks.files();
   const request = {
-    charges: fileArg(charges),
+    charges: chargeFiles.length > 1 ? chargeFiles.map(fileArg) : fileArg(charges),
     payments: payments.length ? payments.map(fileArg) : undefined,
     acks: acks.length ? acks.map(fileArg) : undefined,
     fees: fees ? fileArg(fees) : undefined,
@@ -137,7 +138,7 @@ function readRequest({ steps }) {
     tolerance: tolerance.value.trim() || undefined,
     deadlines: limits.deadlines,
   };
-  return { request, files: [charges, ...payments, ...acks, fees].filter(Boolean) };
+  return { request, files: [...chargeFiles, ...payments, ...acks, fees].filter(Boolean) };
 }
 
 /** A chosen file as the worker's request takes it. */

@@ -12,8 +12,11 @@ const ZONES = [
   {
     role: 'charges',
     label: 'Charges',
-    hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim file (837) sent to payers. Alone, it is read as an A/R report that already carries what was paid.',
+    hint: 'What the practice billed: the charge or A/R export of your practice-management system (xlsx, xls, ods or csv), or the claim files (837) sent to payers: you may choose several, in the order they were sent. Alone, it is read as an A/R report that already carries what was paid.',
     required: true,
+    multiple: true,
+    // Several claim files are one set of claims; any other charges file stands alone.
+    together: (file) => file.inspection.format === 'x12-837',
   },
   {
     role: 'payments',

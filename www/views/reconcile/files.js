@@ -17,11 +17,14 @@ const ACKS_ACCEPT = '.999,.997,.277,.edi,.x12,.txt';
  *   label     what the user sees ("Charges")
  *   hint      one sentence: which export this is
  *   multiple  several files at once (remittances)
+ *   together  with `multiple`: which files may stand together (the charges: 837 claim files); a
+ *             file chosen later that is not one of them, or next to one that is not, takes the
+ *             place of the files chosen before it
  *   roles     { roles: [{ key, label }], lowConfidence } from the core
  * Returns { node, files(), load(name, buffer), clear() }; `files()` lists the
  * files that were read, each { name, buffer, sheet, headerRow, mapping, inspection }.
  */
-export function fileZone({ role, label, hint, required, multiple, roles, app }) {
+export function fileZone({ role, label, hint, required, multiple, together, roles, app }) {
   const inputId = `${role}-file`;
   const hintId = `${role}-hint`;
   const input = el('input', {
@@ -42,11 +45,29 @@ export function fileZone({ role, label, hint, required, multiple, roles, app }) 
   );
   let cards = [];
 
+  /** Reads the files chosen or dropped; the zone's data-busy is set meanwhile (the browser tests wait on it). */
   async function readFiles(fileList) {
     const chosen = [...fileList];
-    if (!multiple) clear();
-    for (const file of chosen.slice(0, multiple ? chosen.length : 1)) {
-      await load(file.name, await file.arrayBuffer());
+    node.dataset.busy = 'true';
+    try {
+      if (!multiple) clear();
+      const before = cards;
+      const added = [];
+      for (const file of chosen.slice(0, multiple ? chosen.length : 1)) {
+        added.push(await add(file.name, await file.arrayBuffer()));
+      }
+      if (together) keepTogether(before, added);
+    } finally {
+      delete node.dataset.busy;
+    }
+  }
+
+  /** The files chosen before stay only when they and the ones just chosen may stand together. */
+  function keepTogether(before, added) {
+    const fits = (card) => card.file.inspection && together(card.file);
+    if (before.length && !(before.every(fits) && added.every(fits))) {
+      for (const card of before) drop(card);
+      app.announce(`${added.map((c) => c.file.name).join(', ')} replaced ${before.map((c) => c.file.name).join(', ')}.`);
     }
   }
 
@@ -69,16 +90,27 @@ export function fileZone({ role, label, hint, required, multiple, roles, app }) 
   /** Reads one file (name and ArrayBuffer) into this zone; resolves when it is shown. */
   async function load(name, buffer) {
     if (!multiple) clear();
+    const before = cards;
+    const card = await add(name, buffer);
+    if (together) keepTogether(before, [card]);
+    return card;
+  }
+
+  async function add(name, buffer) {
     const card = fileCard({ name, buffer, role, roles, app, onRemove: () => remove(card) });
-    cards.push(card);
+    cards = [...cards, card];
     list.append(card.node);
     await card.ready;
     return card;
   }
 
-  function remove(card) {
+  function drop(card) {
     cards = cards.filter((c) => c !== card);
     card.node.remove();
+  }
+
+  function remove(card) {
+    drop(card);
     app.announce(`Removed ${card.file.name}.`);
     input.focus();
   }

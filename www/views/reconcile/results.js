@@ -308,7 +308,7 @@ function funnel(summary) {
   return el(
     'dl',
     { class: 'cards funnel', 'aria-label': 'Claims from sent to paid' },
-    step('submitted', 'Claims sent', f.submitted, 'in the claim file, after replacements and voids'),
+    step('submitted', 'Claims sent', f.submitted, 'in the claim files, after replacements and voids'),
     step('rejected', 'Rejected', f.rejected, 'turned back before the payer looked at them: correct and resubmit; the filing clock still runs'),
     step('accepted', 'Accepted', f.accepted, 'taken in for processing'),
     step('paid', 'Paid', f.paid, 'the payer paid at least part of them'),
