@@ -3,7 +3,7 @@
 // mapping with a preview of how the first rows will be read. The bytes stay in
 // this page and in the worker; nothing is sent anywhere.
 
-import { el, replace } from '../../dom.js';
+import { dollars, el, replace } from '../../dom.js';
 import * as remembered from './remembered.js';
 
 const ACCEPT = '.xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.tsv,.txt';
@@ -292,7 +292,7 @@ function fileCard({ name, buffer, role, roles, app, onRemove }) {
     if (ins.format === 'x12-837') {
       replace(
         body,
-        el('p', {}, `Claims the practice sent (an X12 837 file): ${ins.claims} claim(s), ${ins.lines} service line(s), $${ins.billed} billed. Each service line is a charge.`),
+        el('p', {}, `Claims the practice sent (an X12 837 file): ${ins.claims} claim(s), ${ins.lines} service line(s), ${dollars(ins.billed)} billed. Each service line is a charge.`),
         el('pre', { class: 'x12-summary' }, ins.summary),
       );
       return;
