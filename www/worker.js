@@ -31,7 +31,7 @@ import init, * as wasm from './pkg/clearbill.js';
 const ready = init(self.clearbillWasm ? { module_or_path: self.clearbillWasm } : undefined);
 
 /** The share of an xlsx export's time that laying out the workbook takes, in percent. */
-const BOOK_SHARE = 20;
+const BOOK_SHARE = 10;
 
 /** The xlsx writer module, loaded once on first use (a single-file build hands its bytes in). */
 let writer;
