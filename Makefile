@@ -56,7 +56,7 @@ RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard 
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench bench-prices bench-scale bench-quick bench-wasm bench-data tools rust-tools wasm-tools node-tools \
+.PHONY: help build serve test bench bench-prices bench-scale bench-quick bench-exports bench-wasm bench-data tools rust-tools wasm-tools node-tools \
 	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
 	fuzz-tools clean distclean
 
@@ -68,6 +68,7 @@ help:
 	@echo 'make bench-prices  a 2M-row hospital price file: CLI, Papa Parse, the page (figures in BENCH.md)'
 	@echo 'make bench-scale   the CLI on csv pairs of 100k to 1M lines: CPU per line, memory per line (docs/scale.md)'
 	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
+	@echo 'make bench-exports the page xlsx and csv downloads of 200k- and 1M-line reconciliations (BENCH.md)'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
 	@echo 'make cli         target/release/clearbill'
@@ -110,6 +111,11 @@ bench-scale: cli
 bench-quick: cli wasm bench-wasm node-tools browser-tools $(BENCH_DIR)/charges-10000.csv $(BENCH_DIR)/charges-10000.xlsx
 	cargo build --release --features bench --example bench_native
 	node benches/run.mjs --quick --runs 1
+
+# The page's downloads (xlsx through its writer module, csv) of reconciled csv pairs, under Node
+# (benches/exports.mjs; figures in BENCH.md, benches/notes.md).
+bench-exports: wasm node-tools $(BENCH_DIR)/charges-200000.csv $(BENCH_DIR)/charges-1000000.csv
+	node benches/exports.mjs
 
 # The page's module plus the floor under reading (`bench` feature), for benches/one.mjs floor; the
 # page itself never carries the floor.

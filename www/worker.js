@@ -5,6 +5,8 @@
 //   page → worker   { id, type, args }         type names a function in `handlers`; for
 //                                              type 'session', args[1] must be in SESSION_METHODS
 //   worker → page   { id, type: 'progress', message, percent }   zero or more, while working
+//                                              (reconcile, readPrices, and a session's downloads:
+//                                              each step of an export as it starts)
 //                   { id, type: 'result', value }
 //                   { id, type: 'error', message, error }   message is for people, never cell contents;
 //                                              error is what the wasm's thrown Error says about itself
@@ -28,6 +30,9 @@ import init, * as wasm from './pkg/clearbill.js';
 // A single-file build hands the module in through `self.clearbillWasm`.
 const ready = init(self.clearbillWasm ? { module_or_path: self.clearbillWasm } : undefined);
 
+/** The share of an xlsx export's time that laying out the workbook takes, in percent. */
+const BOOK_SHARE = 10;
+
 /** The xlsx writer module, loaded once on first use (a single-file build hands its bytes in). */
 let writer;
 function xlsxWriter() {
@@ -42,11 +47,17 @@ function xlsxWriter() {
   return writer;
 }
 
-/** A session's report as xlsx bytes: laid out by the session, written by the writer module. */
-async function exportXlsx(session) {
+/**
+ * A session's report as xlsx bytes: laid out by the session, written by the writer module.
+ * `progress` hears each step as it starts; the percents are the steps' shares of the time of a
+ * 200,000-line export (benches/exports.mjs).
+ */
+async function exportXlsx(session, progress) {
   const loading = xlsxWriter(); // starts fetching while the session lays the workbook out
+  progress('Laying out the workbook', 0);
   const book = session.exportBook();
   const { writeXlsx } = await loading;
+  progress('Writing the xlsx file', BOOK_SHARE);
   try {
     return writeXlsx(book);
   } catch (error) {
@@ -73,6 +84,9 @@ const SESSION_METHODS = {
   remittance: new Set(['report', 'explain', 'exportCsv', 'exportJson', 'exportXlsx']),
 };
 
+/** The requests whose handler takes `progress(message, percent)` first: long work. */
+const WITH_PROGRESS = new Set(['reconcile', 'readPrices', 'session']);
+
 /** Kept sessions by number: { kind, session }. */
 const sessions = new Map();
 let nextSession = 1;
@@ -91,18 +105,21 @@ const handlers = {
     wasm.inspect(bytes(buffer), name, sheet ?? undefined, headerRow ?? undefined, mapping ?? undefined),
 
   /** Reconciles and keeps the result; answers with the session's number and its summary. */
-  reconcile: (request, progress) => {
+  reconcile: (progress, request) => {
     const session = new wasm.Session(request, (message, percent) => progress(message, percent));
     const id = nextSession++;
     sessions.set(id, { kind: 'reconciliation', session });
     return { session: id, overview: session.summary() };
   },
   /** Calls one method of a kept session, if SESSION_METHODS allows it for the session's kind. */
-  session: (id, method, ...args) => {
+  session: (progress, id, method, ...args) => {
     const kept = sessions.get(id);
     if (!kept) throw new Error('That reconciliation is no longer open; reconcile again.');
     if (!SESSION_METHODS[kept.kind].has(method)) throw new Error(`A ${kept.kind} has no "${method}".`);
-    if (method === 'exportXlsx') return exportXlsx(kept.session);
+    if (method === 'exportXlsx') return exportXlsx(kept.session, progress);
+    if (method === 'exportCsv' || method === 'exportJson' || method === 'exportWorklistCsv') {
+      progress(`Writing the ${method === 'exportJson' ? 'json' : 'csv'} file`, 0);
+    }
     return kept.session[method](...args);
   },
   /** Reads 835 files on their own (SPEC §12) and keeps them; answers with the session's number and the report. */
@@ -128,7 +145,7 @@ const handlers = {
    * read in slices by FileReaderSync (workers only), never whole; the wasm keeps only the rows
    * that match the query. Progress goes out as percent of the file read.
    */
-  readPrices: ({ file, query }, progress) => {
+  readPrices: (progress, { file, query }) => {
     const reader = new FileReaderSync();
     const readSlice = (offset, length) => new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
     return wasm.readPrices(file.size, readSlice, query ?? {}, (percent) => progress('Reading the price file', percent));
@@ -157,7 +174,7 @@ self.addEventListener('message', async ({ data: { id, type, args = [] } }) => {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`The worker has no request called "${type}".`);
-    const value = type === 'reconcile' || type === 'readPrices' ? await handler(args[0], progress) : await handler(...args);
+    const value = WITH_PROGRESS.has(type) ? await handler(progress, ...args) : await handler(...args);
     // Export bytes go back without a copy.
     const transfer = value instanceof Uint8Array ? [value.buffer] : [];
     self.postMessage({ id, type: 'result', value }, transfer);

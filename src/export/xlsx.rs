@@ -37,6 +37,10 @@ impl Styles {
 pub fn write(book: Book) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
+    // Excel's own level: deflating the sheets' XML at the default level 6 was most of the time
+    // of a big export (benches/exports.mjs); level 3 takes about 0.7 of it, for a file about
+    // 5% larger (rust_xlsxwriter's performance notes). The cells are the same.
+    workbook.set_zip_compression_level(3);
     for sheet in book.sheets {
         write_sheet(workbook.add_worksheet(), sheet, &styles)?;
     }

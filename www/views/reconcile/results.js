@@ -31,6 +31,7 @@ const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 export function results({ session, overview, app, fileName, workspace, run }) {
   const { summary } = overview;
   const ask = (method, ...args) => app.call('session', [session, method, ...args]);
+  ask.withProgress = (onProgress, method, ...args) => app.call('session', [session, method, ...args], { onProgress });
   const heading = el('h2', { id: 'results-heading', tabindex: -1 }, 'Results');
   const patients = patientAccounts({ ask, app });
   const tables = [];
@@ -213,8 +214,10 @@ function exports(ask, summary, app, fileName) {
           click: async () => {
             app.announce(`Making the ${extension} file…`);
             const name = `${base}${part ? `-${part}` : ''}.${extension}`;
+            // A big report takes seconds: each step shows in the status line as it starts.
+            const onProgress = (message, percent) => app.announce(`Making the ${extension} file: ${message.toLowerCase()} (${percent}%)…`);
             try {
-              const data = await ask(method);
+              const data = await ask.withProgress(onProgress, method);
               download(data, name, type);
               app.announce(`Saved ${name} to your downloads.`);
             } catch (error) {
