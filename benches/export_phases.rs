@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         deadlines: Default::default(),
     };
     let report = reconcile_files(
-        &input(&charges, "charges.csv"),
+        &[&input(&charges, "charges.csv")],
         &[&input(&payments, "payments.csv")],
         &[],
         None,
