@@ -1051,6 +1051,9 @@ impl CellAttributes {
 
 /// An inline string element (`<is>…</is>`), read the way shared strings are.
 fn inline_string(element: &[u8]) -> Result<String, Unusual> {
+    if let Some(text) = plain_inline_string(element) {
+        return Ok(text.to_owned());
+    }
     let mut xml = quick_xml::Reader::from_reader(element);
     let config = xml.config_mut();
     config.check_end_names = false;
@@ -1063,6 +1066,23 @@ fn inline_string(element: &[u8]) -> Result<String, Unusual> {
         _ => return Err(Unusual),
     }
     read_rich_string(&mut xml, "is")
+}
+
+/// The text of the common inline string, `<is><t>text</t></is>` (or with
+/// `xml:space="preserve"`), when it reads as itself: no markup, entity, line
+/// end to normalise or `_x` escape in it. Constant-memory writers put every
+/// text cell in this form; anything else goes through [`read_rich_string`].
+fn plain_inline_string(element: &[u8]) -> Option<&str> {
+    let body = element.strip_prefix(b"<is>")?.strip_suffix(b"</t></is>")?;
+    let (text, preserve) = match body.strip_prefix(b"<t>") {
+        Some(text) => (text, false),
+        None => (body.strip_prefix(b"<t xml:space=\"preserve\">")?, true),
+    };
+    if text.iter().any(|b| matches!(b, b'<' | b'&' | b'\r' | b'_')) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    Some(if preserve { text } else { text.trim_matches([' ', '\t', '\r', '\n']) })
 }
 
 /// A byte that may follow an element name: whitespace, `>` or `/`.
@@ -1235,8 +1255,16 @@ mod tests {
 
     /// A workbook written by rust_xlsxwriter from the given cells.
     fn workbook(cells: &[(u32, u16, Cell)]) -> Vec<u8> {
+        workbook_with(cells, false)
+    }
+
+    /// A workbook written by rust_xlsxwriter from the given cells; with
+    /// `inline`, in its constant-memory mode, which writes every text as an
+    /// inline string (`t="inlineStr"`) and keeps only cells written in row order.
+    fn workbook_with(cells: &[(u32, u16, Cell)], inline: bool) -> Vec<u8> {
         let mut book = XlsxWriter::new();
-        let sheet = book.add_worksheet();
+        let sheet =
+            if inline { book.add_worksheet_with_constant_memory().unwrap() } else { book.add_worksheet() };
         let date = CellFormat::new().set_num_format("mm/dd/yyyy");
         let money = CellFormat::new().set_num_format("#,##0.00;[Red]-#,##0.00");
         let elapsed = CellFormat::new().set_num_format("[h]:mm");
@@ -1302,6 +1330,76 @@ mod tests {
         ) {
             let bytes = workbook(&cells);
             prop_assert_eq!(compare(&bytes, "random workbook"), Outcome::Plain);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_inline_string_workbooks_read_as_calamine_reads_them(
+            cells in prop::collection::vec((0u32..40, 0u16..30, cell()), 0..60)
+        ) {
+            let mut cells = cells;
+            cells.sort_by_key(|(row, col, _)| (*row, *col));
+            let bytes = workbook_with(&cells, true);
+            prop_assert_eq!(compare(&bytes, "random inline-string workbook"), Outcome::Plain);
+        }
+    }
+
+    #[test]
+    fn inline_strings_read_as_calamine_reads_them() {
+        let texts = [
+            "Smith, Mary",
+            "",
+            "  padded  ",
+            "tab\there",
+            "line\nbreak\r\nhere",
+            "a_x000D_b",
+            "snake_case",
+            "x & y <z> \"q\" 'a'",
+            "Müller, José 李",
+            " ",
+        ];
+        let cells: Vec<(u32, u16, Cell)> = (0..texts.len() as u32 * 3)
+            .flat_map(|r| {
+                let text = texts[r as usize % texts.len()].to_string();
+                [
+                    (r, 0, Cell::Text(text.clone())),
+                    (r, 1, Cell::Money(f64::from(r) * 2.5)),
+                    (r, 3, Cell::Text(text)),
+                ]
+            })
+            .collect();
+        let bytes = workbook_with(&cells, true);
+        assert_eq!(compare(&bytes, "inline strings"), Outcome::Plain);
+        // Hand-written forms a constant-memory writer does not make, read by the general path.
+        let edited = rewrite_sheet(&bytes, |xml| {
+            assert!(xml.contains("t=\"inlineStr\"><is><t>Smith, Mary</t></is>"), "the writer's form");
+            xml.replace(
+                "<is><t>Smith, Mary</t></is>",
+                "<is><t xml:space=\"preserve\"> Smith,&#10;Mary </t></is>",
+            )
+            .replace("<is><t>snake_case</t></is>", "<is><r><t>snake</t></r><r><t>_case</t></r></is>")
+        });
+        assert_eq!(compare(&edited, "edited inline strings"), Outcome::Plain);
+    }
+
+    #[test]
+    fn the_plain_inline_string_form_is_read_directly() {
+        assert_eq!(plain_inline_string(b"<is><t>Smith, Mary</t></is>"), Some("Smith, Mary"));
+        assert_eq!(plain_inline_string(b"<is><t> padded </t></is>"), Some("padded"));
+        assert_eq!(plain_inline_string(b"<is><t xml:space=\"preserve\"> kept </t></is>"), Some(" kept "));
+        assert_eq!(plain_inline_string(b"<is><t></t></is>"), Some(""));
+        for other in [
+            &b"<is><t>a &amp; b</t></is>"[..],
+            b"<is><t>a_x000D_b</t></is>",
+            b"<is><t>a\r\nb</t></is>",
+            b"<is><r><t>a</t></r></is>",
+            b"<is><t xml:space='preserve'>a</t></is>",
+            b"<is><t>\xff</t></is>",
+        ] {
+            assert_eq!(plain_inline_string(other), None, "{}", String::from_utf8_lossy(other));
         }
     }
 
