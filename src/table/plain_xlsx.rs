@@ -535,7 +535,9 @@ struct RawCell<'b> {
 enum RawValue<'b> {
     Empty,
     V(&'b [u8]),
-    Inline(String),
+    /// An inline string: borrowed from the sheet's bytes when it reads as
+    /// written (the common case), or decoded.
+    Inline(std::borrow::Cow<'b, str>),
 }
 
 /// Workbook-wide things a cell's value depends on.
@@ -861,7 +863,10 @@ impl<R: Read> Scanner<R> {
             value: match parsed.value {
                 ParsedValue::Empty => RawValue::Empty,
                 ParsedValue::V(r) => RawValue::V(&base[r]),
-                ParsedValue::Inline(s) => RawValue::Inline(s),
+                ParsedValue::Inline(s) => RawValue::Inline(std::borrow::Cow::Owned(s)),
+                ParsedValue::PlainInline(r) => RawValue::Inline(std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(&base[r]).map_err(|_| Unusual)?,
+                )),
             },
         })
     }
@@ -882,6 +887,8 @@ enum ParsedValue {
     Empty,
     V(std::ops::Range<usize>),
     Inline(String),
+    /// An inline string that reads as written: where its text is.
+    PlainInline(std::ops::Range<usize>),
 }
 
 /// The first `byte` in `w` at or after `from`.
@@ -936,7 +943,11 @@ fn parse_cell(w: &[u8]) -> Result<Option<ParsedCell>, Unusual> {
         if name_len == 3 {
             let Some(close) = memchr::memmem::find(&w[i..], b"</is>") else { return Ok(None) };
             let close = i + close;
-            cell.value = ParsedValue::Inline(inline_string(&w[lt..close + 5])?);
+            let element = &w[lt..close + 5];
+            cell.value = match plain_inline_string(element) {
+                Some(text) => ParsedValue::PlainInline(lt + text.start..lt + text.end),
+                None => ParsedValue::Inline(inline_string(element)?),
+            };
             i = close + 5;
         } else {
             // A value or a formula holds no element: it ends at the next `<`.
@@ -1051,9 +1062,6 @@ impl CellAttributes {
 
 /// An inline string element (`<is>…</is>`), read the way shared strings are.
 fn inline_string(element: &[u8]) -> Result<String, Unusual> {
-    if let Some(text) = plain_inline_string(element) {
-        return Ok(text.to_owned());
-    }
     let mut xml = quick_xml::Reader::from_reader(element);
     let config = xml.config_mut();
     config.check_end_names = false;
@@ -1068,21 +1076,34 @@ fn inline_string(element: &[u8]) -> Result<String, Unusual> {
     read_rich_string(&mut xml, "is")
 }
 
-/// The text of the common inline string, `<is><t>text</t></is>` (or with
-/// `xml:space="preserve"`), when it reads as itself: no markup, entity, line
-/// end to normalise or `_x` escape in it. Constant-memory writers put every
-/// text cell in this form; anything else goes through [`read_rich_string`].
-fn plain_inline_string(element: &[u8]) -> Option<&str> {
-    let body = element.strip_prefix(b"<is>")?.strip_suffix(b"</t></is>")?;
-    let (text, preserve) = match body.strip_prefix(b"<t>") {
-        Some(text) => (text, false),
-        None => (body.strip_prefix(b"<t xml:space=\"preserve\">")?, true),
+/// Where the text of the common inline string, `<is><t>text</t></is>` (or
+/// with `xml:space="preserve"`), is in the element, when it reads as written:
+/// UTF-8 with no markup, entity, line end to normalise or `_x` escape in it,
+/// and, unless preserved, without the ASCII whitespace calamine trims.
+/// Constant-memory writers put every text cell in this form; anything else
+/// goes through [`inline_string`].
+fn plain_inline_string(element: &[u8]) -> Option<std::ops::Range<usize>> {
+    const PRESERVE: &[u8] = b"<is><t xml:space=\"preserve\">";
+    let inner = element.strip_suffix(b"</t></is>")?;
+    let (start, preserve) = if inner.starts_with(b"<is><t>") {
+        (7, false)
+    } else if inner.starts_with(PRESERVE) {
+        (PRESERVE.len(), true)
+    } else {
+        return None;
     };
-    if text.iter().any(|b| matches!(b, b'<' | b'&' | b'\r' | b'_')) {
+    let text = &inner[start..];
+    if text.iter().any(|b| matches!(b, b'<' | b'&' | b'\r' | b'_')) || std::str::from_utf8(text).is_err() {
         return None;
     }
-    let text = std::str::from_utf8(text).ok()?;
-    Some(if preserve { text } else { text.trim_matches([' ', '\t', '\r', '\n']) })
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n');
+    let (lead, trail) = if preserve || text.is_empty() {
+        (0, 0)
+    } else {
+        let lead = text.iter().take_while(|b| space(b)).count();
+        (lead, text[lead..].iter().rev().take_while(|b| space(b)).count())
+    };
+    Some(start + lead..inner.len() - trail)
 }
 
 /// A byte that may follow an element name: whitespace, `>` or `/`.
@@ -1387,10 +1408,12 @@ mod tests {
 
     #[test]
     fn the_plain_inline_string_form_is_read_directly() {
-        assert_eq!(plain_inline_string(b"<is><t>Smith, Mary</t></is>"), Some("Smith, Mary"));
-        assert_eq!(plain_inline_string(b"<is><t> padded </t></is>"), Some("padded"));
-        assert_eq!(plain_inline_string(b"<is><t xml:space=\"preserve\"> kept </t></is>"), Some(" kept "));
-        assert_eq!(plain_inline_string(b"<is><t></t></is>"), Some(""));
+        let text = |element: &'static [u8]| plain_inline_string(element).map(|r| &element[r]);
+        assert_eq!(text(b"<is><t>Smith, Mary</t></is>"), Some(&b"Smith, Mary"[..]));
+        assert_eq!(text(b"<is><t> \tpadded\n </t></is>"), Some(&b"padded"[..]));
+        assert_eq!(text(b"<is><t xml:space=\"preserve\"> kept </t></is>"), Some(&b" kept "[..]));
+        assert_eq!(text(b"<is><t></t></is>"), Some(&b""[..]));
+        assert_eq!(text(b"<is><t>   </t></is>"), Some(&b""[..]));
         for other in [
             &b"<is><t>a &amp; b</t></is>"[..],
             b"<is><t>a_x000D_b</t></is>",
