@@ -1219,6 +1219,8 @@ mod tests {
         for must in [
             "tests/fixtures/practice/charges.xlsx",
             "tests/fixtures/practice/charges.lo.xlsx",
+            "tests/fixtures/shapes/charges-wide-40.xlsx",
+            "tests/fixtures/shapes/payments-wide-40.xlsx",
             "types01.xlsx",
             "date_1904_01.xlsx",
             "1904.xlsx",
