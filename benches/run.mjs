@@ -225,7 +225,12 @@ if (only) {
     section = millionSection(million);
   }
   const old = sectionOf(currentMd, only);
-  writeFileSync(benchMd, old ? currentMd.replace(old, section) : `${currentMd.trimEnd()}\n\n${section}\n`);
+  // A section not there yet goes where a full run puts it, before the machine and versions.
+  const machineAt = currentMd.indexOf('## Machine and versions');
+  const added = machineAt < 0
+    ? `${currentMd.trimEnd()}\n\n${section}\n`
+    : `${currentMd.slice(0, machineAt)}${section}\n\n${currentMd.slice(machineAt)}`;
+  writeFileSync(benchMd, old ? currentMd.replace(old, section) : added);
   log(`Rewrote the ${only} section of BENCH.md`);
   process.exit(0);
 }
