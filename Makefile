@@ -96,7 +96,8 @@ test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'
 
 # benches/run.mjs times everything on the generated files and rewrites BENCH.md (a full run
-# takes about 10 minutes on 2 cores; the 1M-row files are generated once and reused).
+# takes about 15 minutes on 2 cores, W1 on each shape included; the 1M-row files are generated once
+# and reused). The million-line page run is `make bench-million`, on its own.
 bench: cli wasm bench-wasm bench-data node-tools browser-tools
 	cargo build --release --features bench --example bench_native
 	node benches/run.mjs
