@@ -761,6 +761,17 @@ impl<R: Read> Scanner<R> {
         let finder = memchr::memmem::Finder::new(b"<sheetData");
         let at = self.find_with(0, 10, |_, rest| finder.find(rest))?.ok_or(Unusual)?;
         let head = &self.window()[..at];
+        // What comes before the cells must be well formed, as calamine reads it with an XML
+        // reader: a broken tag there (a lost `>`) is calamine's to report.
+        let mut xml = quick_xml::Reader::from_reader(head);
+        xml.config_mut().check_end_names = true;
+        loop {
+            match xml.read_event() {
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(_) => return Err(Unusual),
+            }
+        }
         let mut last = (0, 0);
         if memchr::memmem::find(head, b":dimension").is_some() {
             return Err(Unusual);
@@ -1453,6 +1464,17 @@ mod tests {
         let mut book = Book::open(&edited, Format::Xlsx).unwrap();
         let sheet = book.read("Sheet1", Format::Xlsx, &Limits::default(), None, &mut |_| {}).unwrap();
         assert_eq!(sheet.row(0).unwrap().get(0), CellRef::Text("x"));
+    }
+
+    #[test]
+    fn a_broken_tag_before_the_cells_is_left_to_calamine() {
+        let bytes = workbook(&[(0, 0, Cell::Text("x".into()))]);
+        let edited = rewrite_sheet(&bytes, |xml| {
+            assert!(xml.contains("</sheetViews>"));
+            xml.replace("</sheetViews>", "</sheetViewsk")
+        });
+        assert_eq!(compare(&edited, "broken head"), Outcome::LeftToCalamine);
+        assert_eq!(compare(&bytes, "whole head"), Outcome::Plain);
     }
 
     /// The workbook with its first worksheet's XML changed by `edit`.
