@@ -51,12 +51,14 @@ WASM_PKGS := $(WASM_PKG) $(WASM_XLSX_PKG)
 SINGLE_FILE := dist/clearbill.html
 WWW_SOURCES := $(shell find www -type f -not -path 'www/pkg/*' -not -path 'www/pkg-xlsx/*')
 BENCH_DIR := benches/data
+# The other shapes of W1's files (benches/generate.rs --shape).
+SHAPE_DATA := $(BENCH_DIR)/charges-wide-200000.xlsx $(BENCH_DIR)/charges-distinct-200000.xlsx
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard build.rs)
 # The tests that run in the browser are tests/wasm*.rs (the other integration tests read files
 # and run natively).
 WASM_TESTS := $(patsubst tests/%.rs,--test %,$(wildcard tests/wasm*.rs))
 
-.PHONY: help build serve test bench bench-prices bench-scale bench-quick bench-exports bench-wasm bench-data tools rust-tools wasm-tools node-tools \
+.PHONY: help build serve test bench bench-shapes bench-million bench-prices bench-scale bench-quick bench-exports bench-wasm bench-data tools rust-tools wasm-tools node-tools \
 	browser-tools office-tools cli wasm single-file fmt fmt-check clippy test-rust test-wasm e2e fuzz \
 	fuzz-tools clean distclean
 
@@ -69,6 +71,8 @@ help:
 	@echo 'make bench-scale   the CLI on csv pairs of 100k to 1M lines: CPU per line, memory per line (docs/scale.md)'
 	@echo 'make bench-quick the benchmark harness on 10k-row files (a quick check)'
 	@echo 'make bench-exports the page xlsx and csv downloads of 200k- and 1M-line reconciliations (BENCH.md)'
+	@echo 'make bench-shapes  W1 on each generated shape of xlsx (plain, wide, distinct): wasm, floor, SheetJS'
+	@echo 'make bench-million the page on a 1M + 1M xlsx pair in headless Chromium'
 	@echo 'make fuzz        each fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)); findings in fuzz/artifacts/'
 	@echo 'make tools       install what is missing: rust-tools wasm-tools node-tools browser-tools office-tools'
 	@echo 'make cli         target/release/clearbill'
@@ -93,7 +97,8 @@ test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'
 
 # benches/run.mjs times everything on the generated files and rewrites BENCH.md (a full run
-# takes about 10 minutes on 2 cores; the 1M-row files are generated once and reused).
+# takes about 15 minutes on 2 cores, W1 on each shape included; the 1M-row files are generated once
+# and reused). The million-line page run is `make bench-million`, on its own.
 bench: cli wasm bench-wasm bench-data node-tools browser-tools
 	cargo build --release --features bench --example bench_native
 	node benches/run.mjs
@@ -123,9 +128,23 @@ bench-wasm: $(RUST_SOURCES) | wasm-tools node-tools
 	wasm-pack build --mode no-install --target web --out-dir target/bench-pkg --out-name clearbill \
 		--release -- --no-default-features --features page,bench
 
-bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-1000000.csv
+bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-1000000.csv $(SHAPE_DATA)
+
+# W1 on each shape only (a full `make bench` includes it); rewrites that section of BENCH.md.
+bench-shapes: wasm bench-wasm $(BENCH_DIR)/charges-200000.xlsx $(SHAPE_DATA) node-tools
+	node benches/run.mjs --only shapes
+
+# The page on a 1M + 1M xlsx pair (generating it takes a minute or two; not part of `make bench`).
+bench-million: wasm $(BENCH_DIR)/charges-1000000.xlsx node-tools browser-tools
+	node benches/run.mjs --only million
 
 # Seeded: the same rows always give the same files (charges-N.* and payments-N.*).
+$(BENCH_DIR)/charges-wide-%.xlsx: benches/generate.rs | rust-tools
+	cargo run --release --example bench_generate -- --rows $* --shape wide --out $(BENCH_DIR)
+
+$(BENCH_DIR)/charges-distinct-%.xlsx: benches/generate.rs | rust-tools
+	cargo run --release --example bench_generate -- --rows $* --shape distinct --out $(BENCH_DIR)
+
 $(BENCH_DIR)/charges-%.xlsx: benches/generate.rs | rust-tools
 	cargo run --release --example bench_generate -- --rows $* --format xlsx --out $(BENCH_DIR)
 

@@ -19,6 +19,16 @@
 //! numbers as numeric cells, so the charges file's leading zeros are lost there,
 //! as in real exports. csv files write the same values as text (charges use US
 //! dates and some `$1,234.50` amounts; payments use ISO dates).
+//!
+//! `--shape` picks the layout of the same rows (xlsx only for the other two):
+//! - `plain` (the default): as above, `charges-<N>.xlsx`;
+//! - `wide`: 17 charge and 15 payment columns, every text cell an inline string
+//!   (`t="inlineStr"`) as constant-memory writers (rust_xlsxwriter's
+//!   `add_worksheet_with_constant_memory`, Python xlsxwriter's
+//!   `constant_memory`) write them: `charges-wide-<N>.xlsx`;
+//! - `distinct`: shared strings with mostly distinct values (a free-text note on
+//!   every line, a patient name per patient) and dates written as text:
+//!   `charges-distinct-<N>.xlsx`.
 
 use std::path::{Path, PathBuf};
 
@@ -600,8 +610,196 @@ fn write_payments_xlsx(path: &Path, rows: &[Payment]) -> Result<(), rust_xlsxwri
     book.save(path)
 }
 
+/// The extra columns of the wide shape (`--shape wide`), after the usual twelve.
+const WIDE_CHARGE_HEADERS: [&str; 5] =
+    ["Facility", "Place of Service", "Diagnosis 1", "Diagnosis 2", "Referring"];
+const WIDE_PAYMENT_HEADERS: [&str; 3] = ["Payer Control", "Group", "Batch"];
+const FACILITIES: [&str; 4] =
+    ["Main Street Clinic", "Northside Medical Office", "Riverside Outpatient Center", "Lakeview Annex"];
+const DIAGNOSES: [&str; 12] = [
+    "I10", "E11.9", "J06.9", "M54.50", "Z00.00", "E78.5", "K21.9", "F41.1", "R51.9", "N39.0", "J45.909",
+    "Z23",
+];
+const PLACES: [&str; 3] = ["11 Office", "22 Outpatient", "02 Telehealth"];
+
+/// The wide shape: the usual columns and a few more (17 charge columns, 15
+/// payment columns), every text cell an inline string, as rust_xlsxwriter's
+/// constant-memory mode (and xlsxwriter's) writes them.
+fn write_wide_charges_xlsx(path: &Path, rows: &[Charge]) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("mm/dd/yyyy");
+    let money = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name("Charges")?;
+    for (c, h) in CHARGE_HEADERS.iter().chain(&WIDE_CHARGE_HEADERS).enumerate() {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (i, c) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (first, last) = patient_name(c.patient);
+        sheet.write_string(r, 0, format!("{:08}", c.claim))?;
+        sheet.write_number(r, 1, c.line)?;
+        sheet.write_string(r, 2, format!("M{}", c.mrn))?;
+        sheet.write_string(r, 3, format!("{last}, {first}"))?;
+        sheet.write_number_with_format(r, 4, serial(c.dos), &date)?;
+        sheet.write_number_with_format(r, 5, serial(c.bill), &date)?;
+        sheet.write_string(r, 6, CODES[c.code].0)?;
+        if let Some(m) = c.modifier {
+            sheet.write_string(r, 7, MODIFIERS[m])?;
+        }
+        sheet.write_number(r, 8, c.units)?;
+        sheet.write_string(r, 9, PAYERS[c.payer].0)?;
+        sheet.write_string(r, 10, PROVIDERS[(c.claim % PROVIDERS.len() as u64) as usize])?;
+        sheet.write_number_with_format(r, 11, dollars(c.billed), &money)?;
+        sheet.write_string(r, 12, FACILITIES[(c.claim % 4) as usize])?;
+        sheet.write_string(r, 13, PLACES[(c.claim % 7 % 3) as usize])?;
+        sheet.write_string(r, 14, DIAGNOSES[(c.patient + c.line as usize) % DIAGNOSES.len()])?;
+        if c.line % 2 == 0 {
+            sheet.write_string(r, 15, DIAGNOSES[(c.patient * 3) % DIAGNOSES.len()])?;
+        }
+        sheet.write_string(r, 16, format!("1{:09}", 234_000_000 + c.claim % 977))?;
+    }
+    book.save(path)
+}
+
+fn write_wide_payments_xlsx(path: &Path, rows: &[Payment]) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let money = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name("Remittance")?;
+    for (c, h) in PAYMENT_HEADERS.iter().chain(&WIDE_PAYMENT_HEADERS).enumerate() {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (i, p) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (first, last) = patient_name(p.patient);
+        sheet.write_number(r, 0, p.claim as f64)?;
+        sheet.write_string(r, 1, format!("{} {}", first.to_uppercase(), last.to_uppercase()))?;
+        sheet.write_number_with_format(r, 2, serial(p.dos), &date)?;
+        sheet.write_string(r, 3, CODES[p.code].0)?;
+        if let Some(m) = p.modifier {
+            sheet.write_string(r, 4, MODIFIERS[m])?;
+        }
+        sheet.write_string(r, 5, PAYERS[p.payer].0)?;
+        sheet.write_number_with_format(r, 6, dollars(p.paid), &money)?;
+        sheet.write_number_with_format(r, 7, dollars(p.contractual), &money)?;
+        sheet.write_number_with_format(r, 8, dollars(p.patient_resp), &money)?;
+        if !p.reasons.is_empty() {
+            sheet.write_string(r, 9, &p.reasons)?;
+        }
+        sheet.write_number_with_format(r, 10, serial(p.paid_date), &date)?;
+        sheet.write_string(r, 11, &p.check)?;
+        sheet.write_string(r, 12, format!("{}{:07}", p.paid_date, (p.claim * 31 + i as u64) % 10_000_000))?;
+        sheet.write_string(r, 13, format!("GRP{:05}", p.payer * 1_000 + p.patient % 97))?;
+        sheet.write_number(r, 14, (p.paid_date % 1_000) as f64)?;
+    }
+    book.save(path)
+}
+
+/// The distinct shape's patient: first name, middle initial and last name,
+/// different for each of up to 52,000 patients (the usual shape repeats 2,000
+/// names).
+fn distinct_name(p: usize) -> (&'static str, char, &'static str) {
+    let middle = (b'A' + (p / FIRST.len() % 26) as u8) as char;
+    (FIRST[p % FIRST.len()], middle, LAST[(p / (FIRST.len() * 26) + p * 7) % LAST.len()])
+}
+
+const VISITS: [&str; 6] = [
+    "follow-up for",
+    "new complaint of",
+    "annual check, noted",
+    "recheck of",
+    "telehealth visit about",
+    "referred for",
+];
+const COMPLAINTS: [&str; 8] = [
+    "lower back pain",
+    "blood pressure",
+    "cough and fever",
+    "knee swelling",
+    "headaches",
+    "blood sugar",
+    "rash on left arm",
+    "sleep trouble",
+];
+
+/// The distinct shape: shared strings with mostly distinct values (a free-text
+/// note on every line, patient names that differ per patient) and dates
+/// written as text, not as date cells.
+fn write_distinct_charges_xlsx(path: &Path, rows: &[Charge]) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let money = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Charges")?;
+    for (c, h) in CHARGE_HEADERS.iter().chain(&["Visit Note"]).enumerate() {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (i, c) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (first, middle, last) = distinct_name(c.patient);
+        let provider = PROVIDERS[(c.claim % PROVIDERS.len() as u64) as usize];
+        sheet.write_string(r, 0, format!("{:08}", c.claim))?;
+        sheet.write_number(r, 1, c.line)?;
+        sheet.write_string(r, 2, format!("M{}", c.mrn))?;
+        sheet.write_string(r, 3, format!("{last}, {first} {middle}."))?;
+        sheet.write_string(r, 4, us_date(c.dos))?;
+        sheet.write_string(r, 5, us_date(c.bill))?;
+        sheet.write_string(r, 6, CODES[c.code].0)?;
+        if let Some(m) = c.modifier {
+            sheet.write_string(r, 7, MODIFIERS[m])?;
+        }
+        sheet.write_number(r, 8, c.units)?;
+        sheet.write_string(r, 9, PAYERS[c.payer].0)?;
+        sheet.write_string(r, 10, provider)?;
+        sheet.write_number_with_format(r, 11, dollars(c.billed), &money)?;
+        let note = format!(
+            "{first} {last}: {} {}, seen by {provider} (visit {}-{})",
+            VISITS[c.patient % VISITS.len()],
+            COMPLAINTS[(c.claim as usize + c.line as usize) % COMPLAINTS.len()],
+            c.claim,
+            c.line
+        );
+        sheet.write_string(r, 12, note)?;
+    }
+    book.save(path)
+}
+
+fn write_distinct_payments_xlsx(path: &Path, rows: &[Payment]) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let money = Format::new().set_num_format("#,##0.00");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Remittance")?;
+    for (c, h) in PAYMENT_HEADERS.iter().chain(&["Payer Note"]).enumerate() {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (i, p) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (first, middle, last) = distinct_name(p.patient);
+        sheet.write_number(r, 0, p.claim as f64)?;
+        sheet.write_string(r, 1, format!("{} {middle} {}", first.to_uppercase(), last.to_uppercase()))?;
+        sheet.write_string(r, 2, iso_date(p.dos))?;
+        sheet.write_string(r, 3, CODES[p.code].0)?;
+        if let Some(m) = p.modifier {
+            sheet.write_string(r, 4, MODIFIERS[m])?;
+        }
+        sheet.write_string(r, 5, PAYERS[p.payer].0)?;
+        sheet.write_number_with_format(r, 6, dollars(p.paid), &money)?;
+        sheet.write_number_with_format(r, 7, dollars(p.contractual), &money)?;
+        sheet.write_number_with_format(r, 8, dollars(p.patient_resp), &money)?;
+        if !p.reasons.is_empty() {
+            sheet.write_string(r, 9, &p.reasons)?;
+        }
+        sheet.write_string(r, 10, iso_date(p.paid_date))?;
+        sheet.write_string(r, 11, &p.check)?;
+        sheet.write_string(r, 12, format!("Processed as {} under ref {}-{i}", PAYERS[p.payer].0, p.claim))?;
+    }
+    book.save(path)
+}
+
 fn main() {
     let mut rows = 10_000usize;
+    let mut shape = String::from("plain");
     let mut formats: Vec<String> = Vec::new();
     let mut out = PathBuf::from("benches/data");
     let mut seed = 20_260_315u64;
@@ -613,11 +811,12 @@ fn main() {
             "--format" => formats.push(value),
             "--out" => out = PathBuf::from(value),
             "--seed" => seed = value.parse().unwrap_or_else(|_| usage()),
+            "--shape" => shape = value,
             _ => usage(),
         }
     }
     if formats.is_empty() {
-        formats = vec!["xlsx".into(), "csv".into()];
+        formats = if shape == "plain" { vec!["xlsx".into(), "csv".into()] } else { vec!["xlsx".into()] };
     }
     if let Err(e) = std::fs::create_dir_all(&out) {
         eprintln!("{}: {e}", out.display());
@@ -627,18 +826,31 @@ fn main() {
     let mut rng = Rng(seed ^ rows as u64);
     let charge_rows = charges(&mut rng, rows);
     let payment_rows = payments(&mut rng, &charge_rows, rows);
+    // The usual shape keeps its names; another shape's files are charges-<shape>-<N>.xlsx.
+    let stem = if shape == "plain" { rows.to_string() } else { format!("{shape}-{rows}") };
     for format in &formats {
-        let charges_path = out.join(format!("charges-{rows}.{format}"));
-        let payments_path = out.join(format!("payments-{rows}.{format}"));
-        let result = match format.as_str() {
-            "csv" => write_csv(&charges_path, &CHARGE_HEADERS, charge_rows.iter().map(charge_cells))
-                .and_then(|_| {
-                    write_csv(&payments_path, &PAYMENT_HEADERS, payment_rows.iter().map(payment_cells))
-                }),
-            "xlsx" => write_charges_xlsx(&charges_path, &charge_rows)
-                .and_then(|_| write_payments_xlsx(&payments_path, &payment_rows))
+        let charges_path = out.join(format!("charges-{stem}.{format}"));
+        let payments_path = out.join(format!("payments-{stem}.{format}"));
+        let result = match (shape.as_str(), format.as_str()) {
+            ("wide", "xlsx") => write_wide_charges_xlsx(&charges_path, &charge_rows)
+                .and_then(|_| write_wide_payments_xlsx(&payments_path, &payment_rows))
                 .map_err(|e| e.to_string()),
-            other => Err(format!("unknown format {other}: use xlsx or csv")),
+            ("distinct", "xlsx") => write_distinct_charges_xlsx(&charges_path, &charge_rows)
+                .and_then(|_| write_distinct_payments_xlsx(&payments_path, &payment_rows))
+                .map_err(|e| e.to_string()),
+            ("plain", _) => match format.as_str() {
+                "csv" => write_csv(&charges_path, &CHARGE_HEADERS, charge_rows.iter().map(charge_cells))
+                    .and_then(|_| {
+                        write_csv(&payments_path, &PAYMENT_HEADERS, payment_rows.iter().map(payment_cells))
+                    }),
+                "xlsx" => write_charges_xlsx(&charges_path, &charge_rows)
+                    .and_then(|_| write_payments_xlsx(&payments_path, &payment_rows))
+                    .map_err(|e| e.to_string()),
+                other => Err(format!("unknown format {other}: use xlsx or csv")),
+            },
+            (other, _) => {
+                Err(format!("shape {other}: use plain, wide or distinct (wide and distinct are xlsx only)"))
+            }
         };
         if let Err(e) = result {
             eprintln!("bench_generate: {e}");
@@ -649,6 +861,8 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench_generate [--rows N] [--format xlsx|csv]... [--out DIR] [--seed N]");
+    eprintln!(
+        "usage: bench_generate [--rows N] [--format xlsx|csv]... [--shape plain|wide|distinct] [--out DIR] [--seed N]"
+    );
     std::process::exit(2);
 }

@@ -1,7 +1,8 @@
 // W3: the page in headless Chromium, from setting the files to the summary on
 // screen, driven through the worker protocol (app.js `call('reconcile', …)`),
 // with the main thread's responsiveness measured by a requestAnimationFrame
-// loop and a long-task observer. Prints one JSON line per run.
+// loop and a long-task observer, and the largest wasm memory of the page's
+// workers after the run. Prints one JSON line per run.
 //
 //   node benches/page.mjs CHARGES PAYMENTS [RUNS]
 //
@@ -90,6 +91,14 @@ try {
         maxProgressGapMs: maxProgressGap,
       };
     });
+    // Peak wasm memory: the workers' linear memory after the run (it only grows). The worker
+    // imported pkg/clearbill.js; importing it again gives the same module, whose init hands back
+    // the instance it already has.
+    const memories = await Promise.all(page.workers().map((worker) => worker.evaluate(async () => {
+      const module = await import(`${self.location.origin}/pkg/clearbill.js`);
+      return (await module.default()).memory.buffer.byteLength;
+    }).catch(() => 0)));
+    result.wasmMemoryBytes = Math.max(0, ...memories);
     console.log(JSON.stringify(result));
     await context.close();
   }

@@ -3,6 +3,12 @@
 // the xlsx floor on the same generated files in one run, and writes BENCH.md.
 //
 //   node benches/run.mjs [--runs N] [--quick]
+//   node benches/run.mjs --only shapes [--runs N]    W1 on each generated shape only (make bench-shapes)
+//   node benches/run.mjs --only million [--runs N]   the page on the 1M + 1M xlsx pair only (make bench-million)
+//
+// `--only` rewrites just its own section of BENCH.md (between its <!-- name --> markers); a full
+// run rewrites everything but the million section, which it keeps as it was unless
+// benches/data/results-million.json has a newer run.
 //
 // Expects the files of benches/generate.rs in benches/data/, the wasm packages
 // in www/pkg/ (the page's) and www/pkg-xlsx/ (its xlsx writer, which the page
@@ -25,7 +31,20 @@ const RUNS = runsArg ?? 5;
 const FEW = runsArg ?? 3;
 const W1 = quick ? 10_000 : 200_000;
 const W2 = quick ? 10_000 : 1_000_000;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (only !== undefined && !['shapes', 'million'].includes(only)) {
+  console.error('--only takes shapes or million');
+  process.exit(2);
+}
 const files = (n, ext) => [`${DATA}charges-${n}.${ext}`, `${DATA}payments-${n}.${ext}`];
+/** The generated shapes of W1 (benches/generate.rs --shape); plain is W1's own files. */
+const SHAPES = {
+  plain: '12 columns, shared strings, dates and money as numbers',
+  wide: '17 + 15 columns, every text an inline string (constant-memory writer)',
+  distinct: 'shared strings mostly distinct (a note per line, a name per patient), dates as text',
+};
+const shapeFiles = (shape) => files(shape === 'plain' ? W1 : `${shape}-${W1}`, 'xlsx');
+const MILLION = 1_000_000;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,6 +118,123 @@ function version(cmd, args) {
 
 const pkg = (name) => JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')).version;
 
+const MiB = 1024 * 1024;
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes) => (bytes === undefined || Number.isNaN(bytes) ? '–' : `${(bytes / MiB).toFixed(0)} MiB`);
+const rss = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
+const ratio = (a, b) => (a / b).toFixed(2);
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+const ok = (good) => (good ? 'met' : '**missed**');
+const runsText = (r) => r.runs.map((x) => (x / 1000).toFixed(2)).join(', ');
+
+/** W1 on each shape: ClearBill wasm, the floor and SheetJS (`known` has plain's, timed already). */
+function runShapes(known) {
+  const out = {};
+  for (const shape of Object.keys(SHAPES)) {
+    if (shape === 'plain' && known) {
+      out.plain = known;
+      continue;
+    }
+    const pair = shapeFiles(shape);
+    log(`W1, shape ${shape}: ${pair.join(' + ')}`);
+    out[shape] = { wasm: tool('wasm', pair, FEW), floor: tool('floor', pair, FEW), sheetjs: tool('sheetjs', pair, FEW),
+      bytes: pair.map((f) => readFileSync(f).length) };
+  }
+  return out;
+}
+
+function shapesSection(shapes) {
+  const rows = Object.entries(shapes).map(([shape, r]) => {
+    const vsSheetjs = r.wasm.ms / r.sheetjs.ms;
+    const vsFloor = r.wasm.ms / r.floor.ms;
+    const mem = r.wasm.wasmMemoryBytes;
+    const met = vsSheetjs <= 0.2 && vsFloor <= 1.4 && mem < 256 * MiB;
+    return `| ${shape} | ${s(r.wasm.ms)} (${runsText(r.wasm)}) | ${s(r.floor.ms)} | ${s(r.sheetjs.ms)} | ${(1 / vsSheetjs).toFixed(1)}× | ${ratio(r.wasm.ms, r.floor.ms)} | ${mib(mem)} | ${ok(met)} |`;
+  });
+  const described = Object.entries(SHAPES).map(([shape, text]) => `- **${shape}**: ${text}`).join('\n');
+  return `<!-- shapes -->
+## W1 on other shapes of file (\`make bench-shapes\`)
+
+The W1 job (read both ${W1.toLocaleString('en-US')}-row xlsx files, reconcile, summary through a \`Session\`,
+wasm under Node) on each shape that benches/generate.rs writes (\`--shape\`); the same rows, laid out
+differently:
+
+${described}
+
+Targets on every shape: ≥ 5× faster than SheetJS, ≤ 1.4× the floor (the same wasm inflating and
+tokenising the same files), peak wasm memory < 256 MiB.
+
+| shape | ClearBill wasm (runs) | floor | SheetJS | faster than SheetJS | ours/floor | peak wasm memory | targets |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+<!-- /shapes -->`;
+}
+
+/** The page on the 1M + 1M xlsx pair. */
+function runMillion() {
+  const pair = files(MILLION, 'xlsx');
+  log(`The page, ${pair.join(' + ')}`);
+  const runs = node('page.mjs', ...pair, String(runsArg ?? 1));
+  return {
+    date: new Date().toISOString(),
+    ms: median(runs.map((r) => r.ms)),
+    runs: runs.map((r) => Math.round(r.ms)),
+    lines: runs[0].lines,
+    maxFrameGapMs: max(runs.map((r) => r.maxFrameGapMs)),
+    longestTaskMs: max(runs.map((r) => r.longestTaskMs)),
+    maxProgressGapMs: max(runs.map((r) => r.maxProgressGapMs)),
+    progressReports: median(runs.map((r) => r.progressReports)),
+    wasmMemoryBytes: max(runs.map((r) => r.wasmMemoryBytes)),
+  };
+}
+
+function millionSection(m) {
+  return `<!-- million -->
+## A million lines in the page (\`make bench-million\`)
+
+A ${MILLION.toLocaleString('en-US')}-row charges xlsx and a ${MILLION.toLocaleString('en-US')}-row payments xlsx (benches/generate.rs, plain
+shape) set on the page in headless Chromium, W3's way (benches/page.mjs), run on ${m.date.slice(0, 10)}: ${m.lines.toLocaleString('en-US')} lines.
+
+| target | measured | |
+|---|---|---|
+| summary on screen ≤ 12 s | ${s(m.ms)} (runs ${runsText(m)}) | ${ok(m.ms <= 12_000)} |
+| peak wasm memory < 1 GiB (the workers' linear memory) | ${mib(m.wasmMemoryBytes)} | ${ok(m.wasmMemoryBytes < 1024 * MiB)} |
+| no main-thread task > 200 ms | longest task ${m.longestTaskMs.toFixed(0)} ms, longest frame gap ${m.maxFrameGapMs.toFixed(0)} ms | ${ok(m.longestTaskMs <= 200)} |
+
+Progress: ${m.progressReports} reports, the longest gap between two ${m.maxProgressGapMs.toFixed(0)} ms.
+<!-- /million -->`;
+}
+
+/** BENCH.md's section between `<!-- name -->` and `<!-- /name -->`, or undefined. */
+function sectionOf(text, name) {
+  const start = text.indexOf(`<!-- ${name} -->`);
+  const end = text.indexOf(`<!-- /${name} -->`);
+  return start < 0 || end < start ? undefined : text.slice(start, end + `<!-- /${name} -->`.length);
+}
+
+const benchMd = `${ROOT}BENCH.md`;
+const currentMd = existsSync(benchMd) ? readFileSync(benchMd, 'utf8') : '';
+const millionJson = `${DATA}results-million.json`;
+if (only) {
+  let section;
+  if (only === 'shapes') {
+    section = shapesSection(runShapes());
+  } else {
+    const million = runMillion();
+    writeFileSync(millionJson, `${JSON.stringify(million, null, 2)}\n`);
+    section = millionSection(million);
+  }
+  const old = sectionOf(currentMd, only);
+  // A section not there yet goes where a full run puts it, before the machine and versions.
+  const machineAt = currentMd.indexOf('## Machine and versions');
+  const added = machineAt < 0
+    ? `${currentMd.trimEnd()}\n\n${section}\n`
+    : `${currentMd.slice(0, machineAt)}${section}\n\n${currentMd.slice(machineAt)}`;
+  writeFileSync(benchMd, old ? currentMd.replace(old, section) : added);
+  log(`Rewrote the ${only} section of BENCH.md`);
+  process.exit(0);
+}
+
 // ---------------------------------------------------------------------------------------------
 log(`W1: ${W1}-row charges + payments xlsx`);
 const w1Files = files(W1, 'xlsx');
@@ -136,18 +272,11 @@ function sizeOf(path) {
 const size = sizeOf(`${ROOT}www/pkg/clearbill_bg.wasm`);
 const writerSize = sizeOf(`${ROOT}www/pkg-xlsx/clearbill_xlsx_bg.wasm`);
 
-const results = { date: new Date().toISOString(), rows: { w1: W1, w2: W2 }, w1, w2, w3, size, writerSize };
+const shapes = quick ? undefined : runShapes(w1);
+const results = { date: new Date().toISOString(), rows: { w1: W1, w2: W2 }, w1, w2, w3, size, writerSize, shapes };
 writeFileSync(`${DATA}results.json`, `${JSON.stringify(results, null, 2)}\n`);
 
 // ---------------------------------------------------------------------------------------------
-const MiB = 1024 * 1024;
-const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / MiB).toFixed(0)} MiB`);
-const rss = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
-const ratio = (a, b) => (a / b).toFixed(2);
-const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
-const ok = (good) => (good ? 'met' : '**missed**');
-const runsText = (r) => r.runs.map((x) => (x / 1000).toFixed(2)).join(', ');
 
 const t1 = { sheetjs: w1.wasm.ms / w1.sheetjs.ms, floor: w1.wasm.ms / w1.floor.ms, mem: w1.wasm.wasmMemoryBytes };
 const t2 = { papa: w2.wasm.ms / w2.papa.ms, mem: w2.wasm.wasmMemoryBytes };
@@ -209,6 +338,10 @@ next frame drawn, through the worker protocol (\`call('reconcile', …)\` of www
 |---|---|---|---|---|---|
 | ${s(w3.ms)} | ${runsText(w3)} | ${w3.maxFrameGapMs.toFixed(0)} ms | ${w3.longestTaskMs.toFixed(0)} ms | ${w3.progressReports} | ${w3.maxProgressGapMs.toFixed(0)} ms |
 
+${shapes ? shapesSection(shapes) : sectionOf(currentMd, 'shapes') ?? ''}
+
+${existsSync(millionJson) ? millionSection(JSON.parse(readFileSync(millionJson, 'utf8'))) : sectionOf(currentMd, 'million') ?? ''}
+
 ## Machine and versions
 
 - ${machine}; ${version('uname', ['-sr'])}
@@ -220,10 +353,12 @@ next frame drawn, through the worker protocol (\`call('reconcile', …)\` of www
 
     make bench            # generates benches/data/ once (seeded), builds, runs everything, rewrites BENCH.md
     make bench-quick      # the same on the 10k-row files, to check the harness
+    make bench-shapes     # only W1 on each shape (rewrites that section)
+    make bench-million    # only the page on the 1M + 1M xlsx pair (rewrites that section)
 
 Raw results of the last run: benches/data/results.json (not committed).
 `;
 // The hand-written analysis (where the time goes, what would close each gap) follows the table.
 const notes = `${ROOT}benches/notes.md`;
-writeFileSync(`${ROOT}BENCH.md`, existsSync(notes) ? `${md}\n${readFileSync(notes, 'utf8')}` : md);
+writeFileSync(benchMd, existsSync(notes) ? `${md}\n${readFileSync(notes, 'utf8')}` : md);
 log('Wrote BENCH.md');

@@ -535,7 +535,9 @@ struct RawCell<'b> {
 enum RawValue<'b> {
     Empty,
     V(&'b [u8]),
-    Inline(String),
+    /// An inline string: borrowed from the sheet's bytes when it reads as
+    /// written (the common case), or decoded.
+    Inline(std::borrow::Cow<'b, str>),
 }
 
 /// Workbook-wide things a cell's value depends on.
@@ -759,6 +761,17 @@ impl<R: Read> Scanner<R> {
         let finder = memchr::memmem::Finder::new(b"<sheetData");
         let at = self.find_with(0, 10, |_, rest| finder.find(rest))?.ok_or(Unusual)?;
         let head = &self.window()[..at];
+        // What comes before the cells must be well formed, as calamine reads it with an XML
+        // reader: a broken tag there (a lost `>`) is calamine's to report.
+        let mut xml = quick_xml::Reader::from_reader(head);
+        xml.config_mut().check_end_names = true;
+        loop {
+            match xml.read_event() {
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(_) => return Err(Unusual),
+            }
+        }
         let mut last = (0, 0);
         if memchr::memmem::find(head, b":dimension").is_some() {
             return Err(Unusual);
@@ -861,7 +874,10 @@ impl<R: Read> Scanner<R> {
             value: match parsed.value {
                 ParsedValue::Empty => RawValue::Empty,
                 ParsedValue::V(r) => RawValue::V(&base[r]),
-                ParsedValue::Inline(s) => RawValue::Inline(s),
+                ParsedValue::Inline(s) => RawValue::Inline(std::borrow::Cow::Owned(s)),
+                ParsedValue::PlainInline(r) => RawValue::Inline(std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(&base[r]).map_err(|_| Unusual)?,
+                )),
             },
         })
     }
@@ -882,6 +898,8 @@ enum ParsedValue {
     Empty,
     V(std::ops::Range<usize>),
     Inline(String),
+    /// An inline string that reads as written: where its text is.
+    PlainInline(std::ops::Range<usize>),
 }
 
 /// The first `byte` in `w` at or after `from`.
@@ -936,7 +954,11 @@ fn parse_cell(w: &[u8]) -> Result<Option<ParsedCell>, Unusual> {
         if name_len == 3 {
             let Some(close) = memchr::memmem::find(&w[i..], b"</is>") else { return Ok(None) };
             let close = i + close;
-            cell.value = ParsedValue::Inline(inline_string(&w[lt..close + 5])?);
+            let element = &w[lt..close + 5];
+            cell.value = match plain_inline_string(element) {
+                Some(text) => ParsedValue::PlainInline(lt + text.start..lt + text.end),
+                None => ParsedValue::Inline(inline_string(element)?),
+            };
             i = close + 5;
         } else {
             // A value or a formula holds no element: it ends at the next `<`.
@@ -1065,6 +1087,36 @@ fn inline_string(element: &[u8]) -> Result<String, Unusual> {
     read_rich_string(&mut xml, "is")
 }
 
+/// Where the text of the common inline string, `<is><t>text</t></is>` (or
+/// with `xml:space="preserve"`), is in the element, when it reads as written:
+/// UTF-8 with no markup, entity, line end to normalise or `_x` escape in it,
+/// and, unless preserved, without the ASCII whitespace calamine trims.
+/// Constant-memory writers put every text cell in this form; anything else
+/// goes through [`inline_string`].
+fn plain_inline_string(element: &[u8]) -> Option<std::ops::Range<usize>> {
+    const PRESERVE: &[u8] = b"<is><t xml:space=\"preserve\">";
+    let inner = element.strip_suffix(b"</t></is>")?;
+    let (start, preserve) = if inner.starts_with(b"<is><t>") {
+        (7, false)
+    } else if inner.starts_with(PRESERVE) {
+        (PRESERVE.len(), true)
+    } else {
+        return None;
+    };
+    let text = &inner[start..];
+    if text.iter().any(|b| matches!(b, b'<' | b'&' | b'\r' | b'_')) || std::str::from_utf8(text).is_err() {
+        return None;
+    }
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n');
+    let (lead, trail) = if preserve || text.is_empty() {
+        (0, 0)
+    } else {
+        let lead = text.iter().take_while(|b| space(b)).count();
+        (lead, text[lead..].iter().rev().take_while(|b| space(b)).count())
+    };
+    Some(start + lead..inner.len() - trail)
+}
+
 /// A byte that may follow an element name: whitespace, `>` or `/`.
 fn is_name_end(b: Option<&u8>) -> bool {
     matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
@@ -1178,6 +1230,8 @@ mod tests {
         for must in [
             "tests/fixtures/practice/charges.xlsx",
             "tests/fixtures/practice/charges.lo.xlsx",
+            "tests/fixtures/shapes/charges-wide-40.xlsx",
+            "tests/fixtures/shapes/payments-wide-40.xlsx",
             "types01.xlsx",
             "date_1904_01.xlsx",
             "1904.xlsx",
@@ -1235,8 +1289,16 @@ mod tests {
 
     /// A workbook written by rust_xlsxwriter from the given cells.
     fn workbook(cells: &[(u32, u16, Cell)]) -> Vec<u8> {
+        workbook_with(cells, false)
+    }
+
+    /// A workbook written by rust_xlsxwriter from the given cells; with
+    /// `inline`, in its constant-memory mode, which writes every text as an
+    /// inline string (`t="inlineStr"`) and keeps only cells written in row order.
+    fn workbook_with(cells: &[(u32, u16, Cell)], inline: bool) -> Vec<u8> {
         let mut book = XlsxWriter::new();
-        let sheet = book.add_worksheet();
+        let sheet =
+            if inline { book.add_worksheet_with_constant_memory().unwrap() } else { book.add_worksheet() };
         let date = CellFormat::new().set_num_format("mm/dd/yyyy");
         let money = CellFormat::new().set_num_format("#,##0.00;[Red]-#,##0.00");
         let elapsed = CellFormat::new().set_num_format("[h]:mm");
@@ -1305,6 +1367,78 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_inline_string_workbooks_read_as_calamine_reads_them(
+            cells in prop::collection::vec((0u32..40, 0u16..30, cell()), 0..60)
+        ) {
+            let mut cells = cells;
+            cells.sort_by_key(|(row, col, _)| (*row, *col));
+            let bytes = workbook_with(&cells, true);
+            prop_assert_eq!(compare(&bytes, "random inline-string workbook"), Outcome::Plain);
+        }
+    }
+
+    #[test]
+    fn inline_strings_read_as_calamine_reads_them() {
+        let texts = [
+            "Smith, Mary",
+            "",
+            "  padded  ",
+            "tab\there",
+            "line\nbreak\r\nhere",
+            "a_x000D_b",
+            "snake_case",
+            "x & y <z> \"q\" 'a'",
+            "Müller, José 李",
+            " ",
+        ];
+        let cells: Vec<(u32, u16, Cell)> = (0..texts.len() as u32 * 3)
+            .flat_map(|r| {
+                let text = texts[r as usize % texts.len()].to_string();
+                [
+                    (r, 0, Cell::Text(text.clone())),
+                    (r, 1, Cell::Money(f64::from(r) * 2.5)),
+                    (r, 3, Cell::Text(text)),
+                ]
+            })
+            .collect();
+        let bytes = workbook_with(&cells, true);
+        assert_eq!(compare(&bytes, "inline strings"), Outcome::Plain);
+        // Hand-written forms a constant-memory writer does not make, read by the general path.
+        let edited = rewrite_sheet(&bytes, |xml| {
+            assert!(xml.contains("t=\"inlineStr\"><is><t>Smith, Mary</t></is>"), "the writer's form");
+            xml.replace(
+                "<is><t>Smith, Mary</t></is>",
+                "<is><t xml:space=\"preserve\"> Smith,&#10;Mary </t></is>",
+            )
+            .replace("<is><t>snake_case</t></is>", "<is><r><t>snake</t></r><r><t>_case</t></r></is>")
+        });
+        assert_eq!(compare(&edited, "edited inline strings"), Outcome::Plain);
+    }
+
+    #[test]
+    fn the_plain_inline_string_form_is_read_directly() {
+        let text = |element: &'static [u8]| plain_inline_string(element).map(|r| &element[r]);
+        assert_eq!(text(b"<is><t>Smith, Mary</t></is>"), Some(&b"Smith, Mary"[..]));
+        assert_eq!(text(b"<is><t> \tpadded\n </t></is>"), Some(&b"padded"[..]));
+        assert_eq!(text(b"<is><t xml:space=\"preserve\"> kept </t></is>"), Some(&b" kept "[..]));
+        assert_eq!(text(b"<is><t></t></is>"), Some(&b""[..]));
+        assert_eq!(text(b"<is><t>   </t></is>"), Some(&b""[..]));
+        for other in [
+            &b"<is><t>a &amp; b</t></is>"[..],
+            b"<is><t>a_x000D_b</t></is>",
+            b"<is><t>a\r\nb</t></is>",
+            b"<is><r><t>a</t></r></is>",
+            b"<is><t xml:space='preserve'>a</t></is>",
+            b"<is><t>\xff</t></is>",
+        ] {
+            assert_eq!(plain_inline_string(other), None, "{}", String::from_utf8_lossy(other));
+        }
+    }
+
     #[test]
     fn a_large_workbook_reads_as_calamine_reads_it_across_chunks() {
         let cells: Vec<(u32, u16, Cell)> = (0..20_000u32)
@@ -1330,6 +1464,17 @@ mod tests {
         let mut book = Book::open(&edited, Format::Xlsx).unwrap();
         let sheet = book.read("Sheet1", Format::Xlsx, &Limits::default(), None, &mut |_| {}).unwrap();
         assert_eq!(sheet.row(0).unwrap().get(0), CellRef::Text("x"));
+    }
+
+    #[test]
+    fn a_broken_tag_before_the_cells_is_left_to_calamine() {
+        let bytes = workbook(&[(0, 0, Cell::Text("x".into()))]);
+        let edited = rewrite_sheet(&bytes, |xml| {
+            assert!(xml.contains("</sheetViews>"));
+            xml.replace("</sheetViews>", "</sheetViewsk")
+        });
+        assert_eq!(compare(&edited, "broken head"), Outcome::LeftToCalamine);
+        assert_eq!(compare(&bytes, "whole head"), Outcome::Plain);
     }
 
     /// The workbook with its first worksheet's XML changed by `edit`.
