@@ -285,7 +285,11 @@ impl<'a> PlainXlsx<'a> {
         let mut in_sst = false;
         loop {
             buf.clear();
-            match xml.read_event_into(&mut buf).map_err(|_| Unusual)? {
+            let event = xml.read_event_into(&mut buf).map_err(|_| Unusual)?;
+            if let Event::Start(e) | Event::Empty(e) = &event {
+                well_formed(e)?;
+            }
+            match event {
                 Event::Start(e) if e.local_name().as_ref() == "sst" => in_sst = true,
                 Event::Start(e) if in_sst && e.local_name().as_ref() == "si" => {
                     let s = read_rich_string(&mut xml, e.name().as_ref())?;
@@ -349,6 +353,13 @@ impl<'a> PlainXlsx<'a> {
 }
 
 /// The value of an attribute as written, when the element has it.
+/// calamine reads every attribute of the shared strings' tags and refuses the workbook when one
+/// is malformed (`<t x386</t>`); the plain reader, which needs only `xml:space`, leaves such a
+/// workbook to calamine so that the two never disagree (FUZZING.md, plain_vs_calamine).
+fn well_formed(e: &quick_xml::events::BytesStart<'_>) -> Result<(), Unusual> {
+    e.attributes().try_for_each(|a| a.map(drop).map_err(|_| Unusual))
+}
+
 fn raw_attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Result<Option<String>, Unusual> {
     Ok(e.try_get_attribute(name).map_err(|_| Unusual)?.map(|a| a.value.into_owned()))
 }
@@ -380,7 +391,11 @@ fn read_rich_string<R: std::io::BufRead>(
     let mut text_buf = Vec::new();
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(|_| Unusual)? {
+        let event = xml.read_event_into(&mut buf).map_err(|_| Unusual)?;
+        if let Event::Start(e) | Event::Empty(e) = &event {
+            well_formed(e)?;
+        }
+        match event {
             Event::Start(e) if e.local_name().as_ref() == "r" && out.is_none() => out = Some(String::new()),
             Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic = true,
             Event::End(e) if e.name().as_ref() == closing => return Ok(out.unwrap_or_default()),
@@ -1477,8 +1492,35 @@ mod tests {
         assert_eq!(compare(&bytes, "whole head"), Outcome::Plain);
     }
 
+    /// Fuzzing found a shared string whose `<t` tag lost its `>` (`<t x386</t>`): calamine
+    /// refuses the workbook at open, so the plain reader must not read it either.
+    #[test]
+    fn a_malformed_attribute_in_the_shared_strings_is_left_to_calamine() {
+        // The broken string is not the last: the reader reads past it into the next one.
+        let bytes = workbook(&[
+            (0, 0, Cell::Text("Claim #".into())),
+            (1, 0, Cell::Text("x".into())),
+            (2, 0, Cell::Text("000390".into())),
+        ]);
+        let edited = rewrite_part(&bytes, "xl/sharedStrings.xml", |xml| {
+            let at =
+                xml.find("<t>x</t>").or_else(|| xml.find(">x</t>").map(|i| xml[..i].rfind("<t").unwrap()));
+            let at = at.expect("the shared string x");
+            let end = at + xml[at..].find("</t>").unwrap();
+            format!("{}<t x386{}", &xml[..at], &xml[end..])
+        });
+        assert!(PlainXlsx::open(&edited).is_none(), "the plain reader leaves it to calamine");
+        assert_eq!(compare(&edited, "malformed attribute"), Outcome::LeftToCalamine);
+        assert_eq!(compare(&bytes, "whole shared strings"), Outcome::Plain);
+    }
+
     /// The workbook with its first worksheet's XML changed by `edit`.
     fn rewrite_sheet(bytes: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+        rewrite_part(bytes, "xl/worksheets/sheet1.xml", edit)
+    }
+
+    /// The workbook with the XML of its part `part` changed by `edit`.
+    fn rewrite_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
         use std::io::Write;
         let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -1487,7 +1529,7 @@ mod tests {
             let name = file.name().unwrap().to_string();
             let mut content = Vec::new();
             file.read_to_end(&mut content).unwrap();
-            if name == "xl/worksheets/sheet1.xml" {
+            if name == part {
                 content = edit(std::str::from_utf8(&content).unwrap()).into_bytes();
             }
             out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
