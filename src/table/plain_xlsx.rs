@@ -677,6 +677,20 @@ fn digits(s: &[u8]) -> Result<usize, Unusual> {
 }
 
 /// A cell reference such as `AB12`: 0-based (row, column).
+/// A `<row>` tag's number, when it has one, must be digits: calamine stops on `<row r="1n">`
+/// (FUZZING.md, plain_vs_calamine), so such a sheet is left to it. The cells carry their own
+/// references, which is all the plain reader uses.
+fn row_number_is_plain(tag: &[u8]) -> Result<(), Unusual> {
+    let Some(at) = memchr::memmem::find(tag, b" r=\"") else { return Ok(()) };
+    let value = &tag[at + 4..];
+    let close = memchr::memchr(b'"', value).ok_or(Unusual)?;
+    let digits = &value[..close];
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(Unusual);
+    }
+    Ok(())
+}
+
 fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unusual> {
     let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
     let (col, row) = r.split_at(letters);
@@ -828,6 +842,7 @@ impl<R: Read> Scanner<R> {
                 return self.cell().map(Some);
             } else if w.starts_with(b"<row") && is_name_end(w.get(4)) {
                 let end = self.find_byte(b'>', 0)?.ok_or(Unusual)?;
+                row_number_is_plain(&self.window()[..end])?;
                 self.start += end + 1;
             } else if w.starts_with(b"</row>") {
                 self.start += 6;
@@ -1490,6 +1505,21 @@ mod tests {
         });
         assert_eq!(compare(&edited, "broken head"), Outcome::LeftToCalamine);
         assert_eq!(compare(&bytes, "whole head"), Outcome::Plain);
+    }
+
+    /// Fuzzing found a row numbered `1n`: calamine reports cells it could not read there, so
+    /// the plain reader leaves the sheet to it.
+    #[test]
+    fn a_row_number_that_is_not_a_number_is_left_to_calamine() {
+        let bytes = workbook(&[(0, 0, Cell::Text("x".into())), (1, 0, Cell::Number(1.0))]);
+        let edited = rewrite_sheet(&bytes, |xml| {
+            assert!(xml.contains("<row r=\"2\""), "{xml}");
+            xml.replace("<row r=\"2\"", "<row r=\"2n\"")
+        });
+        assert_eq!(compare(&edited, "row 2n"), Outcome::LeftToCalamine);
+        assert_eq!(row_number_is_plain(b"<row r=\"12\" spans=\"1:3\""), Ok(()));
+        assert_eq!(row_number_is_plain(b"<row spans=\"1:3\""), Ok(()));
+        assert!(row_number_is_plain(b"<row r=\"\"").is_err());
     }
 
     /// Fuzzing found a shared string whose `<t` tag lost its `>` (`<t x386</t>`): calamine
