@@ -32,7 +32,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 /// splitmix64: small, fast and the same on every platform.
 struct Rng(u64);
@@ -548,6 +548,60 @@ fn write_csv(
     w.flush().map_err(|e| e.to_string())
 }
 
+/// The twelve usual columns of a charge row, as the plain and wide shapes write them.
+fn charge_row_xlsx(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: &Charge,
+    date: &Format,
+    money: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let (first, last) = patient_name(c.patient);
+    sheet.write_string(r, 0, format!("{:08}", c.claim))?;
+    sheet.write_number(r, 1, c.line)?;
+    sheet.write_string(r, 2, format!("M{}", c.mrn))?;
+    sheet.write_string(r, 3, format!("{last}, {first}"))?;
+    sheet.write_number_with_format(r, 4, serial(c.dos), date)?;
+    sheet.write_number_with_format(r, 5, serial(c.bill), date)?;
+    sheet.write_string(r, 6, CODES[c.code].0)?;
+    if let Some(m) = c.modifier {
+        sheet.write_string(r, 7, MODIFIERS[m])?;
+    }
+    sheet.write_number(r, 8, c.units)?;
+    sheet.write_string(r, 9, PAYERS[c.payer].0)?;
+    sheet.write_string(r, 10, PROVIDERS[(c.claim % PROVIDERS.len() as u64) as usize])?;
+    sheet.write_number_with_format(r, 11, dollars(c.billed), money)?;
+    Ok(())
+}
+
+/// The twelve usual columns of a remittance row, as the plain and wide shapes write them.
+fn payment_row_xlsx(
+    sheet: &mut Worksheet,
+    r: u32,
+    p: &Payment,
+    date: &Format,
+    money: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let (first, last) = patient_name(p.patient);
+    sheet.write_number(r, 0, p.claim as f64)?;
+    sheet.write_string(r, 1, format!("{} {}", first.to_uppercase(), last.to_uppercase()))?;
+    sheet.write_number_with_format(r, 2, serial(p.dos), date)?;
+    sheet.write_string(r, 3, CODES[p.code].0)?;
+    if let Some(m) = p.modifier {
+        sheet.write_string(r, 4, MODIFIERS[m])?;
+    }
+    sheet.write_string(r, 5, PAYERS[p.payer].0)?;
+    sheet.write_number_with_format(r, 6, dollars(p.paid), money)?;
+    sheet.write_number_with_format(r, 7, dollars(p.contractual), money)?;
+    sheet.write_number_with_format(r, 8, dollars(p.patient_resp), money)?;
+    if !p.reasons.is_empty() {
+        sheet.write_string(r, 9, &p.reasons)?;
+    }
+    sheet.write_number_with_format(r, 10, serial(p.paid_date), date)?;
+    sheet.write_string(r, 11, &p.check)?;
+    Ok(())
+}
+
 fn write_charges_xlsx(path: &Path, rows: &[Charge]) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("mm/dd/yyyy");
@@ -559,21 +613,7 @@ fn write_charges_xlsx(path: &Path, rows: &[Charge]) -> Result<(), rust_xlsxwrite
     }
     for (i, c) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let (first, last) = patient_name(c.patient);
-        sheet.write_string(r, 0, format!("{:08}", c.claim))?;
-        sheet.write_number(r, 1, c.line)?;
-        sheet.write_string(r, 2, format!("M{}", c.mrn))?;
-        sheet.write_string(r, 3, format!("{last}, {first}"))?;
-        sheet.write_number_with_format(r, 4, serial(c.dos), &date)?;
-        sheet.write_number_with_format(r, 5, serial(c.bill), &date)?;
-        sheet.write_string(r, 6, CODES[c.code].0)?;
-        if let Some(m) = c.modifier {
-            sheet.write_string(r, 7, MODIFIERS[m])?;
-        }
-        sheet.write_number(r, 8, c.units)?;
-        sheet.write_string(r, 9, PAYERS[c.payer].0)?;
-        sheet.write_string(r, 10, PROVIDERS[(c.claim % PROVIDERS.len() as u64) as usize])?;
-        sheet.write_number_with_format(r, 11, dollars(c.billed), &money)?;
+        charge_row_xlsx(sheet, r, c, &date, &money)?;
     }
     book.save(path)
 }
@@ -589,23 +629,7 @@ fn write_payments_xlsx(path: &Path, rows: &[Payment]) -> Result<(), rust_xlsxwri
     }
     for (i, p) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let (first, last) = patient_name(p.patient);
-        sheet.write_number(r, 0, p.claim as f64)?;
-        sheet.write_string(r, 1, format!("{} {}", first.to_uppercase(), last.to_uppercase()))?;
-        sheet.write_number_with_format(r, 2, serial(p.dos), &date)?;
-        sheet.write_string(r, 3, CODES[p.code].0)?;
-        if let Some(m) = p.modifier {
-            sheet.write_string(r, 4, MODIFIERS[m])?;
-        }
-        sheet.write_string(r, 5, PAYERS[p.payer].0)?;
-        sheet.write_number_with_format(r, 6, dollars(p.paid), &money)?;
-        sheet.write_number_with_format(r, 7, dollars(p.contractual), &money)?;
-        sheet.write_number_with_format(r, 8, dollars(p.patient_resp), &money)?;
-        if !p.reasons.is_empty() {
-            sheet.write_string(r, 9, &p.reasons)?;
-        }
-        sheet.write_number_with_format(r, 10, serial(p.paid_date), &date)?;
-        sheet.write_string(r, 11, &p.check)?;
+        payment_row_xlsx(sheet, r, p, &date, &money)?;
     }
     book.save(path)
 }
@@ -636,21 +660,7 @@ fn write_wide_charges_xlsx(path: &Path, rows: &[Charge]) -> Result<(), rust_xlsx
     }
     for (i, c) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let (first, last) = patient_name(c.patient);
-        sheet.write_string(r, 0, format!("{:08}", c.claim))?;
-        sheet.write_number(r, 1, c.line)?;
-        sheet.write_string(r, 2, format!("M{}", c.mrn))?;
-        sheet.write_string(r, 3, format!("{last}, {first}"))?;
-        sheet.write_number_with_format(r, 4, serial(c.dos), &date)?;
-        sheet.write_number_with_format(r, 5, serial(c.bill), &date)?;
-        sheet.write_string(r, 6, CODES[c.code].0)?;
-        if let Some(m) = c.modifier {
-            sheet.write_string(r, 7, MODIFIERS[m])?;
-        }
-        sheet.write_number(r, 8, c.units)?;
-        sheet.write_string(r, 9, PAYERS[c.payer].0)?;
-        sheet.write_string(r, 10, PROVIDERS[(c.claim % PROVIDERS.len() as u64) as usize])?;
-        sheet.write_number_with_format(r, 11, dollars(c.billed), &money)?;
+        charge_row_xlsx(sheet, r, c, &date, &money)?;
         sheet.write_string(r, 12, FACILITIES[(c.claim % 4) as usize])?;
         sheet.write_string(r, 13, PLACES[(c.claim % 7 % 3) as usize])?;
         sheet.write_string(r, 14, DIAGNOSES[(c.patient + c.line as usize) % DIAGNOSES.len()])?;
@@ -673,23 +683,7 @@ fn write_wide_payments_xlsx(path: &Path, rows: &[Payment]) -> Result<(), rust_xl
     }
     for (i, p) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let (first, last) = patient_name(p.patient);
-        sheet.write_number(r, 0, p.claim as f64)?;
-        sheet.write_string(r, 1, format!("{} {}", first.to_uppercase(), last.to_uppercase()))?;
-        sheet.write_number_with_format(r, 2, serial(p.dos), &date)?;
-        sheet.write_string(r, 3, CODES[p.code].0)?;
-        if let Some(m) = p.modifier {
-            sheet.write_string(r, 4, MODIFIERS[m])?;
-        }
-        sheet.write_string(r, 5, PAYERS[p.payer].0)?;
-        sheet.write_number_with_format(r, 6, dollars(p.paid), &money)?;
-        sheet.write_number_with_format(r, 7, dollars(p.contractual), &money)?;
-        sheet.write_number_with_format(r, 8, dollars(p.patient_resp), &money)?;
-        if !p.reasons.is_empty() {
-            sheet.write_string(r, 9, &p.reasons)?;
-        }
-        sheet.write_number_with_format(r, 10, serial(p.paid_date), &date)?;
-        sheet.write_string(r, 11, &p.check)?;
+        payment_row_xlsx(sheet, r, p, &date, &money)?;
         sheet.write_string(r, 12, format!("{}{:07}", p.paid_date, (p.claim * 31 + i as u64) % 10_000_000))?;
         sheet.write_string(r, 13, format!("GRP{:05}", p.payer * 1_000 + p.patient % 97))?;
         sheet.write_number(r, 14, (p.paid_date % 1_000) as f64)?;
