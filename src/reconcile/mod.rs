@@ -594,23 +594,7 @@ impl ChargeTable {
     fn roles(&self) -> BTreeSet<Role> {
         match self {
             ChargeTable::Table(t) => t.mapping.roles().map(|(r, _)| r).collect(),
-            ChargeTable::Claims(c, _) => {
-                let mut roles: BTreeSet<Role> = [
-                    Role::ClaimId,
-                    Role::Code,
-                    Role::Modifier,
-                    Role::ServiceDate,
-                    Role::PatientName,
-                    Role::Payer,
-                    Role::Billed,
-                ]
-                .into_iter()
-                .collect();
-                if !c.rows.is_empty() && c.rows.iter().all(|r| r.keys.line.is_some()) {
-                    roles.insert(Role::Line);
-                }
-                roles
-            }
+            ChargeTable::Claims(c, _) => records::roles_837(c),
         }
     }
 
@@ -677,13 +661,12 @@ fn load_charges(
     bar: &Bar,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<ChargeTable, InputError> {
-    let [one] = charges else { return load_claim_files(charges, bar, progress) };
+    let [one] = charges else { return load_claim_files(charges, None, bar, progress) };
     let bytes = one.bytes();
     if crate::x12::looks_like_x12(&bytes) {
         let file = one.name().to_string();
         if crate::x12::is_837(&bytes) {
-            drop(bytes);
-            return load_claim_files(charges, bar, progress);
+            return load_claim_files(charges, Some(bytes), bar, progress);
         }
         return Err(match crate::x12::parse(&bytes) {
             Ok(_) => InputError::RemittanceAsCharges { file },
@@ -696,8 +679,10 @@ fn load_charges(
 }
 
 /// 837 files read in order and settled together: their service lines, and their claims.
+/// `first_bytes` are the first file's bytes when the caller already fetched them.
 fn load_claim_files(
     files: &[&dyn FileSource],
+    mut first_bytes: Option<Cow<'_, [u8]>>,
     bar: &Bar,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Result<ChargeTable, InputError> {
@@ -708,7 +693,7 @@ fn load_claim_files(
     for (i, f) in files.iter().enumerate() {
         let file = f.name().to_string();
         progress(&format!("Reading {file}"), bar.sheet(0, i as f32 / files.len() as f32));
-        let bytes = f.bytes();
+        let bytes = first_bytes.take().unwrap_or_else(|| f.bytes());
         if !(crate::x12::looks_like_x12(&bytes) && crate::x12::is_837(&bytes)) {
             return Err(InputError::ChargesNotClaims { file });
         }

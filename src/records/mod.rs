@@ -54,7 +54,7 @@ pub use error::{Hint, InputError};
 pub use ids::Id;
 pub use load::{check_charges, load, peek_mapping, Table};
 pub use rows::{read_charges, read_fees, read_payments};
-pub use x12::{records_of_835, records_of_837, roles_835};
+pub use x12::{records_of_835, records_of_837, roles_835, roles_837};
 
 /// Which input a row came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

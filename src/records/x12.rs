@@ -37,6 +37,26 @@ pub fn roles_835() -> std::collections::BTreeSet<Role> {
     .collect()
 }
 
+/// The roles the charge rows of 837 claim files supply, for choosing the match level: the line
+/// too when every service line carries a REF*6R line control number (SPEC §11).
+pub fn roles_837(records: &Records<ChargeRow>) -> std::collections::BTreeSet<Role> {
+    let mut roles: std::collections::BTreeSet<Role> = [
+        Role::ClaimId,
+        Role::Code,
+        Role::Modifier,
+        Role::ServiceDate,
+        Role::PatientName,
+        Role::Payer,
+        Role::Billed,
+    ]
+    .into_iter()
+    .collect();
+    if !records.rows.is_empty() && records.rows.iter().all(|r| r.keys.line.is_some()) {
+        roles.insert(Role::Line);
+    }
+    roles
+}
+
 /// The charge rows of an 837 claim file (SPEC §11): one per service line (SV1/SV2) of every
 /// claim that stands after replacements and voids. A row's number is the segment number of its
 /// SV1/SV2; its line key is the REF*6R line control number, which an 835 echoes back. The

@@ -4,7 +4,7 @@
 // the cent; this only asks and shows.
 
 import { dollars, el, replace } from '../../dom.js';
-import { FieldError, clearErrors, field, moneyInput, percentText, showError } from './fields.js';
+import { FieldError, clearErrors, field, moneyInput, percentText, sentence, showError } from './fields.js';
 
 const DEFAULT_MONTHS = '6';
 
@@ -186,11 +186,4 @@ function longDate(iso) {
 function firstOfNextMonth(now) {
   const next = new Date(Date.UTC(now.getFullYear(), now.getMonth() + 1, 1));
   return next.toISOString().slice(0, 10);
-}
-
-/** An error from the core as a sentence: "the amount must be…" → "The amount must be….". */
-function sentence(text) {
-  const trimmed = text.trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
 }
