@@ -79,7 +79,7 @@ fn a_grouped_printed_report_reconciles_to_its_own_grand_total() {
     // The credit (21.00 CR) and the carried-down claim put rows 11 and 12 on one line.
     let l = line(&report, "1002", "1");
     assert_eq!(
-        (l.billed, l.insurance_paid, l.charge_rows.clone()),
+        (l.billed, l.insurance_paid, l.charge_rows.to_vec()),
         (money("200.00"), money("99.00"), vec![11, 12])
     );
     assert_eq!(l.status, Status::Paid);

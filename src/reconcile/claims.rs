@@ -7,15 +7,17 @@
 //! own. Its figures are the sums of its lines, its status the worst of theirs
 //! ([`worst_first`]), its age the oldest, and its deadline the soonest.
 
-use std::collections::HashMap;
+use std::ops::Deref;
 
 use chrono::NaiveDate;
+
 use serde::Serialize;
 
 use super::deadlines::{sooner, DeadlineRules, Due};
-use super::line::{iso_date, Line};
+use super::line::{iso_date, Line, LineIndexes, Texts};
 use super::status::Status;
 use crate::carc::ReasonCode;
+use crate::hashing::FastMap;
 use crate::interned::Text;
 use crate::money::Money;
 use crate::records::Id;
@@ -34,7 +36,7 @@ pub struct Claim {
     #[serde(serialize_with = "iso_date")]
     pub last_service_date: Option<NaiveDate>,
     /// Its procedure codes, each once, in the order of its lines.
-    pub codes: Vec<Text>,
+    pub codes: Texts,
     pub billed: Money,
     pub insurance_paid: Money,
     pub contractual_adjustment: Money,
@@ -46,7 +48,7 @@ pub struct Claim {
     pub status: Status,
     /// The oldest of its lines' ages.
     pub age_days: Option<i64>,
-    pub check_numbers: Vec<Text>,
+    pub check_numbers: Texts,
     pub reason_codes: Vec<ReasonCode>,
     /// The soonest deadline of its lines: `deadline` (an ISO date, `null`
     /// when none applies) and `deadlineKind` (`filing` or `appeal`).
@@ -55,7 +57,7 @@ pub struct Claim {
     /// Every line is unpaid and billed too recently to chase (SPEC §8.7 `waiting`).
     pub waiting: bool,
     /// Its lines' indexes in the report's `lines`.
-    pub lines: Vec<usize>,
+    pub lines: LineIndexes,
 }
 
 /// How bad a status is for a claim, worst first (SPEC §8.7, §11): rejected,
@@ -72,10 +74,10 @@ pub fn worst_first(status: Status) -> u8 {
     }
 }
 
-fn push_new<T: PartialEq + Clone>(list: &mut Vec<T>, items: &[T]) {
+fn push_new<T: PartialEq + Clone>(list: &mut (impl Deref<Target = [T]> + Extend<T>), items: &[T]) {
     for item in items {
         if !list.contains(item) {
-            list.push(item.clone());
+            list.extend([item.clone()]);
         }
     }
 }
@@ -89,7 +91,7 @@ impl Claim {
             patient_id: None,
             first_service_date: None,
             last_service_date: None,
-            codes: Vec::new(),
+            codes: Texts::new(),
             billed: Money::ZERO,
             insurance_paid: Money::ZERO,
             contractual_adjustment: Money::ZERO,
@@ -99,11 +101,11 @@ impl Claim {
             at_stake: Money::ZERO,
             status: Status::Paid,
             age_days: None,
-            check_numbers: Vec::new(),
+            check_numbers: Texts::new(),
             reason_codes: Vec::new(),
             deadline: Due(None),
             waiting: true,
-            lines: Vec::new(),
+            lines: LineIndexes::new(),
         }
     }
 
@@ -146,7 +148,9 @@ impl Claim {
 /// The claims of `lines`, in the order of their first line.
 pub fn build(lines: &[Line], rules: &DeadlineRules) -> Vec<Claim> {
     let mut claims: Vec<Claim> = Vec::new();
-    let mut by_key: HashMap<Text, usize> = HashMap::new();
+    // Sized for a line per claim: a 200,000-line report grew this map (and hashed every
+    // claim number again) a dozen times on the way.
+    let mut by_key: FastMap<Text, usize> = FastMap::with_capacity_and_hasher(lines.len(), Default::default());
     for (i, l) in lines.iter().enumerate() {
         let at = match l.claim_id.as_deref().and_then(Id::new) {
             Some(id) => *by_key.entry(id.key).or_insert_with(|| {
@@ -198,7 +202,7 @@ mod tests {
         ];
         let claims = build(&lines, &DeadlineRules::default());
         let got: Vec<(Option<&str>, Vec<usize>)> =
-            claims.iter().map(|c| (c.claim_id.as_deref(), c.lines.clone())).collect();
+            claims.iter().map(|c| (c.claim_id.as_deref(), c.lines.to_vec())).collect();
         assert_eq!(
             got,
             [(Some("000394"), vec![0, 2]), (Some("A7"), vec![1, 4]), (None, vec![3]), (None, vec![5]),]
@@ -239,24 +243,24 @@ mod tests {
         a.insurance_paid = m(9000);
         a.contractual_adjustment = m(4500);
         a.balance = m(1500);
-        a.check_numbers = vec!["CHK1".into()];
+        a.check_numbers = smallvec::smallvec!["CHK1".into()];
         a.reason_codes = parse_list("CO-45; PR-2").unwrap();
         let mut b = on(Some("12"), Status::Paid, "2026-09-01", 0);
         b.code = Some("36415".into());
         b.billed = m(2000);
         b.insurance_paid = m(1200);
         b.contractual_adjustment = m(800);
-        b.check_numbers = vec!["CHK1".into(), "CHK2".into()];
+        b.check_numbers = smallvec::smallvec!["CHK1".into(), "CHK2".into()];
         b.reason_codes = parse_list("CO-45").unwrap();
         b.age_days = Some(70);
         let c = &build(&[a, b], &DeadlineRules::default())[0];
-        assert_eq!(c.codes, [Text::from("99213"), Text::from("36415")]);
+        assert_eq!(c.codes[..], [Text::from("99213"), Text::from("36415")]);
         assert_eq!((c.billed, c.insurance_paid, c.contractual_adjustment), (m(17000), m(10200), m(5300)));
         assert_eq!(
             c.billed,
             c.insurance_paid + c.contractual_adjustment + c.patient_responsibility + c.balance
         );
-        assert_eq!(c.check_numbers, [Text::from("CHK1"), Text::from("CHK2")]);
+        assert_eq!(c.check_numbers[..], [Text::from("CHK1"), Text::from("CHK2")]);
         assert_eq!(c.reason_codes, parse_list("CO-45; PR-2").unwrap());
         assert_eq!(c.age_days, Some(70));
         assert!(!c.waiting);

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 
 use super::aging::AgingBucket;
 use super::fees::{FeeCharge, FeeSchedule};
@@ -15,6 +16,14 @@ use crate::interned::Text;
 use crate::money::Money;
 use crate::records::{ChargeRow, PaymentRow, Remit};
 use crate::table::dates::{days_between, iso};
+
+/// A line's row numbers: one or two almost always, kept inline, so that they cost no
+/// allocation each (a reconciliation of a million lines made millions of them; BENCH.md).
+pub type RowNumbers = SmallVec<[u32; 2]>;
+/// The indexes of a claim's (or a worklist item's) lines, inline as [`RowNumbers`] are.
+pub type LineIndexes = SmallVec<[usize; 2]>;
+/// Check numbers and procedure codes of a line or claim: mostly one, inline.
+pub type Texts = SmallVec<[Text; 1]>;
 
 /// One line of the report (SPEC §7 `lines`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -42,8 +51,8 @@ pub struct Line {
     pub age_days: Option<i64>,
     pub aging_bucket: Option<AgingBucket>,
     pub reason_codes: Vec<ReasonCode>,
-    pub charge_rows: Vec<u32>,
-    pub payment_rows: Vec<u32>,
+    pub charge_rows: RowNumbers,
+    pub payment_rows: RowNumbers,
     /// Paid by the patient (not part of the balance; used by the collection rates).
     pub patient_paid: Money,
     /// PR − patient paid: what the patient still owes; negative when the
@@ -53,7 +62,7 @@ pub struct Line {
     #[serde(serialize_with = "iso_date")]
     pub payment_date: Option<NaiveDate>,
     /// The check (or EFT trace) numbers of its payment rows, each once.
-    pub check_numbers: Vec<Text>,
+    pub check_numbers: Texts,
     /// The patient's date of birth, when a column gives it (not in the report JSON).
     #[serde(skip)]
     pub date_of_birth: Option<NaiveDate>,
@@ -159,12 +168,12 @@ impl Line {
             age_days: None,
             aging_bucket: None,
             reason_codes: Vec::new(),
-            charge_rows: Vec::new(),
-            payment_rows: Vec::new(),
+            charge_rows: RowNumbers::new(),
+            payment_rows: RowNumbers::new(),
             patient_paid: Money::ZERO,
             patient_balance: Money::ZERO,
             payment_date: None,
-            check_numbers: Vec::new(),
+            check_numbers: Texts::new(),
             date_of_birth: c.date_of_birth,
             share_parts: ShareParts::default(),
         };

@@ -124,7 +124,7 @@ fn matched_mode_gives_every_status_and_conserves_money() {
 fn reversal_and_correction_net_on_one_line() {
     let r = run(CHARGES, Some(PAYMENTS), None, "2026-11-15");
     let l = &r.lines[5];
-    assert_eq!(l.payment_rows, vec![6, 7, 8]);
+    assert_eq!(l.payment_rows[..], [6, 7, 8]);
     assert_eq!(l.insurance_paid.to_string(), "45.00");
     assert_eq!(l.balance.to_string(), "0.00");
     assert_eq!(l.reason_codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(), ["CO-45", "PR-1"]);
@@ -137,7 +137,7 @@ fn duplicate_charge_rows_group_into_one_line() {
     let r = run(charges, Some(payments), None, "2026-11-15");
     assert_eq!(r.summary.matched_by, MatchedBy::ClaimCode);
     assert_eq!(r.lines.len(), 2);
-    assert_eq!(r.lines[0].charge_rows, vec![2, 3]);
+    assert_eq!(r.lines[0].charge_rows[..], [2, 3]);
     assert_eq!(r.lines[0].billed.to_string(), "20.00");
     assert_eq!(statuses(&r), ["paid", "paid"], "leading zeros do not break the match");
 }
@@ -290,8 +290,8 @@ fn worklist_is_by_claim_ordered_by_amount_then_age() {
         ]
     );
     // Claim 1001's two lines are one item, about the line denied as bundled.
-    assert_eq!(r.worklist[2].lines, [1]);
-    assert_eq!(r.claims[0].lines, [0, 1]);
+    assert_eq!(r.worklist[2].lines[..], [1]);
+    assert_eq!(r.claims[0].lines[..], [0, 1]);
     assert_eq!(r.worklist[2].action, "bundled: check the modifiers and resubmit if the service was distinct");
     assert_eq!(r.worklist[3].action, "overpaid: refund the difference or expect a recoupment");
     let w = &r.summary.waiting;

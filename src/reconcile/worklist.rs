@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::claims::Claim;
 use super::deadlines::{is_self_pay, sooner, DeadlineRules, Due};
-use super::line::Line;
+use super::line::{Line, LineIndexes, Texts};
 use super::status::{adjustments_exceed, Status, Tolerance};
 use super::UnmatchedPayment;
 use crate::carc::{Group, ReasonCode};
@@ -74,7 +74,7 @@ pub struct WorkItem {
     pub first_service_date: Option<NaiveDate>,
     #[serde(serialize_with = "super::line::iso_date")]
     pub last_service_date: Option<NaiveDate>,
-    pub codes: Vec<Text>,
+    pub codes: Texts,
     /// The claim's billed amount (`null` for an unmatched payment).
     pub billed: Option<Money>,
     /// What the item is about: the at-stake amount of the lines it covers,
@@ -91,9 +91,9 @@ pub struct WorkItem {
     /// The soonest deadline of the lines it covers (`deadline`, `deadlineKind`).
     #[serde(flatten)]
     pub deadline: Due,
-    pub check_numbers: Vec<Text>,
+    pub check_numbers: Texts,
     /// The indexes (in the report's `lines`) of the lines it covers.
-    pub lines: Vec<usize>,
+    pub lines: LineIndexes,
     /// The line that sets its kind and action (`null` for an unmatched payment).
     pub line: Option<usize>,
     /// The payment row, for an unmatched payment.
@@ -273,7 +273,7 @@ fn claim_item(index: usize, c: &Claim, work: LineWork) -> WorkItem {
         action: work.action,
         deadline: Due(None),
         check_numbers: c.check_numbers.clone(),
-        lines: Vec::new(),
+        lines: LineIndexes::new(),
         line: None,
         row: None,
     }
@@ -292,7 +292,7 @@ fn claim_work(
 ) -> Option<WorkItem> {
     let mut lead: Option<(usize, LineWork)> = None;
     let mut amount = Money::ZERO;
-    let mut covered = Vec::new();
+    let mut covered = LineIndexes::new();
     let mut deadline = None;
     for &i in &c.lines {
         let l = &lines[i];
@@ -328,7 +328,7 @@ fn patient_refund(index: usize, c: &Claim, i: usize, l: &Line, t: Tolerance) -> 
         let mut item =
             claim_item(index, c, LineWork { kind: Kind::PatientRefund, amount: owed, action: action.into() });
         item.reasons = Vec::new();
-        item.lines = vec![i];
+        item.lines = smallvec::smallvec![i];
         item.line = Some(i);
         item
     })
@@ -354,7 +354,7 @@ fn unmatched_item(u: &UnmatchedPayment) -> WorkItem {
         action: format!("unmatched payment ({}): find the claim, or post it as unapplied", u.note).into(),
         deadline: Due(None),
         check_numbers: u.check_number.iter().cloned().collect(),
-        lines: Vec::new(),
+        lines: LineIndexes::new(),
         line: None,
         row: Some(u.row),
     }
@@ -421,12 +421,12 @@ pub(crate) mod tests {
             age_days: Some(age),
             aging_bucket: None,
             reason_codes: parse_list(codes).unwrap(),
-            charge_rows: vec![2],
-            payment_rows: vec![],
+            charge_rows: smallvec::smallvec![2],
+            payment_rows: Default::default(),
             patient_paid: Money::ZERO,
             patient_balance: Money::ZERO,
             payment_date: None,
-            check_numbers: Vec::new(),
+            check_numbers: Default::default(),
             date_of_birth: None,
             share_parts: Default::default(),
         }
@@ -514,7 +514,7 @@ pub(crate) mod tests {
         overpaid.at_stake = m(1000);
         // Adjustments $130 on a $100 charge, nothing received.
         let mut posting = line(Paid, "CO-45", 40);
-        posting.payment_rows = vec![5];
+        posting.payment_rows = smallvec::smallvec![5];
         posting.contractual_adjustment = m(13000);
         posting.balance = m(-3000);
         posting.at_stake = Money::ZERO;
@@ -625,7 +625,7 @@ pub(crate) mod tests {
                     l.code = Some(Text::from(format!("9921{stake}")));
                     l.service_date = Some(date("2026-08-03"));
                     l.payment_date = Some(date("2026-09-01"));
-                    l.check_numbers = vec!["EFT42".into()];
+                    l.check_numbers = smallvec::smallvec!["EFT42".into()];
                     l.at_stake = m(*stake);
                     l
                 })
@@ -638,7 +638,7 @@ pub(crate) mod tests {
         let items = build(&lines, &claims, &[], Tolerance::default(), &rules);
         assert_eq!(items.len(), 1, "{items:?}");
         let w = &items[0];
-        assert_eq!((w.kind, w.line, w.lines.clone()), (Kind::Denied, Some(2), vec![1, 2]));
+        assert_eq!((w.kind, w.line, w.lines.to_vec()), (Kind::Denied, Some(2), vec![1, 2]));
         assert_eq!(w.amount, m(14000));
         // The claim's at stake includes the waiting line's $100.
         assert_eq!(w.at_stake, m(24000));
