@@ -97,10 +97,11 @@ test: tools fmt-check clippy test-rust wasm test-wasm e2e
 	@echo 'All tests passed.'
 
 # benches/run.mjs times everything on the generated files and rewrites BENCH.md (a full run
-# takes about 15 minutes on 2 cores, W1 on each shape included; the 1M-row files are generated once
+# takes about 20 minutes on 2 cores, W1 on each shape and the downloads included; the 1M-row files are generated once
 # and reused). The million-line page run is `make bench-million`, on its own.
 bench: cli wasm bench-wasm bench-data node-tools browser-tools
 	cargo build --release --features bench --example bench_native
+	node benches/exports.mjs --runs 1 --json $(BENCH_DIR)/results-exports.json
 	node benches/run.mjs
 
 # Hospital price files (SPEC §10): a generated 2M-row tall CSV through the CLI, Papa Parse and the
@@ -128,7 +129,7 @@ bench-wasm: $(RUST_SOURCES) | wasm-tools node-tools
 	wasm-pack build --mode no-install --target web --out-dir target/bench-pkg --out-name clearbill \
 		--release -- --no-default-features --features page,bench
 
-bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-1000000.csv $(SHAPE_DATA)
+bench-data: $(BENCH_DIR)/charges-200000.xlsx $(BENCH_DIR)/charges-200000.csv $(BENCH_DIR)/charges-1000000.csv $(SHAPE_DATA)
 
 # W1 on each shape only (a full `make bench` includes it); rewrites that section of BENCH.md.
 bench-shapes: wasm bench-wasm $(BENCH_DIR)/charges-200000.xlsx $(SHAPE_DATA) node-tools

@@ -4,7 +4,8 @@
 //   xlsx: session.exportBook() (the workbook laid out, JSON) → writeXlsx() (www/pkg-xlsx)
 //   csv:  session.exportCsv() (the lines), encoded to UTF-8 bytes as the page's Blob does
 //
-//   node benches/exports.mjs [--runs N] [ROWS...]     default: 200000 1000000, 3 runs each
+//   node benches/exports.mjs [--runs N] [--json FILE] [ROWS...]   default: 200000 1000000, 3 runs each;
+//                                                    --json also writes the results there (make bench reads them)
 //   node benches/exports.mjs --one xlsx|csv ROWS      one timed run in this process (one JSON line)
 //
 // Expects benches/data/charges-ROWS.csv and payments-ROWS.csv (`make bench-exports` makes them)
@@ -12,7 +13,7 @@
 // `flock /tmp/bench.lock`, so that timed runs of parallel benchmarks do not overlap.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -65,6 +66,7 @@ if (args[0] === '--one') {
   console.log(JSON.stringify(result));
 } else {
   const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 3;
+  const json = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
   const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number);
   const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
   const MiB = (b) => (b / 2 ** 20).toFixed(0);
@@ -96,6 +98,7 @@ if (args[0] === '--one') {
       table.push({ ...mid, runs: results.map((r) => Math.round(r.ms)) });
     }
   }
+  if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), runs, exports: table }, null, 2)}\n`);
   console.log('| export | rows per file | lines | total (median) | runs | book JSON | xlsx writer | file | book JSON size | writer wasm memory | peak RSS |');
   console.log('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const r of table) {

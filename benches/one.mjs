@@ -5,6 +5,7 @@
 //   node benches/one.mjs floor   CHARGES PAYMENTS   the bench wasm (make bench-wasm): inflate + tokenise the sheet XML only
 //   node benches/one.mjs sheetjs CHARGES PAYMENTS   SheetJS: XLSX.read(buf, {dense: true}) + sheet_to_json
 //   node benches/one.mjs papa    CHARGES PAYMENTS   Papa Parse: decode + Papa.parse(text)
+//   node benches/one.mjs reconcile CHARGES PAYMENTS ClearBill wasm: reconcile(request), the whole report as JS objects
 //
 // File bytes are read before the clock starts; what is timed starts from
 // bytes in memory, as in the page after the files are picked.
@@ -51,6 +52,16 @@ const tools = {
       progressReports: progress.length,
       maxProgressGapMs: maxProgressGap,
     };
+  },
+  async reconcile() {
+    const { module, memory } = await wasmModule();
+    const start = performance.now();
+    const report = module.reconcile({
+      charges: { bytes: new Uint8Array(buffers[0]), name: basename(files[0]) },
+      payments: { bytes: new Uint8Array(buffers[1]), name: basename(files[1]) },
+      asOf: AS_OF,
+    });
+    return { ms: performance.now() - start, wasmMemoryBytes: memory.buffer.byteLength, lines: report.lines.length };
   },
   async floor() {
     const { module, memory } = await wasmModule('../target/bench-pkg/');
