@@ -992,7 +992,9 @@ fn assemble(
     options: &Options,
     progress: &mut dyn FnMut(&str, u8),
 ) -> Report {
-    progress("Totals, aging and the worklist", 95);
+    // Each step below reports itself: on a big report each takes a noticeable
+    // share of a second, and the page's bar should not stand still meanwhile.
+    progress("Totals and aging", 95);
     let Finished {
         lines,
         unmatched,
@@ -1053,12 +1055,14 @@ fn assemble(
     let by_status = ByStatus::of(&lines);
     let aging = summary::aging(&lines);
     let kpis = Kpis::of(&lines, &totals);
+    progress("Gathering the lines into claims", 96);
     let claims = claims::build(&lines, &options.deadlines);
     let mut waiting = Waiting { claims: claims.iter().filter(|c| c.waiting).count(), ..Waiting::default() };
     for l in lines.iter().filter(|l| options.deadlines.is_waiting(l)) {
         waiting.lines += 1;
         waiting.billed += l.billed;
     }
+    progress("Checking the match for warnings", 97);
     let warnings = if single {
         Vec::new()
     } else {
@@ -1099,6 +1103,7 @@ fn assemble(
         waiting,
         funnel: None,
     };
+    progress("The follow-up list", 98);
     let worklist =
         worklist::build(&lines, &claims, &unmatched, Tolerance(options.tolerance), &options.deadlines);
     Report {

@@ -388,6 +388,15 @@ fn progress_names_each_step_and_only_grows_to_done() {
     let steps: Vec<&str> = heard.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(steps.first(), Some(&"Reading c.csv"), "{heard:?}");
     assert!(steps.contains(&"Reading p.csv"), "{heard:?}");
+    // The last steps before Done each report themselves, so a big report's bar keeps moving.
+    let tail = [
+        "Totals and aging",
+        "Gathering the lines into claims",
+        "Checking the match for warnings",
+        "The follow-up list",
+        "Done",
+    ];
+    assert_eq!(steps[steps.len() - tail.len()..], tail, "{heard:?}");
     assert_eq!(heard.last(), Some(&("Done".to_string(), 1.0)), "{heard:?}");
     assert!(heard.windows(2).all(|w| w[0].1 <= w[1].1), "the share only grows: {heard:?}");
     // Whole percents, as the page's bar shows them.
