@@ -782,6 +782,9 @@ impl Sources<'_, '_> {
                 None => {
                     let table = load_table(p, &p.bytes(), limits, bar, i + 1, progress)?;
                     let by_check = table.mapping.has(Role::CheckNumber);
+                    if by_check {
+                        postings.reserve(table.sheet.row_count());
+                    }
                     let records = records::read_payments(
                         &table,
                         &mut |_: &str, done: f32| progress(&message, bar.rows(i + 1, done)),
