@@ -65,7 +65,7 @@ try {
       const { overview } = await call(
         'reconcile',
         [{ charges: { bytes: cb, name: c.name }, payments: { bytes: pb, name: p.name }, asOf: '2026-06-30' }],
-        { onProgress: (message) => progress.push([performance.now() - start, message]) },
+        { onProgress: (message, percent) => progress.push([performance.now() - start, `${message} (${percent}%)`]) },
       );
       const out = document.createElement('pre');
       out.textContent = `${overview.lines} lines; billed ${overview.summary.totals.billed}`;

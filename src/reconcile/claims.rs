@@ -7,6 +7,7 @@
 //! own. Its figures are the sums of its lines, its status the worst of theirs
 //! ([`worst_first`]), its age the oldest, and its deadline the soonest.
 
+use std::borrow::Cow;
 use std::ops::Deref;
 
 use chrono::NaiveDate;
@@ -154,7 +155,7 @@ pub fn build(lines: &[Line], rules: &DeadlineRules) -> Vec<Claim> {
     let claim_of: Vec<usize> = {
         // Sized for a line per claim: a 200,000-line report grew this map (and hashed every
         // claim number again) a dozen times on the way.
-        let mut by_key: FastMap<Text, usize> =
+        let mut by_key: FastMap<Cow<'_, str>, usize> =
             FastMap::with_capacity_and_hasher(lines.len(), Default::default());
         let mut next = || {
             count += 1;
@@ -162,8 +163,8 @@ pub fn build(lines: &[Line], rules: &DeadlineRules) -> Vec<Claim> {
         };
         lines
             .iter()
-            .map(|l| match l.claim_id.as_deref().and_then(Id::new) {
-                Some(id) => *by_key.entry(id.key).or_insert_with(&mut next),
+            .map(|l| match l.claim_id.as_deref().and_then(Id::key_of) {
+                Some(key) => *by_key.entry(key).or_insert_with(&mut next),
                 None => next(),
             })
             .collect()

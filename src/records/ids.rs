@@ -22,21 +22,22 @@ impl Id {
         if shown.is_empty() {
             return None;
         }
-        let key = if shown.bytes().all(|b| b.is_ascii_digit()) {
-            let t = shown.trim_start_matches('0');
-            if t.is_empty() {
-                Some("0".to_string())
-            } else if t.len() == shown.len() {
-                None
-            } else {
-                Some(t.to_string())
-            }
-        } else if shown.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            None // already folded: to_lowercase would copy it unchanged
-        } else {
-            Some(shown.to_lowercase())
+        let key = match fold(&shown) {
+            Cow::Borrowed(k) if k.len() == shown.len() => None,
+            k => Some(k.into_owned()),
         };
         Some(Id::from_parts(shown, key))
+    }
+
+    /// The matching key alone, borrowed from `text` when it is one already
+    /// (most claim numbers): grouping a report's lines into claims needs no
+    /// shared copy of each.
+    pub fn key_of(text: &str) -> Option<Cow<'_, str>> {
+        match collapse_spaces(text) {
+            shown if shown.is_empty() => None,
+            Cow::Borrowed(shown) => Some(fold(shown)),
+            Cow::Owned(shown) => Some(Cow::Owned(fold(&shown).into_owned())),
+        }
     }
 
     /// The shown text and, when it differs, the key.
@@ -109,6 +110,21 @@ impl Id {
     }
 }
 
+/// A shown identifier's key: case-folded, and without leading zeros when it
+/// is all digits (SPEC §2, §4); borrowed when that changes nothing.
+fn fold(shown: &str) -> Cow<'_, str> {
+    if shown.bytes().all(|b| b.is_ascii_digit()) {
+        match shown.trim_start_matches('0') {
+            "" => Cow::Borrowed("0"),
+            t => Cow::Borrowed(t),
+        }
+    } else if shown.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(shown) // already folded: to_lowercase would copy it unchanged
+    } else {
+        Cow::Owned(shown.to_lowercase())
+    }
+}
+
 /// `text` with its ends trimmed and inner runs of whitespace collapsed to one
 /// space (what `split_whitespace` + `join(" ")` gives), borrowed when it is
 /// already so, as almost every cell is.
@@ -150,5 +166,17 @@ mod tests {
         assert_eq!(Id::modifiers("59, 25").unwrap().key, Id::modifiers("25/59").unwrap().key);
         assert_eq!(Id::name("Lee, Ann").unwrap().key, Id::name("ANN  LEE").unwrap().key);
         assert_eq!(Id::new("   "), None);
+    }
+
+    #[test]
+    fn the_key_alone_is_the_ids_key_and_borrowed_when_it_can_be() {
+        for text in
+            ["000123", "123", "0", "0000", " AB  12 ", "ab 12", "A0012", "Ünïcode Ä", "c-77", "", "  "]
+        {
+            let key = Id::key_of(text);
+            assert_eq!(key.as_deref(), Id::new(text).map(|id| id.key).as_deref(), "{text:?}");
+        }
+        assert!(matches!(Id::key_of("000123"), Some(Cow::Borrowed("123"))));
+        assert!(matches!(Id::key_of("c-77"), Some(Cow::Borrowed("c-77"))));
     }
 }

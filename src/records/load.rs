@@ -37,6 +37,9 @@ pub fn load(
     let mut workbook = table::open(bytes, file_name, limits).map_err(table_err)?;
     let sheets = workbook.sheet_names().to_vec();
     let step = format!("Reading {file_name}");
+    // Opening a workbook reads its shared strings, a good share of a second
+    // for a big one: the bar hears that it is done before the first rows.
+    progress.report(&step, 0.0);
     let mut read = |wb: &mut table::Workbook<'_>, name: Option<&str>| {
         wb.read(name, &mut |_: &str, done: f32| progress.report(&step, done))
     };
