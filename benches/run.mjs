@@ -197,7 +197,8 @@ function longestProgressGap(runs) {
 
 /** Where the longest gap between progress reports fell, when the run said. */
 function gapWhere(m) {
-  return m.maxProgressGapBetween ? ` (between “${m.maxProgressGapBetween}”)` : '';
+  const [from, to] = m.maxProgressGapBetween?.split(' → ') ?? [];
+  return to ? ` (from “${from}” to “${to}”)` : '';
 }
 
 function millionSection(m) {
